@@ -1,0 +1,99 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# Build: bpf/*.bpf.c -> .output/*.bpf.o -> .output/*.skel.h -> vrctl and the
+# test programs, each with the object embedded (nothing is looked up on disk
+# at run time).  `make V=1` shows the commands.
+
+OUTPUT    := .output
+CLANG     ?= clang
+BPFTOOL   ?= bpftool
+CC        ?= cc
+ARCH      := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+
+# vmlinux.h contract: the BPF side includes only vmlinux.h (generated from
+# this kernel's BTF, committed, `make vmlinux` regenerates it) and libbpf's
+# bpf_*.h, never <linux/*.h>; include/ headers test __VMLINUX_H__.
+INCLUDES  := -I$(OUTPUT) -Iinclude -I.
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
+	      -Wno-compare-distinct-pointer-types
+# clang -target bpf does not search the host's arch include directories.
+CLANG_SYS_INCLUDES = $(shell $(CLANG) -v -E - </dev/null 2>&1 \
+	| sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
+
+WARNINGS  := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
+	     -Wold-style-definition -Wformat=2 -Wno-unused-parameter
+CFLAGS    ?= -g -O2
+CFLAGS    += -std=gnu11 $(WARNINGS) -D_GNU_SOURCE
+LIBS       = $(shell pkg-config --libs libxdp libbpf libmnl) -lelf -lz
+
+BPF_OBJS  := $(OUTPUT)/vrouter.bpf.o
+SKELS     := $(BPF_OBJS:.bpf.o=.skel.h)
+VRCTL_SRCS := $(wildcard loader/*.c)
+VRCTL_OBJS := $(VRCTL_SRCS:loader/%.c=$(OUTPUT)/loader/%.o)
+TEST_PROGS := $(OUTPUT)/tests/test_dataplane $(OUTPUT)/tests/vr_testmap
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+.PHONY: all clean vmlinux deps test check demo
+all: $(OUTPUT)/vrctl vrctl $(TEST_PROGS)
+
+$(OUTPUT) $(OUTPUT)/loader $(OUTPUT)/tests:
+	$(Q)mkdir -p $@
+
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) include/vrouter.h vmlinux.h | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(INCLUDES) $(CLANG_SYS_INCLUDES) -c $< -o $@
+
+$(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@
+
+$(OUTPUT)/loader/%.o: loader/%.c $(wildcard loader/*.h) include/vrouter.h $(SKELS) | $(OUTPUT)/loader
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Iloader -c $< -o $@
+
+$(OUTPUT)/vrctl: $(VRCTL_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LIBS) -o $@
+
+vrctl: $(OUTPUT)/vrctl
+	$(Q)ln -sf $< $@
+
+$(OUTPUT)/tests/%: tests/%.c $(wildcard tests/*.h) include/vrouter.h $(SKELS) | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Itests $< $(LIBS) -o $@
+
+vmlinux:
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux.h
+
+# Everything the build, the tests and the demo use, from Debian's packages.
+DEB_PKGS := make clang llvm libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev \
+	    libmnl-dev pkg-config iproute2 ethtool iputils-ping tcpdump \
+	    python3 python3-scapy util-linux procps
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+test check: all
+	tests/run.sh
+
+demo: all
+	tests/demo.sh
+
+clean:
+	$(call msg,CLEAN)
+	$(Q)rm -rf $(OUTPUT) vrctl
+
+.DELETE_ON_ERROR:
+.SECONDARY:

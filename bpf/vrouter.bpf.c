@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * vrouter fast path: one XDP program per physical NIC.
+ *
+ *   destination MAC -> VR (vr_macs) -> fib lookup in the VR's table ->
+ *   VR's neighbour (vr_neigh) -> rewrite -> redirect (vr_tx_ports)
+ *
+ * Anything that cannot be finished here is XDP_PASS, unmodified: the
+ * kernel hands it to the VR's macvlan, and the VR's own namespace answers
+ * ARP/ND, sends ICMP errors and forwards it the slow way.  Every check that
+ * can send a frame to the kernel runs before the first byte is rewritten.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "vrouter.h"
+#include "parsing.h"
+#include "csum.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct vr_mac_key);
+	__type(value, struct vr_mac_val);
+	__uint(max_entries, VR_MAX_MACS);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vr_macs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct vr_port_key);
+	__type(value, struct vr_port_val);
+	__uint(max_entries, VR_MAX_PORTS);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vr_ports SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct vr_neigh_key);
+	__type(value, struct vr_neigh_val);
+	__uint(max_entries, VR_MAX_NEIGH);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vr_neigh SEC(".maps");
+
+/* Egress NICs, keyed by ifindex: the loaded set. */
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
+	__type(key, __u32);
+	__type(value, struct bpf_devmap_val);
+	__uint(max_entries, VR_MAX_IFACES);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vr_tx_ports SEC(".maps");
+
+/* Per-CPU so the fast path counts with plain adds: XDP runs with
+ * preemption off, and vrctl sums the CPUs.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct vr_stats);
+	__uint(max_entries, VR_MAX_ROUTERS);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vr_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__type(key, __u32);
+	__type(value, struct vr_nic_stats);
+	__uint(max_entries, VR_MAX_IFACES);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vr_nic_stats SEC(".maps");
+
+static __always_inline void count(struct vr_counter *c, __u64 bytes)
+{
+	c->packets++;
+	c->bytes += bytes;
+}
+
+static __always_inline int pass(struct vr_stats *st, enum vr_pass_reason r,
+				__u64 bytes)
+{
+	if (r >= VR_PASS_MAX)
+		r = VR_PASS_UNSUPPORTED;
+	count(&st->pass[r], bytes);
+	return XDP_PASS;
+}
+
+/* Host traffic: counted per NIC (the entry is made on the first frame). */
+static __always_inline int pass_no_vr(__u32 ifindex, __u64 bytes)
+{
+	struct vr_nic_stats zero = {}, *ns;
+
+	ns = bpf_map_lookup_elem(&vr_nic_stats, &ifindex);
+	if (!ns) {
+		bpf_map_update_elem(&vr_nic_stats, &ifindex, &zero, BPF_NOEXIST);
+		ns = bpf_map_lookup_elem(&vr_nic_stats, &ifindex);
+		if (!ns)
+			return XDP_PASS;
+	}
+	count(&ns->no_vr, bytes);
+	return XDP_PASS;
+}
+
+static __always_inline enum vr_pass_reason fib_reason(long rc)
+{
+	switch (rc) {
+	case BPF_FIB_LKUP_RET_BLACKHOLE:
+		return VR_PASS_BLACKHOLE;
+	case BPF_FIB_LKUP_RET_UNREACHABLE:
+		return VR_PASS_UNREACHABLE;
+	case BPF_FIB_LKUP_RET_PROHIBIT:
+		return VR_PASS_PROHIBIT;
+	case BPF_FIB_LKUP_RET_NOT_FWDED:
+		return VR_PASS_NOT_FWDED;
+	case BPF_FIB_LKUP_RET_FWD_DISABLED:
+		return VR_PASS_FWD_DISABLED;
+	case BPF_FIB_LKUP_RET_FRAG_NEEDED:
+		return VR_PASS_FRAG_NEEDED;
+	default:
+		return VR_PASS_UNSUPPORTED;
+	}
+}
+
+/*
+ * Route the frame in the VR's table and, if everything needed to finish
+ * it is there, rewrite and redirect it.  Exactly one of iph/ip6h is set.
+ */
+static __always_inline int fib_forward(struct xdp_md *ctx, struct ethhdr *eth,
+				       struct iphdr *iph, struct ipv6hdr *ip6h,
+				       struct bpf_fib_lookup *fib,
+				       const struct vr_mac_val *vr,
+				       struct vr_stats *st, __u64 bytes)
+{
+	struct vr_neigh_key nkey = {};
+	struct vr_port_key pkey = {};
+	struct vr_neigh_val *neigh;
+	struct vr_port_val *port;
+	long rc;
+
+	/* tbid shares a union with the VLAN output fields, so it is set
+	 * right before the call.  TBID only works together with DIRECT
+	 * (no fib rules).  SKIP_NEIGH: the neighbour comes from vr_neigh,
+	 * per VR, not from the host's table; with it the helper leaves the
+	 * next hop (gateway, or the destination itself) in the dst fields.
+	 *
+	 * Return codes: 0 = routed; BLACKHOLE/UNREACHABLE/PROHIBIT = such a
+	 * route; NOT_FWDED = no route, local or broadcast route (or no such
+	 * table); FWD_DISABLED = forwarding off on the ingress NIC (IPv4) or
+	 * globally (IPv6); FRAG_NEEDED = tot_len over the egress MTU;
+	 * UNSUPP_LWT = encap route.  All but 0 go to the kernel.
+	 */
+	fib->tbid = vr->table_id;
+	rc = bpf_fib_lookup(ctx, fib, sizeof(*fib),
+			    BPF_FIB_LOOKUP_DIRECT | BPF_FIB_LOOKUP_TBID |
+			    BPF_FIB_LOOKUP_SKIP_NEIGH);
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
+		return pass(st, fib_reason(rc), bytes);
+
+	if (!bpf_map_lookup_elem(&vr_tx_ports, &fib->ifindex))
+		return pass(st, VR_PASS_EGRESS_NOT_LOADED, bytes);
+
+	pkey.vr_id = vr->vr_id;
+	pkey.ifindex = fib->ifindex;
+	port = bpf_map_lookup_elem(&vr_ports, &pkey);
+	if (!port)
+		return pass(st, VR_PASS_NO_PORT, bytes);
+
+	/* fib->family may differ from the frame's: an IPv4 route can have
+	 * an IPv6 gateway (RFC 5549), which the helper reports as AF_INET6.
+	 */
+	nkey.vr_id = vr->vr_id;
+	nkey.ifindex = fib->ifindex;
+	nkey.family = fib->family;
+	if (fib->family == VR_AF_INET) {
+		nkey.addr[0] = fib->ipv4_dst;
+	} else {
+		nkey.addr[0] = fib->ipv6_dst[0];
+		nkey.addr[1] = fib->ipv6_dst[1];
+		nkey.addr[2] = fib->ipv6_dst[2];
+		nkey.addr[3] = fib->ipv6_dst[3];
+	}
+	neigh = bpf_map_lookup_elem(&vr_neigh, &nkey);
+	if (!neigh)
+		return pass(st, VR_PASS_NO_NEIGH, bytes);
+
+	/* Decided: from here on the frame is forwarded. */
+	if (iph)
+		ipv4_decrease_ttl(iph);
+	else if (ip6h)
+		ip6h->hop_limit--;
+	__builtin_memcpy(eth->h_dest, neigh->mac, VR_ETH_ALEN);
+	__builtin_memcpy(eth->h_source, port->mac, VR_ETH_ALEN);
+	count(&st->fwd, bytes);
+
+	/* The egress was just found in the map; should it vanish before
+	 * this call, flags 0 makes the miss XDP_ABORTED (a drop, traced),
+	 * since the frame is no longer the one received.
+	 */
+	return bpf_redirect_map(&vr_tx_ports, fib->ifindex, 0);
+}
+
+static __always_inline int forward_ipv4(struct xdp_md *ctx,
+					struct hdr_cursor *c,
+					struct ethhdr *eth,
+					const struct vr_mac_val *vr,
+					struct vr_stats *st, __u64 bytes)
+{
+	struct bpf_fib_lookup fib = {};
+	struct iphdr *iph;
+	__u16 tot_len;
+	__u8 dst_hi;
+
+	iph = parse_iphdr(c);
+	if (!iph || iph->version != 4 || iph->ihl < 5)
+		return pass(st, VR_PASS_MALFORMED, bytes);
+	if (iph->ihl > 5)
+		return pass(st, VR_PASS_IP_OPTIONS, bytes);
+	/* The datagram must fit the frame (trailing padding is allowed). */
+	tot_len = bpf_ntohs(iph->tot_len);
+	if (tot_len < sizeof(*iph) || (void *)iph + tot_len > c->end)
+		return pass(st, VR_PASS_MALFORMED, bytes);
+	if (!ipv4_csum_ok(iph))
+		return pass(st, VR_PASS_MALFORMED, bytes);
+
+	dst_hi = ((__u8 *)&iph->daddr)[0];
+	if ((dst_hi & 0xf0) == 0xe0 || iph->daddr == 0xffffffff ||
+	    (((__u8 *)&iph->saddr)[0] & 0xf0) == 0xe0)
+		return pass(st, VR_PASS_ADDR_SCOPE, bytes);
+	if (iph->ttl <= 1)
+		return pass(st, VR_PASS_TTL, bytes);
+
+	fib.family = VR_AF_INET;
+	fib.tos = iph->tos;
+	fib.l4_protocol = iph->protocol;
+	fib.tot_len = tot_len;
+	fib.ipv4_src = iph->saddr;
+	fib.ipv4_dst = iph->daddr;
+	fib.ifindex = ctx->ingress_ifindex;
+	/* Ports only where they are: unfragmented frames and first fragments. */
+	if (!(iph->frag_off & bpf_htons(IP_OFFSET)))
+		parse_l4_ports(c, iph->protocol, &fib.sport, &fib.dport);
+
+	return fib_forward(ctx, eth, iph, NULL, &fib, vr, st, bytes);
+}
+
+static __always_inline int ipv6_scope_local(const struct in6_addr *a)
+{
+	__u8 b0 = a->in6_u.u6_addr8[0], b1 = a->in6_u.u6_addr8[1];
+
+	/* multicast ff00::/8 or link-local fe80::/10 */
+	return b0 == 0xff || (b0 == 0xfe && (b1 & 0xc0) == 0x80);
+}
+
+static __always_inline int forward_ipv6(struct xdp_md *ctx,
+					struct hdr_cursor *c,
+					struct ethhdr *eth,
+					const struct vr_mac_val *vr,
+					struct vr_stats *st, __u64 bytes)
+{
+	struct bpf_fib_lookup fib = {};
+	struct ipv6hdr *ip6h;
+	__u16 payload_len;
+
+	ip6h = parse_ipv6hdr(c);
+	if (!ip6h || ip6h->version != 6)
+		return pass(st, VR_PASS_MALFORMED, bytes);
+	payload_len = bpf_ntohs(ip6h->payload_len);
+	if ((void *)(ip6h + 1) + payload_len > c->end)
+		return pass(st, VR_PASS_MALFORMED, bytes);
+	if (ip6h->nexthdr == NEXTHDR_HOP)
+		return pass(st, VR_PASS_IPV6_HOPOPT, bytes);
+	if (ipv6_scope_local(&ip6h->daddr) || ipv6_scope_local(&ip6h->saddr))
+		return pass(st, VR_PASS_ADDR_SCOPE, bytes);
+	if (ip6h->hop_limit <= 1)
+		return pass(st, VR_PASS_TTL, bytes);
+
+	fib.family = VR_AF_INET6;
+	fib.flowinfo = *(__be32 *)ip6h & bpf_htonl(0x0fffffff);
+	fib.l4_protocol = ip6h->nexthdr;
+	fib.tot_len = sizeof(*ip6h) + payload_len;
+	__builtin_memcpy(fib.ipv6_src, &ip6h->saddr, sizeof(fib.ipv6_src));
+	__builtin_memcpy(fib.ipv6_dst, &ip6h->daddr, sizeof(fib.ipv6_dst));
+	fib.ifindex = ctx->ingress_ifindex;
+	parse_l4_ports(c, ip6h->nexthdr, &fib.sport, &fib.dport);
+
+	return fib_forward(ctx, eth, NULL, ip6h, &fib, vr, st, bytes);
+}
+
+SEC("xdp")
+int vr_forward(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct hdr_cursor c = { .pos = data, .end = data_end };
+	__u64 bytes = data_end - data;
+	struct vr_mac_key key = {};
+	struct vr_mac_val *vr;
+	struct vr_stats *st;
+	struct ethhdr *eth;
+
+	eth = parse_ethhdr(&c);
+	/* A VR MAC is never multicast (vrctl refuses one), so broadcast
+	 * and multicast frames skip the lookup.
+	 */
+	if (!eth || (eth->h_dest[0] & 1))
+		return pass_no_vr(ctx->ingress_ifindex, bytes);
+
+	key.ifindex = ctx->ingress_ifindex;
+	__builtin_memcpy(key.mac, eth->h_dest, VR_ETH_ALEN);
+	vr = bpf_map_lookup_elem(&vr_macs, &key);
+	if (!vr)
+		return pass_no_vr(ctx->ingress_ifindex, bytes);
+
+	st = bpf_map_lookup_elem(&vr_stats, &vr->vr_id);
+	if (!st)
+		return XDP_PASS;	/* id out of range: vrctl never writes one */
+	count(&st->rx, bytes);
+
+	switch (eth->h_proto) {
+	case bpf_htons(ETH_P_IP):
+		return forward_ipv4(ctx, &c, eth, vr, st, bytes);
+	case bpf_htons(ETH_P_IPV6):
+		return forward_ipv6(ctx, &c, eth, vr, st, bytes);
+	default:
+		return pass(st, VR_PASS_NOT_IP, bytes);
+	}
+}

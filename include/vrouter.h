@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * vrouter ABI: the map layouts, limits and counter reasons shared by the
+ * XDP program (bpf/) and vrctl (loader/).  This is the only place they are
+ * defined.  Every struct uses fixed-width types with explicit padding so
+ * that both compilers agree on the layout; pad bytes must be zero in keys.
+ *
+ * Byte order: MAC addresses and IP addresses are in network order (as on
+ * the wire); everything else (ifindex, ids, counters) is host order.
+ */
+#ifndef VROUTER_H
+#define VROUTER_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+/* Limits: map sizes.  vrctl reports "map full" against these. */
+#define VR_MAX_ROUTERS	1024	/* VR ids are 1..VR_MAX_ROUTERS-1; 0 is unused */
+#define VR_MAX_MACS	8192	/* (ingress NIC, MAC) entries over all VRs */
+#define VR_MAX_PORTS	8192	/* (VR, egress NIC) entries over all VRs */
+#define VR_MAX_IFACES	256	/* NICs in the devmap */
+#define VR_MAX_NEIGH	131072	/* neighbour entries over all VRs */
+
+/* Table ids vrctl hands out when none is given: [VR_TABLE_MIN, VR_TABLE_MAX]. */
+#define VR_TABLE_MIN	1000
+#define VR_TABLE_MAX	(VR_TABLE_MIN + VR_MAX_ROUTERS - 1)
+
+#define VR_ETH_ALEN	6
+
+/* Names of the maps as pinned under the pin directory (LIBBPF_PIN_BY_NAME
+ * pins a map under its own name, so these must match the map variables in
+ * bpf/vrouter.bpf.c).
+ */
+#define VR_MAP_MACS	"vr_macs"
+#define VR_MAP_PORTS	"vr_ports"
+#define VR_MAP_NEIGH	"vr_neigh"
+#define VR_MAP_TX	"vr_tx_ports"
+#define VR_MAP_STATS	"vr_stats"
+#define VR_MAP_NICSTATS	"vr_nic_stats"
+
+/* vr_macs: which VR a frame belongs to. */
+struct vr_mac_key {
+	__u32 ifindex;			/* ingress NIC */
+	__u8 mac[VR_ETH_ALEN];		/* destination MAC, network order */
+	__u8 pad[2];
+};
+
+struct vr_mac_val {
+	__u32 vr_id;			/* index into vr_stats */
+	__u32 table_id;			/* host routing table holding the VR's routes */
+};
+
+/* vr_ports: the VR's presence on an egress NIC, and its MAC there.  A
+ * route out of a NIC where the VR has no port is not forwarded.
+ */
+struct vr_port_key {
+	__u32 vr_id;
+	__u32 ifindex;			/* egress NIC */
+};
+
+struct vr_port_val {
+	__u8 mac[VR_ETH_ALEN];		/* source MAC of forwarded frames */
+	__u8 pad[2];
+};
+
+/* vr_neigh: the VR's neighbours.  Per VR and per NIC, so two VRs can use
+ * the same next-hop address, on the same or different NICs, without seeing
+ * each other's entries.  The fib lookup runs with SKIP_NEIGH and the result
+ * is looked up here.
+ */
+#define VR_AF_INET	2		/* AF_INET, AF_INET6 as in <sys/socket.h> */
+#define VR_AF_INET6	10
+
+struct vr_neigh_key {
+	__u32 vr_id;
+	__u32 ifindex;			/* egress NIC */
+	__u8 family;			/* VR_AF_INET or VR_AF_INET6 */
+	__u8 pad[3];
+	__u32 addr[4];			/* next hop, network order; IPv4 in addr[0], rest 0 */
+};
+
+struct vr_neigh_val {
+	__u8 mac[VR_ETH_ALEN];		/* next hop's MAC */
+	__u8 pad[2];
+};
+
+/* Why a frame addressed to a VR went to the kernel (XDP_PASS). */
+enum vr_pass_reason {
+	VR_PASS_NOT_IP = 0,		/* ethertype is neither IPv4 nor IPv6 (ARP, VLAN, ...) */
+	VR_PASS_MALFORMED,		/* truncated, bad version, length or IPv4 checksum */
+	VR_PASS_IP_OPTIONS,		/* IPv4 with options (IHL > 5) */
+	VR_PASS_IPV6_HOPOPT,		/* IPv6 with a hop-by-hop options header */
+	VR_PASS_ADDR_SCOPE,		/* multicast/broadcast/link-local address */
+	VR_PASS_TTL,			/* TTL or hop limit <= 1: the VR sends ICMP */
+	VR_PASS_NOT_FWDED,		/* no route, or a local/broadcast route */
+	VR_PASS_BLACKHOLE,		/* blackhole route */
+	VR_PASS_UNREACHABLE,		/* unreachable route */
+	VR_PASS_PROHIBIT,		/* prohibit route */
+	VR_PASS_FWD_DISABLED,		/* forwarding disabled on ingress / for IPv6 */
+	VR_PASS_FRAG_NEEDED,		/* larger than the egress MTU */
+	VR_PASS_UNSUPPORTED,		/* lwt encap or another fib result */
+	VR_PASS_NO_NEIGH,		/* next hop not in vr_neigh */
+	VR_PASS_EGRESS_NOT_LOADED,	/* egress NIC not in vr_tx_ports */
+	VR_PASS_NO_PORT,		/* VR has no MAC on the egress NIC */
+	VR_PASS_MAX
+};
+
+struct vr_counter {
+	__u64 packets;
+	__u64 bytes;
+};
+
+/* vr_stats: per-CPU, indexed by VR id. */
+struct vr_stats {
+	struct vr_counter rx;		/* frames addressed to the VR */
+	struct vr_counter fwd;		/* redirected by the fast path */
+	struct vr_counter pass[VR_PASS_MAX]; /* handed to the kernel, by reason */
+};
+
+/* vr_nic_stats: per-CPU, keyed by ifindex; frames that matched no VR. */
+struct vr_nic_stats {
+	struct vr_counter no_vr;
+};
+
+#endif /* VROUTER_H */
