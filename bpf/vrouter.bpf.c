@@ -72,6 +72,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } vr_nic_stats SEC(".maps");
 
+/* vrctl's VR records (see include/vrouter.h); not used by the program. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct vr_router);
+	__uint(max_entries, VR_MAX_ROUTERS);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vr_routers SEC(".maps");
+
 static __always_inline void count(struct vr_counter *c, __u64 bytes)
 {
 	c->packets++;

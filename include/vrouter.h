@@ -38,6 +38,7 @@
 #define VR_MAP_TX	"vr_tx_ports"
 #define VR_MAP_STATS	"vr_stats"
 #define VR_MAP_NICSTATS	"vr_nic_stats"
+#define VR_MAP_ROUTERS	"vr_routers"
 
 /* vr_macs: which VR a frame belongs to. */
 struct vr_mac_key {
@@ -121,6 +122,26 @@ struct vr_stats {
 /* vr_nic_stats: per-CPU, keyed by ifindex; frames that matched no VR. */
 struct vr_nic_stats {
 	struct vr_counter no_vr;
+};
+
+/* vr_routers: vrctl's record of each VR, indexed by VR id (the program
+ * never reads it; it is pinned state with BTF, readable by bpftool).  The
+ * VR's MACs and NICs are its vr_ports entries; its namespace is its name.
+ */
+#define VR_NAME_MAX	32		/* including the NUL */
+
+enum vr_router_state {
+	VR_STATE_FREE = 0,		/* slot unused */
+	VR_STATE_CREATING,		/* add-router in progress (or died halfway) */
+	VR_STATE_READY,
+	VR_STATE_DELETING,		/* del-router in progress (or died halfway) */
+};
+
+struct vr_router {
+	char name[VR_NAME_MAX];		/* NUL-terminated; also the netns name */
+	__u32 state;			/* enum vr_router_state */
+	__u32 table_id;			/* host table mirroring the VR's routes */
+	__u64 created_ns;		/* CLOCK_REALTIME at creation */
 };
 
 #endif /* VROUTER_H */

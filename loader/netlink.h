@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Kernel-side objects of a VR, through rtnetlink (libmnl) and the netns
+ * conventions of iproute2 (/run/netns/NAME bind mounts), never through
+ * the `ip` binary.  All return 0 or -errno and print nothing: the caller,
+ * which knows the VR, reports.
+ */
+#ifndef VR_NETLINK_H
+#define VR_NETLINK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Named network namespaces, compatible with `ip netns`. */
+int netns_exists(const char *name);		/* 1, 0 */
+int netns_create(const char *name);		/* -EEXIST if it exists */
+int netns_delete(const char *name);		/* -ENOENT if absent */
+int netns_open(const char *name);		/* O_RDONLY fd of /run/netns/NAME, or -errno */
+
+/* Create a macvlan NAME over LOWER (host namespace), with MAC, in mode
+ * MODE (MACVLAN_MODE_*), move it into namespace NETNS and bring it up.
+ * On failure nothing is left behind.
+ */
+int nl_macvlan_add(const char *netns, const char *lower, const char *name,
+		   const uint8_t mac[6], uint32_t mode);
+/* Delete link NAME inside namespace NETNS (NULL: host). */
+int nl_link_del(const char *netns, const char *name);
+/* ifindex of NAME inside NETNS (NULL: host); -ENODEV if absent. */
+int nl_link_ifindex(const char *netns, const char *name);
+
+/* Write VALUE to /proc/sys/PATH inside NETNS (NULL: host), e.g.
+ * "net/ipv4/ip_forward".  Reads the old value into OLD if non-NULL.
+ */
+int sysctl_set(const char *netns, const char *path, const char *value,
+	       char *old, size_t oldlen);
+
+/* The device's xdp-features bitmask (netdev genl family, NETDEV_XDP_ACT_*). */
+int nl_xdp_features(int ifindex, uint64_t *features);
+
+#endif /* VR_NETLINK_H */

@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# Shared helpers for the namespace tests.  Source it; it sets a unique
+# prefix, creates nothing by itself, and removes on exit (trap) every
+# namespace and pin directory made through it, also when a test fails.
+#
+# Output protocol (read by tests/run.sh): one line per check,
+#   "ok - DESCRIPTION" or "not ok - DESCRIPTION".
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VRCTL="$TOP/.output/vrctl"
+TESTBIN="$TOP/.output/tests"
+PY=/usr/bin/python3		# Debian's python, which has scapy
+# Unique per run: namespaces are "<prefix>-<name>".
+P="vrt$$$(printf '%04x' $((RANDOM & 0xffff)))"
+PIN_DIR="/sys/fs/bpf/$P"
+T_FAILED=0
+
+cleanup() {
+	local ns
+	for ns in $(ip netns list | awk '{print $1}' | grep "^$P-"); do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	rm -rf "$PIN_DIR" 2>/dev/null
+	[ -n "$T_TMP" ] && rm -rf "$T_TMP"
+	return 0
+}
+trap 'cleanup' EXIT
+trap 'exit 130' INT TERM
+T_TMP=$(mktemp -d)
+
+ensure_bpffs() {
+	mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+}
+
+ok()     { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; T_FAILED=1; }
+# check DESCRIPTION COMMAND...: ok if the command succeeds.
+check()  { local d=$1; shift; if "$@" >"$T_TMP/out" 2>&1; then ok "$d"; else not_ok "$d"; sed 's/^/#   /' "$T_TMP/out"; fi; }
+# check_eq DESCRIPTION EXPECTED ACTUAL
+check_eq() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1 (expected '$2', got '$3')"; fi; }
+
+ns()     { echo "$P-$1"; }
+# nsx NAME CMD...: run in the namespace without remounting /sys (bpffs stays).
+nsx()    { local n=$1; shift; nsenter --net="/run/netns/$P-$n" "$@"; }
+ns_add() { ip netns add "$P-$1" && ip -n "$P-$1" link set lo up; }
+
+# veth_add NS1 IF1 NS2 IF2: a veth pair between two namespaces.
+veth_add() {
+	ip link add "$P-t$$" type veth peer name "$P-u$$" || return 1
+	ip link set "$P-t$$" netns "$P-$1" name "$2" &&
+	ip link set "$P-u$$" netns "$P-$3" name "$4" &&
+	ip -n "$P-$1" link set "$2" up && ip -n "$P-$3" link set "$4" up
+}
+# mac_of NS IF
+mac_of() { cat "/run/netns/$P-$1" >/dev/null; nsx "$1" cat "/sys/class/net/$2/address" 2>/dev/null || ip -n "$P-$1" -br link show "$2" | awk '{print $3}'; }
+ifindex_of() { ip -n "$P-$1" -o link show "$2" | cut -d: -f1; }
+
+t_end() { return $T_FAILED; }
