@@ -9,6 +9,7 @@
 #define VR_NETLINK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Named network namespaces, compatible with `ip netns`. */
@@ -25,8 +26,14 @@ int nl_macvlan_add(const char *netns, const char *lower, const char *name,
 		   const uint8_t mac[6], uint32_t mode);
 /* Delete link NAME inside namespace NETNS (NULL: host). */
 int nl_link_del(const char *netns, const char *name);
+/* Set link NAME inside NETNS (NULL: host) up. */
+int nl_link_up(const char *netns, const char *name);
 /* ifindex of NAME inside NETNS (NULL: host); -ENODEV if absent. */
 int nl_link_ifindex(const char *netns, const char *name);
+/* Delete every link of KIND (e.g. "macvlan") inside NETNS; the number
+ * deleted, or -errno.
+ */
+int nl_link_del_kind(const char *netns, const char *kind);
 
 /* Write VALUE to /proc/sys/PATH inside NETNS (NULL: host), e.g.
  * "net/ipv4/ip_forward".  Reads the old value into OLD if non-NULL.
