@@ -73,7 +73,7 @@ vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux.h
 
 # Everything the build, the tests and the demo use, from Debian's packages.
-DEB_PKGS := make clang llvm libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev \
+DEB_PKGS := make gcc libc6-dev clang llvm libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev \
 	    libmnl-dev pkg-config iproute2 ethtool iputils-ping tcpdump \
 	    python3 python3-scapy util-linux procps
 deps:
