@@ -73,7 +73,10 @@ check "map entries for VR $VR" eval "
 	tm port $VR out0 $VR_OUT &&
 	tm neigh $VR out0 198.18.1.2 $S0_MAC &&
 	tm neigh $VR out0 2001:2:0:1::2 $S0_MAC"
-check "vr_testmap rejects a bad MAC" sh -c "! $TM $PIN_DIR port 1 lo 02:00:00:00:01 2>/dev/null"
+# fails_1line CMD...: CMD fails with exactly one line on stderr.
+fails_1line() { ! "$@" 2>"$T_TMP/err" >/dev/null && [ "$(wc -l <"$T_TMP/err")" = 1 ]; }
+check "vr_testmap rejects a bad MAC with one error line" \
+	fails_1line tm port $VR out0 02:00:00:00:01
 nic0=$(tm nic in0 | awk '$1 == "no_vr" {print $2}')
 
 # --- traffic ------------------------------------------------------------------
