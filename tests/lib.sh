@@ -45,15 +45,14 @@ ns()     { echo "$P-$1"; }
 nsx()    { local n=$1; shift; nsenter --net="/run/netns/$P-$n" "$@"; }
 ns_add() { ip netns add "$P-$1" && ip -n "$P-$1" link set lo up; }
 
-# veth_add NS1 IF1 NS2 IF2: a veth pair between two namespaces.
+# veth_add NS1 IF1 NS2 IF2: a veth pair between two namespaces, made in
+# place (a temporary name in the host could clash or exceed IFNAMSIZ).
 veth_add() {
-	ip link add "$P-t$$" type veth peer name "$P-u$$" || return 1
-	ip link set "$P-t$$" netns "$P-$1" name "$2" &&
-	ip link set "$P-u$$" netns "$P-$3" name "$4" &&
+	ip link add "$2" netns "$P-$1" type veth peer name "$4" netns "$P-$3" &&
 	ip -n "$P-$1" link set "$2" up && ip -n "$P-$3" link set "$4" up
 }
-# mac_of NS IF
-mac_of() { cat "/run/netns/$P-$1" >/dev/null; nsx "$1" cat "/sys/class/net/$2/address" 2>/dev/null || ip -n "$P-$1" -br link show "$2" | awk '{print $3}'; }
+# mac_of NS IF (nsenter --net keeps the host's /sys, so ask netlink)
+mac_of() { ip -n "$P-$1" -br link show "$2" | awk '{print $3}'; }
 ifindex_of() { ip -n "$P-$1" -o link show "$2" | cut -d: -f1; }
 
 t_end() { return $T_FAILED; }

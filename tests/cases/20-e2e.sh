@@ -16,16 +16,6 @@
 # Without it the redirected frames are dropped silently.
 . "$(dirname "$0")/../lib.sh"
 
-# lib.sh's veth_add makes temporary names "$P-t$$" that exceed IFNAMSIZ,
-# and mac_of reads the HOST's /sys (nsenter keeps the host's sysfs mount).
-# These versions create the pair directly inside the namespaces (never in
-# the host's) and ask iproute2 for the MAC.
-veth_add() {
-	ip link add "$2" netns "$P-$1" type veth peer name "$4" netns "$P-$3" &&
-	ip -n "$P-$1" link set "$2" up && ip -n "$P-$3" link set "$4" up
-}
-mac_of() { ip -n "$P-$1" -br link show "$2" | awk '{print $3}'; }
-
 TM="$TESTBIN/vr_testmap"
 PKT=("$PY" "$TOP/tests/pkt.py")
 VR=1 TABLE=1001
