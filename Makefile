@@ -31,6 +31,9 @@ SKELS     := $(BPF_OBJS:.bpf.o=.skel.h)
 VRCTL_SRCS := $(wildcard loader/*.c)
 VRCTL_OBJS := $(VRCTL_SRCS:loader/%.c=$(OUTPUT)/loader/%.o)
 TEST_PROGS := $(OUTPUT)/tests/test_dataplane $(OUTPUT)/tests/vr_testmap
+# The benchmark (bench/): its own BPF objects and programs, in .output/bench.
+BENCH_SKELS := $(patsubst bench/%.bpf.c,$(OUTPUT)/bench/%.skel.h,$(wildcard bench/*.bpf.c))
+BENCH_PROGS := $(OUTPUT)/bench/trafficgen $(OUTPUT)/bench/benchctl
 
 ifeq ($(V),1)
 Q =
@@ -40,8 +43,8 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all clean vmlinux deps test check demo
-all: $(OUTPUT)/vrctl vrctl $(TEST_PROGS)
+.PHONY: all clean vmlinux deps test check demo bench bench-quick bench-progs
+all: $(OUTPUT)/vrctl vrctl $(TEST_PROGS) $(BENCH_PROGS)
 
 $(OUTPUT) $(OUTPUT)/loader $(OUTPUT)/tests:
 	$(Q)mkdir -p $@
@@ -69,13 +72,39 @@ $(OUTPUT)/tests/%: tests/%.c $(wildcard tests/*.h) include/vrouter.h $(SKELS) | 
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Itests $< $(LIBS) -o $@
 
+$(OUTPUT)/bench:
+	$(Q)mkdir -p $@
+
+$(OUTPUT)/bench/%.bpf.o: bench/%.bpf.c bench/bench.h $(wildcard bpf/*.h) include/vrouter.h vmlinux.h | $(OUTPUT)/bench
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(INCLUDES) -Ibench -Ibpf $(CLANG_SYS_INCLUDES) -c $< -o $@
+
+$(OUTPUT)/bench/%.skel.h: $(OUTPUT)/bench/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@
+
+$(OUTPUT)/bench/%: bench/%.c bench/bench.h include/vrouter.h $(SKELS) $(BENCH_SKELS) | $(OUTPUT)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Ibench $< $(LIBS) -o $@
+
+bench-progs: $(BENCH_PROGS)
+
+# The benchmark of shared/BENCH.md: bench/results/*.csv, *.png, summary.md.
+# bench-quick: fig4 and ipv6 (minutes); bench: every scenario.
+bench-quick: bench-progs
+	/usr/bin/python3 bench/bench.py --quick
+
+bench: bench-progs
+	/usr/bin/python3 bench/bench.py --full
+
 vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux.h
 
 # Everything the build, the tests and the demo use, from Debian's packages.
 DEB_PKGS := make gcc libc6-dev clang llvm libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev \
 	    libmnl-dev pkg-config iproute2 ethtool iputils-ping tcpdump \
-	    python3 python3-scapy util-linux procps
+	    python3 python3-scapy util-linux procps \
+	    python3-matplotlib
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \

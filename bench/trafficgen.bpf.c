@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * A pktgen-like traffic generator on BPF_PROG_RUN with
+ * BPF_F_TEST_XDP_LIVE_FRAMES: user space runs this program (attached
+ * nowhere) with a large repeat count and the ingress ifindex of gN; every
+ * XDP_TX it returns is transmitted on gN.  The kernel flushes the
+ * transmitted frames once per batch (batch_size), so that is the largest
+ * burst on the wire.
+ *
+ * Live frames are recycled through a page pool with whatever the
+ * downstream XDP programs wrote into them (TTL, MACs), so every run
+ * rewrites the whole header from the template.  The template is
+ * `const volatile` and copied word by word: clang 14 constant-folds a
+ * __builtin_memcpy from a const volatile array (it reads the initial
+ * zeroes instead of what the loader wrote).
+ *
+ * Pacing is done here, not in user space: while ahead of schedule the
+ * program returns XDP_DROP (the frame goes straight back to the pool).
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "bench.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Set by the loader before load (rodata, frozen). */
+const volatile __u32 tmpl[BENCH_TMPL_WORDS];	/* header template, wire format */
+const volatile __u32 is_v6;
+const volatile __u64 interval_fp;	/* ns between frames << 16; 0 = as fast as possible */
+const volatile __u64 slack_fp;		/* catch-up allowed after a stall, << 16 */
+const volatile __u32 dests;		/* destination addresses: base + 0..dests-1 */
+const volatile __u32 flows;		/* source ports: base + 0..flows-1 */
+const volatile __u32 nflow;		/* flow ids: seq % nflow */
+const volatile __u32 dst_base;		/* host order: IPv4 address, or low 32 bits of IPv6 */
+const volatile __u16 sport_base;	/* host order */
+const volatile __u32 ip_csum_base;	/* IPv4 header sum with daddr = 0 */
+const volatile __u32 udp_csum_base;	/* IPv6 UDP sum with the varying fields = 0 */
+
+/* Run state; user space reads it and sets end_ns / limit (mmapped .bss). */
+__u64 end_ns;		/* stop sending at this time; 0 = never */
+__u64 limit;		/* stop after this many frames; 0 = never */
+__u64 start_ns;		/* schedule origin, set on the first run */
+__u64 next_fp;		/* next send time relative to start_ns, << 16 */
+__u64 sent;		/* XDP_TX returned */
+__u64 paced;		/* XDP_DROP returned while ahead of schedule */
+__u64 lag_resets;	/* fell behind by more than slack: schedule moved */
+__u64 lag_lost_ns;	/* schedule time given up by those moves */
+__u64 lag_max_ns;	/* the longest one */
+__u64 first_ns, last_ns;	/* first and last frame sent */
+
+struct pkt4 {
+	struct ethhdr eth;
+	struct iphdr ip;
+	struct udphdr udp;
+	struct bench_payload pl;
+} __attribute__((packed));
+
+struct pkt6 {
+	struct ethhdr eth;
+	struct ipv6hdr ip6;
+	struct udphdr udp;
+	struct bench_payload pl;
+} __attribute__((packed));
+
+static __always_inline __u16 fold(__u32 sum)
+{
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (__u16)sum;
+}
+
+/* Ones' complement sum of the raw 16-bit words of a 32/64-bit value, in
+ * memory order: byte order does not matter for the Internet checksum as
+ * long as the result is stored back the same way.
+ */
+static __always_inline __u32 sum32(__u32 v)
+{
+	return (v & 0xffff) + (v >> 16);
+}
+
+static __always_inline void copy_tmpl(__u32 *dst, int words)
+{
+	int i;
+
+#pragma unroll
+	for (i = 0; i < BENCH_TMPL_WORDS; i++)
+		if (i < words)
+			dst[i] = tmpl[i];
+}
+
+SEC("xdp")
+int trafficgen(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	__u64 now = bpf_ktime_get_ns(), seq, rel, ts;
+	__u32 daddr, sum;
+	__u16 sport, flow;
+
+	if (end_ns && now >= end_ns)
+		return XDP_DROP;
+	if (limit && sent >= limit)
+		return XDP_DROP;
+	if (interval_fp) {
+		if (!start_ns) {
+			start_ns = now;
+			next_fp = 0;
+		}
+		rel = (now - start_ns) << 16;
+		if (rel < next_fp) {
+			paced++;
+			return XDP_DROP;
+		}
+		/* Behind schedule (a stall between runs, or the DUT's ring
+		 * full): catch up by at most `slack`, not in one burst.
+		 */
+		if (rel > next_fp + slack_fp) {
+			__u64 lost = (rel - slack_fp - next_fp) >> 16;
+
+			lag_lost_ns += lost;
+			if (lost > lag_max_ns)
+				lag_max_ns = lost;
+			next_fp = rel - slack_fp;
+			lag_resets++;
+		}
+		next_fp += interval_fp;
+	}
+
+	seq = sent;
+	daddr = dst_base + (__u32)(seq % dests);
+	sport = sport_base + (__u16)(seq % flows);
+	flow = (__u16)(seq % nflow);
+	ts = now;
+
+	if (!is_v6) {
+		struct pkt4 *p = data;
+
+		/* the copy writes whole words: up to 2 bytes past *p */
+		if (data + ((sizeof(*p) + 3) & ~3) > data_end)
+			return XDP_ABORTED;
+		copy_tmpl(data, (sizeof(*p) + 3) / 4);
+		p->ip.daddr = bpf_htonl(daddr);
+		sum = ip_csum_base + sum32(p->ip.daddr);
+		p->ip.check = ~fold(sum);
+		p->udp.source = bpf_htons(sport);
+		p->pl.flow = flow;
+		p->pl.ts = ts;
+	} else {
+		struct pkt6 *p = data;
+		__u32 *d = data + offsetof(struct pkt6, ip6.daddr);
+
+		if (data + ((sizeof(*p) + 3) & ~3) > data_end)
+			return XDP_ABORTED;
+		copy_tmpl(data, (sizeof(*p) + 3) / 4);
+		d[3] = bpf_htonl(daddr);
+		p->udp.source = bpf_htons(sport);
+		p->pl.flow = flow;
+		p->pl.ts = ts;
+		sum = udp_csum_base + sum32(d[3]) + p->udp.source + flow +
+		      sum32((__u32)ts) + sum32((__u32)(ts >> 32));
+		sum = ~fold(sum) & 0xffff;
+		p->udp.check = sum ? sum : 0xffff;
+	}
+
+	if (!first_ns)
+		first_ns = now;
+	last_ns = now;
+	sent++;
+	return XDP_TX;
+}
