@@ -24,7 +24,7 @@ WARNINGS  := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
 	     -Wold-style-definition -Wformat=2 -Wno-unused-parameter
 CFLAGS    ?= -g -O2
 CFLAGS    += -std=gnu11 $(WARNINGS) -D_GNU_SOURCE
-LIBS       = $(shell pkg-config --libs libxdp libbpf libmnl) -lelf -lz
+LIBS       = $(shell pkg-config --libs libxdp libbpf libmnl jansson) -lelf -lz
 
 BPF_OBJS  := $(OUTPUT)/vrouter.bpf.o
 SKELS     := $(BPF_OBJS:.bpf.o=.skel.h)
@@ -102,7 +102,7 @@ vmlinux:
 
 # Everything the build, the tests and the demo use, from Debian's packages.
 DEB_PKGS := make gcc libc6-dev clang llvm libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev \
-	    libmnl-dev pkg-config iproute2 ethtool iputils-ping tcpdump \
+	    libmnl-dev libjansson-dev pkg-config iproute2 ethtool iputils-ping tcpdump \
 	    python3 python3-scapy util-linux procps \
 	    python3-matplotlib
 deps:

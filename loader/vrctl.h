@@ -18,6 +18,10 @@
 
 #define VR_DEFAULT_PIN_DIR "/sys/fs/bpf/vrouter"
 
+struct vr_ctx;
+struct vr_cmd;
+typedef int (*vr_cmd_fn)(struct vr_ctx *ctx, int argc, char **argv);
+
 /* Global state of one vrctl invocation. */
 struct vr_ctx {
 	const char *pin_dir;		/* --pin-dir */
@@ -26,9 +30,27 @@ struct vr_ctx {
 	int lock_fd;			/* flock()ed pin directory, -1 if none */
 	/* fds of the pinned maps, -1 until vr_maps_open() */
 	int macs_fd, ports_fd, neigh_fd, tx_fd, stats_fd, nic_stats_fd, routers_fd;
+	/* Added by the CLI layer (main.c, state.c): */
+	const struct vr_cmd *cmd;	/* the command running */
+	bool usage_error;		/* set by vr_usage(): exit status 2 */
+	bool pin_dir_created;		/* vr_state_lock(ctx, true) made the directory */
 };
 
-typedef int (*vr_cmd_fn)(struct vr_ctx *ctx, int argc, char **argv);
+/* A row of the command table (main.c). */
+enum vr_lock_mode {
+	VR_LOCK_NONE = 0,	/* read-only: no lock */
+	VR_LOCK,		/* flock the pin directory (if it exists) before the handler */
+};
+
+struct vr_cmd {
+	const char *name;
+	vr_cmd_fn fn;
+	const char *usage;	/* "load IFACE... [--mode native|skb] [--replace]" */
+	const char *help;	/* one line */
+	bool needs_root;
+	enum vr_lock_mode lock;
+};
+
 
 /* log.c */
 void pr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -36,11 +58,19 @@ void pr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pr_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pr_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_set_verbose(int level);
+unsigned int log_error_count(void);	/* pr_err() calls so far */
+void log_init_libs(void);		/* libbpf/libxdp prints -> this logger */
+
+/* main.c: print "Error: <fmt>" and the running command's usage to stderr,
+ * mark the exit status as a usage error (2); returns -EINVAL.
+ */
+int vr_usage(struct vr_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* parse.c: strict parsers; 0 or -EINVAL, they print nothing */
 int parse_mac(const char *s, uint8_t mac[VR_ETH_ALEN]);	/* unicast, non-zero */
 int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
 int parse_vr_name(const char *s);	/* 1..VR_NAME_MAX-1 chars of [A-Za-z0-9_.-], not "." or ".." */
+int parse_ifname(const char *s, uint32_t *ifindex);	/* -EINVAL bad name, -ENODEV no such NIC */
 
 /* state.c: the pin directory, its lock, the pinned maps, VR records */
 int vr_state_lock(struct vr_ctx *ctx, bool create);	/* mounts bpffs, mkdir, flock */
@@ -52,6 +82,43 @@ int vr_router_write(struct vr_ctx *ctx, uint32_t id, const struct vr_router *rec
 int vr_table_in_use(struct vr_ctx *ctx, uint32_t table_id);
 int vr_table_alloc(struct vr_ctx *ctx, uint32_t *table_id);	/* lowest free in range */
 int vr_iface_loaded(struct vr_ctx *ctx, uint32_t ifindex);	/* 1 yes, 0 no, -errno */
+/*
+ * Notes on the above: vr_state_lock() is idempotent (main.c already holds
+ * the lock for commands marked VR_LOCK when the pin directory exists);
+ * with !create it prints "not loaded" and returns -ENOENT if the directory
+ * is missing.  vr_maps_open() is idempotent too and prints its error.
+ * vr_router_alloc() and vr_table_alloc() print "... full"; vr_router_find()
+ * returns -ENOENT silently; vr_router_write() prints nothing.
+ */
+void vr_state_unlock(struct vr_ctx *ctx);
+/* Lock if the pin directory exists; 0 without a lock if it does not. */
+int vr_state_lock_if_exists(struct vr_ctx *ctx);
+/* The pinned map names, NULL-terminated. */
+extern const char *const vr_map_names[];
+/* PIN_DIR/NAME into BUF; -ENAMETOOLONG. */
+int vr_pin_path(const struct vr_ctx *ctx, const char *name, char *buf, size_t len);
+/* The record of VR id ID: 0, or -ENOENT if the slot is free. */
+int vr_router_get(struct vr_ctx *ctx, uint32_t id, struct vr_router *rec);
+/* Iterate over the used slots: start with *id = 0; 0 and the next used id
+ * and record, or -ENOENT at the end.
+ */
+int vr_router_next(struct vr_ctx *ctx, uint32_t *id, struct vr_router *rec);
+/* Iterate over the loaded NICs (vr_tx_ports keys): start with *ifindex = 0;
+ * -ENOENT at the end.  The order is the hash map's.
+ */
+int vr_iface_next(struct vr_ctx *ctx, uint32_t *ifindex);
+/* Delete VR ID (record REC) completely: its namespace, macvlans, tables,
+ * map entries and record.  Implemented in cmd_router.c (del-router);
+ * `unload --all` calls it for every VR.  Prints its own error.
+ */
+int vr_router_delete(struct vr_ctx *ctx, uint32_t id, const struct vr_router *rec);
+/* cmd_load.c: the XDP program attached to IFINDEX (0 if none) and its
+ * mode (enum xdp_attach_mode), and the mode's name ("native", "skb").
+ */
+int vr_iface_xdp(uint32_t ifindex, uint32_t *prog_id, int *mode);
+const char *vr_xdp_mode_name(int mode);
+/* Name of VR_PASS_* reason R ("ttl", "no_neigh", ...), "?" if unknown. */
+const char *vr_pass_reason_name(unsigned int r);
 
 /* Command handlers (rows of the table in main.c).  argv[0] is the
  * command name; global options have already been removed.

@@ -1,0 +1,550 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * list / show / stats: read-only views of the pinned maps, as text or
+ * JSON through print.h.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "vrctl.h"
+#include "print.h"
+
+static const char *state_name(uint32_t s)
+{
+	switch (s) {
+	case VR_STATE_FREE:	return "free";
+	case VR_STATE_CREATING:	return "creating";
+	case VR_STATE_READY:	return "ready";
+	case VR_STATE_DELETING:	return "deleting";
+	default:		return "unknown";
+	}
+}
+
+static const char *ifname_of(uint32_t ifindex, char *buf)
+{
+	if (!if_indextoname(ifindex, buf))
+		snprintf(buf, IF_NAMESIZE, "if%u", ifindex);
+	return buf;
+}
+
+static void mac_str(const uint8_t *m, char *buf, size_t len)
+{
+	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x",
+		 m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+/* The VR's NICs (its vr_ports entries), sorted by ifindex. */
+struct port {
+	uint32_t ifindex;
+	struct vr_port_val val;
+};
+
+static int cmp_port(const void *a, const void *b)
+{
+	const struct port *x = a, *y = b;
+
+	return x->ifindex < y->ifindex ? -1 : x->ifindex > y->ifindex;
+}
+
+static int vr_ports_of(struct vr_ctx *ctx, uint32_t id, struct port *out, int max)
+{
+	struct vr_port_key k, next, *prev = NULL;
+	int n = 0;
+
+	while (!bpf_map_get_next_key(ctx->ports_fd, prev, &next)) {
+		k = next;
+		prev = &k;
+		if (k.vr_id != id || n >= max)
+			continue;
+		if (bpf_map_lookup_elem(ctx->ports_fd, &k, &out[n].val))
+			continue;
+		out[n++].ifindex = k.ifindex;
+	}
+	qsort(out, (size_t)n, sizeof(*out), cmp_port);
+	return n;
+}
+
+#define MAX_PORTS_SHOWN VR_MAX_IFACES
+
+static void print_router(struct vr_ctx *ctx, uint32_t id, const struct vr_router *r,
+			 bool detail)
+{
+	static struct port ports[MAX_PORTS_SHOWN];
+	char name[IF_NAMESIZE], mac[32], when[64];
+	time_t t = (time_t)(r->created_ns / 1000000000ULL);
+	struct tm tm;
+	int i, n;
+
+	n = vr_ports_of(ctx, id, ports, MAX_PORTS_SHOWN);
+	when[0] = '\0';
+	if (r->created_ns && gmtime_r(&t, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+
+	open_json_object(NULL);
+	if (detail) {
+		print_string(PRINT_ANY, "name", "%s:", r->name);
+		print_uint(PRINT_ANY, "id", " id %u", id);
+		print_uint(PRINT_ANY, "table", " table %u", r->table_id);
+		print_string(PRINT_ANY, "state", " state %s", state_name(r->state));
+		print_string(PRINT_ANY, "netns", " netns %s", r->name);
+		if (when[0])
+			print_string(PRINT_ANY, "created", " created %s", when);
+		print_nl();
+	} else {
+		print_string(PRINT_ANY, "name", "%-16s", r->name);
+		print_uint(PRINT_ANY, "id", " %5u", id);
+		print_uint(PRINT_ANY, "table", " %6u", r->table_id);
+		print_string(PRINT_ANY, "state", " %-9s", state_name(r->state));
+		print_string(PRINT_JSON, "netns", NULL, r->name);
+		if (when[0])
+			print_string(PRINT_JSON, "created", NULL, when);
+		print_text(" ");
+	}
+
+	open_json_array("ifaces");
+	for (i = 0; i < n; i++)
+		if (!detail)
+			print_string(PRINT_ANY, NULL, i ? ",%s" : "%s",
+				     ifname_of(ports[i].ifindex, name));
+		else
+			print_string(PRINT_JSON, NULL, NULL,
+				     ifname_of(ports[i].ifindex, name));
+	close_json_array();
+	if (!detail && !n)
+		print_text("-");
+
+	open_json_array("macs");
+	for (i = 0; i < n; i++) {
+		mac_str(ports[i].val.mac, mac, sizeof(mac));
+		open_json_object(NULL);
+		if (detail) {
+			print_string(PRINT_ANY, "iface", "    %s",
+				     ifname_of(ports[i].ifindex, name));
+			print_uint(PRINT_ANY, "ifindex", " (ifindex %u)", ports[i].ifindex);
+			print_string(PRINT_ANY, "mac", " mac %s", mac);
+			print_nl();
+		} else {
+			print_string(PRINT_JSON, "iface", NULL,
+				     ifname_of(ports[i].ifindex, name));
+			print_uint(PRINT_JSON, "ifindex", NULL, ports[i].ifindex);
+			print_string(PRINT_JSON, "mac", NULL, mac);
+		}
+		close_json_object();
+	}
+	close_json_array();
+	if (!detail)
+		print_nl();
+	close_json_object();
+}
+
+static int no_args(struct vr_ctx *ctx, int argc, char **argv, int max)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (argv[i][0] == '-')
+			return vr_usage(ctx, "%s: unknown option '%s'", argv[0], argv[i]);
+	if (argc - 1 > max)
+		return vr_usage(ctx, "%s: unexpected argument '%s'", argv[0], argv[max + 1]);
+	return 0;
+}
+
+int do_list(struct vr_ctx *ctx, int argc, char **argv)
+{
+	struct vr_router r;
+	uint32_t id = 0;
+	bool first = true;
+	int err;
+
+	err = no_args(ctx, argc, argv, 0);
+	if (err)
+		return err;
+	err = vr_maps_open(ctx);
+	if (err)
+		return err;
+
+	open_json_array(NULL);
+	while (!(err = vr_router_next(ctx, &id, &r))) {
+		if (first)
+			print_text("%-16s %5s %6s %-9s %s\n", "NAME", "ID", "TABLE",
+				   "STATE", "IFACES");
+		print_router(ctx, id, &r, false);
+		first = false;
+	}
+	close_json_array();
+	if (err != -ENOENT) {
+		pr_err("Couldn't read %s: %s", VR_MAP_ROUTERS, strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+/* NAME -> id and record, with the error printed. */
+static int find_named(struct vr_ctx *ctx, const char *name, uint32_t *id,
+		      struct vr_router *r)
+{
+	int err;
+
+	if (parse_vr_name(name))
+		return vr_usage(ctx, "'%s' is not a valid router name", name);
+	err = vr_router_find(ctx, name, id, r);
+	if (err == -ENOENT)
+		pr_err("%s: no such virtual router", name);
+	else if (err)
+		pr_err("Couldn't read %s: %s", VR_MAP_ROUTERS, strerror(-err));
+	return err;
+}
+
+int do_show(struct vr_ctx *ctx, int argc, char **argv)
+{
+	struct vr_router r;
+	uint32_t id;
+	int err;
+
+	err = no_args(ctx, argc, argv, 1);
+	if (err)
+		return err;
+	if (argc < 2)
+		return vr_usage(ctx, "show: NAME missing");
+	err = vr_maps_open(ctx);
+	if (err)
+		return err;
+	err = find_named(ctx, argv[1], &id, &r);
+	if (err)
+		return err;
+	print_router(ctx, id, &r, true);
+	return 0;
+}
+
+/* ---- stats --------------------------------------------------------- */
+
+struct snap_vr {
+	uint32_t id;
+	char name[VR_NAME_MAX];
+	struct vr_stats st;
+};
+
+struct snap_nic {
+	uint32_t ifindex;
+	struct vr_nic_stats st;
+};
+
+struct snapshot {
+	struct timespec ts;
+	int n_vr, n_nic;
+	struct snap_vr vr[VR_MAX_ROUTERS];
+	struct snap_nic nic[VR_MAX_IFACES];
+};
+
+static int ncpus;
+
+static void add_counter(struct vr_counter *sum, const struct vr_counter *c)
+{
+	sum->packets += c->packets;
+	sum->bytes += c->bytes;
+}
+
+static int read_vr_stats(struct vr_ctx *ctx, uint32_t id, struct vr_stats *out)
+{
+	static struct vr_stats *percpu;
+	int c, r;
+
+	if (!percpu) {
+		percpu = calloc((size_t)ncpus, sizeof(*percpu));
+		if (!percpu)
+			return -ENOMEM;
+	}
+	memset(out, 0, sizeof(*out));
+	if (bpf_map_lookup_elem(ctx->stats_fd, &id, percpu))
+		return -errno;
+	for (c = 0; c < ncpus; c++) {
+		add_counter(&out->rx, &percpu[c].rx);
+		add_counter(&out->fwd, &percpu[c].fwd);
+		for (r = 0; r < VR_PASS_MAX; r++)
+			add_counter(&out->pass[r], &percpu[c].pass[r]);
+	}
+	return 0;
+}
+
+static int read_nic_stats(struct vr_ctx *ctx, uint32_t ifindex, struct vr_nic_stats *out)
+{
+	static struct vr_nic_stats *percpu;
+	int c;
+
+	if (!percpu) {
+		percpu = calloc((size_t)ncpus, sizeof(*percpu));
+		if (!percpu)
+			return -ENOMEM;
+	}
+	memset(out, 0, sizeof(*out));
+	if (bpf_map_lookup_elem(ctx->nic_stats_fd, &ifindex, percpu))
+		return errno == ENOENT ? 0 : -errno;
+	for (c = 0; c < ncpus; c++)
+		add_counter(&out->no_vr, &percpu[c].no_vr);
+	return 0;
+}
+
+static int take_snapshot(struct vr_ctx *ctx, const char *only, struct snapshot *s)
+{
+	struct vr_router r;
+	uint32_t id = 0, ifindex = 0;
+	int err;
+
+	s->n_vr = s->n_nic = 0;
+	clock_gettime(CLOCK_MONOTONIC, &s->ts);
+	while (!(err = vr_router_next(ctx, &id, &r))) {
+		if (only && strcmp(only, r.name))
+			continue;
+		s->vr[s->n_vr].id = id;
+		memcpy(s->vr[s->n_vr].name, r.name, VR_NAME_MAX);
+		err = read_vr_stats(ctx, id, &s->vr[s->n_vr].st);
+		if (err)
+			break;
+		s->n_vr++;
+	}
+	if (err != -ENOENT) {
+		pr_err("Couldn't read the counters: %s", strerror(-err));
+		return err;
+	}
+	if (only)
+		return 0;
+	while (s->n_nic < VR_MAX_IFACES && !vr_iface_next(ctx, &ifindex)) {
+		s->nic[s->n_nic].ifindex = ifindex;
+		err = read_nic_stats(ctx, ifindex, &s->nic[s->n_nic].st);
+		if (err) {
+			pr_err("Couldn't read the counters: %s", strerror(-err));
+			return err;
+		}
+		s->n_nic++;
+	}
+	return 0;
+}
+
+static const struct snap_vr *find_vr(const struct snapshot *s, const struct snap_vr *v)
+{
+	int i;
+
+	for (i = 0; s && i < s->n_vr; i++)
+		if (s->vr[i].id == v->id && !strcmp(s->vr[i].name, v->name))
+			return &s->vr[i];
+	return NULL;
+}
+
+static const struct snap_nic *find_nic(const struct snapshot *s, uint32_t ifindex)
+{
+	int i;
+
+	for (i = 0; s && i < s->n_nic; i++)
+		if (s->nic[i].ifindex == ifindex)
+			return &s->nic[i];
+	return NULL;
+}
+
+/*
+ * One counter: totals ({packets, bytes}) when PREV is NULL, else rates
+ * over SECS ({pps, bps}, bits per second).  Text: "LABEL N pkts N bytes"
+ * or "LABEL N pps N bps".
+ */
+static void print_counter(const char *key, const char *label,
+			  const struct vr_counter *c, const struct vr_counter *prev,
+			  double secs)
+{
+	uint64_t p, b;
+
+	open_json_object(key);
+	print_text("    %-18s", label);
+	if (!prev) {
+		print_u64(PRINT_ANY, "packets", " %14llu pkts", (unsigned long long)c->packets);
+		print_u64(PRINT_ANY, "bytes", " %16llu bytes", (unsigned long long)c->bytes);
+	} else {
+		p = c->packets >= prev->packets ? c->packets - prev->packets : 0;
+		b = c->bytes >= prev->bytes ? c->bytes - prev->bytes : 0;
+		print_u64(PRINT_ANY, "pps", " %12llu pps", (unsigned long long)(p / secs + 0.5));
+		print_u64(PRINT_ANY, "bps", " %14llu bps", (unsigned long long)(b * 8 / secs + 0.5));
+	}
+	print_nl();
+	close_json_object();
+}
+
+static bool counter_moved(const struct vr_counter *c, const struct vr_counter *prev)
+{
+	return prev ? c->packets != prev->packets : c->packets != 0;
+}
+
+static void print_stats(struct vr_ctx *ctx, const struct snapshot *s,
+			const struct snapshot *prev, bool only)
+{
+	static const struct vr_counter zero;
+	char name[IF_NAMESIZE], label[40];
+	double secs = 0;
+	int i, r, m;
+	uint32_t prog_id;
+
+	if (prev) {
+		secs = (double)(s->ts.tv_sec - prev->ts.tv_sec) +
+		       (double)(s->ts.tv_nsec - prev->ts.tv_nsec) / 1e9;
+		if (secs <= 0)
+			secs = 1e-9;
+	}
+	open_json_object(NULL);
+	if (prev) {
+		print_text("--- interval %.1fs ---\n", secs);
+		print_uint(PRINT_JSON, "interval_ms", NULL, (unsigned int)(secs * 1000 + 0.5));
+	}
+	open_json_array("routers");
+	for (i = 0; i < s->n_vr; i++) {
+		const struct snap_vr *v = &s->vr[i], *pv = NULL;
+		struct vr_counter total = {}, ptotal = {};
+
+		if (prev) {
+			pv = find_vr(prev, v);
+			if (!pv)
+				continue;	/* appeared during the interval */
+		}
+		open_json_object(NULL);
+		print_string(PRINT_ANY, "name", "%s", v->name);
+		print_uint(PRINT_ANY, "id", " (id %u)", v->id);
+		print_nl();
+		print_counter("rx", "rx", &v->st.rx, pv ? &pv->st.rx : NULL, secs);
+		print_counter("fwd", "fwd", &v->st.fwd, pv ? &pv->st.fwd : NULL, secs);
+		for (r = 0; r < VR_PASS_MAX; r++) {
+			add_counter(&total, &v->st.pass[r]);
+			if (pv)
+				add_counter(&ptotal, &pv->st.pass[r]);
+		}
+		print_counter("pass_total", "pass", &total, pv ? &ptotal : NULL, secs);
+		open_json_object("pass");
+		for (r = 0; r < VR_PASS_MAX; r++) {
+			const struct vr_counter *c = &v->st.pass[r];
+			const struct vr_counter *pc = pv ? &pv->st.pass[r] : NULL;
+
+			snprintf(label, sizeof(label), "  %s", vr_pass_reason_name((unsigned int)r));
+			/* Text shows only the reasons that counted; JSON all. */
+			if (is_json_context() || counter_moved(c, pc))
+				print_counter(vr_pass_reason_name((unsigned int)r), label,
+					      c, pc, secs);
+		}
+		close_json_object();
+		close_json_object();
+	}
+	close_json_array();
+
+	if (!only) {
+		if (s->n_nic)
+			print_text("NICs\n");
+		open_json_array("ifaces");
+		for (i = 0; i < s->n_nic; i++) {
+			const struct snap_nic *nc = &s->nic[i], *pn = NULL;
+
+			if (prev && !(pn = find_nic(prev, nc->ifindex)))
+				continue;
+			if (vr_iface_xdp(nc->ifindex, &prog_id, &m)) {
+				prog_id = 0;
+				m = 0;
+			}
+			open_json_object(NULL);
+			print_string(PRINT_ANY, "ifname", "%s", ifname_of(nc->ifindex, name));
+			print_uint(PRINT_ANY, "ifindex", " (ifindex %u", nc->ifindex);
+			print_string(PRINT_ANY, "mode", ", %s", vr_xdp_mode_name(m));
+			print_uint(PRINT_ANY, "prog_id", ", prog %u)", prog_id);
+			print_nl();
+			print_counter("no_vr", "no_vr", &nc->st.no_vr,
+				      pn ? &pn->st.no_vr : (prev ? &zero : NULL), secs);
+			close_json_object();
+		}
+		close_json_array();
+	}
+	close_json_object();
+	fflush(stdout);
+}
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+int do_stats(struct vr_ctx *ctx, int argc, char **argv)
+{
+	static struct snapshot snaps[2];
+	struct sigaction sa = { .sa_handler = on_signal };
+	const char *name = NULL;
+	uint32_t interval = 0, count = 0, done = 0;
+	bool has_count = false;
+	struct timespec ts;
+	struct vr_router r;
+	uint32_t id;
+	int i, err, cur = 0;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--interval") || !strcmp(a, "--count")) {
+			bool is_int = a[2] == 'i';
+
+			if (i + 1 >= argc)
+				return vr_usage(ctx, "%s needs a number", a);
+			if (parse_u32(argv[++i], 1, is_int ? 86400 : UINT32_MAX,
+				      is_int ? &interval : &count))
+				return vr_usage(ctx, "%s: '%s' is not a number in %u-%u",
+						a, argv[i], 1, is_int ? 86400 : UINT32_MAX);
+			if (!is_int)
+				has_count = true;
+		} else if (a[0] == '-') {
+			return vr_usage(ctx, "stats: unknown option '%s'", a);
+		} else if (!name) {
+			name = a;
+		} else {
+			return vr_usage(ctx, "stats: unexpected argument '%s'", a);
+		}
+	}
+	if (has_count && !interval)
+		return vr_usage(ctx, "stats: --count goes with --interval");
+	err = vr_maps_open(ctx);
+	if (err)
+		return err;
+	if (name) {
+		err = find_named(ctx, name, &id, &r);
+		if (err)
+			return err;
+	}
+	ncpus = libbpf_num_possible_cpus();
+	if (ncpus <= 0) {
+		pr_err("Couldn't get the number of CPUs: %s", strerror(-ncpus));
+		return ncpus ? ncpus : -EINVAL;
+	}
+
+	err = take_snapshot(ctx, name, &snaps[cur]);
+	if (err)
+		return err;
+	if (!interval) {
+		print_stats(ctx, &snaps[cur], NULL, name != NULL);
+		return 0;
+	}
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	while (!stop && (!has_count || done < count)) {
+		ts.tv_sec = interval;
+		ts.tv_nsec = 0;
+		while (!stop && nanosleep(&ts, &ts) && errno == EINTR)
+			;
+		if (stop)
+			break;
+		err = take_snapshot(ctx, name, &snaps[!cur]);
+		if (err)
+			return err;
+		print_stats(ctx, &snaps[!cur], &snaps[cur], name != NULL);
+		cur = !cur;
+		done++;
+	}
+	return 0;
+}

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Logging: errors and warnings always go to stderr, info from -v, debug
+ * from -vv.  libbpf's and libxdp's messages come through here too, one
+ * level down: they are shown from -v (their warnings are often about
+ * conditions vrctl handles itself, such as libxdp's dispatcher falling
+ * back to a single program), their debug output from -vv.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include <bpf/libbpf.h>
+#include <xdp/libxdp.h>
+
+#include "vrctl.h"
+
+static int verbose;
+static unsigned int n_errors;
+
+void log_set_verbose(int level)
+{
+	verbose = level;
+}
+
+unsigned int log_error_count(void)
+{
+	return n_errors;
+}
+
+static void vlog(const char *prefix, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fputs(prefix, stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void pr_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	n_errors++;
+	va_start(ap, fmt);
+	vlog("Error: ", fmt, ap);
+	va_end(ap);
+}
+
+void pr_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog("Warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void pr_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (verbose < 1)
+		return;
+	va_start(ap, fmt);
+	vlog("", fmt, ap);
+	va_end(ap);
+}
+
+void pr_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (verbose < 2)
+		return;
+	va_start(ap, fmt);
+	vlog("debug: ", fmt, ap);
+	va_end(ap);
+}
+
+/* Library messages already end in '\n' and carry their own prefix. */
+static int lib_vprint(int level, const char *fmt, va_list ap)
+{
+	if (verbose < level)
+		return 0;
+	fflush(stdout);
+	return vfprintf(stderr, fmt, ap);
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	return lib_vprint(level == LIBBPF_DEBUG ? 2 : 1, fmt, ap);
+}
+
+static int libxdp_print(enum libxdp_print_level level, const char *fmt,
+			va_list ap)
+{
+	return lib_vprint(level == LIBXDP_DEBUG ? 2 : 1, fmt, ap);
+}
+
+void log_init_libs(void)
+{
+	libbpf_set_print(libbpf_print);
+	libxdp_set_print(libxdp_print);
+}

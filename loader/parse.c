@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Strict parsers for command-line values: the whole string must be the
+ * value (no leading blanks, signs or trailing junk), and numbers must fit.
+ * They return 0 or -EINVAL and print nothing; the caller names the
+ * argument in its error.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "vrctl.h"
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Exactly "xx:xx:xx:xx:xx:xx"; unicast and not all-zero. */
+int parse_mac(const char *s, uint8_t mac[VR_ETH_ALEN])
+{
+	uint8_t m[VR_ETH_ALEN];
+	int i, hi, lo, nonzero = 0;
+
+	if (!s || strlen(s) != 3 * VR_ETH_ALEN - 1)
+		return -EINVAL;
+	for (i = 0; i < VR_ETH_ALEN; i++) {
+		const char *p = s + 3 * i;
+
+		hi = hexval(p[0]);
+		lo = hexval(p[1]);
+		if (hi < 0 || lo < 0)
+			return -EINVAL;
+		if (i < VR_ETH_ALEN - 1 && p[2] != ':')
+			return -EINVAL;
+		m[i] = (uint8_t)(hi << 4 | lo);
+		nonzero |= m[i];
+	}
+	if (!nonzero || (m[0] & 1))
+		return -EINVAL;
+	memcpy(mac, m, VR_ETH_ALEN);
+	return 0;
+}
+
+/* Decimal only: "010" is ten, "0x10" is an error. */
+int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	uint64_t v = 0;
+
+	if (!s || !*s)
+		return -EINVAL;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		v = v * 10 + (uint64_t)(*s - '0');
+		if (v > UINT32_MAX)
+			return -EINVAL;
+	}
+	if (v < min || v > max)
+		return -EINVAL;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int parse_vr_name(const char *s)
+{
+	size_t n;
+
+	if (!s)
+		return -EINVAL;
+	n = strlen(s);
+	if (n == 0 || n > VR_NAME_MAX - 1)
+		return -EINVAL;
+	if (!strcmp(s, ".") || !strcmp(s, ".."))
+		return -EINVAL;
+	if (strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		      "0123456789_.-") != n)
+		return -EINVAL;
+	return 0;
+}
+
+int parse_ifname(const char *s, uint32_t *ifindex)
+{
+	unsigned int idx;
+
+	if (!s || !*s || strlen(s) >= IF_NAMESIZE)
+		return -EINVAL;
+	idx = if_nametoindex(s);
+	if (!idx)
+		return -ENODEV;
+	*ifindex = idx;
+	return 0;
+}

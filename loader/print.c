@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Text or JSON output through the same calls (see print.h).  JSON is
+ * built with jansson: a stack of open containers, the bottom one written
+ * out when it is closed.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <jansson.h>
+
+#include "print.h"
+
+/* The text formats come from the callers, one per field, as in iproute2. */
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+
+#define JSON_DEPTH_MAX 16
+
+static bool json_mode;
+static json_t *stack[JSON_DEPTH_MAX];
+static int depth;
+
+void new_json_obj(bool json)
+{
+	json_mode = json;
+	depth = 0;
+}
+
+void delete_json_obj(void)
+{
+	/* Unbalanced open/close is a bug; do not print half a document. */
+	while (depth > 0)
+		json_decref(stack[--depth]);
+	fflush(stdout);
+}
+
+bool is_json_context(void)
+{
+	return json_mode;
+}
+
+static void json_add(const char *key, json_t *v)
+{
+	json_t *top;
+
+	if (!v)
+		return;
+	if (depth == 0) {
+		/* A bare value at the top level: a document of its own. */
+		json_dumpf(v, stdout, JSON_COMPACT | JSON_ENCODE_ANY);
+		fputc('\n', stdout);
+		json_decref(v);
+		return;
+	}
+	top = stack[depth - 1];
+	if (json_is_array(top))
+		json_array_append_new(top, v);
+	else
+		json_object_set_new(top, key ? key : "", v);
+}
+
+static void json_open(const char *name, json_t *c)
+{
+	if (!json_mode || !c)
+		return;
+	if (depth >= JSON_DEPTH_MAX) {
+		json_decref(c);
+		return;
+	}
+	if (depth > 0)
+		json_add(name, json_incref(c));
+	stack[depth++] = c;
+}
+
+static void json_close(void)
+{
+	json_t *c;
+
+	if (!json_mode || depth == 0)
+		return;
+	c = stack[--depth];
+	if (depth == 0) {
+		json_dumpf(c, stdout, JSON_COMPACT);
+		fputc('\n', stdout);
+		fflush(stdout);
+	}
+	json_decref(c);
+}
+
+void open_json_object(const char *name)
+{
+	json_open(name, json_object());
+}
+
+void close_json_object(void)
+{
+	json_close();
+}
+
+void open_json_array(const char *name)
+{
+	json_open(name, json_array());
+}
+
+void close_json_array(void)
+{
+	json_close();
+}
+
+static bool want_json(enum output_type t)
+{
+	return json_mode && (t & PRINT_JSON);
+}
+
+static bool want_text(enum output_type t)
+{
+	return !json_mode && (t & PRINT_FP);
+}
+
+void print_string(enum output_type t, const char *key, const char *fmt,
+		  const char *value)
+{
+	if (want_json(t))
+		json_add(key, json_string(value ? value : ""));
+	else if (want_text(t) && fmt)
+		printf(fmt, value ? value : "");
+}
+
+void print_uint(enum output_type t, const char *key, const char *fmt,
+		unsigned int value)
+{
+	if (want_json(t))
+		json_add(key, json_integer(value));
+	else if (want_text(t) && fmt)
+		printf(fmt, value);
+}
+
+void print_u64(enum output_type t, const char *key, const char *fmt,
+	       uint64_t value)
+{
+	if (want_json(t))
+		/* json_int_t is signed 64-bit; counters never get there. */
+		json_add(key, json_integer((json_int_t)value));
+	else if (want_text(t) && fmt)
+		printf(fmt, value);
+}
+
+void print_bool(enum output_type t, const char *key, const char *fmt,
+		bool value)
+{
+	if (want_json(t))
+		json_add(key, json_boolean(value));
+	else if (want_text(t) && fmt)
+		printf(fmt, value ? "true" : "false");
+}
+
+void print_null(enum output_type t, const char *key, const char *fmt)
+{
+	if (want_json(t))
+		json_add(key, json_null());
+	else if (want_text(t) && fmt)
+		fputs(fmt, stdout);
+}
+
+void print_text(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (json_mode)
+		return;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+}
+
+void print_nl(void)
+{
+	if (!json_mode)
+		putchar('\n');
+}
