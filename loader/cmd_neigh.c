@@ -1,4 +1,215 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * neigh: a VR's neighbours in the fast path's store (vr_neigh), by hand,
+ * until `vrctl sync` mirrors them from the VR's namespace.
+ *
+ *   vrctl neigh { add | replace } NAME ADDR lladdr MAC dev IFACE
+ *   vrctl neigh del NAME ADDR dev IFACE
+ *   vrctl neigh show NAME [dev IFACE]
+ *
+ * Keywords after ADDR come in any order, as in `ip neigh`.  The entry is
+ * per (VR, egress NIC, address); the NIC must be one of the VR's.
+ */
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include <bpf/bpf.h>
+
 #include "vrctl.h"
-int do_neigh(struct vr_ctx *ctx, int argc, char **argv) { return -EOPNOTSUPP; }
+#include "print.h"
+
+enum neigh_op { OP_ADD, OP_REPLACE, OP_DEL, OP_SHOW };
+
+struct neigh_args {
+	enum neigh_op op;
+	const char *name, *addr, *lladdr, *dev;
+	uint32_t id, ifindex;
+	struct vr_router rec;
+	struct vr_neigh_key key;
+	struct vr_neigh_val val;
+};
+
+static int parse_addr(const char *s, struct vr_neigh_key *k)
+{
+	unsigned char buf[16];
+
+	if (inet_pton(AF_INET, s, buf) == 1) {
+		k->family = VR_AF_INET;
+		memcpy(&k->addr[0], buf, 4);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, buf) == 1) {
+		k->family = VR_AF_INET6;
+		memcpy(k->addr, buf, 16);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static void addr_str(const struct vr_neigh_key *k, char *buf, size_t len)
+{
+	if (!inet_ntop(k->family == VR_AF_INET ? AF_INET : AF_INET6, k->addr,
+		       buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+}
+
+static int neigh_parse(struct vr_ctx *ctx, int argc, char **argv, struct neigh_args *a)
+{
+	const char *verb;
+	int i;
+
+	if (argc < 2)
+		return vr_usage(ctx, "neigh: add, replace, del or show?");
+	verb = argv[1];
+	if (!strcmp(verb, "add"))
+		a->op = OP_ADD;
+	else if (!strcmp(verb, "replace"))
+		a->op = OP_REPLACE;
+	else if (!strcmp(verb, "del"))
+		a->op = OP_DEL;
+	else if (!strcmp(verb, "show"))
+		a->op = OP_SHOW;
+	else
+		return vr_usage(ctx, "neigh: unknown command '%s'", verb);
+
+	i = 2;
+	if (i >= argc || argv[i][0] == '-')
+		return vr_usage(ctx, "neigh %s: NAME missing", verb);
+	a->name = argv[i++];
+	if (a->op != OP_SHOW) {
+		if (i >= argc)
+			return vr_usage(ctx, "neigh %s: ADDR missing", verb);
+		a->addr = argv[i++];
+	}
+	for (; i < argc; i++) {
+		const char *kw = argv[i];
+		const char **slot;
+
+		if (!strcmp(kw, "lladdr") && (a->op == OP_ADD || a->op == OP_REPLACE))
+			slot = &a->lladdr;
+		else if (!strcmp(kw, "dev"))
+			slot = &a->dev;
+		else if (kw[0] == '-')
+			return vr_usage(ctx, "neigh %s: unknown option '%s'", verb, kw);
+		else
+			return vr_usage(ctx, "neigh %s: unexpected argument '%s'", verb, kw);
+		if (*slot)
+			return vr_usage(ctx, "neigh %s: %s given twice", verb, kw);
+		if (i + 1 >= argc)
+			return vr_usage(ctx, "neigh %s: %s needs a value", verb, kw);
+		*slot = argv[++i];
+	}
+	if ((a->op == OP_ADD || a->op == OP_REPLACE) && !a->lladdr)
+		return vr_usage(ctx, "neigh %s: lladdr MAC missing", verb);
+	if (a->op != OP_SHOW && !a->dev)
+		return vr_usage(ctx, "neigh %s: dev IFACE missing", verb);
+
+	if (parse_vr_name(a->name))
+		return vr_usage(ctx, "'%s' is not a valid router name", a->name);
+	if (a->addr && parse_addr(a->addr, &a->key))
+		return vr_usage(ctx, "'%s' is not an IPv4 or IPv6 address", a->addr);
+	if (a->lladdr && parse_mac(a->lladdr, a->val.mac))
+		return vr_usage(ctx, "'%s' is not a unicast MAC address "
+				"(aa:bb:cc:dd:ee:ff)", a->lladdr);
+	if (a->dev && parse_ifname(a->dev, &a->ifindex)) {
+		pr_err("%s: no such network interface", a->dev);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static int neigh_show(struct vr_ctx *ctx, struct neigh_args *a)
+{
+	struct vr_neigh_key k, next, *prev = NULL;
+	struct vr_neigh_val v;
+	char addr[INET6_ADDRSTRLEN], mac[24], dev[IF_NAMESIZE];
+
+	open_json_array(NULL);
+	while (!bpf_map_get_next_key(ctx->neigh_fd, prev, &next)) {
+		k = next;
+		prev = &k;
+		if (k.vr_id != a->id || (a->dev && k.ifindex != a->ifindex))
+			continue;
+		if (bpf_map_lookup_elem(ctx->neigh_fd, &k, &v))
+			continue;
+		addr_str(&k, addr, sizeof(addr));
+		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
+			 v.mac[0], v.mac[1], v.mac[2], v.mac[3], v.mac[4], v.mac[5]);
+		if (!if_indextoname(k.ifindex, dev))
+			snprintf(dev, sizeof(dev), "if%u", k.ifindex);
+		open_json_object(NULL);
+		print_string(PRINT_ANY, "dst", "%s", addr);
+		print_string(PRINT_ANY, "dev", " dev %s", dev);
+		print_string(PRINT_ANY, "lladdr", " lladdr %s", mac);
+		print_nl();
+		close_json_object();
+	}
+	close_json_array();
+	return 0;
+}
+
+int do_neigh(struct vr_ctx *ctx, int argc, char **argv)
+{
+	struct neigh_args a = { 0 };
+	struct vr_port_key pk = { 0 };
+	struct vr_port_val pv;
+	char addr[INET6_ADDRSTRLEN];
+	int err;
+
+	err = neigh_parse(ctx, argc, argv, &a);
+	if (err)
+		return err;
+	if (a.op != OP_SHOW) {
+		err = vr_state_lock(ctx, false);
+		if (err)
+			return err;
+	}
+	err = vr_maps_open(ctx);
+	if (err)
+		return err;
+	err = vr_router_find_named(ctx, a.name, &a.id, &a.rec);
+	if (err)
+		return err;
+	if (a.op == OP_SHOW)
+		return neigh_show(ctx, &a);
+
+	pk.vr_id = a.id;
+	pk.ifindex = a.ifindex;
+	if (bpf_map_lookup_elem(ctx->ports_fd, &pk, &pv)) {
+		pr_err("%s: virtual router %s is not on this NIC", a.dev, a.name);
+		return -ENOENT;
+	}
+	a.key.vr_id = a.id;
+	a.key.ifindex = a.ifindex;
+	addr_str(&a.key, addr, sizeof(addr));
+
+	if (a.op == OP_DEL) {
+		if (bpf_map_delete_elem(ctx->neigh_fd, &a.key)) {
+			err = -errno;
+			if (err == -ENOENT)
+				pr_err("%s dev %s: no such neighbour in %s", addr, a.dev, a.name);
+			else
+				pr_err("Couldn't delete %s dev %s from %s: %s", addr,
+				       a.dev, VR_MAP_NEIGH, strerror(-err));
+			return err;
+		}
+		return 0;
+	}
+	if (bpf_map_update_elem(ctx->neigh_fd, &a.key, &a.val,
+				a.op == OP_ADD ? BPF_NOEXIST : BPF_ANY)) {
+		err = -errno;
+		if (err == -EEXIST)
+			pr_err("%s dev %s: neighbour exists in %s (use 'neigh replace')",
+			       addr, a.dev, a.name);
+		else if (err == -E2BIG || err == -ENOMEM)
+			pr_err("%s is full (%d entries)", VR_MAP_NEIGH, VR_MAX_NEIGH);
+		else
+			pr_err("Couldn't add %s dev %s to %s: %s", addr, a.dev,
+			       VR_MAP_NEIGH, strerror(-err));
+		return err;
+	}
+	return 0;
+}

@@ -186,22 +186,6 @@ int do_list(struct vr_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
-/* NAME -> id and record, with the error printed. */
-static int find_named(struct vr_ctx *ctx, const char *name, uint32_t *id,
-		      struct vr_router *r)
-{
-	int err;
-
-	if (parse_vr_name(name))
-		return vr_usage(ctx, "'%s' is not a valid router name", name);
-	err = vr_router_find(ctx, name, id, r);
-	if (err == -ENOENT)
-		pr_err("%s: no such virtual router", name);
-	else if (err)
-		pr_err("Couldn't read %s: %s", VR_MAP_ROUTERS, strerror(-err));
-	return err;
-}
-
 int do_show(struct vr_ctx *ctx, int argc, char **argv)
 {
 	struct vr_router r;
@@ -216,7 +200,7 @@ int do_show(struct vr_ctx *ctx, int argc, char **argv)
 	err = vr_maps_open(ctx);
 	if (err)
 		return err;
-	err = find_named(ctx, argv[1], &id, &r);
+	err = vr_router_find_named(ctx, argv[1], &id, &r);
 	if (err)
 		return err;
 	print_router(ctx, id, &r, true);
@@ -512,7 +496,7 @@ int do_stats(struct vr_ctx *ctx, int argc, char **argv)
 	if (err)
 		return err;
 	if (name) {
-		err = find_named(ctx, name, &id, &r);
+		err = vr_router_find_named(ctx, name, &id, &r);
 		if (err)
 			return err;
 	}

@@ -353,6 +353,21 @@ int vr_router_find(struct vr_ctx *ctx, const char *name, uint32_t *id,
 	return err;
 }
 
+int vr_router_find_named(struct vr_ctx *ctx, const char *name, uint32_t *id,
+			 struct vr_router *rec)
+{
+	int err;
+
+	if (parse_vr_name(name))
+		return vr_usage(ctx, "'%s' is not a valid router name", name);
+	err = vr_router_find(ctx, name, id, rec);
+	if (err == -ENOENT)
+		pr_err("%s: no such virtual router", name);
+	else if (err)
+		pr_err("Couldn't read %s: %s", VR_MAP_ROUTERS, strerror(-err));
+	return err;
+}
+
 int vr_router_alloc(struct vr_ctx *ctx, uint32_t *id)
 {
 	struct vr_router r;

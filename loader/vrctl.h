@@ -97,6 +97,11 @@ int vr_state_lock_if_exists(struct vr_ctx *ctx);
 extern const char *const vr_map_names[];
 /* PIN_DIR/NAME into BUF; -ENAMETOOLONG. */
 int vr_pin_path(const struct vr_ctx *ctx, const char *name, char *buf, size_t len);
+/* vr_router_find() for a NAME from the command line: prints the error
+ * (bad name: usage error; "NAME: no such virtual router").
+ */
+int vr_router_find_named(struct vr_ctx *ctx, const char *name, uint32_t *id,
+			 struct vr_router *rec);
 /* The record of VR id ID: 0, or -ENOENT if the slot is free. */
 int vr_router_get(struct vr_ctx *ctx, uint32_t id, struct vr_router *rec);
 /* Iterate over the used slots: start with *id = 0; 0 and the next used id
