@@ -1,0 +1,889 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+"""The benchmark of shared/BENCH.md: the paper's figures, data planes side by side.
+
+    bench/bench.py --quick            fig4 + ipv6 (a few minutes)
+    bench/bench.py --full             every scenario (about an hour)
+    bench/bench.py --smoke            seconds: every data plane forwards something
+    bench/bench.py --scenarios fig4,ipv6 --planes ipfwd,vrouter --duration 2
+
+Builds the rig in namespaces with a unique prefix (gen -- dut -- sink, plus
+one namespace per VR), removes everything on exit, also on failure or ^C.
+Writes bench/results/<scenario>.csv, <scenario>.png and summary.md.
+Debian's python3 and python3-matplotlib only.
+"""
+import argparse
+import csv
+import datetime
+import glob
+import json
+import os
+import random
+import re
+import shlex
+import signal
+import subprocess
+import sys
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(TOP, ".output", "bench")
+TRAFFICGEN = os.path.join(BIN, "trafficgen")
+BENCHCTL = os.path.join(BIN, "benchctl")
+
+P = "vrb%d%04x" % (os.getpid() % 10000, random.randrange(0x10000))
+PIN = "/sys/fs/bpf/" + P
+
+DUT_CPU = 0
+GEN_CPU = 1
+DUT_PRIO = 50		# SCHED_FIFO priority of the DUT's napi kthreads
+SINK_PRIO = 50		# and of the sink's
+GEN_PRIO = 0		# generator: SCHED_FIFO if > 0 (below the sink's)
+VR_TABLE0 = 1000
+TTL = 64
+
+# Data planes, in the order they are shown.
+PLANES = {
+    "ipfwd": "Linux IP forwarding (no VR)",
+    "macvlan": "macvlan VR (paper's design)",
+    "bridge": "veth+bridge VR (bridge-nf-call-iptables=1)",
+    "bridge-nonf": "veth+bridge VR (bridge-nf-call-iptables=0)",
+    "vrouter": "vrouter XDP (this project)",
+    "xdpfwd": "XDP FIB forwarding, no VRs (bound)",
+}
+
+VERBOSE = False
+
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+def sh(cmd, check=True, input=None, timeout=120):
+    """Run a shell command, return stdout."""
+    if VERBOSE:
+        log("+", cmd)
+    r = subprocess.run(cmd, shell=True, input=input, capture_output=True,
+                       text=True, timeout=timeout)
+    if check and r.returncode != 0:
+        raise RuntimeError("command failed (%d): %s\n%s" %
+                           (r.returncode, cmd, r.stderr.strip()))
+    return r.stdout
+
+
+def ns(name):
+    return "%s-%s" % (P, name)
+
+
+def nsx(name, cmd, **kw):
+    """In a namespace without remounting /sys (bpffs stays visible)."""
+    return sh("nsenter --net=/run/netns/%s %s" % (ns(name), cmd), **kw)
+
+
+def nse(name, cmd, **kw):
+    """ip netns exec: /sys shows the namespace's devices."""
+    return sh("ip netns exec %s %s" % (ns(name), cmd), **kw)
+
+
+def ipn(name, args, **kw):
+    return sh("ip -n %s %s" % (ns(name), args), **kw)
+
+
+def sysctl(name, key, val):
+    nse(name, "sysctl -qw %s=%s" % (key, val))
+
+
+def cleanup():
+    for line in sh("ip netns list", check=False).splitlines():
+        n = line.split()[0] if line.split() else ""
+        if n.startswith(P + "-"):
+            pids = sh("ip netns pids %s" % n, check=False).split()
+            for pid in pids:
+                try:
+                    os.kill(int(pid), signal.SIGKILL)
+                except (ProcessLookupError, ValueError):
+                    pass
+            sh("ip netns del %s" % n, check=False)
+    sh("rm -rf %s" % PIN, check=False)
+
+
+def mac_of(name, dev):
+    out = ipn(name, "-j link show %s" % dev)
+    return json.loads(out)[0]["address"]
+
+
+def link_stats(name, dev):
+    out = ipn(name, "-j -s link show %s" % dev)
+    s = json.loads(out)[0]["stats64"]
+    return {"rx_packets": s["rx"]["packets"], "rx_dropped": s["rx"]["dropped"],
+            "tx_packets": s["tx"]["packets"], "tx_dropped": s["tx"]["dropped"]}
+
+
+def comm_pids(prefix):
+    res = set()
+    for d in glob.glob("/proc/[0-9]*"):
+        try:
+            with open(d + "/comm") as f:
+                if f.read().strip().startswith(prefix):
+                    res.add(int(d[6:]))
+        except OSError:
+            pass
+    return res
+
+
+def runtime_ns(pid):
+    """Time on CPU (ns) of a task: /proc/PID/schedstat, nanosecond exact."""
+    try:
+        with open("/proc/%d/schedstat" % pid) as f:
+            return int(f.read().split()[0])
+    except OSError:
+        return 0
+
+
+def cpu_stat(cpu):
+    """/proc/stat line of one CPU, in ns (USER_HZ ticks)."""
+    hz = os.sysconf("SC_CLK_TCK")
+    with open("/proc/stat") as f:
+        for line in f:
+            if line.startswith("cpu%d " % cpu):
+                v = [int(x) * 1000000000 // hz for x in line.split()[1:]]
+                # user nice system idle iowait irq softirq steal
+                return {"busy": sum(v[:8]) - v[3] - v[4], "softirq": v[6],
+                        "total": sum(v[:8])}
+    return {"busy": 0, "softirq": 0, "total": 0}
+
+
+def softnet_drops():
+    tot = 0
+    with open("/proc/net/softnet_stat") as f:
+        for line in f:
+            tot += int(line.split()[1], 16)
+    return tot
+
+
+def ip4(net, host):
+    return "198.18.%d.%d" % (net, host)
+
+
+def ip6(net, host):
+    return "2001:2:0:%x::%x" % (net, host)
+
+
+def vr_mac(k):
+    return "02:00:c6:12:%02x:%02x" % (k >> 8, k & 0xff)
+
+
+class Rig:
+    """gen -- dut -- sink, with one data plane configured in dut.
+
+    Ingress i: g<i> (gen) -- in<i> (dut), 198.18.<10+i>.0/24, 2001:2:0:<10+i>::/64
+    Egress  j: out<j> (dut) -- s<j> (sink), 198.18.<100+j>.0/24, 2001:2:0:<100+j>::/64
+    Forwarder's addresses are .1, the gen/sink ends .2.  Destinations
+    198.19.0.0/16 and 2001:2:0:ff00::/56, routed to s0 (.2 on egress 0).
+    nvr VRs are configured, traffic goes through VR 1.
+    """
+
+    def __init__(self, plane, nin=1, nvr=1, routes=1):
+        self.plane = plane
+        self.nin = nin
+        self.nvr = nvr
+        self.routes = routes
+        self.vr = plane in ("macvlan", "vrouter", "bridge", "bridge-nonf")
+        self.in_threads = set()
+        self.sink_threads = set()
+
+    # -- building -------------------------------------------------------
+    def build(self):
+        t0 = time.time()
+        os.makedirs(PIN, exist_ok=True)
+        for n in ("gen", "dut", "sink"):
+            sh("ip netns add %s" % ns(n))
+            ipn(n, "link set lo up")
+        for i in range(self.nin):
+            self.veth("gen", "g%d" % i, "dut", "in%d" % i)
+        self.veth("dut", "out0", "sink", "s0")
+        for i in range(self.nin):
+            ipn("gen", "addr add %s/24 dev g%d" % (ip4(10 + i, 2), i))
+            ipn("gen", "-6 addr add %s/64 dev g%d nodad" % (ip6(10 + i, 2), i))
+        ipn("sink", "addr add %s/24 dev s0" % ip4(100, 2))
+        ipn("sink", "-6 addr add %s/64 dev s0 nodad" % ip6(100, 2))
+        self.s0_mac = mac_of("sink", "s0")
+        self.in_macs = [mac_of("dut", "in%d" % i) for i in range(self.nin)]
+        for k in ("net.ipv4.conf.all.rp_filter", "net.ipv4.conf.default.rp_filter"):
+            sysctl("dut", k, 0)
+        getattr(self, "plane_" + self.plane.replace("-", "_"))()
+        # The sink: XDP counting program, threaded NAPI on the generator's
+        # CPU with real-time priority, re-polled from a timer.
+        nsx("sink", "%s sink-attach %s/sink s0 %s %s %d" %
+            (BENCHCTL, PIN, self.s0_mac, self.egress_mac, TTL - 1))
+        self.sink_threads = self.threaded("sink", "s0", GEN_CPU, rt=SINK_PRIO)
+        nse("sink", "sh -c 'echo 20000 > /sys/class/net/s0/gro_flush_timeout; "
+            "echo 100 > /sys/class/net/s0/napi_defer_hard_irqs'")
+        # The DUT: one core.
+        # SCHED_FIFO: the DUT's NAPI work preempts ordinary tasks, as a
+        # softirq would; other load on CPU 0 then does not eat into it.
+        for i in range(self.nin):
+            self.in_threads |= self.threaded("dut", "in%d" % i, DUT_CPU, rt=DUT_PRIO)
+        self.ksoftirqd = comm_pids("ksoftirqd/%d" % DUT_CPU)
+        self.build_s = time.time() - t0
+
+    def veth(self, n1, d1, n2, d2):
+        # made in place: the names never exist in the host's namespace
+        sh("ip link add %s netns %s type veth peer name %s netns %s" %
+           (d1, ns(n1), d2, ns(n2)))
+        ipn(n1, "link set %s up" % d1)
+        ipn(n2, "link set %s up" % d2)
+
+    def threaded(self, n, dev, cpu, rt=0):
+        before = comm_pids("napi/%s-" % dev)
+        nse(n, "sh -c 'echo 1 > /sys/class/net/%s/threaded'" % dev)
+        new = comm_pids("napi/%s-" % dev) - before
+        if not new:
+            raise RuntimeError("no NAPI thread for %s in %s (no XDP or GRO?)" % (dev, n))
+        for pid in new:
+            sh("taskset -pc %d %d" % (cpu, pid))
+            if rt:
+                sh("chrt -f -p %d %d" % (rt, pid))
+        return new
+
+    def routing(self, n, ins, out):
+        """Addresses, static neighbour and routes in the forwarding namespace."""
+        sysctl(n, "net.ipv4.ip_forward", 1)
+        sysctl(n, "net.ipv6.conf.all.forwarding", 1)
+        for k in ("net.ipv4.conf.all.rp_filter", "net.ipv4.conf.default.rp_filter"):
+            sysctl(n, k, 0)
+        for i, d in enumerate(ins):
+            ipn(n, "addr add %s/24 dev %s" % (ip4(10 + i, 1), d))
+            ipn(n, "-6 addr add %s/64 dev %s nodad" % (ip6(10 + i, 1), d))
+        ipn(n, "addr add %s/24 dev %s" % (ip4(100, 1), out))
+        ipn(n, "-6 addr add %s/64 dev %s nodad" % (ip6(100, 1), out))
+        ipn(n, "neigh replace %s lladdr %s dev %s nud permanent" % (ip4(100, 2), self.s0_mac, out))
+        ipn(n, "-6 neigh replace %s lladdr %s dev %s nud permanent" % (ip6(100, 2), self.s0_mac, out))
+        self.add_routes(n, out, "")
+
+    def route_list(self):
+        """(v4 prefix, v6 prefix) of each route: 198.19.0.0/16 split in `routes`."""
+        if self.routes <= 1:
+            return [("198.19.0.0/16", "2001:2:0:ff00::/56")]
+        return [("198.19.%d.0/24" % r, "2001:2:0:ff%02x::/64" % r)
+                for r in range(self.routes)]
+
+    def add_routes(self, n, out, table, via_onlink=False):
+        tbl = " table %s" % table if table else ""
+        batch = []
+        for p4, p6 in self.route_list():
+            batch.append("route add %s via %s dev %s%s" % (p4, ip4(100, 2), out, tbl))
+            batch.append("route add %s via %s dev %s%s" % (p6, ip6(100, 2), out, tbl))
+        ipn(n, "-batch -", input="\n".join(batch) + "\n")
+
+    def vr_ns(self, k):
+        return "vr%d" % k
+
+    def macvlan_vrs(self):
+        for k in range(1, self.nvr + 1):
+            v = self.vr_ns(k)
+            sh("ip netns add %s" % ns(v))
+            ipn(v, "link set lo up")
+            devs = ["in%d" % i for i in range(self.nin)] + ["out0"]
+            for d in devs:
+                tmp = "m%x%s" % (k, d)
+                ipn("dut", "link add link %s name %s address %s type macvlan mode private"
+                    % (d, tmp, vr_mac(k)))
+                ipn("dut", "link set %s netns %s" % (tmp, ns(v)))
+                ipn(v, "link set %s name %s" % (tmp, d))
+                ipn(v, "link set %s up" % d)
+            self.routing(v, devs[:-1], "out0")
+
+    # -- the data planes ------------------------------------------------
+    def gro_on(self):
+        for i in range(self.nin):
+            nse("dut", "ethtool -K in%d gro on" % i)
+
+    def plane_ipfwd(self):
+        self.gro_on()
+        self.routing("dut", ["in%d" % i for i in range(self.nin)], "out0")
+        self.dst_macs = self.in_macs
+        self.egress_mac = mac_of("dut", "out0")
+
+    def plane_xdpfwd(self):
+        self.routing("dut", ["in%d" % i for i in range(self.nin)], "out0")
+        devs = " ".join(["in%d" % i for i in range(self.nin)] + ["out0"])
+        nsx("dut", "%s xdpfwd-attach %s" % (BENCHCTL, devs))
+        self.dst_macs = self.in_macs
+        self.egress_mac = mac_of("dut", "out0")
+
+    def plane_macvlan(self):
+        self.gro_on()
+        self.macvlan_vrs()
+        self.dst_macs = [vr_mac(1)] * self.nin
+        self.egress_mac = vr_mac(1)
+
+    def plane_vrouter(self):
+        """The macvlan VRs as above, plus what vrctl load / sync do:
+        the XDP program on the NICs, each VR's routes mirrored into a host
+        table (macvlan replaced by its lower NIC), its MAC, ports and
+        neighbours in the maps."""
+        self.macvlan_vrs()
+        devs = ["in%d" % i for i in range(self.nin)] + ["out0"]
+        sysctl("dut", "net.ipv4.conf.all.forwarding", 1)
+        sysctl("dut", "net.ipv6.conf.all.forwarding", 1)
+        nsx("dut", "%s vr-attach %s/vr %s" % (BENCHCTL, PIN, " ".join(devs)))
+        lines = []
+        for k in range(1, self.nvr + 1):
+            table = VR_TABLE0 + k
+            batch = []
+            for i in range(self.nin):
+                batch.append("route add %s dev in%d table %d" % (ip4(10 + i, 0) + "/24", i, table))
+                batch.append("route add %s/64 dev in%d table %d" % (ip6(10 + i, 0), i, table))
+            batch.append("route add %s/24 dev out0 table %d" % (ip4(100, 0), table))
+            batch.append("route add %s/64 dev out0 table %d" % (ip6(100, 0), table))
+            ipn("dut", "-batch -", input="\n".join(batch) + "\n")
+            self.add_routes("dut", "out0", table)
+            for d in devs:
+                if d != "out0":
+                    lines.append("mac %s %s %d %d" % (d, vr_mac(k), k, table))
+                lines.append("port %d %s %s" % (k, d, vr_mac(k)))
+            lines.append("neigh %d out0 %s %s" % (k, ip4(100, 2), self.s0_mac))
+            lines.append("neigh %d out0 %s %s" % (k, ip6(100, 2), self.s0_mac))
+        nsx("dut", "%s vr %s/vr -" % (BENCHCTL, PIN), input="\n".join(lines) + "\n")
+        self.dst_macs = [vr_mac(1)] * self.nin
+        self.egress_mac = vr_mac(1)
+
+    def plane_bridge(self, nf=1):
+        """VR namespaces on veth pairs, their dut ends in one bridge per NIC."""
+        self.gro_on()
+        sysctl("dut", "net.bridge.bridge-nf-call-iptables", nf)
+        sysctl("dut", "net.bridge.bridge-nf-call-ip6tables", nf)
+        devs = ["in%d" % i for i in range(self.nin)] + ["out0"]
+        for j, d in enumerate(devs):
+            br = "br%d" % j
+            ipn("dut", "link add %s type bridge" % br)
+            ipn("dut", "link set %s master %s" % (d, br))
+            ipn("dut", "link set %s up" % br)
+        for k in range(1, self.nvr + 1):
+            v = self.vr_ns(k)
+            sh("ip netns add %s" % ns(v))
+            ipn(v, "link set lo up")
+            for j, d in enumerate(devs):
+                port = "p%x_%d" % (k, j)
+                self.veth(v, d, "dut", port)
+                ipn(v, "link set %s address %s" % (d, vr_mac(k)))
+                ipn("dut", "link set %s master br%d" % (port, j))
+            self.routing(v, devs[:-1], "out0")
+        self.dst_macs = [vr_mac(1)] * self.nin
+        self.egress_mac = vr_mac(1)
+
+    def plane_bridge_nonf(self):
+        self.plane_bridge(nf=0)
+
+    # -- measuring ------------------------------------------------------
+    def snapshot(self):
+        s = {"t": time.time(), "softnet": softnet_drops(), "cpu0": cpu_stat(DUT_CPU)}
+        s["napi_ns"] = sum(runtime_ns(p) for p in self.in_threads)
+        s["ksoftirqd_ns"] = sum(runtime_ns(p) for p in self.ksoftirqd)
+        s["g"] = [link_stats("gen", "g%d" % i) for i in range(self.nin)]
+        s["in"] = [link_stats("dut", "in%d" % i) for i in range(self.nin)]
+        s["out0"] = link_stats("dut", "out0")
+        s["sink"] = json.loads(nsx("sink", "%s sink-read %s/sink" % (BENCHCTL, PIN)))
+        if self.plane == "vrouter":
+            s["vr"] = json.loads(nsx("dut", "%s vr-stats %s/vr 1" % (BENCHCTL, PIN)))
+        return s
+
+    def gen_cmd(self, i, rate, duration, v6, size, flows, dests):
+        dst = "198.19.0.1" if not v6 else "2001:2:0:ff00::1"
+        src = ip4(10 + i, 2) if not v6 else ip6(10 + i, 2)
+        prio = "chrt -f %d " % GEN_PRIO if GEN_PRIO else ""
+        return ("ip netns exec %s %s%s --dev g%d --dst-mac %s --src-ip %s --dst-ip %s "
+                "--rate %d --duration %g --size %d --flows %d --dests %d --ttl %d --cpu %d"
+                % (ns("gen"), prio, TRAFFICGEN, i, self.dst_macs[i], src, dst, rate, duration,
+                   size, flows, dests, TTL, GEN_CPU))
+
+    def run_point(self, rates, duration, v6=False, size=64, flows=1, dests=1):
+        """Offer `rates[i]` pps on ingress i for `duration` s; return a dict."""
+        a = self.snapshot()
+        procs = [subprocess.Popen(shlex.split(self.gen_cmd(i, r, duration, v6, size, flows, dests)),
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for i, r in enumerate(rates)]
+        gens = []
+        for p in procs:
+            out, err = p.communicate(timeout=duration * 4 + 30)
+            if p.returncode != 0:
+                raise RuntimeError("trafficgen failed: %s" % err.strip())
+            gens.append(dict(kv.split("=", 1) for kv in out.split()))
+        time.sleep(0.2)			# let the rings drain
+        b = self.snapshot()
+        return self.result(a, b, gens, rates)
+
+    def result(self, a, b, gens, rates):
+        sent = sum(int(g["sent"]) for g in gens)
+        offered = sum(float(g["offered_pps"]) for g in gens)
+        elapsed = max(int(g["elapsed_ns"]) for g in gens) / 1e9
+        sa, sb = a["sink"], b["sink"]
+        delivered = sb["ours"] - sa["ours"]
+        dut_ns = (b["napi_ns"] - a["napi_ns"]) + (b["ksoftirqd_ns"] - a["ksoftirqd_ns"])
+        hist = {}
+        for k, v in sb["lat"].items():
+            d = v - sa["lat"].get(k, 0)
+            if d:
+                hist[int(k)] = d
+        gen_drop = sum(b["g"][i]["tx_dropped"] - a["g"][i]["tx_dropped"] for i in range(self.nin))
+        in_drop = sum(b["in"][i]["rx_dropped"] - a["in"][i]["rx_dropped"] for i in range(self.nin))
+        out_drop = b["out0"]["tx_dropped"] - a["out0"]["tx_dropped"]
+        backlog = b["softnet"] - a["softnet"]
+        r = {
+            "set_pps": sum(rates),
+            "offered_pps": round(offered),
+            "delivered_pps": round(delivered / elapsed) if elapsed else 0,
+            "sent": sent,
+            "delivered": delivered,
+            "loss_pct": round(100.0 * (sent - delivered) / sent, 4) if sent else 0,
+            "drop_gen_tx": gen_drop,
+            "drop_dut_rx": in_drop,
+            "drop_backlog": backlog,
+            "drop_dut_tx": out_drop,
+            # a veth counts a full ring on both ends: gN tx and inN rx
+            "drop_other": sent - delivered - gen_drop - backlog - out_drop,
+            "dut_ns_per_pkt": round(dut_ns / delivered, 1) if delivered else "",
+            "dut_cpu_pct": round(100.0 * dut_ns / ((b["t"] - a["t"]) * 1e9), 1),
+            "cpu0_busy_pct": round(100.0 * (b["cpu0"]["busy"] - a["cpu0"]["busy"]) /
+                                   max(1, b["cpu0"]["total"] - a["cpu0"]["total"]), 1),
+            "cpu0_softirq_pct": round(100.0 * (b["cpu0"]["softirq"] - a["cpu0"]["softirq"]) /
+                                      max(1, b["cpu0"]["total"] - a["cpu0"]["total"]), 1),
+            "lat_p50_ns": percentile(hist, 0.50),
+            "lat_p99_ns": percentile(hist, 0.99),
+            "lat_max_ns": sb["lat_max"] if delivered else "",
+            "bad_mac": sb["bad_mac"] - sa["bad_mac"],
+            "bad_ttl": sb["bad_ttl"] - sa["bad_ttl"],
+            "flows_seen": sum(1 for k, v in sb["flows"].items() if v - sa["flows"].get(k, 0) > 0),
+            "gen_elapsed_s": round(elapsed, 3),
+            "gen_lag_resets": sum(int(g["lag_resets"]) for g in gens),
+            "gen_lag_lost_ms": round(sum(int(g["lag_lost_ns"]) for g in gens) / 1e6, 2),
+            "frame_bytes": gens[0]["frame_bytes"],
+        }
+        if self.plane == "vrouter":
+            r["vr_slowpath"] = sum(b["vr"]["pass"]) - sum(a["vr"]["pass"])
+            r["vr_fwd"] = b["vr"]["fwd"] - a["vr"]["fwd"]
+        return r
+
+
+def bucket_value(b, sub=8):
+    """Midpoint (ns) of a sink latency bucket."""
+    if b < sub:
+        return b
+    l, s = divmod(b, sub)
+    lo = (sub + s) << (l - 3)
+    hi = (sub + s + 1) << (l - 3)
+    return (lo + hi) // 2
+
+
+def percentile(hist, q):
+    tot = sum(hist.values())
+    if not tot:
+        return ""
+    acc = 0
+    for b in sorted(hist):
+        acc += hist[b]
+        if acc >= q * tot:
+            return bucket_value(b)
+    return bucket_value(max(hist))
+
+
+# -- scenarios ------------------------------------------------------------
+FIELDS = ["scenario", "plane", "family", "x", "repeat", "set_pps", "offered_pps",
+          "delivered_pps", "loss_pct", "sent", "delivered", "drop_gen_tx", "drop_dut_rx",
+          "drop_backlog", "drop_dut_tx", "drop_other", "dut_ns_per_pkt", "dut_cpu_pct",
+          "cpu0_busy_pct", "cpu0_softirq_pct", "lat_p50_ns", "lat_p99_ns", "lat_max_ns",
+          "bad_mac", "bad_ttl", "flows_seen", "vr_fwd", "vr_slowpath", "frame_bytes",
+          "gen_elapsed_s", "gen_lag_resets", "gen_lag_lost_ms", "rig_build_s"]
+
+
+class Writer:
+    def __init__(self, outdir, scenario):
+        self.path = os.path.join(outdir, scenario + ".csv")
+        self.f = open(self.path, "w", newline="")
+        self.w = csv.DictWriter(self.f, fieldnames=FIELDS, extrasaction="ignore")
+        self.w.writeheader()
+        self.rows = []
+
+    def add(self, row):
+        self.w.writerow(row)
+        self.f.flush()
+        self.rows.append(row)
+        log("  %-10s %-12s x=%-8s set=%8s offered=%8s delivered=%8s loss=%6.2f%% ns/pkt=%6s "
+            "p50=%6s p99=%7s" % (row["scenario"], row["plane"], row["x"], row["set_pps"],
+                                 row["offered_pps"], row["delivered_pps"], row["loss_pct"],
+                                 row["dut_ns_per_pkt"], row["lat_p50_ns"], row["lat_p99_ns"]))
+
+    def close(self):
+        self.f.close()
+
+
+def with_rig(plane, fn, **rigargs):
+    rig = Rig(plane, **rigargs)
+    try:
+        rig.build()
+        # warm-up: neighbour and route caches, page pools, first-touch
+        rig.run_point([100000] * rig.nin, 0.3)
+        return fn(rig)
+    finally:
+        cleanup()
+
+
+def sweep(args, scenario, writer, planes, rates, v6=False, nin=1, size=64):
+    for plane in planes:
+        log("%s: %s" % (scenario, plane))
+
+        def fn(rig):
+            for rate in rates:
+                for rep in range(args.repeats):
+                    per = [rate // nin] * nin if rate else [0] * nin
+                    r = rig.run_point(per, args.duration, v6=v6, size=size,
+                                      flows=args.flows)
+                    r.update(scenario=scenario, plane=plane, family="ipv6" if v6 else "ipv4",
+                             x=rate, repeat=rep, rig_build_s=round(rig.build_s, 1))
+                    writer.add(r)
+        with_rig(plane, fn, nin=nin)
+
+
+def scen_fig4(args, w, planes):
+    sweep(args, "fig4", w, planes, args.rates)
+
+
+def scen_ipv6(args, w, planes):
+    sweep(args, "ipv6", w, planes, args.rates, v6=True, size=80)
+
+
+def scen_fig5(args, w, planes):
+    for nin in (2, 3):
+        sc = "fig5"
+        for plane in planes:
+            log("%s: %s, %d ingress" % (sc, plane, nin))
+
+            def fn(rig):
+                for rate in args.rates:
+                    for rep in range(args.repeats):
+                        per = [rate // nin] * nin if rate else [0] * nin
+                        r = rig.run_point(per, args.duration, flows=args.flows)
+                        r.update(scenario=sc, plane="%s/%din" % (plane, nin), family="ipv4",
+                                 x=rate, repeat=rep, rig_build_s=round(rig.build_s, 1))
+                        w.add(r)
+            with_rig(plane, fn, nin=nin)
+
+
+def scen_fig6(args, w, planes):
+    for nvr in args.vr_counts:
+        for plane in planes:
+            if plane in ("ipfwd", "xdpfwd"):
+                if nvr != args.vr_counts[0]:
+                    continue
+            log("fig6: %s, %d VRs" % (plane, nvr))
+
+            def fn(rig):
+                for rep in range(args.repeats):
+                    r = rig.run_point([0], args.duration, flows=args.flows)
+                    r.update(scenario="fig6", plane=plane, family="ipv4", x=nvr,
+                             repeat=rep, rig_build_s=round(rig.build_s, 1))
+                    w.add(r)
+            with_rig(plane, fn, nvr=nvr)
+
+
+def scen_fig7(args, w, planes):
+    for dests in (1, 512):
+        for plane in planes:
+            log("fig7: %s, 512 routes, %d destinations" % (plane, dests))
+
+            def fn(rig):
+                for rep in range(args.repeats):
+                    r = rig.run_point([0], args.duration, dests=dests, flows=args.flows)
+                    r.update(scenario="fig7", plane=plane, family="ipv4", x=dests,
+                             repeat=rep, rig_build_s=round(rig.build_s, 1))
+                    w.add(r)
+            with_rig(plane, fn, routes=512)
+
+
+def scen_fig9(args, w, planes):
+    """Latency at a fixed load: half of the IP forwarder's capacity."""
+    rate = args.fig9_rate
+    for plane in planes:
+        log("fig9: %s at %d pps" % (plane, rate))
+
+        def fn(rig):
+            for rep in range(args.repeats):
+                r = rig.run_point([rate], args.duration, flows=args.flows)
+                r.update(scenario="fig9", plane=plane, family="ipv4", x=rate,
+                         repeat=rep, rig_build_s=round(rig.build_s, 1))
+                w.add(r)
+        with_rig(plane, fn)
+
+
+SCENARIOS = {"fig4": scen_fig4, "ipv6": scen_ipv6, "fig5": scen_fig5, "fig6": scen_fig6,
+             "fig7": scen_fig7, "fig9": scen_fig9}
+
+
+# -- output ---------------------------------------------------------------
+def mean(xs):
+    xs = [float(x) for x in xs if x != "" and x is not None]
+    return sum(xs) / len(xs) if xs else None
+
+
+def group(rows, key):
+    out = {}
+    for r in rows:
+        out.setdefault(key(r), []).append(r)
+    return out
+
+
+def plot(outdir, scenario, rows):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        log("no matplotlib (apt-get install python3-matplotlib): no plot")
+        return
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 5))
+    sweepish = scenario in ("fig4", "ipv6", "fig5")
+    for plane, rs in group(rows, lambda r: r["plane"]).items():
+        pts = []
+        for x, xs in sorted(group(rs, lambda r: int(r["x"])).items(),
+                            key=lambda kv: (kv[0] == 0, kv[0])):
+            pts.append((mean(r["offered_pps"] for r in xs) if sweepish else x,
+                        mean(r["delivered_pps"] for r in xs),
+                        mean(r["dut_ns_per_pkt"] for r in xs)))
+        pts.sort()
+        label = PLANES.get(plane.split("/")[0], plane) + ("" if "/" not in plane else
+                                                         " " + plane.split("/")[1])
+        ax1.plot([p[0] / 1e6 for p in pts], [p[1] / 1e6 for p in pts], marker="o", label=label)
+        ax2.plot([p[0] / 1e6 if sweepish else p[0] for p in pts],
+                 [p[2] if p[2] is not None else float("nan") for p in pts], marker="o", label=label)
+    if sweepish:
+        lim = max(float(r["offered_pps"]) for r in rows) / 1e6 * 1.05
+        ax1.plot([0, lim], [0, lim], color="grey", linestyle=":", linewidth=1, label="offered")
+        ax1.set_xlabel("offered load (Mpps, measured at the generator)")
+        ax2.set_xlabel("offered load (Mpps)")
+    else:
+        xl = {"fig6": "VRs configured", "fig7": "destinations (512 routes)",
+              "fig9": "offered load (pps)", "fig8": "virtual interfaces"}.get(scenario, "x")
+        ax1.set_xlabel(xl)
+        ax2.set_xlabel(xl)
+        if scenario in ("fig6", "fig8"):
+            ax1.set_xscale("log", base=2)
+            ax2.set_xscale("log", base=2)
+    ax1.set_ylabel("delivered (Mpps)")
+    ax2.set_ylabel("DUT CPU ns per forwarded packet")
+    ax1.set_title("%s: delivered vs offered (64 B%s, one DUT core)" %
+                  (scenario, ", IPv6 80 B" if scenario == "ipv6" else ""))
+    ax2.set_title("%s: DUT cost per packet" % scenario)
+    ax1.grid(True, alpha=0.3)
+    ax2.grid(True, alpha=0.3)
+    ax1.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(os.path.join(outdir, scenario + ".png"), dpi=100)
+    plt.close(fig)
+
+
+def summarize(outdir, allrows, meta):
+    L = ["# Benchmark summary", "",
+         "Run %s, mode `%s`, %s. Rig and method: shared/BENCH.md. "
+         "Figures are within-run ratios; absolute pps on a shared 2-core VM are not stable "
+         "between runs." % (meta["date"], meta["mode"], meta["kernel"]), "",
+         "- machine quietness: load average before %s, after %s; %s" %
+         (meta["load_before"], meta.get("load_after", "?"), meta.get("foreign", "")),
+         "- DUT: one core (CPU %d, napi kthreads of inN pinned); generator and sink on CPU %d "
+         "(sink NAPI threaded, SCHED_FIFO 50, gro_flush_timeout=20000, napi_defer_hard_irqs=100)"
+         % (DUT_CPU, GEN_CPU),
+         "- DUT ns/packet = CPU time of the inN napi kthreads + ksoftirqd/%d "
+         "(/proc/PID/schedstat, ns exact; softirqs raised in the kthread run in it) / packets "
+         "delivered. The kernel has no IRQ_TIME_ACCOUNTING, so /proc/stat softirq is "
+         "tick-sampled and only reported (cpu0_softirq_pct) as a cross-check." % DUT_CPU,
+         "- veth+bridge VR: `bridge` = net.bridge.bridge-nf-call-iptables=1 (the default), "
+         "`bridge-nonf` = 0.",
+         "- duration per point %.1f s, repeats %d, 64-byte IPv4/UDP frames (IPv6: 80 B, the "
+         "smallest that carries the timestamp), %d flow(s)." %
+         (meta["duration"], meta["repeats"], meta["flows"]), ""]
+    for scenario, rows in group(allrows, lambda r: r["scenario"]).items():
+        L += summary_table(scenario, rows)
+    L += gen_quality(allrows)
+    with open(os.path.join(outdir, "summary.md"), "w") as f:
+        f.write("\n".join(L) + "\n")
+
+
+def summary_table(scenario, rows):
+    L = ["## %s" % scenario, ""]
+    planes = list(group(rows, lambda r: r["plane"]).keys())
+    if scenario in ("fig4", "ipv6", "fig5"):
+        # per plane: peak delivered, delivered at the max load, ns/packet at a
+        # common low load (all planes below capacity) and at max load
+        xs = sorted({int(r["x"]) for r in rows if int(r["x"]) > 0})
+        ref = xs[0] if xs else 0
+        stats = {}
+        for plane, rs in group(rows, lambda r: r["plane"]).items():
+            byx = group(rs, lambda r: int(r["x"]))
+            peak = max(mean(r["delivered_pps"] for r in v) for v in byx.values())
+            top = byx.get(0) or byx[max(byx)]
+            stats[plane] = {
+                "peak": peak,
+                "max_off": mean(r["offered_pps"] for r in top),
+                "max_del": mean(r["delivered_pps"] for r in top),
+                "max_ns": mean(r["dut_ns_per_pkt"] for r in top),
+                "ref_ns": mean(r["dut_ns_per_pkt"] for r in byx.get(ref, [])),
+                "p99": mean(r["lat_p99_ns"] for r in byx.get(ref, [])),
+            }
+        L += ["| data plane | peak delivered (Mpps) | at max load: offered / delivered (Mpps) "
+              "| ns/pkt at max load | ns/pkt at %.2f Mpps | p99 latency at %.2f Mpps (us) "
+              "| delivered vs IP fwd | vs macvlan | ns/pkt vs IP fwd | vs macvlan |" %
+              (ref / 1e6, ref / 1e6),
+              "|---|---|---|---|---|---|---|---|---|---|"]
+        for plane in planes:
+            s = stats[plane]
+            sfx = plane[len(plane.split("/")[0]):]
+            ip = stats.get("ipfwd" + sfx)
+            mv = stats.get("macvlan" + sfx)
+
+            def ratio(a, b):
+                return "%.2f" % (a / b) if a and b else "-"
+            L.append("| %s | %.3f | %.3f / %.3f | %s | %s | %s | %s | %s | %s | %s |" % (
+                plane, s["peak"] / 1e6, s["max_off"] / 1e6, s["max_del"] / 1e6,
+                "%.0f" % s["max_ns"] if s["max_ns"] else "-",
+                "%.0f" % s["ref_ns"] if s["ref_ns"] else "-",
+                "%.1f" % (s["p99"] / 1e3) if s["p99"] else "-",
+                ratio(s["peak"], ip and ip["peak"]), ratio(s["peak"], mv and mv["peak"]),
+                ratio(s["ref_ns"], ip and ip["ref_ns"]), ratio(s["ref_ns"], mv and mv["ref_ns"])))
+        L += ["", "Delivered ratios compare peaks; ns/pkt ratios compare the same offered "
+              "load (%.2f Mpps), where every data plane keeps up. A delivered ratio near 1 for "
+              "XDP planes means the generator, not the DUT, was the limit: compare ns/pkt." %
+              (ref / 1e6), ""]
+    else:
+        L += ["| data plane | x | offered (Mpps) | delivered (Mpps) | loss % | ns/pkt "
+              "| p50 / p99 / max latency (us) |", "|---|---|---|---|---|---|---|"]
+        for (plane, x), rs in group(rows, lambda r: (r["plane"], int(r["x"]))).items():
+            def us(k):
+                v = mean(r[k] for r in rs)
+                return "%.1f" % (v / 1e3) if v is not None else "-"
+            ns_ = mean(r["dut_ns_per_pkt"] for r in rs)
+            L.append("| %s | %d | %.3f | %.3f | %.2f | %s | %s / %s / %s |" % (
+                plane, x, mean(r["offered_pps"] for r in rs) / 1e6,
+                mean(r["delivered_pps"] for r in rs) / 1e6, mean(r["loss_pct"] for r in rs),
+                "%.0f" % ns_ if ns_ else "-", us("lat_p50_ns"), us("lat_p99_ns"),
+                us("lat_max_ns")))
+        L.append("")
+    return L
+
+
+def gen_quality(rows):
+    """Offered vs set rate, and loss below the DUT's capacity."""
+    L = ["## Generator quality", ""]
+    errs, losses, n_loss = [], [], 0
+    for plane, rs in group(rows, lambda r: (r["scenario"], r["plane"])).items():
+        cap = max(float(r["delivered_pps"]) for r in rs)
+        for r in rs:
+            s = float(r["set_pps"])
+            if s <= 0:
+                continue
+            errs.append(100.0 * (float(r["offered_pps"]) - s) / s)
+            if s <= 0.7 * cap:		# clearly below this data plane's capacity
+                losses.append(float(r["loss_pct"]))
+    if errs:
+        ae = sorted(abs(e) for e in errs)
+        L.append("- offered vs set rate over %d paced points: median |error| %.2f%%, worst "
+                 "%.2f%% (%s: within 2%%)" % (len(errs), ae[len(ae) // 2], ae[-1],
+                                               "PASS" if ae[-1] <= 2 else "FAIL"))
+        L.append("  (negative = undershoot; the generator shares CPU %d with the sink, and "
+                 "stalls longer than one batch are not caught up in a burst)" % GEN_CPU)
+    if losses:
+        ls = sorted(losses)
+        n_loss = sum(1 for x in ls if x >= 0.1)
+        L.append("- loss at loads <= 70%% of each data plane's measured capacity, %d points: "
+                 "median %.4f%%, worst %.4f%%, %d point(s) >= 0.1%% (%s: < 0.1%%)" %
+                 (len(ls), ls[len(ls) // 2], ls[-1], n_loss, "PASS" if n_loss == 0 else "FAIL"))
+    L.append("")
+    return L
+
+
+def main():
+    global VERBOSE
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--full", action="store_true")
+    ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--scenarios")
+    ap.add_argument("--planes")
+    ap.add_argument("--rates", help="comma-separated pps, 0 = generator's max")
+    ap.add_argument("--duration", type=float)
+    ap.add_argument("--repeats", type=int, default=1)
+    ap.add_argument("--flows", type=int, default=1)
+    ap.add_argument("--out", default=os.path.join(TOP, "bench", "results"))
+    ap.add_argument("--gen-prio", type=int, default=0,
+                    help="run the generator SCHED_FIFO at this priority (< %d)" % SINK_PRIO)
+    ap.add_argument("-v", "--verbose", action="store_true")
+    args = ap.parse_args()
+    VERBOSE = args.verbose
+    global GEN_PRIO
+    GEN_PRIO = args.gen_prio
+    if os.geteuid() != 0:
+        sys.exit("bench.py: must run as root")
+    for b in (TRAFFICGEN, BENCHCTL):
+        if not os.access(b, os.X_OK):
+            sys.exit("bench.py: %s missing: run make bench-progs" % b)
+
+    if args.smoke:
+        mode, scen, planes = "smoke", ["fig4"], list(PLANES)
+        args.rates = args.rates or "50000"
+        args.duration = args.duration or 0.3
+    elif args.full:
+        mode, scen = "full", ["fig4", "ipv6", "fig5", "fig6", "fig7", "fig9"]
+        planes = list(PLANES)
+        args.rates = args.rates or "100000,300000,600000,900000,1200000,1500000,2000000,0"
+        args.duration = args.duration or 2.0
+    else:
+        mode, scen = "quick", ["fig4", "ipv6"]
+        planes = ["ipfwd", "macvlan", "bridge", "vrouter", "xdpfwd"]
+        args.rates = args.rates or "200000,600000,1000000,1400000,2000000,0"
+        args.duration = args.duration or 1.5
+    if args.scenarios:
+        scen = args.scenarios.split(",")
+    if args.planes:
+        planes = args.planes.split(",")
+    for p in planes:
+        if p not in PLANES:
+            sys.exit("bench.py: unknown data plane %s (%s)" % (p, ", ".join(PLANES)))
+    for s in scen:
+        if s not in SCENARIOS:
+            sys.exit("bench.py: unknown scenario %s (%s)" % (s, ", ".join(SCENARIOS)))
+    args.rates = [int(float(x)) for x in args.rates.split(",")]
+    args.vr_counts = [1, 16, 128, 1024]
+    args.fig9_rate = 600000
+
+    def on_signal(sig, frame):
+        raise SystemExit(128 + sig)
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    sh("mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf")
+    os.makedirs(args.out, exist_ok=True)
+    meta = {"date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), "mode": mode,
+            "kernel": os.uname().release, "load_before": open("/proc/loadavg").read().split()[0],
+            "duration": args.duration, "repeats": args.repeats, "flows": args.flows}
+    foreign = len([l for l in sh("ip netns list", check=False).splitlines() if not l.startswith(P)])
+    meta["foreign"] = "%d other network namespaces present at start" % foreign
+    allrows = []
+    t0 = time.time()
+    try:
+        for s in scen:
+            w = Writer(args.out, s)
+            try:
+                SCENARIOS[s](args, w, planes)
+            finally:
+                w.close()
+                if w.rows:
+                    plot(args.out, s, w.rows)
+                allrows += w.rows
+    finally:
+        cleanup()
+        meta["load_after"] = open("/proc/loadavg").read().split()[0]
+        if allrows:
+            summarize(args.out, allrows, meta)
+        log("bench.py: %d points in %.0f s, results in %s" % (len(allrows), time.time() - t0, args.out))
+
+
+if __name__ == "__main__":
+    main()
