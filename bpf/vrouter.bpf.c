@@ -247,8 +247,12 @@ static __always_inline int forward_ipv4(struct xdp_md *ctx,
 	fib.ipv4_src = iph->saddr;
 	fib.ipv4_dst = iph->daddr;
 	fib.ifindex = ctx->ingress_ifindex;
-	/* Ports only where they are: unfragmented frames and first fragments. */
-	if (!(iph->frag_off & bpf_htons(IP_OFFSET)))
+	/* Ports only for unfragmented datagrams.  A first fragment has them
+	 * and the later ones do not, so hashing them would send one datagram
+	 * over two ECMP legs; the kernel's own multipath hash ignores the
+	 * ports of every fragment, the first included.
+	 */
+	if (!(iph->frag_off & bpf_htons(IP_MF | IP_OFFSET)))
 		parse_l4_ports(c, iph->protocol, &fib.sport, &fib.dport);
 
 	return fib_forward(ctx, eth, iph, NULL, &fib, vr, st, bytes);
