@@ -1,0 +1,1158 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Table-driven BPF_PROG_RUN tests of the XDP data plane.
+ *
+ * Runs inside the namespace built by tests/cases/10-dataplane.sh (real veth
+ * NICs, sysctls and routes in per-VR tables, see there), because
+ * bpf_fib_lookup resolves routes in the namespace of the ingress device and
+ * BPF_PROG_RUN looks xdp_md.ingress_ifindex up in the caller's namespace.
+ * Arguments: NAME=IFINDEX and mac_NAME=MAC for every NIC, lwt=0|1.
+ *
+ * The skeleton's maps are private to this process: pinning is switched off
+ * before load, so nothing under /sys/fs/bpf is reused or created.
+ *
+ * Every case checks the returned action, the EXACT output frame (for a
+ * redirect: input with new MACs, TTL-1 and a checksum equal to a full
+ * recomputation, or hop limit-1; for a pass: the input byte for byte) and
+ * the whole of vr_stats (for every VR) and vr_nic_stats (for both ingress
+ * NICs): exactly the expected counters grow, by 1 packet and the frame's
+ * length.  Output: "ok - ..." / "not ok - ..." per check, "# ..." details.
+ *
+ * XDP_REDIRECT is returned as the action: without BPF_F_TEST_XDP_LIVE_FRAMES
+ * nothing is transmitted.  The egress is identified by the rewritten source
+ * MAC, which is unique per (VR, egress NIC) here, and is the value looked
+ * up with the same ifindex the redirect uses.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "vrouter.h"
+#include "vrouter.skel.h"
+#include "frame.h"
+
+/* ---- the test network (must match tests/cases/10-dataplane.sh) ---- */
+
+enum nic { IN0, IN1, OUT0, OUT1, OUT2, OUT3, OUT4, NIC_MAX };
+static const char *const nic_name[NIC_MAX] = {
+	"in0", "in1", "out0", "out1", "out2", "out3", "out4",
+};
+static __u32 ifidx[NIC_MAX];
+static __u8 nic_mac[NIC_MAX][6];
+static int have_lwt;
+
+#define NVR 4	/* VR ids 1..4 */
+
+#define MAC_VR(n)	{ 0x02, 0x76, 0x72, 0x00, 0x00, n }
+#define MAC_VR1		MAC_VR(1)
+#define MAC_VR2		MAC_VR(2)
+#define MAC_VR3		MAC_VR(3)
+#define MAC_VR4		MAC_VR(4)
+#define MAC_OTHER	MAC_VR(0x99)		/* unicast, no VR */
+#define MAC_BCAST	{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }
+#define MAC_MCAST4	{ 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 }
+#define MAC_MCAST6	{ 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 }
+#define MAC_SENDER	{ 0x02, 0x73, 0x00, 0x00, 0x00, 0x01 }	/* source of test frames */
+/* A VR's MAC on an egress NIC (vr_ports) and a VR's neighbour (vr_neigh). */
+#define MAC_P(vr, out)		{ 0x02, 0x70, vr, out, 0x00, 0x00 }
+#define MAC_N(vr, out, host)	{ 0x02, 0x6e, vr, out, host, 0x00 }
+
+struct mac_ent {
+	enum nic nic;
+	__u8 mac[6];
+	__u32 vr, table;
+};
+
+static const struct mac_ent macs[] = {
+	{ IN0, MAC_VR1, 1, 1001 },
+	{ IN1, MAC_VR1, 1, 1001 },	/* in1: IPv4 forwarding disabled */
+	{ IN0, MAC_VR2, 2, 1002 },
+	{ IN0, MAC_VR3, 3, 1003 },
+	{ IN0, MAC_VR4, 4, 1999 },	/* a table that does not exist */
+	/* Group addresses are never a VR's (vrctl refuses them): entered
+	 * here so that a program that looked them up would find VR 1.
+	 */
+	{ IN0, MAC_BCAST, 1, 1001 },
+	{ IN0, MAC_MCAST4, 1, 1001 },
+	{ IN0, MAC_MCAST6, 1, 1001 },
+};
+
+struct port_ent {
+	__u32 vr;
+	enum nic nic;
+	__u8 mac[6];
+};
+
+/* VR 1 has no port on out3 (NO_PORT); out2 is not loaded. */
+static const struct port_ent ports[] = {
+	{ 1, OUT0, MAC_P(1, 0) }, { 1, OUT1, MAC_P(1, 1) },
+	{ 1, OUT2, MAC_P(1, 2) }, { 1, OUT4, MAC_P(1, 4) },
+	{ 2, OUT0, MAC_P(2, 0) }, { 2, OUT1, MAC_P(2, 1) },
+	{ 3, OUT0, MAC_P(3, 0) }, { 3, OUT1, MAC_P(3, 1) },
+	{ 4, OUT0, MAC_P(4, 0) },
+};
+
+static const enum nic tx_ports[] = { OUT0, OUT1, OUT3, OUT4 };
+
+struct neigh_ent {
+	__u32 vr;
+	enum nic nic;
+	const char *addr;
+	__u8 mac[6];
+};
+
+static const struct neigh_ent neighs[] = {
+	/* VR 1 */
+	{ 1, OUT0, "198.18.1.2", MAC_N(1, 0, 2) },
+	{ 1, OUT0, "198.18.1.7", MAC_N(1, 0, 7) },	/* connected host */
+	{ 1, OUT1, "198.18.2.2", MAC_N(1, 1, 2) },
+	{ 1, OUT2, "198.18.3.2", MAC_N(1, 2, 2) },
+	{ 1, OUT3, "198.18.4.2", MAC_N(1, 3, 2) },
+	{ 1, OUT4, "198.18.5.2", MAC_N(1, 4, 2) },
+	{ 1, OUT1, "198.18.1.2", MAC_N(1, 1, 0x12) },	/* decoy for VR 2 */
+	{ 1, OUT0, "2001:2:0:1::2", MAC_N(1, 0, 0x62) },
+	{ 1, OUT0, "2001:2:0:1::7", MAC_N(1, 0, 0x67) },
+	{ 1, OUT1, "2001:2:0:2::2", MAC_N(1, 1, 0x62) },
+	{ 1, OUT2, "2001:2:0:3::2", MAC_N(1, 2, 0x62) },
+	{ 1, OUT3, "2001:2:0:4::2", MAC_N(1, 3, 0x62) },
+	{ 1, OUT4, "2001:2:0:5::2", MAC_N(1, 4, 0x62) },
+	{ 1, OUT1, "2001:2:0:1::2", MAC_N(1, 1, 0x72) },	/* decoy for VR 2 */
+	/* VR 2: same next-hop addresses as VR 1, its own MACs */
+	{ 2, OUT1, "198.18.1.2", MAC_N(2, 1, 2) },
+	{ 2, OUT0, "198.18.1.2", MAC_N(2, 0, 2) },	/* decoy for VR 1 */
+	{ 2, OUT0, "198.18.1.3", MAC_N(2, 0, 3) },	/* VR 1 has none: NO_NEIGH */
+	{ 2, OUT1, "2001:2:0:1::2", MAC_N(2, 1, 0x62) },
+	{ 2, OUT0, "2001:2:0:1::2", MAC_N(2, 0, 0x62) },	/* decoy for VR 1 */
+	{ 2, OUT0, "2001:2:0:1::3", MAC_N(2, 0, 0x63) },	/* VR 1 has none */
+	/* VR 3: the next hops of its 512 routes */
+	{ 3, OUT0, "198.18.1.10", MAC_N(3, 0, 10) },
+	{ 3, OUT0, "198.18.1.11", MAC_N(3, 0, 11) },
+	{ 3, OUT1, "198.18.2.10", MAC_N(3, 1, 10) },
+	{ 3, OUT1, "198.18.2.11", MAC_N(3, 1, 11) },
+	/* VR 4: would forward, if its table existed */
+	{ 4, OUT0, "198.18.1.2", MAC_N(4, 0, 2) },
+};
+
+/* ---- the cases ---- */
+
+#define T_DMAC_HOST	0x1	/* destination MAC: in0's own (host traffic) */
+#define T_V6_FWD_OFF	0x2	/* run with net.ipv6.conf.all.forwarding=0 */
+#define T_NEED_LWT	0x4	/* needs the encap route (lwt=1) */
+
+struct tcase {
+	const char *desc;
+	enum nic in;			/* ingress */
+	struct fb_params f;
+	int action;			/* XDP_PASS or XDP_REDIRECT */
+	__u32 vr;			/* VR whose counters grow; 0: none (no_vr) */
+	int reason;			/* VR_PASS_* for a VR's XDP_PASS, else -1 */
+	enum nic out;			/* XDP_REDIRECT: egress ... */
+	__u8 nh[6];			/* ... and next hop's MAC */
+	int flags;
+};
+
+#define SRC4	"198.18.0.1"
+#define SRC6	"2001:2::1"
+#define F4(dm, s, d, ...) { .family = 4, .dmac = dm, .smac = MAC_SENDER, \
+			    .saddr = s, .daddr = d, __VA_ARGS__ }
+#define F6(dm, s, d, ...) { .family = 6, .dmac = dm, .smac = MAC_SENDER, \
+			    .saddr = s, .daddr = d, __VA_ARGS__ }
+#define FRAW(dm, et, ...) { .family = 0, .dmac = dm, .smac = MAC_SENDER, \
+			    .ethertype = et, __VA_ARGS__ }
+#define PASS(r)		.action = XDP_PASS, .vr = 1, .reason = VR_PASS_##r
+#define PASS_VR(v, r)	.action = XDP_PASS, .vr = v, .reason = VR_PASS_##r
+#define NO_VR		.action = XDP_PASS, .vr = 0, .reason = -1
+#define FWD(v, o, n)	.action = XDP_REDIRECT, .vr = v, .reason = -1, .out = o, .nh = n
+
+static const struct tcase cases[] = {
+	/* (1) not a VR's frame: host traffic, counted per NIC */
+	{ "unknown unicast MAC: PASS, no_vr",
+	  IN0, F4(MAC_OTHER, SRC4, "198.18.10.5"), NO_VR },
+	{ "in0's own MAC: PASS, no_vr",
+	  IN0, F4(MAC_OTHER, SRC4, "198.18.10.5"), NO_VR, .flags = T_DMAC_HOST },
+	{ "broadcast MAC (in vr_macs!): PASS, no_vr",
+	  IN0, F4(MAC_BCAST, SRC4, "198.18.10.5"), NO_VR },
+	{ "IPv4 multicast MAC (in vr_macs!): PASS, no_vr",
+	  IN0, F4(MAC_MCAST4, SRC4, "198.18.10.5"), NO_VR },
+	{ "IPv6 multicast MAC (in vr_macs!): PASS, no_vr",
+	  IN0, F6(MAC_MCAST6, SRC6, "2001:2:0:10::5"), NO_VR },
+	{ "VR 2's MAC on in1, where VR 2 is not: PASS, no_vr",
+	  IN1, F4(MAC_VR2, SRC4, "198.18.10.5"), NO_VR },
+	{ "ARP broadcast: PASS, no_vr",
+	  IN0, FRAW(MAC_BCAST, 0x0806, .payload = 28), NO_VR },
+
+	/* (2) a VR's frame that is not IP */
+	{ "ARP to the VR: PASS NOT_IP",
+	  IN0, FRAW(MAC_VR1, 0x0806, .payload = 28), PASS(NOT_IP) },
+	{ "802.1Q VLAN (0x8100) to the VR: PASS NOT_IP",
+	  IN0, FRAW(MAC_VR1, 0x8100, .payload = 46), PASS(NOT_IP) },
+	{ "802.1ad (0x88a8) to the VR: PASS NOT_IP",
+	  IN0, FRAW(MAC_VR1, 0x88a8, .payload = 46), PASS(NOT_IP) },
+	{ "bare Ethernet header, ARP type: PASS NOT_IP",
+	  IN0, FRAW(MAC_VR1, 0x0806), PASS(NOT_IP) },
+
+	/* (3) forwarded */
+	{ "IPv4/UDP via gateway: REDIRECT out0, TTL 63",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.10.5", .payload = 18), FWD(1, OUT0, MAC_N(1, 0, 2)) },
+	{ "IPv4/TCP via gateway: REDIRECT out0",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.10.6", .proto = IPPROTO_TCP, .payload = 100, .tos = 0x10),
+	  FWD(1, OUT0, MAC_N(1, 0, 2)) },
+	{ "IPv4/ICMP via gateway: REDIRECT out0",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.10.7", .proto = IPPROTO_ICMP, .payload = 8),
+	  FWD(1, OUT0, MAC_N(1, 0, 2)) },
+	{ "IPv4 with DF: REDIRECT out0",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.10.5", .frag_off = 0x4000, .id = 0xbeef),
+	  FWD(1, OUT0, MAC_N(1, 0, 2)) },
+	{ "IPv4 first fragment (MF): REDIRECT out0",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.10.5", .frag_off = 0x2000, .payload = 64),
+	  FWD(1, OUT0, MAC_N(1, 0, 2)) },
+	{ "IPv4 later fragment (offset 185): REDIRECT out0",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.10.5", .frag_off = 185, .proto = 200, .payload = 64),
+	  FWD(1, OUT0, MAC_N(1, 0, 2)) },
+	{ "IPv4 in a 60-byte frame (Ethernet padding kept): REDIRECT out0",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.10.5", .trailer = 18), FWD(1, OUT0, MAC_N(1, 0, 2)) },
+	{ "IPv4 TTL 2: REDIRECT with TTL 1",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.10.5", .ttl = 2), FWD(1, OUT0, MAC_N(1, 0, 2)) },
+	{ "IPv4 TTL 255: REDIRECT with TTL 254",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.10.5", .ttl = 255), FWD(1, OUT0, MAC_N(1, 0, 2)) },
+	{ "IPv4 connected destination: next hop is the destination",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.1.7"), FWD(1, OUT0, MAC_N(1, 0, 7)) },
+	{ "IPv4 route via an IPv6 next hop (RFC 5549): IPv6 neighbour",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.60.1"), FWD(1, OUT0, MAC_N(1, 0, 0x62)) },
+	{ "IPv4 tot_len == egress MTU 1280: REDIRECT out4",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.42.1", .payload = 1280 - 28),
+	  FWD(1, OUT4, MAC_N(1, 4, 2)) },
+	{ "IPv4 VR 2, same prefix and next hop as VR 1: out1, VR 2's MACs",
+	  IN0, F4(MAC_VR2, SRC4, "198.18.10.5"), FWD(2, OUT1, MAC_N(2, 1, 2)) },
+	{ "IPv6/UDP via gateway: REDIRECT out0, hop limit 63",
+	  IN0, F6(MAC_VR1, SRC6, "2001:2:0:10::5", .payload = 10), FWD(1, OUT0, MAC_N(1, 0, 0x62)) },
+	{ "IPv6/TCP via gateway, flow label: REDIRECT out0",
+	  IN0, F6(MAC_VR1, SRC6, "2001:2:0:10::6", .proto = IPPROTO_TCP, .payload = 100,
+		  .tos = 0xb8, .flowlabel = 0xabcde), FWD(1, OUT0, MAC_N(1, 0, 0x62)) },
+	{ "IPv6 hop limit 2: REDIRECT with hop limit 1",
+	  IN0, F6(MAC_VR1, SRC6, "2001:2:0:10::5", .ttl = 2), FWD(1, OUT0, MAC_N(1, 0, 0x62)) },
+	{ "IPv6 hop limit 255: REDIRECT with hop limit 254",
+	  IN0, F6(MAC_VR1, SRC6, "2001:2:0:10::5", .ttl = 255), FWD(1, OUT0, MAC_N(1, 0, 0x62)) },
+	{ "IPv6 with trailing bytes: REDIRECT, trailer kept",
+	  IN0, F6(MAC_VR1, SRC6, "2001:2:0:10::5", .trailer = 6), FWD(1, OUT0, MAC_N(1, 0, 0x62)) },
+	{ "IPv6 connected destination: next hop is the destination",
+	  IN0, F6(MAC_VR1, SRC6, "2001:2:0:1::7"), FWD(1, OUT0, MAC_N(1, 0, 0x67)) },
+	{ "IPv6 length == egress MTU 1280: REDIRECT out4",
+	  IN0, F6(MAC_VR1, SRC6, "2001:2:0:42::1", .payload = 1280 - 48),
+	  FWD(1, OUT4, MAC_N(1, 4, 0x62)) },
+	{ "IPv6 VR 2, same prefix and next hop as VR 1: out1, VR 2's MACs",
+	  IN0, F6(MAC_VR2, SRC6, "2001:2:0:10::5"), FWD(2, OUT1, MAC_N(2, 1, 0x62)) },
+	{ "IPv6 on in1 (IPv4-only forwarding off there): REDIRECT",
+	  IN1, F6(MAC_VR1, SRC6, "2001:2:0:10::5"), FWD(1, OUT0, MAC_N(1, 0, 0x62)) },
+
+	/* (4) malformed */
+	{ "IPv4 IHL 4: PASS MALFORMED",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.10.5", .ihl = 4), PASS(MALFORMED) },
+	{ "IPv4 IHL 0: PASS MALFORMED",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.10.5", .ihl = FB_ZERO), PASS(MALFORMED) },
+	{ "IPv4 ethertype, version 6: PASS MALFORMED",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.10.5", .version = 6), PASS(MALFORMED) },
+	{ "IPv4 ethertype, version 0: PASS MALFORMED",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.10.5", .version = FB_ZERO), PASS(MALFORMED) },
+	{ "IPv4 tot_len one beyond the frame: PASS MALFORMED",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.10.5", .len_delta = 1), PASS(MALFORMED) },
+	{ "IPv4 tot_len 65535: PASS MALFORMED",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.10.5", .tot_len = 65535), PASS(MALFORMED) },
+	{ "IPv4 tot_len 19: PASS MALFORMED",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.10.5", .tot_len = 19), PASS(MALFORMED) },
+	{ "IPv4 tot_len 0: PASS MALFORMED",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.10.5", .tot_len = FB_ZERO), PASS(MALFORMED) },
+	{ "IPv4 tot_len 20 (header only, UDP bytes as padding): REDIRECT",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.10.5", .tot_len = 20), FWD(1, OUT0, MAC_N(1, 0, 2)) },
+	{ "IPv4 bad header checksum (low bit): PASS MALFORMED",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.10.5", .csum_xor = 0x0001), PASS(MALFORMED) },
+	{ "IPv4 bad header checksum (high byte): PASS MALFORMED",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.10.5", .csum_xor = 0x0100), PASS(MALFORMED) },
+	{ "IPv4 bad header checksum, TTL 1: PASS MALFORMED (checked first)",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.10.5", .csum_xor = 0x8000, .ttl = 1), PASS(MALFORMED) },
+	{ "IPv4 IHL 6 (options): PASS IP_OPTIONS",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.10.5", .ip_opt_words = 1), PASS(IP_OPTIONS) },
+	{ "IPv4 IHL 15 (options): PASS IP_OPTIONS",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.10.5", .ip_opt_words = 10), PASS(IP_OPTIONS) },
+	{ "IPv6 ethertype, version 4: PASS MALFORMED",
+	  IN0, F6(MAC_VR1, SRC6, "2001:2:0:10::5", .version = 4), PASS(MALFORMED) },
+	{ "IPv6 payload_len one beyond the frame: PASS MALFORMED",
+	  IN0, F6(MAC_VR1, SRC6, "2001:2:0:10::5", .len_delta = 1), PASS(MALFORMED) },
+	{ "IPv6 payload_len 65535: PASS MALFORMED",
+	  IN0, F6(MAC_VR1, SRC6, "2001:2:0:10::5", .tot_len = 65535), PASS(MALFORMED) },
+	{ "IPv6 hop-by-hop header: PASS IPV6_HOPOPT",
+	  IN0, F6(MAC_VR1, SRC6, "2001:2:0:10::5", .hbh = 1), PASS(IPV6_HOPOPT) },
+	{ "IPv6 hop-by-hop header, hop limit 1: PASS IPV6_HOPOPT",
+	  IN0, F6(MAC_VR1, SRC6, "2001:2:0:10::5", .hbh = 1, .ttl = 1), PASS(IPV6_HOPOPT) },
+
+	/* (5) addresses that are never forwarded */
+	{ "IPv4 dst 224.0.0.1: PASS ADDR_SCOPE",
+	  IN0, F4(MAC_VR1, SRC4, "224.0.0.1"), PASS(ADDR_SCOPE) },
+	{ "IPv4 dst 239.255.255.255: PASS ADDR_SCOPE",
+	  IN0, F4(MAC_VR1, SRC4, "239.255.255.255"), PASS(ADDR_SCOPE) },
+	{ "IPv4 dst 255.255.255.255: PASS ADDR_SCOPE",
+	  IN0, F4(MAC_VR1, SRC4, "255.255.255.255"), PASS(ADDR_SCOPE) },
+	{ "IPv4 src 224.0.0.5 (multicast source): PASS ADDR_SCOPE",
+	  IN0, F4(MAC_VR1, "224.0.0.5", "198.18.10.5"), PASS(ADDR_SCOPE) },
+	{ "IPv4 dst 224.0.0.1, TTL 1: PASS ADDR_SCOPE (checked before TTL)",
+	  IN0, F4(MAC_VR1, SRC4, "224.0.0.1", .ttl = 1), PASS(ADDR_SCOPE) },
+	{ "IPv4 dst 223.255.255.255 (not multicast, no route): PASS NOT_FWDED",
+	  IN0, F4(MAC_VR1, SRC4, "223.255.255.255"), PASS(NOT_FWDED) },
+	{ "IPv4 dst 240.0.0.1 (not multicast, no route): PASS NOT_FWDED",
+	  IN0, F4(MAC_VR1, SRC4, "240.0.0.1"), PASS(NOT_FWDED) },
+	{ "IPv6 dst ff02::1: PASS ADDR_SCOPE",
+	  IN0, F6(MAC_VR1, SRC6, "ff02::1"), PASS(ADDR_SCOPE) },
+	{ "IPv6 dst ff0e::1 (global multicast): PASS ADDR_SCOPE",
+	  IN0, F6(MAC_VR1, SRC6, "ff0e::1"), PASS(ADDR_SCOPE) },
+	{ "IPv6 dst fe80::1: PASS ADDR_SCOPE",
+	  IN0, F6(MAC_VR1, SRC6, "fe80::1"), PASS(ADDR_SCOPE) },
+	{ "IPv6 src fe80::1: PASS ADDR_SCOPE",
+	  IN0, F6(MAC_VR1, "fe80::1", "2001:2:0:10::5"), PASS(ADDR_SCOPE) },
+	{ "IPv6 src febf::1 (end of fe80::/10): PASS ADDR_SCOPE",
+	  IN0, F6(MAC_VR1, "febf::1", "2001:2:0:10::5"), PASS(ADDR_SCOPE) },
+	{ "IPv6 dst fec0::1 (not link-local, no route): PASS NOT_FWDED",
+	  IN0, F6(MAC_VR1, SRC6, "fec0::1"), PASS(NOT_FWDED) },
+
+	/* (6) TTL */
+	{ "IPv4 TTL 1: PASS TTL",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.10.5", .ttl = 1), PASS(TTL) },
+	{ "IPv4 TTL 0: PASS TTL",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.10.5", .ttl = FB_ZERO), PASS(TTL) },
+	{ "IPv6 hop limit 1: PASS TTL",
+	  IN0, F6(MAC_VR1, SRC6, "2001:2:0:10::5", .ttl = 1), PASS(TTL) },
+	{ "IPv6 hop limit 0: PASS TTL",
+	  IN0, F6(MAC_VR1, SRC6, "2001:2:0:10::5", .ttl = FB_ZERO), PASS(TTL) },
+
+	/* (7) fib lookup results */
+	{ "IPv4 no route: PASS NOT_FWDED",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.99.1"), PASS(NOT_FWDED) },
+	{ "IPv4 blackhole route: PASS BLACKHOLE",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.20.1"), PASS(BLACKHOLE) },
+	{ "IPv4 unreachable route: PASS UNREACHABLE",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.21.1"), PASS(UNREACHABLE) },
+	{ "IPv4 prohibit route: PASS PROHIBIT",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.22.1"), PASS(PROHIBIT) },
+	{ "IPv4 local route: PASS NOT_FWDED",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.30.1"), PASS(NOT_FWDED) },
+	{ "IPv4 broadcast route: PASS NOT_FWDED",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.1.255"), PASS(NOT_FWDED) },
+	{ "IPv4 forwarding disabled on in1: PASS FWD_DISABLED",
+	  IN1, F4(MAC_VR1, SRC4, "198.18.10.5"), PASS(FWD_DISABLED) },
+	{ "IPv4 tot_len 1281 > egress MTU 1280: PASS FRAG_NEEDED",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.42.1", .payload = 1281 - 28), PASS(FRAG_NEEDED) },
+	{ "IPv4 1500 bytes, DF, > egress MTU 1280: PASS FRAG_NEEDED",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.42.1", .payload = 1500 - 28, .frag_off = 0x4000),
+	  PASS(FRAG_NEEDED) },
+	{ "IPv4 TOS 0x10 matches a route with that TOS selector: REDIRECT",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.12.1", .tos = 0x10), FWD(1, OUT0, MAC_N(1, 0, 2)) },
+	{ "IPv4 TOS 0 does not match the TOS 0x10 route: PASS NOT_FWDED",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.12.1"), PASS(NOT_FWDED) },
+	{ "IPv4 VR 4, table does not exist: PASS NOT_FWDED",
+	  IN0, F4(MAC_VR4, SRC4, "198.18.10.5"), PASS_VR(4, NOT_FWDED) },
+	{ "IPv4 encap (lwt) route: PASS UNSUPPORTED",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.70.1"), PASS(UNSUPPORTED), .flags = T_NEED_LWT },
+	{ "IPv6 no route: PASS NOT_FWDED",
+	  IN0, F6(MAC_VR1, SRC6, "2001:2:0:99::1"), PASS(NOT_FWDED) },
+	{ "IPv6 blackhole route: PASS BLACKHOLE",
+	  IN0, F6(MAC_VR1, SRC6, "2001:2:0:20::1"), PASS(BLACKHOLE) },
+	{ "IPv6 unreachable route: PASS UNREACHABLE",
+	  IN0, F6(MAC_VR1, SRC6, "2001:2:0:21::1"), PASS(UNREACHABLE) },
+	{ "IPv6 prohibit route: PASS PROHIBIT",
+	  IN0, F6(MAC_VR1, SRC6, "2001:2:0:22::1"), PASS(PROHIBIT) },
+	{ "IPv6 local route: PASS NOT_FWDED",
+	  IN0, F6(MAC_VR1, SRC6, "2001:2:0:30::1"), PASS(NOT_FWDED) },
+	{ "IPv6 forwarding disabled (all.forwarding=0): PASS FWD_DISABLED",
+	  IN0, F6(MAC_VR1, SRC6, "2001:2:0:10::5"), PASS(FWD_DISABLED), .flags = T_V6_FWD_OFF },
+	{ "IPv6 length 1281 > egress MTU 1280: PASS FRAG_NEEDED",
+	  IN0, F6(MAC_VR1, SRC6, "2001:2:0:42::1", .payload = 1281 - 48), PASS(FRAG_NEEDED) },
+	{ "IPv6 VR 4, table does not exist: PASS NOT_FWDED",
+	  IN0, F6(MAC_VR4, SRC6, "2001:2:0:10::5"), PASS_VR(4, NOT_FWDED) },
+
+	/* (8) after the route: neighbour, egress, port */
+	{ "IPv4 next hop not in VR 1's vr_neigh (VR 2 has it): PASS NO_NEIGH",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.11.1"), PASS(NO_NEIGH) },
+	{ "IPv4 egress out2 not in vr_tx_ports: PASS EGRESS_NOT_LOADED",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.40.1"), PASS(EGRESS_NOT_LOADED) },
+	{ "IPv4 VR 1 has no port on out3: PASS NO_PORT",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.41.1"), PASS(NO_PORT) },
+	{ "IPv6 next hop not in VR 1's vr_neigh (VR 2 has it): PASS NO_NEIGH",
+	  IN0, F6(MAC_VR1, SRC6, "2001:2:0:11::1"), PASS(NO_NEIGH) },
+	{ "IPv6 egress out2 not in vr_tx_ports: PASS EGRESS_NOT_LOADED",
+	  IN0, F6(MAC_VR1, SRC6, "2001:2:0:40::1"), PASS(EGRESS_NOT_LOADED) },
+	{ "IPv6 VR 1 has no port on out3: PASS NO_PORT",
+	  IN0, F6(MAC_VR1, SRC6, "2001:2:0:41::1"), PASS(NO_PORT) },
+};
+
+/* ---- plumbing ---- */
+
+static struct vrouter *skel;
+static int prog_fd, fd_macs, fd_ports, fd_neigh, fd_tx, fd_stats, fd_nic;
+static int ncpus;
+static int n_ok, n_fail;
+
+static void report(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void report(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s - ", ok ? "ok" : "not ok");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	if (ok)
+		n_ok++;
+	else
+		n_fail++;
+}
+
+static void die(const char *what, int err) __attribute__((noreturn));
+static void die(const char *what, int err)
+{
+	report(0, "setup: %s: %s", what, strerror(err < 0 ? -err : err));
+	exit(1);
+}
+
+static void hexdump(const char *tag, const __u8 *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (i % 16 == 0)
+			printf("%s#   %s %04zx:", i ? "\n" : "", tag, i);
+		printf(" %02x", p[i]);
+	}
+	putchar('\n');
+}
+
+/* Where two frames differ, as "#" lines. */
+static void frame_diff(const __u8 *exp, size_t elen, const __u8 *got, size_t glen)
+{
+	size_t i, shown = 0;
+
+	if (elen != glen)
+		printf("#   length: expected %zu, got %zu\n", elen, glen);
+	for (i = 0; i < elen && i < glen && shown < 8; i++)
+		if (exp[i] != got[i]) {
+			printf("#   byte %zu: expected %02x, got %02x\n", i, exp[i], got[i]);
+			shown++;
+		}
+	if (shown) {
+		hexdump("exp", exp, elen < 64 ? elen : 64);
+		hexdump("got", got, glen < 64 ? glen : 64);
+	}
+}
+
+static const __u8 *port_mac(__u32 vr, enum nic nic)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++)
+		if (ports[i].vr == vr && ports[i].nic == nic)
+			return ports[i].mac;
+	return NULL;
+}
+
+static int sysctl_write(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY), ok;
+
+	if (fd < 0)
+		return -errno;
+	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+	close(fd);
+	return ok ? 0 : -EIO;
+}
+
+/* ---- counters ---- */
+
+struct snap {
+	struct vr_stats vr[NVR + 1];
+	struct vr_nic_stats nic[2];	/* IN0, IN1 */
+};
+
+/* Sum a per-CPU value of n __u64s over all possible CPUs. */
+static void percpu_sum(int fd, const void *key, __u64 *out, size_t n)
+{
+	__u64 *buf = calloc((size_t)ncpus, n * sizeof(__u64));
+	int c;
+	size_t i;
+
+	memset(out, 0, n * sizeof(__u64));
+	if (!buf)
+		die("calloc", ENOMEM);
+	if (bpf_map_lookup_elem(fd, key, buf)) {
+		if (errno != ENOENT)
+			die("percpu lookup", errno);
+		free(buf);
+		return;
+	}
+	for (c = 0; c < ncpus; c++)
+		for (i = 0; i < n; i++)
+			out[i] += buf[(size_t)c * n + i];
+	free(buf);
+}
+
+static void take_snap(struct snap *s)
+{
+	__u32 k;
+
+	for (k = 0; k <= NVR; k++)
+		percpu_sum(fd_stats, &k, (__u64 *)&s->vr[k], sizeof(s->vr[k]) / 8);
+	percpu_sum(fd_nic, &ifidx[IN0], (__u64 *)&s->nic[0], sizeof(s->nic[0]) / 8);
+	percpu_sum(fd_nic, &ifidx[IN1], (__u64 *)&s->nic[1], sizeof(s->nic[1]) / 8);
+}
+
+static const char *const reason_name[VR_PASS_MAX] = {
+	"NOT_IP", "MALFORMED", "IP_OPTIONS", "IPV6_HOPOPT", "ADDR_SCOPE", "TTL",
+	"NOT_FWDED", "BLACKHOLE", "UNREACHABLE", "PROHIBIT", "FWD_DISABLED",
+	"FRAG_NEEDED", "UNSUPPORTED", "NO_NEIGH", "EGRESS_NOT_LOADED", "NO_PORT",
+};
+
+static void counter_diff(const char *name, const struct vr_counter *e,
+			 const struct vr_counter *g)
+{
+	if (e->packets != g->packets || e->bytes != g->bytes)
+		printf("#   %s: expected %llu pkts %llu bytes, got %llu pkts %llu bytes\n",
+		       name, (unsigned long long)e->packets, (unsigned long long)e->bytes,
+		       (unsigned long long)g->packets, (unsigned long long)g->bytes);
+}
+
+/* 1 if got == exp; else prints every counter that differs. */
+static int snap_check(const struct snap *exp, const struct snap *got)
+{
+	char name[64];
+	__u32 v;
+	int r;
+
+	if (!memcmp(exp, got, sizeof(*exp)))
+		return 1;
+	for (v = 0; v <= NVR; v++) {
+		snprintf(name, sizeof(name), "vr %u rx", v);
+		counter_diff(name, &exp->vr[v].rx, &got->vr[v].rx);
+		snprintf(name, sizeof(name), "vr %u fwd", v);
+		counter_diff(name, &exp->vr[v].fwd, &got->vr[v].fwd);
+		for (r = 0; r < VR_PASS_MAX; r++) {
+			snprintf(name, sizeof(name), "vr %u pass %s", v, reason_name[r]);
+			counter_diff(name, &exp->vr[v].pass[r], &got->vr[v].pass[r]);
+		}
+	}
+	counter_diff("in0 no_vr", &exp->nic[0].no_vr, &got->nic[0].no_vr);
+	counter_diff("in1 no_vr", &exp->nic[1].no_vr, &got->nic[1].no_vr);
+	return 0;
+}
+
+static void add(struct vr_counter *c, size_t len)
+{
+	c->packets++;
+	c->bytes += len;
+}
+
+/* ---- running ---- */
+
+struct result {
+	int err;		/* 0, or the -errno of BPF_PROG_RUN */
+	__u32 action;
+	__u32 len;
+	__u8 out[FB_MAX];
+};
+
+static void run(enum nic in, const __u8 *frame, size_t len, struct result *r)
+{
+	struct xdp_md md = {
+		.data = 0,
+		.data_end = (__u32)len,
+		.ingress_ifindex = ifidx[in],
+	};
+	LIBBPF_OPTS(bpf_test_run_opts, o,
+		.data_in = frame,
+		.data_size_in = (__u32)len,
+		.data_out = r->out,
+		.data_size_out = sizeof(r->out),
+		.ctx_in = &md,
+		.ctx_size_in = sizeof(md),
+		.repeat = 1,
+	);
+
+	memset(r->out, 0xa5, sizeof(r->out));
+	r->err = bpf_prog_test_run_opts(prog_fd, &o);	/* 0 or -errno */
+	r->action = o.retval;
+	r->len = o.data_size_out;
+}
+
+/* The frame as the fast path must emit it: new MACs, TTL-1 with the
+ * checksum recomputed from scratch, or hop limit-1.
+ */
+static void expect_forwarded(__u8 *exp, const __u8 *in, size_t len,
+			     const __u8 nh[6], const __u8 smac[6])
+{
+	__u8 *ip = exp + FB_ETH_HLEN;
+	__u16 check;
+
+	memcpy(exp, in, len);
+	memcpy(exp, nh, 6);
+	memcpy(exp + 6, smac, 6);
+	if (fb_get16(exp + 12) == 0x0800) {
+		ip[8]--;
+		check = fb_ipv4_csum(ip, FB_IP4_HLEN);
+		memcpy(ip + 10, &check, 2);
+	} else {
+		ip[7]--;
+	}
+}
+
+static const char *action_name(__u32 a)
+{
+	switch (a) {
+	case XDP_ABORTED: return "XDP_ABORTED";
+	case XDP_DROP: return "XDP_DROP";
+	case XDP_PASS: return "XDP_PASS";
+	case XDP_TX: return "XDP_TX";
+	case XDP_REDIRECT: return "XDP_REDIRECT";
+	default: return "?";
+	}
+}
+
+/*
+ * Run one frame and check everything: action, output bytes, counters.
+ * vr 0 = not a VR's frame (no_vr on the ingress NIC).  For XDP_REDIRECT,
+ * out/nh give the expected rewrite; for XDP_PASS the output is the input.
+ * Returns 1 if all is as expected; on failure prints "#" details.
+ */
+static int check_frame(enum nic in, const __u8 *frame, size_t len, __u32 action,
+		       __u32 vr, int reason, enum nic out, const __u8 *nh)
+{
+	static struct result r;
+	static __u8 exp[FB_MAX];
+	struct snap before, want, after;
+	int ok = 1;
+
+	take_snap(&before);
+	run(in, frame, len, &r);
+	take_snap(&after);
+	if (r.err) {
+		printf("#   BPF_PROG_RUN failed: %s\n", strerror(-r.err));
+		return 0;
+	}
+	if (r.action != action) {
+		printf("#   action: expected %s, got %s (%u)\n", action_name(action),
+		       action_name(r.action), r.action);
+		ok = 0;
+	}
+	if (action == XDP_REDIRECT) {
+		const __u8 *smac = port_mac(vr, out);
+
+		if (!smac) {
+			printf("#   test bug: VR %u has no port on %s\n", vr, nic_name[out]);
+			return 0;
+		}
+		expect_forwarded(exp, frame, len, nh, smac);
+	} else {
+		memcpy(exp, frame, len);
+	}
+	if (r.len != len || memcmp(exp, r.out, len)) {
+		printf("#   output frame differs from the expected one\n");
+		frame_diff(exp, len, r.out, r.len);
+		ok = 0;
+	}
+	if (action == XDP_REDIRECT && fb_get16(r.out + 12) == 0x0800 &&
+	    !fb_ipv4_csum_ok(r.out + FB_ETH_HLEN, FB_IP4_HLEN)) {
+		printf("#   output IPv4 header checksum does not verify\n");
+		ok = 0;
+	}
+
+	want = before;
+	if (vr) {
+		add(&want.vr[vr].rx, len);
+		if (action == XDP_REDIRECT)
+			add(&want.vr[vr].fwd, len);
+		else
+			add(&want.vr[vr].pass[reason], len);
+	} else {
+		add(&want.nic[in == IN1].no_vr, len);
+	}
+	if (!snap_check(&want, &after))
+		ok = 0;
+	return ok;
+}
+
+static void run_cases(void)
+{
+	static __u8 frame[FB_MAX];
+	size_t i, len;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct tcase *t = &cases[i];
+		struct fb_params f = t->f;
+		int ok;
+
+		if ((t->flags & T_NEED_LWT) && !have_lwt) {
+			report(1, "%s # SKIP no encap route on this kernel", t->desc);
+			continue;
+		}
+		if (t->flags & T_DMAC_HOST)
+			memcpy(f.dmac, nic_mac[t->in], 6);
+		len = fb_build(frame, sizeof(frame), &f);
+		if (!len) {
+			report(0, "%s (test bug: frame not built)", t->desc);
+			continue;
+		}
+		if ((t->flags & T_V6_FWD_OFF) &&
+		    sysctl_write("/proc/sys/net/ipv6/conf/all/forwarding", "0"))
+			die("net.ipv6.conf.all.forwarding=0", errno);
+		ok = check_frame(t->in, frame, len, (__u32)t->action, t->vr,
+				 t->reason, t->out, t->nh);
+		if ((t->flags & T_V6_FWD_OFF) &&
+		    sysctl_write("/proc/sys/net/ipv6/conf/all/forwarding", "1"))
+			die("net.ipv6.conf.all.forwarding=1", errno);
+		report(ok, "%s", t->desc);
+	}
+}
+
+/* ---- special loops ---- */
+
+/*
+ * Every prefix of a valid frame, 0..len-1 bytes: never forwarded, the
+ * output always the input.  From 14 bytes on the frame is a VR's and
+ * counts as MALFORMED (the IP header, or the datagram tot_len/payload_len
+ * promises, is cut).  Below 14 bytes: BPF_PROG_RUN for XDP refuses
+ * data_size_in < ETH_HLEN with EINVAL (bpf_test_init; seen on 6.18), so
+ * those lengths cannot be run; should a kernel run them, the frame must
+ * be host traffic (no_vr), and that is what is checked then.
+ */
+static void truncation(const char *what, const struct fb_params *f, const __u8 nh[6])
+{
+	static __u8 frame[FB_MAX];
+	static struct result r;
+	size_t len = fb_build(frame, sizeof(frame), f), n, bad = 0;
+	size_t short_rejected = 0, short_ran = 0;
+
+	for (n = 0; n < len; n++) {
+		int ok;
+
+		if (n < FB_ETH_HLEN) {
+			run(IN0, frame, n, &r);
+			if (r.err == -EINVAL) {
+				short_rejected++;
+				continue;
+			}
+			short_ran++;
+			ok = check_frame(IN0, frame, n, XDP_PASS, 0, -1, OUT0, NULL);
+		} else {
+			ok = check_frame(IN0, frame, n, XDP_PASS, 1, VR_PASS_MALFORMED,
+					 OUT0, NULL);
+		}
+		if (!ok) {
+			printf("#   ^ %s truncated to %zu bytes\n", what, n);
+			bad++;
+		}
+	}
+	report(!bad, "%s truncated to every length %d..%zu: PASS MALFORMED, unchanged",
+	       what, FB_ETH_HLEN, len - 1);
+	if (short_rejected == FB_ETH_HLEN)
+		report(1, "%s truncated to 0..13 bytes: BPF_PROG_RUN refuses (EINVAL), "
+		       "the program never sees it", what);
+	else
+		report(!bad, "%s truncated to 0..13 bytes: %zu refused, %zu ran as no_vr",
+		       what, short_rejected, short_ran);
+	report(check_frame(IN0, frame, len, XDP_REDIRECT, 1, -1, OUT0, nh),
+	       "%s untruncated (%zu bytes): REDIRECT", what, len);
+}
+
+/*
+ * TTL decrement against a full recomputation, for every TTL 2..255 and
+ * starting checksums chosen (through the IP id) to hit the carry cases of
+ * the incremental update: 0x0000, 0xfeff, 0xffff (another valid spelling
+ * of 0x0000), byte boundaries in both byte orders.
+ */
+static void checksum_sweep(void)
+{
+	static const __u16 targets[] = {
+		0x0000, 0x0001, 0x00fe, 0x00ff, 0x0100, 0x0101, 0x01ff, 0x7fff,
+		0x8000, 0x80ff, 0xfe00, 0xfeff, 0xff00, 0xfefe, 0xfffe, 0x1234,
+	};
+	static __u8 frame[FB_MAX];
+	static struct result r;
+	static __u8 exp[FB_MAX];
+	const __u8 nh[6] = MAC_N(1, 0, 2), *smac = port_mac(1, OUT0);
+	struct snap before, after;
+	unsigned int ttl, n = 0, bad = 0, hit0 = 0, hitff = 0;
+	size_t t, len;
+	char src[32], dst[32];
+
+	take_snap(&before);
+	for (ttl = 2; ttl <= 255; ttl++) {
+		for (t = 0; t <= sizeof(targets) / sizeof(targets[0]); t++) {
+			struct fb_params f = {
+				.family = 4, .dmac = MAC_VR1, .smac = MAC_SENDER,
+				.ttl = (int)ttl, .payload = (__u16)(ttl % 7),
+				.proto = ttl % 3 ? IPPROTO_UDP : IPPROTO_TCP,
+				.tos = (__u8)(t * 4),
+				.frag_off = ttl & 1 ? 0x4000 : 0,
+			};
+			__u16 want, c0, id, got;
+			int alt_ffff = t == sizeof(targets) / sizeof(targets[0]);
+			__u8 *ip = frame + FB_ETH_HLEN;
+
+			snprintf(src, sizeof(src), "198.18.%u.%u", (ttl * 13) % 128, ttl);
+			snprintf(dst, sizeof(dst), "198.18.10.%u", (ttl * 7 + (unsigned)t) % 256);
+			f.saddr = src;
+			f.daddr = dst;
+			want = alt_ffff ? 0x0000 : targets[t];
+			/* checksum(id) = ~(S0 + id) with S0 = ~c0: solve for id. */
+			len = fb_build(frame, sizeof(frame), &f);
+			c0 = fb_get16(ip + 10);
+			id = fb_fold((__u32)(__u16)~want + c0);
+			f.id = id;
+			len = fb_build(frame, sizeof(frame), &f);
+			got = fb_get16(ip + 10);
+			if (got != want)	/* unreachable value (e.g. 0xffff) */
+				continue;
+			if (alt_ffff) {	/* 0xffff verifies wherever 0x0000 does */
+				fb_put16(ip + 10, 0xffff);
+				hitff++;
+			} else if (want == 0) {
+				hit0++;
+			}
+			run(IN0, frame, len, &r);
+			expect_forwarded(exp, frame, len, nh, smac);
+			n++;
+			if (r.err || r.action != XDP_REDIRECT || r.len != len ||
+			    memcmp(exp, r.out, len)) {
+				if (bad++ < 5) {
+					printf("#   TTL %u, checksum %04x%s: err %d action %s\n",
+					       ttl, want, alt_ffff ? " (as ffff)" : "",
+					       r.err, action_name(r.action));
+					frame_diff(exp, len, r.out, r.len);
+				}
+			}
+		}
+	}
+	take_snap(&after);
+	report(!bad && n > 254 * 14 && hit0 == 254 && hitff == 254,
+	       "checksum sweep: %u frames, TTL 2..255 x %zu starting checksums "
+	       "(incl. 0x0000 and 0xffff): output checksum == full recomputation",
+	       n, sizeof(targets) / sizeof(targets[0]) + 1);
+	report(after.vr[1].fwd.packets - before.vr[1].fwd.packets == n &&
+	       after.vr[1].rx.packets - before.vr[1].rx.packets == n,
+	       "checksum sweep: VR 1 rx and fwd grew by %u", n);
+}
+
+/* VR 3: 512 /26 routes 198.18.128.0/26 .. 198.18.255.192/26, route i via
+ * next hop i % 4.  Every prefix is tried, at a host that varies with i.
+ */
+static void routes_512(void)
+{
+	static const struct {
+		enum nic out;
+		__u8 nh[6];
+	} hop[4] = {
+		{ OUT0, MAC_N(3, 0, 10) }, { OUT0, MAC_N(3, 0, 11) },
+		{ OUT1, MAC_N(3, 1, 10) }, { OUT1, MAC_N(3, 1, 11) },
+	};
+	static __u8 frame[FB_MAX];
+	char dst[32];
+	unsigned int i, bad = 0;
+	size_t len;
+	int ok;
+
+	for (i = 0; i < 512; i++) {
+		struct fb_params f = {
+			.family = 4, .dmac = MAC_VR3, .smac = MAC_SENDER,
+			.saddr = SRC4, .daddr = dst, .sport = (__u16)(5000 + i),
+		};
+
+		snprintf(dst, sizeof(dst), "198.18.%u.%u", 128 + i / 4,
+			 i % 4 * 64 + 1 + (i * 7) % 62);
+		len = fb_build(frame, sizeof(frame), &f);
+		ok = check_frame(IN0, frame, len, XDP_REDIRECT, 3, -1,
+				 hop[i % 4].out, hop[i % 4].nh);
+		if (!ok)
+			bad++;
+		if (i == 0 || i == 255 || i == 256 || i == 511)
+			report(ok, "512 routes: prefix %u (%s) via next hop %u on %s",
+			       i, dst, i % 4, nic_name[hop[i % 4].out]);
+		else if (!ok)
+			printf("#   ^ prefix %u (%s)\n", i, dst);
+	}
+	report(!bad, "512 routes: all 512 prefixes forwarded to the right next hop");
+
+	{
+		struct fb_params f = F4(MAC_VR3, SRC4, "198.18.127.255");
+
+		len = fb_build(frame, sizeof(frame), &f);
+		report(check_frame(IN0, frame, len, XDP_PASS, 3, VR_PASS_NOT_FWDED, OUT0, NULL),
+		       "512 routes: 198.18.127.255, just below the first prefix: PASS NOT_FWDED");
+	}
+}
+
+/* Which of out0/out1 a forwarded frame took (by the VR's source MAC), and
+ * whether its next hop MAC is the one for that egress; -1 if neither.
+ */
+static int ecmp_leg(const struct result *r, __u32 vr, const __u8 nh0[6], const __u8 nh1[6])
+{
+	if (r->err || r->action != XDP_REDIRECT)
+		return -1;
+	if (!memcmp(r->out + 6, port_mac(vr, OUT0), 6) && !memcmp(r->out, nh0, 6))
+		return 0;
+	if (!memcmp(r->out + 6, port_mac(vr, OUT1), 6) && !memcmp(r->out, nh1, 6))
+		return 1;
+	return -1;
+}
+
+/*
+ * Multipath route nexthop via A dev out0 nexthop via B dev out1, hash
+ * policy 1 (L4): 64 source ports must use both legs, each flow always
+ * the same one, with the right neighbour per leg.  And the fragments of
+ * one datagram must stay together: the kernel's own multipath hash never
+ * uses the ports of a fragment, first one included (the flow dissector
+ * stops at fragments unless asked to parse first ones), so later
+ * fragments, without ports, and the first, with them, must agree.
+ */
+static void ecmp(int family)
+{
+	static __u8 frame[FB_MAX];
+	static struct result r;
+	const __u8 nh4[2][6] = { MAC_N(1, 0, 2), MAC_N(1, 1, 2) };
+	const __u8 nh6[2][6] = { MAC_N(1, 0, 0x62), MAC_N(1, 1, 0x62) };
+	const __u8 (*nh)[6] = family == 4 ? nh4 : nh6;
+	const char *v = family == 4 ? "IPv4" : "IPv6";
+	unsigned int k, count[2] = { 0, 0 }, bad = 0, unstable = 0;
+	int leg, leg2, later = -1, split = 0;
+	size_t len;
+
+	for (k = 0; k < 64; k++) {
+		struct fb_params f = {
+			.family = family, .dmac = MAC_VR1, .smac = MAC_SENDER,
+			.saddr = family == 4 ? SRC4 : SRC6,
+			.daddr = family == 4 ? "198.18.50.9" : "2001:2:0:50::9",
+			.sport = (__u16)(10000 + k), .dport = 53,
+		};
+
+		len = fb_build(frame, sizeof(frame), &f);
+		run(IN0, frame, len, &r);
+		leg = ecmp_leg(&r, 1, nh[0], nh[1]);
+		run(IN0, frame, len, &r);
+		leg2 = ecmp_leg(&r, 1, nh[0], nh[1]);
+		if (leg < 0) {
+			if (bad++ < 3)
+				printf("#   sport %u: err %d action %s, MACs not a leg's\n",
+				       f.sport, r.err, action_name(r.action));
+			continue;
+		}
+		if (leg2 != leg)
+			unstable++;
+		count[leg]++;
+	}
+	report(!bad && count[0] && count[1],
+	       "%s ECMP: 64 source ports use both legs (out0 %u, out1 %u), right neighbours",
+	       v, count[0], count[1]);
+	report(!bad && !unstable, "%s ECMP: every flow takes the same leg twice", v);
+
+	if (family != 4)
+		return;
+	for (k = 0; k < 64; k++) {
+		struct fb_params f = {
+			.family = 4, .dmac = MAC_VR1, .smac = MAC_SENDER,
+			.saddr = SRC4, .daddr = "198.18.50.9", .id = (__u16)k,
+			.sport = (__u16)(10000 + k), .dport = 53,
+			.frag_off = 0x2000, .payload = 64,	/* MF, offset 0 */
+		};
+
+		len = fb_build(frame, sizeof(frame), &f);
+		run(IN0, frame, len, &r);
+		leg = ecmp_leg(&r, 1, nh[0], nh[1]);
+		/* The same datagram's last fragment: offset 9 (72 bytes). */
+		f.frag_off = 9;
+		f.proto = IPPROTO_UDP;
+		len = fb_build(frame, sizeof(frame), &f);
+		run(IN0, frame, len, &r);
+		leg2 = ecmp_leg(&r, 1, nh[0], nh[1]);
+		if (leg < 0 || leg2 < 0) {
+			bad++;
+			continue;
+		}
+		if (later < 0)
+			later = leg2;
+		if (leg != leg2 || leg2 != later)
+			split++;
+	}
+	report(!bad && !split,
+	       "IPv4 ECMP: first and later fragments of a datagram take the same leg "
+	       "(%d of 64 datagrams split)", split);
+}
+
+/* ---- setup ---- */
+
+static void parse_args(int argc, char **argv)
+{
+	int i, n, seen = 0;
+
+	for (i = 1; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+
+		if (!eq)
+			goto bad;
+		*eq++ = 0;
+		if (!strcmp(argv[i], "lwt")) {
+			have_lwt = atoi(eq);
+			continue;
+		}
+		for (n = 0; n < NIC_MAX; n++) {
+			if (!strcmp(argv[i], nic_name[n])) {
+				ifidx[n] = (__u32)strtoul(eq, NULL, 10);
+				seen |= 1 << n;
+				break;
+			}
+			if (!strncmp(argv[i], "mac_", 4) && !strcmp(argv[i] + 4, nic_name[n])) {
+				if (sscanf(eq, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &nic_mac[n][0],
+					   &nic_mac[n][1], &nic_mac[n][2], &nic_mac[n][3],
+					   &nic_mac[n][4], &nic_mac[n][5]) != 6)
+					goto bad;
+				break;
+			}
+		}
+		if (n == NIC_MAX)
+			goto bad;
+	}
+	for (n = 0; n < NIC_MAX; n++) {
+		if (!(seen & (1 << n)))
+			goto bad;
+		/* Same namespace as the caller meant? */
+		if (if_nametoindex(nic_name[n]) != ifidx[n]) {
+			fprintf(stderr, "%s: %s is not ifindex %u here\n", argv[0],
+				nic_name[n], ifidx[n]);
+			exit(2);
+		}
+	}
+	return;
+bad:
+	fprintf(stderr, "usage: %s in0=IFINDEX mac_in0=MAC ... (in0 in1 out0..out4) [lwt=0|1]\n"
+		"run by tests/cases/10-dataplane.sh inside its namespace\n", argv[0]);
+	exit(2);
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	fputs("# ", stdout);	/* libbpf's lines start with "libbpf: " */
+	return vprintf(fmt, ap);
+}
+
+static void setup_maps(void)
+{
+	struct bpf_map *m;
+	size_t i;
+	int err, pinned = 0;
+
+	libbpf_set_print(libbpf_print);
+	skel = vrouter__open();
+	if (!skel)
+		die("open skeleton", errno);
+	/* No pins: LIBBPF_PIN_BY_NAME gave every map a pin path at open;
+	 * clearing it means neither reuse nor creation of a pin.
+	 */
+	bpf_object__for_each_map(m, skel->obj)
+		if ((err = bpf_map__set_pin_path(m, NULL)))
+			die("clear pin path", err);
+	err = vrouter__load(skel);
+	if (err)
+		die("load", err);
+	bpf_object__for_each_map(m, skel->obj)
+		pinned += bpf_map__is_pinned(m) || bpf_map__pin_path(m);
+	report(!pinned, "setup: program loaded, maps private (%d pinned)", pinned);
+
+	prog_fd = bpf_program__fd(skel->progs.vr_forward);
+	fd_macs = bpf_map__fd(skel->maps.vr_macs);
+	fd_ports = bpf_map__fd(skel->maps.vr_ports);
+	fd_neigh = bpf_map__fd(skel->maps.vr_neigh);
+	fd_tx = bpf_map__fd(skel->maps.vr_tx_ports);
+	fd_stats = bpf_map__fd(skel->maps.vr_stats);
+	fd_nic = bpf_map__fd(skel->maps.vr_nic_stats);
+	ncpus = libbpf_num_possible_cpus();
+	if (ncpus <= 0)
+		die("libbpf_num_possible_cpus", ncpus);
+
+	for (i = 0; i < sizeof(macs) / sizeof(macs[0]); i++) {
+		struct vr_mac_key k;
+		struct vr_mac_val v = { .vr_id = macs[i].vr, .table_id = macs[i].table };
+
+		memset(&k, 0, sizeof(k));
+		k.ifindex = ifidx[macs[i].nic];
+		memcpy(k.mac, macs[i].mac, 6);
+		if (bpf_map_update_elem(fd_macs, &k, &v, BPF_NOEXIST))
+			die("vr_macs update", errno);
+	}
+	for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
+		struct vr_port_key k = { .vr_id = ports[i].vr, .ifindex = ifidx[ports[i].nic] };
+		struct vr_port_val v;
+
+		memset(&v, 0, sizeof(v));
+		memcpy(v.mac, ports[i].mac, 6);
+		if (bpf_map_update_elem(fd_ports, &k, &v, BPF_NOEXIST))
+			die("vr_ports update", errno);
+	}
+	for (i = 0; i < sizeof(neighs) / sizeof(neighs[0]); i++) {
+		struct vr_neigh_key k;
+		struct vr_neigh_val v;
+
+		memset(&k, 0, sizeof(k));
+		memset(&v, 0, sizeof(v));
+		k.vr_id = neighs[i].vr;
+		k.ifindex = ifidx[neighs[i].nic];
+		if (inet_pton(AF_INET, neighs[i].addr, k.addr) == 1)
+			k.family = VR_AF_INET;
+		else if (inet_pton(AF_INET6, neighs[i].addr, k.addr) == 1)
+			k.family = VR_AF_INET6;
+		else
+			die(neighs[i].addr, EINVAL);
+		memcpy(v.mac, neighs[i].mac, 6);
+		if (bpf_map_update_elem(fd_neigh, &k, &v, BPF_NOEXIST))
+			die("vr_neigh update", errno);
+	}
+	for (i = 0; i < sizeof(tx_ports) / sizeof(tx_ports[0]); i++) {
+		__u32 k = ifidx[tx_ports[i]];
+		struct bpf_devmap_val v = { .ifindex = k };
+
+		if (bpf_map_update_elem(fd_tx, &k, &v, BPF_NOEXIST))
+			die("vr_tx_ports update", errno);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const struct fb_params trunc4 = F4(MAC_VR1, SRC4, "198.18.10.5", .payload = 18);
+	static const struct fb_params trunc6 = F6(MAC_VR1, SRC6, "2001:2:0:10::5", .payload = 10);
+	static const struct fb_params trunc6t = F6(MAC_VR1, SRC6, "2001:2:0:10::5",
+						   .proto = IPPROTO_TCP, .payload = 4);
+	static const __u8 nh4[6] = MAC_N(1, 0, 2), nh6[6] = MAC_N(1, 0, 0x62);
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	parse_args(argc, argv);
+	setup_maps();
+
+	run_cases();
+	truncation("IPv4/UDP", &trunc4, nh4);
+	truncation("IPv6/UDP", &trunc6, nh6);
+	truncation("IPv6/TCP", &trunc6t, nh6);
+	checksum_sweep();
+	routes_512();
+	ecmp(4);
+	ecmp(6);
+
+	vrouter__destroy(skel);
+	printf("# test_dataplane: %d passed, %d failed\n", n_ok, n_fail);
+	return n_fail ? 1 : 0;
+}
