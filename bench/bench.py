@@ -815,11 +815,17 @@ def main():
     ap.add_argument("--out", default=os.path.join(TOP, "bench", "results"))
     ap.add_argument("--gen-prio", type=int, default=0,
                     help="run the generator SCHED_FIFO at this priority (< %d)" % SINK_PRIO)
+    ap.add_argument("--prefix", help="namespace and pin prefix (default: unique)")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
     VERBOSE = args.verbose
-    global GEN_PRIO
+    global GEN_PRIO, P, PIN
     GEN_PRIO = args.gen_prio
+    if args.prefix:
+        if not re.match(r"^[A-Za-z0-9_]{1,24}$", args.prefix):
+            sys.exit("bench.py: bad --prefix")
+        P = args.prefix
+        PIN = "/sys/fs/bpf/" + P
     if os.geteuid() != 0:
         sys.exit("bench.py: must run as root")
     for b in (TRAFFICGEN, BENCHCTL):
