@@ -37,6 +37,23 @@
 
 #define VR_MACVLAN_MODE	MACVLAN_MODE_PRIVATE
 
+/*
+ * Inside the VR's namespace, before its macvlans exist.  Forwarding, and
+ * ARP as a router with separate interfaces: several VRs share each wire
+ * (a VR has a macvlan on every NIC it is attached to, with or without an
+ * address there), and Linux' default weak-host ARP would answer on any
+ * of them for an address configured on another, drawing a neighbour's
+ * traffic to the wrong VR.  arp_ignore=1: answer only for addresses on
+ * the receiving interface; arp_announce=2: ask with a source address of
+ * the outgoing interface.  (IPv6 ND already works per interface.)
+ */
+static const char *const vr_sysctls[][2] = {
+	{ "net/ipv4/ip_forward", "1" },
+	{ "net/ipv6/conf/all/forwarding", "1" },
+	{ "net/ipv4/conf/all/arp_ignore", "1" },
+	{ "net/ipv4/conf/all/arp_announce", "2" },
+};
+
 struct vr_att {
 	char ifname[IF_NAMESIZE];
 	uint32_t ifindex;
@@ -489,6 +506,7 @@ int do_add_router(struct vr_ctx *ctx, int argc, char **argv)
 	struct add_req *r;
 	struct timespec ts;
 	int n_links = 0, n_macs = 0, n_ports = 0, err;
+	size_t i;
 	uint32_t id;
 	char m[18];
 
@@ -552,12 +570,13 @@ int do_add_router(struct vr_ctx *ctx, int argc, char **argv)
 		pr_err("cannot set lo up in %s: %s", r->name, strerror(-err));
 		goto err_netns;
 	}
-	err = sysctl_set(r->name, "net/ipv4/ip_forward", "1", NULL, 0);
-	if (!err)
-		err = sysctl_set(r->name, "net/ipv6/conf/all/forwarding", "1", NULL, 0);
-	if (err) {
-		pr_err("cannot turn on forwarding in %s: %s", r->name, strerror(-err));
-		goto err_netns;
+	for (i = 0; i < sizeof(vr_sysctls) / sizeof(vr_sysctls[0]); i++) {
+		err = sysctl_set(r->name, vr_sysctls[i][0], vr_sysctls[i][1], NULL, 0);
+		if (err) {
+			pr_err("cannot set %s in %s: %s", vr_sysctls[i][0], r->name,
+			       strerror(-err));
+			goto err_netns;
+		}
 	}
 
 	for (; n_links < r->n_att; n_links++) {

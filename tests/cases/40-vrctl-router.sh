@@ -87,8 +87,9 @@ check "macvlans are in private mode, up" sh -c "
 	ip -n '$A' -d link show in0 | grep -q 'macvlan mode private' &&
 	ip -n '$B' -d link show out1 | grep -q 'macvlan mode private' &&
 	ip -n '$A' link show out0 | grep -q ',UP'"
-check_eq "forwarding on inside $A (IPv4, IPv6)" "1 1" \
-	"$(nsenter --net=/run/netns/$A cat /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv6/conf/all/forwarding | xargs)"
+check_eq "inside $A: forwarding (IPv4, IPv6), arp_ignore, arp_announce" "1 1 1 2" \
+	"$(nsenter --net=/run/netns/$A cat /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv6/conf/all/forwarding \
+		/proc/sys/net/ipv4/conf/all/arp_ignore /proc/sys/net/ipv4/conf/all/arp_announce | xargs)"
 check_eq "vr_macs: 3 entries of $A, 2 of $B" "3 2" \
 	"$(map_count vr_macs "v['vr_id'] == $ID_A and v['table_id'] == 1000") $(map_count vr_macs "v['vr_id'] == $ID_B and v['table_id'] == $TB")"
 check_eq "vr_ports: 3 entries of $A, 2 of $B" "3 2" \
@@ -100,8 +101,12 @@ check_eq "$A got the lowest free table, state READY" "1000 2" "$TA"
 # --- errors: one line, non-zero, nothing changed --------------------------------------
 snapshot() {
 	ip netns list | awk '{print $1}' | grep "^$P-" | sort	# other runs may come and go
-	ip -n "$(ns dut)" -d link
-	ip -n "$A" -d link
+	# Without what changes by itself: carrier/operstate (young veths) and
+	# iproute2's complaints about namespaces that other runs remove.
+	for n in "$(ns dut)" "$A"; do
+		ip -n "$n" -d link 2>/dev/null |
+			sed -E 's/NO-CARRIER,//; s/,LOWER_UP//; s/ state [A-Z]+//'
+	done
 	for m in vr_macs vr_ports vr_routers; do bpftool map dump pinned "$PIN_DIR/$m"; done
 }
 # fails DESCRIPTION PATTERN ARGS...: vrctl ARGS fails with exactly one
@@ -229,6 +234,11 @@ nsx gen ping -c 1 -t 1 -W 1 198.18.100.2 >"$T_TMP/ttl" 2>&1
 check "TTL 1 probe: time exceeded from $B's 198.18.1.11" \
 	grep -q "From 198.18.1.11 .*Time to live exceeded" "$T_TMP/ttl"
 check "$B does not reach s0's 198.18.100.1" eval "! gping 198.18.100.1 1"
+# A has a macvlan on out1 too, without an address there: it must not
+# answer s1's ARP for 198.18.10.1 (its address on out0), or s1 would send
+# B's traffic to A (vrctl sets arp_ignore=1 in VRs).
+check "s1 resolved 198.18.10.1 to $B's out1 MAC only" \
+	sh -c "ip -n $(ns s1) neigh show 198.18.10.1 dev s1 | grep -qi 'lladdr $B_OUT'"
 
 # --- neighbours ------------------------------------------------------------------
 if vrctl neigh add "$A" 198.18.10.2 lladdr "$S0_MAC" dev out0 >"$T_TMP/out" 2>&1; then
@@ -288,9 +298,11 @@ for n in b4 b6 b-stop; do
 		"${PKT[@]}" expect-fwd "${F[$n]}" "$T_TMP/fast-s1" "$S1_MAC" "$B_OUT"
 	check "$n: not at s0" "${PKT[@]}" expect-none "${F[$n]}" "$T_TMP/fast-s0"
 done
+# fwd exactly; rx at least: neighbour probes of the sinks (unicast to the
+# VR's MAC, passed to the kernel) may come in between.
 for id in $ID_A $ID_B; do
-	check_eq "VR $id counters: rx +3, fwd +3" "3 3" \
-		"$(( $(stat $id rx) - pre_rx_$id )) $(( $(stat $id fwd) - pre_fwd_$id ))"
+	check_eq "VR $id counters: fwd +3, rx +3 or more" "3 yes" \
+		"$(( $(stat $id fwd) - pre_fwd_$id )) $( [ $(( $(stat $id rx) - pre_rx_$id )) -ge 3 ] && echo yes)"
 done
 check "vrctl stats $A" vrctl stats "$A"
 pre=$(stat $ID_B fwd)
@@ -300,9 +312,9 @@ check "$B forwarded at least 40 ICMP frames in XDP" test $(( $(stat $ID_B fwd) -
 # --- slow path = fast path: the same frames with XDP off in0 ------------------------------
 check "vrctl unload in0 (VRs stay)" vrctl unload in0
 check "in0 has no XDP program" sh -c "! ip -n $(ns dut) link show in0 | grep -q prog/xdp"
-pre=$(stat $ID_A rx)
+pre="$(stat $ID_A fwd) $(stat $ID_B fwd)"
 send_all slow
-check_eq "no frame went through XDP on in0" "$pre" "$(stat $ID_A rx)"
+check_eq "no frame was forwarded by XDP" "$pre" "$(stat $ID_A fwd) $(stat $ID_B fwd)"
 same_frame() {	# SENT_HEX: its forwarded copy in fast-s0 and slow-s0, identical
 	local tail=${1:68} fast slow
 	fast=$(grep -i "$tail" "$T_TMP/fast-s0") slow=$(grep -i "$tail" "$T_TMP/slow-s0")
