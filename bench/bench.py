@@ -183,8 +183,9 @@ class Rig:
     nvr VRs are configured, traffic goes through VR 1.
     """
 
-    def __init__(self, plane, nin=1, nvr=1, routes=1):
+    def __init__(self, plane, nin=1, nvr=1, routes=1, spread=False):
         self.plane = plane
+        self.spread = spread		# traffic over all nvr VRs (MACs), not just VR 1
         self.nin = nin
         self.nvr = nvr
         self.routes = routes
@@ -215,7 +216,7 @@ class Rig:
         # The sink: XDP counting program, threaded NAPI on the generator's
         # CPU with real-time priority, re-polled from a timer.
         nsx("sink", "%s sink-attach %s/sink s0 %s %s %d" %
-            (BENCHCTL, PIN, self.s0_mac, self.egress_mac, TTL - 1))
+            (BENCHCTL, PIN, self.s0_mac, "any" if self.spread else self.egress_mac, TTL - 1))
         self.sink_threads = self.threaded("sink", "s0", GEN_CPU, rt=SINK_PRIO)
         nse("sink", "sh -c 'echo 20000 > /sys/class/net/s0/gro_flush_timeout; "
             "echo 100 > /sys/class/net/s0/napi_defer_hard_irqs'")
@@ -265,7 +266,8 @@ class Rig:
         """(v4 prefix, v6 prefix) of each route: 198.19.0.0/16 split in `routes`."""
         if self.routes <= 1:
             return [("198.19.0.0/16", "2001:2:0:ff00::/56")]
-        return [("198.19.%d.0/24" % r, "2001:2:0:ff%02x::/64" % r)
+        # /25s over 198.19.0.0/16 (512 of them cover it); IPv6 not used
+        return [("198.19.%d.%d/25" % (r // 2, 128 * (r % 2)), "2001:2:0:%x::/64" % (0xfc00 + r))
                 for r in range(self.routes)]
 
     def add_routes(self, n, out, table, via_onlink=False):
@@ -390,13 +392,17 @@ class Rig:
         return s
 
     def gen_cmd(self, i, rate, duration, v6, size, flows, dests):
+        # several destinations: one per /25 route (fig7), else consecutive
+        step = 128 if self.routes > 1 and not v6 else 1
+        macs = self.nvr if self.spread and self.vr else 1
         dst = "198.19.0.1" if not v6 else "2001:2:0:ff00::1"
         src = ip4(10 + i, 2) if not v6 else ip6(10 + i, 2)
         prio = "chrt -f %d " % GEN_PRIO if GEN_PRIO else ""
         return ("ip netns exec %s %s%s --dev g%d --dst-mac %s --src-ip %s --dst-ip %s "
-                "--rate %d --duration %g --size %d --flows %d --dests %d --ttl %d --cpu %d"
+                "--rate %d --duration %g --size %d --flows %d --dests %d --ttl %d --cpu %d --macs %d "
+                "--dest-step %d"
                 % (ns("gen"), prio, TRAFFICGEN, i, self.dst_macs[i], src, dst, rate, duration,
-                   size, flows, dests, TTL, GEN_CPU))
+                   size, flows, dests, TTL, GEN_CPU, macs, step))
 
     def run_point(self, rates, duration, v6=False, size=64, flows=1, dests=1):
         """Offer `rates[i]` pps on ingress i for `duration` s; return a dict."""
@@ -601,6 +607,24 @@ def scen_fig7(args, w, planes):
             with_rig(plane, fn, routes=512)
 
 
+def scen_fig8(args, w, planes):
+    """Virtual interfaces: N VRs, each a (VR, NIC) pair on in0 and on out0,
+    traffic spread over all of them (one destination MAC per VR)."""
+    for nvr in args.vif_vrs:
+        for plane in planes:
+            if plane in ("ipfwd", "xdpfwd") and nvr != args.vif_vrs[0]:
+                continue
+            log("fig8: %s, %d VIFs" % (plane, 2 * nvr))
+
+            def fn(rig):
+                for rep in range(args.repeats):
+                    r = rig.run_point([0], args.duration, flows=args.flows)
+                    r.update(scenario="fig8", plane=plane, family="ipv4", x=2 * nvr,
+                             repeat=rep, rig_build_s=round(rig.build_s, 1))
+                    w.add(r)
+            with_rig(plane, fn, nvr=nvr, spread=True)
+
+
 def scen_fig9(args, w, planes):
     """Latency at a fixed load: half of the IP forwarder's capacity."""
     rate = args.fig9_rate
@@ -617,7 +641,7 @@ def scen_fig9(args, w, planes):
 
 
 SCENARIOS = {"fig4": scen_fig4, "ipv6": scen_ipv6, "fig5": scen_fig5, "fig6": scen_fig6,
-             "fig7": scen_fig7, "fig9": scen_fig9}
+             "fig7": scen_fig7, "fig8": scen_fig8, "fig9": scen_fig9}
 
 
 # -- output ---------------------------------------------------------------
@@ -815,6 +839,8 @@ def main():
     ap.add_argument("--out", default=os.path.join(TOP, "bench", "results"))
     ap.add_argument("--gen-prio", type=int, default=0,
                     help="run the generator SCHED_FIFO at this priority (< %d)" % SINK_PRIO)
+    ap.add_argument("--vr-counts", default="1,16,128,1024", help="fig6: VRs configured")
+    ap.add_argument("--vif-vrs", default="1,8,64,512", help="fig8: VRs (2 VIFs each)")
     ap.add_argument("--prefix", help="namespace and pin prefix (default: unique)")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
@@ -837,7 +863,7 @@ def main():
         args.rates = args.rates or "50000"
         args.duration = args.duration or 0.3
     elif args.full:
-        mode, scen = "full", ["fig4", "ipv6", "fig5", "fig6", "fig7", "fig9"]
+        mode, scen = "full", ["fig4", "ipv6", "fig5", "fig6", "fig7", "fig8", "fig9"]
         planes = list(PLANES)
         args.rates = args.rates or "100000,300000,600000,900000,1200000,1500000,2000000,0"
         args.duration = args.duration or 2.0
@@ -857,7 +883,8 @@ def main():
         if s not in SCENARIOS:
             sys.exit("bench.py: unknown scenario %s (%s)" % (s, ", ".join(SCENARIOS)))
     args.rates = [int(float(x)) for x in args.rates.split(",")]
-    args.vr_counts = [1, 16, 128, 1024]
+    args.vr_counts = [int(x) for x in args.vr_counts.split(",")]
+    args.vif_vrs = [int(x) for x in args.vif_vrs.split(",")]
     args.fig9_rate = 600000
 
     def on_signal(sig, frame):

@@ -30,9 +30,12 @@ const volatile __u32 tmpl[BENCH_TMPL_WORDS];	/* header template, wire format */
 const volatile __u32 is_v6;
 const volatile __u64 interval_fp;	/* ns between frames << 16; 0 = as fast as possible */
 const volatile __u64 slack_fp;		/* catch-up allowed after a stall, << 16 */
-const volatile __u32 dests;		/* destination addresses: base + 0..dests-1 */
+const volatile __u32 dests;		/* destination addresses: base + step * (0..dests-1) */
+const volatile __u32 dst_step;
 const volatile __u32 flows;		/* source ports: base + 0..flows-1 */
 const volatile __u32 nflow;		/* flow ids: seq % nflow */
+const volatile __u32 macs;		/* destination MACs: dst + 0..macs-1 (last 16 bits) */
+const volatile __u16 mac_lo;		/* host order: last 16 bits of the first one */
 const volatile __u32 dst_base;		/* host order: IPv4 address, or low 32 bits of IPv6 */
 const volatile __u16 sport_base;	/* host order */
 const volatile __u32 ip_csum_base;	/* IPv4 header sum with daddr = 0 */
@@ -129,7 +132,7 @@ int trafficgen(struct xdp_md *ctx)
 	}
 
 	seq = sent;
-	daddr = dst_base + (__u32)(seq % dests);
+	daddr = dst_base + (__u32)(seq % dests) * dst_step;
 	sport = sport_base + (__u16)(seq % flows);
 	flow = (__u16)(seq % nflow);
 	ts = now;
@@ -162,6 +165,17 @@ int trafficgen(struct xdp_md *ctx)
 		      sum32((__u32)ts) + sum32((__u32)(ts >> 32));
 		sum = ~fold(sum) & 0xffff;
 		p->udp.check = sum ? sum : 0xffff;
+	}
+
+	if (macs > 1) {
+		/* spread over VRs: the template was copied above */
+		struct ethhdr *eth = data;
+		__u16 lo = mac_lo + (__u16)(seq % macs);
+
+		if ((void *)(eth + 1) > data_end)
+			return XDP_ABORTED;
+		eth->h_dest[4] = lo >> 8;
+		eth->h_dest[5] = lo & 0xff;
 	}
 
 	if (!first_ns)

@@ -102,7 +102,10 @@ static void usage(void)
 "  --size BYTES       frame size including the 4-byte FCS (default 64;\n"
 "                     IPv6 needs at least %d)\n"
 "  --flows N          source ports sport..sport+N-1 (default 1)\n"
-"  --dests N          destination addresses dst-ip..dst-ip+N-1 (default 1)\n"
+"  --dests N          destination addresses dst-ip + STEP * (0..N-1) (default 1)\n"
+"  --dest-step STEP   (default 1)\n"
+"  --macs N           destination MACs dst-mac..dst-mac+N-1, in the last\n"
+"                     16 bits (default 1): spreads frames over N VRs\n"
 "  --sport P --dport P  UDP ports (default 9000, 9)\n"
 "  --ttl N            TTL / hop limit (default 64)\n"
 "  --batch N          frames per kernel flush, 1..256 (default 64)\n"
@@ -121,6 +124,7 @@ int main(int argc, char **argv)
 		{ "dests", 1, 0, 'N' }, { "sport", 1, 0, 'p' },
 		{ "dport", 1, 0, 'P' }, { "ttl", 1, 0, 'T' },
 		{ "batch", 1, 0, 'b' }, { "cpu", 1, 0, 'c' },
+		{ "macs", 1, 0, 'K' }, { "dest-step", 1, 0, 'x' },
 		{ "help", 0, 0, 'h' }, { 0 }
 	};
 	const char *dev = NULL, *src_ip = NULL, *dst_ip = NULL;
@@ -129,7 +133,7 @@ int main(int argc, char **argv)
 	double rate = 0, duration = 0;
 	unsigned long long count = 0;
 	unsigned int size = 64, flows = 1, dests = 1, sport = 9000, dport = 9;
-	unsigned int ttl = 64, batch = 64, len, hdr, ifindex, i;
+	unsigned int ttl = 64, batch = 64, len, hdr, ifindex, i, macs = 1, step = 1;
 	struct in6_addr s6, d6;
 	struct in_addr s4, d4;
 	struct trafficgen *skel;
@@ -155,12 +159,14 @@ int main(int argc, char **argv)
 		case 'T': ttl = atoi(optarg); break;
 		case 'b': batch = atoi(optarg); break;
 		case 'c': cpu = atoi(optarg); break;
+		case 'K': macs = atoi(optarg); break;
+		case 'x': step = atoi(optarg); break;
 		default: usage();
 		}
 	}
 	if (!dev || !have_dmac || !src_ip || !dst_ip || optind != argc)
 		usage();
-	if (!flows || !dests || flows > 65535 || !batch || batch > 256 ||
+	if (!flows || !dests || !step || !macs || macs > 65536 || flows > 65535 || !batch || batch > 256 ||
 	    !ttl || ttl > 255 || rate < 0) {
 		fprintf(stderr, "trafficgen: bad --flows, --dests, --batch, --ttl or --rate\n");
 		return 2;
@@ -262,11 +268,14 @@ int main(int argc, char **argv)
 		memcpy((void *)&skel->rodata->tmpl[i], frame + 4 * i, 4);
 
 	skel->rodata->dests = dests;
+	skel->rodata->dst_step = step;
 	skel->rodata->flows = flows;
 	skel->rodata->nflow = (flows > dests ? flows : dests);
 	if (skel->rodata->nflow > BENCH_MAX_FLOWS)
 		skel->rodata->nflow = BENCH_MAX_FLOWS;
 	skel->rodata->sport_base = sport;
+	skel->rodata->macs = macs;
+	skel->rodata->mac_lo = dmac[4] << 8 | dmac[5];
 	if (rate > 0) {
 		double ifp = 1e9 / rate * 65536.0;
 
