@@ -38,7 +38,8 @@ DUT_CPU = 0
 GEN_CPU = 1
 DUT_PRIO = 50		# SCHED_FIFO priority of the DUT's napi kthreads
 SINK_PRIO = 50		# and of the sink's
-GEN_PRIO = 0		# generator: SCHED_FIFO if > 0 (below the sink's)
+GEN_PRIO = 10		# generator: SCHED_FIFO if > 0, below the sink's (else
+			# other load on CPU 1 makes it undershoot its set rate)
 VR_TABLE0 = 1000
 TTL = 64
 
@@ -439,7 +440,8 @@ class Rig:
         r = {
             "set_pps": sum(rates),
             "offered_pps": round(offered),
-            "delivered_pps": round(delivered / elapsed) if elapsed else 0,
+            # over the same span as offered_pps: (sent - 1) intervals
+            "delivered_pps": round(offered * delivered / sent) if sent else 0,
             "sent": sent,
             "delivered": delivered,
             "loss_pct": round(100.0 * (sent - delivered) / sent, 4) if sent else 0,
@@ -465,6 +467,7 @@ class Rig:
             "gen_lag_resets": sum(int(g["lag_resets"]) for g in gens),
             "gen_lag_lost_ms": round(sum(int(g["lag_lost_ns"]) for g in gens) / 1e6, 2),
             "frame_bytes": gens[0]["frame_bytes"],
+            "load1": open("/proc/loadavg").read().split()[0],
         }
         if self.plane == "vrouter":
             r["vr_slowpath"] = sum(b["vr"]["pass"]) - sum(a["vr"]["pass"])
@@ -500,7 +503,7 @@ FIELDS = ["scenario", "plane", "family", "x", "repeat", "set_pps", "offered_pps"
           "drop_backlog", "drop_dut_tx", "drop_other", "dut_ns_per_pkt", "dut_cpu_pct",
           "cpu0_busy_pct", "cpu0_softirq_pct", "lat_p50_ns", "lat_p99_ns", "lat_max_ns",
           "bad_mac", "bad_ttl", "flows_seen", "vr_fwd", "vr_slowpath", "frame_bytes",
-          "gen_elapsed_s", "gen_lag_resets", "gen_lag_lost_ms", "rig_build_s"]
+          "gen_elapsed_s", "gen_lag_resets", "gen_lag_lost_ms", "rig_build_s", "load1"]
 
 
 class Writer:
@@ -714,8 +717,12 @@ def summarize(outdir, allrows, meta):
          "- machine quietness: load average before %s, after %s; %s" %
          (meta["load_before"], meta.get("load_after", "?"), meta.get("foreign", "")),
          "- DUT: one core (CPU %d, napi kthreads of inN pinned); generator and sink on CPU %d "
-         "(sink NAPI threaded, SCHED_FIFO 50, gro_flush_timeout=20000, napi_defer_hard_irqs=100)"
-         % (DUT_CPU, GEN_CPU),
+         "(sink NAPI threaded, SCHED_FIFO %d, gro_flush_timeout=20000, napi_defer_hard_irqs=100; "
+         "generator %s). DUT napi kthreads SCHED_FIFO %d, so other load on CPU %d cannot "
+         "take their time (this kernel is PREEMPT_NONE: a wake-up still waits for the running "
+         "task's next preemption point)."
+         % (DUT_CPU, GEN_CPU, SINK_PRIO, "SCHED_FIFO %d" % GEN_PRIO if GEN_PRIO else "SCHED_OTHER",
+            DUT_PRIO, DUT_CPU),
          "- DUT ns/packet = CPU time of the inN napi kthreads + ksoftirqd/%d "
          "(/proc/PID/schedstat, ns exact; softirqs raised in the kthread run in it) / packets "
          "delivered. The kernel has no IRQ_TIME_ACCOUNTING, so /proc/stat softirq is "
@@ -825,7 +832,7 @@ def gen_quality(rows):
 
 
 def main():
-    global VERBOSE
+    global VERBOSE, GEN_PRIO, P, PIN
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--full", action="store_true")
@@ -837,7 +844,7 @@ def main():
     ap.add_argument("--repeats", type=int, default=1)
     ap.add_argument("--flows", type=int, default=1)
     ap.add_argument("--out", default=os.path.join(TOP, "bench", "results"))
-    ap.add_argument("--gen-prio", type=int, default=0,
+    ap.add_argument("--gen-prio", type=int, default=GEN_PRIO,
                     help="run the generator SCHED_FIFO at this priority (< %d)" % SINK_PRIO)
     ap.add_argument("--vr-counts", default="1,16,128,1024", help="fig6: VRs configured")
     ap.add_argument("--vif-vrs", default="1,8,64,512", help="fig8: VRs (2 VIFs each)")
@@ -845,7 +852,6 @@ def main():
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
     VERBOSE = args.verbose
-    global GEN_PRIO, P, PIN
     GEN_PRIO = args.gen_prio
     if args.prefix:
         if not re.match(r"^[A-Za-z0-9_]{1,24}$", args.prefix):
