@@ -376,8 +376,9 @@ static int resolve_atts(struct vr_ctx *ctx, struct add_req *r)
 			if (!strcmp(r->att[i].ifname, r->mac_for[j].ifname))
 				break;
 		if (i == r->n_att) {
-			pr_err("--mac names NIC %s, which is not in --iface",
-			       r->mac_for[j].ifname);
+			pr_err("--mac names NIC %s, which is not %s",
+			       r->mac_for[j].ifname,
+			       r->has_iface ? "in --iface" : "loaded");
 			return -EINVAL;
 		}
 	}
