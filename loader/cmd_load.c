@@ -140,8 +140,9 @@ static int attach_new(const char *ifname, uint32_t ifindex, int prog_fd,
 	if (err) {
 		pr_err("%s: Couldn't attach the XDP program in %s mode: %s%s",
 		       ifname, mode_name(mode), strerror(-err),
-		       mode == XDP_MODE_NATIVE && err == -EOPNOTSUPP ?
-		       " (try --mode skb)" : "");
+		       mode != XDP_MODE_NATIVE ? "" :
+		       err == -EOPNOTSUPP ? " (try --mode skb)" :
+		       err == -ERANGE ? " (MTU too large for native XDP; try --mode skb)" : "");
 		return err;
 	}
 	return 0;
