@@ -804,6 +804,18 @@ int do_unload(struct vr_ctx *ctx, int argc, char **argv)
 	err = vr_state_lock(ctx, false);
 	if (err)
 		goto out;
+	if (everything && !pins_present(ctx)) {
+		/* A pin directory without maps (a load that died before
+		 * pinning anything): nothing to detach, just remove it.
+		 */
+		unpin(ctx, PROG_PIN);
+		unpin(ctx, PROG_PIN_NEW);
+		if (rmdir(ctx->pin_dir)) {
+			err = -errno;
+			pr_err("Couldn't remove %s: %s", ctx->pin_dir, strerror(-err));
+		}
+		goto out;
+	}
 	err = vr_maps_open(ctx);
 	if (err)
 		goto out;

@@ -279,8 +279,8 @@ int vr_maps_open(struct vr_ctx *ctx)
 		    info.max_entries != d->max_entries) {
 			close(fd);
 			pr_err("%s has another layout than this vrctl expects "
-			       "(left by another version? 'vrctl unload --all' "
-			       "removes it)", path);
+			       "(pinned by another version? unload with that one, "
+			       "or detach and remove %s by hand)", path, ctx->pin_dir);
 			err = -EPROTO;
 			goto fail;
 		}

@@ -329,4 +329,21 @@ check "unload: no pin directory" test ! -e "$PIN_DIR"
 check "no vr_forward program left in the kernel from this run" \
 	sh -c "! bpftool prog show pinned '$PIN_DIR/vr_forward' 2>/dev/null"
 
+# A pin directory without maps (a load that died early) is cleaned up.
+setup "empty pin directory" mkdir "$PIN_DIR"
+check "unload removes an empty pin directory" vrctl unload
+check "... and it is gone" test ! -e "$PIN_DIR"
+
+# No bpffs at /sys/fs/bpf (a private mount namespace with a tmpfs there):
+# load mounts one, and everything works in it.
+unshare -m --propagation private sh -c '
+	mount -t tmpfs none /sys/fs/bpf || exit 9
+	'"$(vrctl_cmd)"' load e0 || exit 1
+	mount | grep -q "on /sys/fs/bpf type bpf" || exit 2
+	test -e "'"$PIN_DIR"'/vr_tx_ports" || exit 3
+	'"$(vrctl_cmd)"' unload || exit 4
+	test ! -e "'"$PIN_DIR"'" || exit 5' >"$T_TMP/o" 2>&1
+check_eq "load mounts bpffs at /sys/fs/bpf when it is missing (private mount ns)" 0 $?
+check_eq "... and unload there leaves no XDP program" 0 "$(xdp_links)"
+
 t_end
