@@ -479,7 +479,7 @@ int do_load(struct vr_ctx *ctx, int argc, char **argv)
 	struct vrouter *skel = NULL;
 	struct load_if *ifs = NULL;
 	char path[PATH_MAX], v6_old[16];
-	bool replace, v6_done = false, new_prog = false, pinned = false;
+	bool replace, v6_done = false, new_prog = false;
 	unsigned int pins_before;
 	int n = 0, i, err, prog_fd = -1;
 	__u32 tx_id = 0;
@@ -608,7 +608,6 @@ int do_load(struct vr_ctx *ctx, int argc, char **argv)
 		err = pin_prog(ctx, prog_fd);
 		if (err)
 			goto out_ifs;
-		pinned = true;
 	}
 
 	for (i = 0; i < n; i++) {
@@ -625,7 +624,6 @@ out_ifs:
 		load_undo_if(ctx, &ifs[i], prog_fd);
 	if (v6_done)
 		sysctl_set(NULL, "net/ipv6/conf/all/forwarding", v6_old, NULL, 0);
-	(void)pinned;
 out_pins:
 	vr_maps_close(ctx);
 	unpin_new_maps(ctx, pins_before);
@@ -663,6 +661,9 @@ static int unload_one(struct vr_ctx *ctx, struct unload_if *u, __u32 tx_id)
 	err = vr_iface_xdp(u->ifindex, &id, &m);
 	if (err == -ENODEV || !u->name) {
 		/* Gone, or (unload of everything) not in this namespace. */
+		pr_warn("ifindex %u in %s is not a NIC of this network namespace "
+			"(loaded from another one?): nothing detached there",
+			u->ifindex, VR_MAP_TX);
 		devmap_del(ctx, u->ifindex);
 		u->removed = true;
 		return 0;
@@ -688,8 +689,10 @@ static int unload_one(struct vr_ctx *ctx, struct unload_if *u, __u32 tx_id)
 		}
 		u->detached = true;
 	} else if (id) {
-		pr_warn("%s: the attached XDP program (id %u) is not vrouter's; "
+		pr_warn("%s: the attached XDP program (id %u) is not this vrouter's; "
 			"left in place", u->name, id);
+	} else {
+		pr_warn("%s: no XDP program was attached", u->name);
 	}
 	devmap_del(ctx, u->ifindex);
 	u->removed = true;
