@@ -698,8 +698,8 @@ def plot(outdir, scenario, rows):
             ax2.set_xscale("log", base=2)
     ax1.set_ylabel("delivered (Mpps)")
     ax2.set_ylabel("DUT CPU ns per forwarded packet")
-    ax1.set_title("%s: delivered vs offered (64 B%s, one DUT core)" %
-                  (scenario, ", IPv6 80 B" if scenario == "ipv6" else ""))
+    ax1.set_title("%s: delivered vs offered (%s-byte %s frames, one DUT core)" %
+                  (scenario, rows[0]["frame_bytes"], "IPv6" if rows[0]["family"] == "ipv6" else "IPv4"))
     ax2.set_title("%s: DUT cost per packet" % scenario)
     ax1.grid(True, alpha=0.3)
     ax2.grid(True, alpha=0.3)
