@@ -508,8 +508,10 @@ FIELDS = ["scenario", "plane", "family", "x", "repeat", "set_pps", "offered_pps"
 
 class Writer:
     def __init__(self, outdir, scenario):
+        # written aside and renamed when the scenario completes: a failed
+        # or interrupted run leaves the previous results in place
         self.path = os.path.join(outdir, scenario + ".csv")
-        self.f = open(self.path, "w", newline="")
+        self.f = open(self.path + ".part", "w", newline="")
         self.w = csv.DictWriter(self.f, fieldnames=FIELDS, extrasaction="ignore")
         self.w.writeheader()
         self.rows = []
@@ -523,8 +525,12 @@ class Writer:
                                  row["offered_pps"], row["delivered_pps"], row["loss_pct"],
                                  row["dut_ns_per_pkt"], row["lat_p50_ns"], row["lat_p99_ns"]))
 
-    def close(self):
+    def close(self, complete):
         self.f.close()
+        if complete:
+            os.replace(self.path + ".part", self.path)
+        else:
+            os.unlink(self.path + ".part")
 
 
 def with_rig(plane, fn, **rigargs):
@@ -923,17 +929,19 @@ def main():
     try:
         for s in scen:
             w = Writer(args.out, s)
+            done = False
             try:
                 SCENARIOS[s](args, w, planes)
+                done = True
             finally:
-                w.close()
-                if w.rows:
+                w.close(done)
+                if done and w.rows:
                     plot(args.out, s, w.rows)
-                allrows += w.rows
+                    allrows += w.rows
     finally:
         cleanup()
         meta["load_after"] = open("/proc/loadavg").read().split()[0]
-        if allrows:
+        if allrows:		# completed scenarios only
             summarize(args.out, allrows, meta)
         log("bench.py: %d points in %.0f s, results in %s" % (len(allrows), time.time() - t0, args.out))
 
