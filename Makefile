@@ -31,6 +31,8 @@ SKELS     := $(BPF_OBJS:.bpf.o=.skel.h)
 VRCTL_SRCS := $(wildcard loader/*.c)
 VRCTL_OBJS := $(VRCTL_SRCS:loader/%.c=$(OUTPUT)/loader/%.o)
 TEST_PROGS := $(OUTPUT)/tests/test_dataplane $(OUTPUT)/tests/vr_testmap
+# The data-plane fuzzer (tests/fuzz): its fixed-seed runner is a test program.
+TEST_PROGS += $(OUTPUT)/tests/fuzz_dataplane
 # The benchmark (bench/): its own BPF objects and programs, in .output/bench.
 BENCH_SKELS := $(patsubst bench/%.bpf.c,$(OUTPUT)/bench/%.skel.h,$(wildcard bench/*.bpf.c))
 BENCH_PROGS := $(OUTPUT)/bench/trafficgen $(OUTPUT)/bench/benchctl
@@ -71,6 +73,29 @@ vrctl: $(OUTPUT)/vrctl
 $(OUTPUT)/tests/%: tests/%.c $(wildcard tests/*.h) include/vrouter.h $(SKELS) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Itests $< $(LIBS) -o $@
+
+# Data-plane fuzzer, one source (tests/fuzz/fuzz_dataplane.c), two builds:
+# the fixed-seed runner (tests/cases/15-fuzz.sh) and a libFuzzer target
+# built with clang; `make fuzz` runs the latter for FUZZ_SECONDS in its
+# namespace (corpus in .output/fuzz-corpus, crashes in .output/fuzz-artifacts).
+FUZZ_SRC  := tests/fuzz/fuzz_dataplane.c
+FUZZ_DEPS := $(FUZZ_SRC) $(wildcard tests/fuzz/*.h) tests/frame.h include/vrouter.h $(SKELS)
+FUZZ_SECONDS ?= 600
+FUZZ_LF_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		  -DFZ_LIBFUZZER -std=gnu11 $(WARNINGS) -D_GNU_SOURCE
+
+$(OUTPUT)/tests/fuzz_dataplane: $(FUZZ_DEPS) | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Itests -Itests/fuzz $(FUZZ_SRC) $(LIBS) -o $@
+
+$(OUTPUT)/tests/fuzz_dataplane_lf: $(FUZZ_DEPS) | $(OUTPUT)/tests
+	$(call msg,CLANG,$@)
+	$(Q)$(CLANG) $(FUZZ_LF_CFLAGS) $(INCLUDES) -Itests -Itests/fuzz $(FUZZ_SRC) \
+		$(shell pkg-config --libs libbpf) -lelf -lz -o $@
+
+.PHONY: fuzz
+fuzz: $(OUTPUT)/tests/fuzz_dataplane $(OUTPUT)/tests/fuzz_dataplane_lf
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run-libfuzzer.sh
 
 $(OUTPUT)/bench:
 	$(Q)mkdir -p $@
