@@ -157,7 +157,7 @@ static __always_inline int fib_forward(struct xdp_md *ctx, struct ethhdr *eth,
 	 * Return codes: 0 = routed; BLACKHOLE/UNREACHABLE/PROHIBIT = such a
 	 * route; NOT_FWDED = no route, local or broadcast route (or no such
 	 * table); FWD_DISABLED = forwarding off on the ingress NIC (IPv4) or
-	 * globally (IPv6); FRAG_NEEDED = tot_len over the egress MTU;
+	 * globally (IPv6); FRAG_NEEDED = fib->tot_len over the egress MTU;
 	 * UNSUPP_LWT = encap route.  All but 0 go to the kernel.
 	 */
 	fib->tbid = vr->table_id;
@@ -243,7 +243,13 @@ static __always_inline int forward_ipv4(struct xdp_md *ctx,
 	fib.family = VR_AF_INET;
 	fib.tos = iph->tos;
 	fib.l4_protocol = iph->protocol;
-	fib.tot_len = tot_len;
+	/* The MTU check is on what would be sent: every byte after the
+	 * Ethernet header, trailing ones included.  The kernel trims the
+	 * frame to tot_len before forwarding; the fast path sends it whole,
+	 * so a datagram that fits behind a trailer that does not goes to
+	 * the kernel (FRAG_NEEDED), not to an egress that would drop it.
+	 */
+	fib.tot_len = bytes - sizeof(*eth);
 	fib.ipv4_src = iph->saddr;
 	fib.ipv4_dst = iph->daddr;
 	fib.ifindex = ctx->ingress_ifindex;
@@ -292,7 +298,7 @@ static __always_inline int forward_ipv6(struct xdp_md *ctx,
 	fib.family = VR_AF_INET6;
 	fib.flowinfo = *(__be32 *)ip6h & bpf_htonl(0x0fffffff);
 	fib.l4_protocol = ip6h->nexthdr;
-	fib.tot_len = sizeof(*ip6h) + payload_len;
+	fib.tot_len = bytes - sizeof(*eth);	/* what is sent: see IPv4 */
 	__builtin_memcpy(fib.ipv6_src, &ip6h->saddr, sizeof(fib.ipv6_src));
 	__builtin_memcpy(fib.ipv6_dst, &ip6h->daddr, sizeof(fib.ipv6_dst));
 	fib.ifindex = ctx->ingress_ifindex;

@@ -351,6 +351,15 @@ static const struct tcase cases[] = {
 	{ "IPv4 1500 bytes, DF, > egress MTU 1280: PASS FRAG_NEEDED",
 	  IN0, F4(MAC_VR1, SRC4, "198.18.42.1", .payload = 1500 - 28, .frag_off = 0x4000),
 	  PASS(FRAG_NEEDED) },
+	/* The egress sends the whole frame: the MTU check counts a trailer
+	 * (found by tests/fuzz: a short datagram in a long frame was
+	 * redirected to an egress whose MTU the frame exceeds).
+	 */
+	{ "IPv4 tot_len 100 + 1181-byte trailer, 1281 > egress MTU 1280: PASS FRAG_NEEDED",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.42.1", .payload = 72, .trailer = 1181), PASS(FRAG_NEEDED) },
+	{ "IPv4 tot_len 100 + 1180-byte trailer, 1280 == egress MTU: REDIRECT out4",
+	  IN0, F4(MAC_VR1, SRC4, "198.18.42.1", .payload = 72, .trailer = 1180),
+	  FWD(1, OUT4, MAC_N(1, 4, 2)) },
 	{ "IPv4 TOS 0x10 matches a route with that TOS selector: REDIRECT",
 	  IN0, F4(MAC_VR1, SRC4, "198.18.12.1", .tos = 0x10), FWD(1, OUT0, MAC_N(1, 0, 2)) },
 	{ "IPv4 TOS 0 does not match the TOS 0x10 route: PASS NOT_FWDED",
@@ -373,6 +382,11 @@ static const struct tcase cases[] = {
 	  IN0, F6(MAC_VR1, SRC6, "2001:2:0:10::5"), PASS(FWD_DISABLED), .flags = T_V6_FWD_OFF },
 	{ "IPv6 length 1281 > egress MTU 1280: PASS FRAG_NEEDED",
 	  IN0, F6(MAC_VR1, SRC6, "2001:2:0:42::1", .payload = 1281 - 48), PASS(FRAG_NEEDED) },
+	{ "IPv6 length 100 + 1181-byte trailer, 1281 > egress MTU 1280: PASS FRAG_NEEDED",
+	  IN0, F6(MAC_VR1, SRC6, "2001:2:0:42::1", .payload = 52, .trailer = 1181), PASS(FRAG_NEEDED) },
+	{ "IPv6 length 100 + 1180-byte trailer, 1280 == egress MTU: REDIRECT out4",
+	  IN0, F6(MAC_VR1, SRC6, "2001:2:0:42::1", .payload = 52, .trailer = 1180),
+	  FWD(1, OUT4, MAC_N(1, 4, 0x62)) },
 	{ "IPv6 VR 4, table does not exist: PASS NOT_FWDED",
 	  IN0, F6(MAC_VR4, SRC6, "2001:2:0:10::5"), PASS_VR(4, NOT_FWDED) },
 
