@@ -46,6 +46,9 @@ static const struct vr_cmd commands[] = {
 		   "       vrctl neigh del NAME ADDR dev IFACE\n"
 		   "       vrctl neigh show NAME [dev IFACE]",
 	  .help = "a VR's neighbours in the fast path (until sync mirrors them)" },
+	{ .name = "sync", .fn = do_sync, .needs_root = true, .lock = VR_LOCK_NONE,
+	  .usage = "sync [NAME] [--follow]",
+	  .help = "mirror VR routes/neighbours to the fast path (--follow: keep following the changes)" },
 	{ .name = "help", .fn = do_help, .needs_root = false, .lock = VR_LOCK_NONE,
 	  .usage = "help [COMMAND]",
 	  .help = "this text" },

@@ -136,5 +136,6 @@ int do_list(struct vr_ctx *ctx, int argc, char **argv);		/* cmd_show.c */
 int do_show(struct vr_ctx *ctx, int argc, char **argv);
 int do_stats(struct vr_ctx *ctx, int argc, char **argv);
 int do_neigh(struct vr_ctx *ctx, int argc, char **argv);		/* cmd_neigh.c */
+int do_sync(struct vr_ctx *ctx, int argc, char **argv);		/* cmd_sync.c */
 
 #endif /* VRCTL_H */

@@ -1,0 +1,286 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * vrctl sync: the VR's routes, addresses, next hops and neighbours,
+ * mirrored from its namespace into the fast path (its host table and
+ * vr_neigh).  Internal to the sync_*.c files and cmd_sync.c.
+ *
+ *   sync_nl.c     hash table, netlink sockets in a namespace, dumps, the
+ *                 pipelined request batch to the host
+ *   sync_vr.c     a VR's lifecycle: attach (namespace, sockets), full pass,
+ *                 detach, forget (remove its fast-path state); its links
+ *   sync_route.c  routes and addresses: the VR's wanted set, rendered for
+ *                 the host table, diffed against it, installed
+ *   sync_nh.c     nexthop objects (RTA_NH_ID) and their groups
+ *   sync_neigh.c  neighbours -> vr_neigh
+ *   sync_follow.c the --follow loop: epoll over the VRs' event sockets, the
+ *                 host's links, signals, a 1 s tick and /run/netns
+ *
+ * Model.  For each VR, in memory: its links (VR ifindex -> lower NIC's
+ * ifindex in the host), its nexthop objects, its addresses and the routes
+ * of its main table, keyed like the host kernel keys a route (family,
+ * prefix, tos, priority).  What a key should look like in the host table
+ * is computed from that ("rendered"): the VR's own address -> a local
+ * route; a route -> the same route with the macvlans replaced by their
+ * lower NICs and nexthop objects resolved; a route that cannot be
+ * mirrored (a next hop on a device without a lower NIC, lwt encap, an
+ * unknown nexthop id) -> a throw route, so the fast path hands such
+ * traffic to the VR's kernel rather than forwarding it by a less specific
+ * route.  A full pass dumps both sides and sends only the differences;
+ * events send the rendered state of the keys they touch.
+ */
+#ifndef VR_SYNC_H
+#define VR_SYNC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <net/if.h>
+
+#include <libmnl/libmnl.h>
+
+#include "vrctl.h"
+
+#define SYNC_MAX_NH	256	/* next hops of one route */
+#define SYNC_LO_IFINDEX	1	/* local routes go on the host's lo */
+
+/* ---- hash table (intrusive, chained) ---- */
+
+struct hnode {
+	struct hnode *next;
+	uint32_t hash;
+};
+
+struct htab {
+	struct hnode **b;
+	size_t nb, n;
+	size_t key_off, key_len;	/* of the key inside the entry */
+};
+
+void htab_init(struct htab *t, size_t key_off, size_t key_len);
+void *htab_find(const struct htab *t, const void *key);
+void htab_add(struct htab *t, struct hnode *e);		/* key not present */
+void htab_del(struct htab *t, struct hnode *e);
+/* Iterate: start with *pos = 0 and prev NULL; deleting the entry
+ * returned is allowed before the next call.
+ */
+void *htab_next(const struct htab *t, size_t *pos, struct hnode **cur);
+/* Free every entry with FREE_FN (may be NULL: just forget them). */
+void htab_clear(struct htab *t, void (*free_fn)(void *));
+void htab_fini(struct htab *t, void (*free_fn)(void *));
+
+#define htab_for_each(t, pos, cur, e) \
+	for ((pos) = 0, (cur) = NULL; ((e) = htab_next((t), &(pos), &(cur))); )
+
+/* ---- routes ---- */
+
+/* A route's identity in a table, as the kernel sees it. */
+struct rkey {
+	uint8_t family, dst_len, tos, pad;
+	uint32_t prio;
+	uint8_t dst[16];
+};
+
+struct snhop {
+	uint32_t ifindex;	/* VR side in stored routes; host side when rendered */
+	uint8_t gw_family;	/* AF_INET, AF_INET6, 0: no gateway */
+	uint8_t hops;		/* weight - 1 */
+	uint8_t flags;		/* RTNH_F_ONLINK */
+	uint8_t pad;
+	uint8_t gw[16];
+};
+
+struct sroute {
+	struct hnode h;
+	struct rkey key;
+	/* the VR's main-table route with this key, if has_main */
+	bool has_main;
+	bool unsupported;	/* lwt encap and the like */
+	uint8_t type, protocol, scope;
+	uint16_t n_nh;
+	uint32_t nh_id;		/* RTA_NH_ID, 0 if none */
+	struct snhop *nh;	/* n_nh, as the VR reported them */
+	uint16_t n_local;	/* the VR's addresses equal to this /32 or /128 */
+	uint32_t gen;		/* last full pass that found it in the host */
+};
+
+/* What a key should be in the host table. */
+struct rendered {
+	uint8_t type;		/* RTN_*; RTN_UNSPEC: nothing (delete) */
+	uint8_t protocol, scope;
+	uint16_t n_nh;
+	struct snhop nh[SYNC_MAX_NH];	/* host ifindexes, sorted */
+};
+
+/* ---- nexthop objects ---- */
+
+struct snh {
+	struct hnode h;
+	uint32_t id;
+	bool blackhole, unsupported;
+	uint16_t n_grp;
+	struct { uint32_t id; uint8_t hops; } *grp;	/* a group if n_grp */
+	struct snhop hop;				/* a single next hop */
+};
+
+/* ---- links and addresses ---- */
+
+struct slink {
+	struct hnode h;
+	uint32_t ifindex;		/* in the VR */
+	uint32_t host_ifindex;		/* the lower NIC, 0 if none */
+	uint32_t flags;			/* IFF_* */
+	uint32_t gen;
+	char name[IF_NAMESIZE];
+};
+
+struct saddr_key {
+	uint8_t family, plen;
+	uint16_t pad;
+	uint32_t ifindex;
+	uint8_t addr[16];
+};
+
+struct saddr {
+	struct hnode h;
+	struct saddr_key key;
+	uint32_t gen;
+};
+
+/* ---- a VR ---- */
+
+struct sync;
+
+struct sync_vr {
+	struct sync *s;
+	uint32_t id;
+	struct vr_router rec;
+	int nsfd;			/* -1: not attached */
+	dev_t ns_dev;
+	ino_t ns_ino;
+	int32_t host_nsid;		/* the host's nsid inside the VR, -1 unknown */
+	struct mnl_socket *req;		/* dumps inside the VR */
+	struct mnl_socket *ev;		/* events (--follow) */
+	struct htab links, routes, nhs, addrs;
+	uint32_t gen;
+	bool resync;			/* a full pass is due */
+	bool gone;			/* namespace missing, reported */
+	double retry_at;		/* failures: full pass again then (0: no) */
+	double backoff;
+	unsigned int failed;		/* requests refused in the last batches */
+	/* counts of the current pass / event batch, for the summary */
+	unsigned int n_add, n_repl, n_del, n_same, n_nset, n_ndel, n_nsame;
+	void *src;			/* epoll source (sync_follow.c) */
+};
+
+/* A queued host request: what to say if it fails. */
+struct bop {
+	uint32_t vr_id;
+	uint32_t table;
+	uint8_t kind;			/* 'a'dd/replace, 'd'elete */
+	struct rkey key;
+};
+
+struct batch {
+	char *buf;
+	size_t len, cap;
+	struct bop *ops;
+	size_t n, ops_cap;
+};
+
+struct sync {
+	struct vr_ctx *ctx;
+	bool follow;
+	int verbose;
+	int self_ns;			/* fd of the namespace vrctl runs in */
+	struct mnl_socket *host;	/* route requests into the host tables */
+	struct mnl_socket *hdump;	/* dumps of the host tables */
+	struct batch b;
+	uint32_t seq;
+	struct sync_vr *vr[VR_MAX_ROUTERS];
+	unsigned int n_errors;		/* request failures reported so far */
+	/* --follow */
+	int epfd, sigfd, timerfd, inofd, ino_wd;
+	struct mnl_socket *hev;		/* host link events */
+	struct htab hlinks;		/* host links: ifindex -> flags */
+	bool maps_ok;
+	bool stop;
+};
+
+/* sync_nl.c */
+double sync_now(void);
+int sync_sock_open(struct sync *s, int nsfd, struct mnl_socket **out, bool strict);
+int sync_sock_subscribe(struct mnl_socket *nl, const unsigned int *groups, int n);
+int sync_sock_rcvbuf(struct mnl_socket *nl, int bytes);
+/* Dump request NLH; CB per message.  0, or -errno (-EINTR: the dump was
+ * interrupted by changes: data may be inconsistent, do another pass).
+ */
+int sync_dump(struct sync *s, struct mnl_socket *nl, struct nlmsghdr *nlh,
+	      mnl_cb_t cb, void *data);
+/* One request with NLM_F_ACK; CB for its replies.  0 or -errno. */
+int sync_talk(struct sync *s, struct mnl_socket *nl, struct nlmsghdr *nlh,
+	      mnl_cb_t cb, void *data);
+/* A message in the host batch: returns the header to fill (room for
+ * SYNC_MSG_MAX bytes), then sync_batch_commit() with its description.
+ */
+#define SYNC_MSG_MAX	16384
+struct nlmsghdr *sync_batch_msg(struct sync *s);
+void sync_batch_commit(struct sync *s, struct nlmsghdr *nlh, const struct bop *op);
+/* Send everything queued and collect the errors (reported, counted in
+ * the VR's ->failed).  0 or -errno on a socket error.
+ */
+int sync_batch_flush(struct sync *s);
+const char *sync_addr_str(int family, const void *addr, char *buf, size_t len);
+const char *sync_ifname(uint32_t ifindex, char *buf);	/* host side */
+
+/* sync_vr.c */
+struct sync_vr *sync_vr_new(struct sync *s, uint32_t id, const struct vr_router *rec);
+void sync_vr_free(struct sync_vr *vr);
+int sync_vr_attach(struct sync_vr *vr);		/* -ENOENT: no namespace */
+void sync_vr_detach(struct sync_vr *vr);
+int sync_vr_full_pass(struct sync_vr *vr);
+/* Remove the VR's state from the fast path: its host table, its vr_neigh entries. */
+int sync_vr_forget(struct sync *s, uint32_t id, uint32_t table, const char *name);
+/* The netns inode of /run/netns/NAME: 0 and dev, ino; or -errno. */
+int sync_netns_id(const char *name, dev_t *dev, ino_t *ino);
+uint32_t sync_link_host(struct sync_vr *vr, uint32_t vr_ifindex);	/* 0: none */
+int sync_links_dump(struct sync_vr *vr);
+/* An RTM_NEWLINK/DELLINK event: true if the mapping or up state changed. */
+bool sync_link_event(struct sync_vr *vr, const struct nlmsghdr *nlh);
+
+/* sync_route.c */
+void sync_route_free(void *e);
+int sync_addrs_dump(struct sync_vr *vr);
+int sync_routes_dump(struct sync_vr *vr);
+/* Diff against the host table and queue the changes (not flushed). */
+int sync_routes_host_pass(struct sync_vr *vr);
+/* Queue the deletion of everything in TABLE (a VR that is gone). */
+int sync_table_flush(struct sync *s, uint32_t id, uint32_t table);
+void sync_route_event(struct sync_vr *vr, const struct nlmsghdr *nlh);
+void sync_addr_event(struct sync_vr *vr, const struct nlmsghdr *nlh);
+/* Queue the rendered state of R (replace or delete). */
+void sync_route_emit(struct sync_vr *vr, struct sroute *r);
+void sync_route_release(struct sync_vr *vr, struct sroute *r);	/* free if unused */
+/* The VR's main-table route of R is gone: emit what remains, free if unused. */
+void sync_route_drop(struct sync_vr *vr, struct sroute *r);
+
+/* sync_nh.c */
+void sync_nh_free(void *e);
+int sync_nhs_dump(struct sync_vr *vr);
+void sync_nh_event(struct sync_vr *vr, const struct nlmsghdr *nlh);
+/* R's next hops from nexthop object ID: 1 resolved (into OUT, VR
+ * ifindexes, *blackhole set), 0 unknown id, -1 cannot be mirrored.
+ */
+int sync_nh_resolve(struct sync_vr *vr, uint32_t id, struct rendered *out, bool *blackhole);
+
+/* sync_neigh.c */
+int sync_neigh_pass(struct sync_vr *vr);
+void sync_neigh_event(struct sync_vr *vr, const struct nlmsghdr *nlh);
+/* Delete every vr_neigh entry of VR ID; the number deleted or -errno. */
+int sync_neigh_flush(struct sync *s, uint32_t id);
+
+/* sync_follow.c */
+int sync_follow(struct sync *s);
+void sync_follow_only(const char *name);	/* follow only the VR NAME */
+
+#endif /* VR_SYNC_H */

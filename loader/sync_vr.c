@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * A VR as sync sees it: its namespace (opened, with its sockets), its
+ * links and their lower NICs, the full pass, and forgetting a VR (its
+ * host table and vr_neigh entries removed) once its namespace or record
+ * is gone.
+ *
+ * Lower NIC of a link in the VR: only macvlans have one.  The kernel
+ * reports IFLA_LINK (the lower's ifindex) with IFLA_LINK_NETNSID (the
+ * lower's namespace as the VR names it); when that namespace is the one
+ * vrctl runs in (RTM_GETNSID of our namespace inside the VR), IFLA_LINK
+ * is the host ifindex.  Otherwise the macvlan's name is looked up here:
+ * a VR's macvlan is named like its NIC.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <linux/if_link.h>
+#include <linux/net_namespace.h>
+#include <linux/rtnetlink.h>
+
+#include "sync.h"
+
+#define NETNS_RUN_DIR	"/run/netns"
+#define EV_RCVBUF	(32 << 20)
+
+static const unsigned int vr_groups[] = {
+	RTNLGRP_LINK, RTNLGRP_NEIGH, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR,
+	RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, RTNLGRP_NEXTHOP,
+};
+
+static void free_plain(void *e)
+{
+	free(e);
+}
+
+struct sync_vr *sync_vr_new(struct sync *s, uint32_t id, const struct vr_router *rec)
+{
+	struct sync_vr *vr = calloc(1, sizeof(*vr));
+
+	if (!vr)
+		return NULL;
+	vr->s = s;
+	vr->id = id;
+	vr->rec = *rec;
+	vr->rec.name[VR_NAME_MAX - 1] = '\0';
+	vr->nsfd = -1;
+	vr->host_nsid = -1;
+	vr->backoff = 1;
+	htab_init(&vr->links, offsetof(struct slink, ifindex), sizeof(uint32_t));
+	htab_init(&vr->routes, offsetof(struct sroute, key), sizeof(struct rkey));
+	htab_init(&vr->nhs, offsetof(struct snh, id), sizeof(uint32_t));
+	htab_init(&vr->addrs, offsetof(struct saddr, key), sizeof(struct saddr_key));
+	return vr;
+}
+
+static void clear_state(struct sync_vr *vr)
+{
+	htab_clear(&vr->links, free_plain);
+	htab_clear(&vr->routes, sync_route_free);
+	htab_clear(&vr->nhs, sync_nh_free);
+	htab_clear(&vr->addrs, free_plain);
+}
+
+void sync_vr_free(struct sync_vr *vr)
+{
+	if (!vr)
+		return;
+	sync_vr_detach(vr);
+	htab_fini(&vr->links, free_plain);
+	htab_fini(&vr->routes, sync_route_free);
+	htab_fini(&vr->nhs, sync_nh_free);
+	htab_fini(&vr->addrs, free_plain);
+	free(vr);
+}
+
+int sync_netns_id(const char *name, dev_t *dev, ino_t *ino)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, name) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	if (stat(path, &st) < 0)
+		return -errno;
+	*dev = st.st_dev;
+	*ino = st.st_ino;
+	return 0;
+}
+
+int sync_vr_attach(struct sync_vr *vr)
+{
+	struct sync *s = vr->s;
+	char path[PATH_MAX];
+	struct stat st;
+	int err;
+
+	if (vr->nsfd >= 0)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, vr->rec.name);
+	vr->nsfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (vr->nsfd < 0)
+		return -errno;
+	if (fstat(vr->nsfd, &st) < 0) {
+		err = -errno;
+		goto fail;
+	}
+	vr->ns_dev = st.st_dev;
+	vr->ns_ino = st.st_ino;
+	vr->host_nsid = -1;
+	err = sync_sock_open(s, vr->nsfd, &vr->req, true);
+	if (err)
+		goto fail;
+	if (s->follow) {
+		/* Subscribed before the first dump: nothing falls in between. */
+		err = sync_sock_open(s, vr->nsfd, &vr->ev, false);
+		if (!err)
+			err = sync_sock_subscribe(vr->ev, vr_groups,
+						  sizeof(vr_groups) / sizeof(vr_groups[0]));
+		if (!err)
+			err = sync_sock_rcvbuf(vr->ev, EV_RCVBUF);
+		if (!err && fcntl(mnl_socket_get_fd(vr->ev), F_SETFL, O_NONBLOCK) < 0)
+			err = -errno;
+		if (err)
+			goto fail;
+	}
+	vr->resync = true;
+	return 0;
+fail:
+	pr_err("VR %s: cannot open its namespace's netlink sockets: %s",
+	       vr->rec.name, strerror(-err));
+	sync_vr_detach(vr);
+	return err;
+}
+
+void sync_vr_detach(struct sync_vr *vr)
+{
+	if (vr->ev)
+		mnl_socket_close(vr->ev);
+	if (vr->req)
+		mnl_socket_close(vr->req);
+	if (vr->nsfd >= 0)
+		close(vr->nsfd);
+	vr->ev = vr->req = NULL;
+	vr->nsfd = -1;
+	clear_state(vr);
+}
+
+/* ---- links ---- */
+
+struct link_msg {
+	uint32_t ifindex, flags, link;
+	int32_t link_nsid;
+	bool has_link, has_nsid;
+	const char *name, *kind;
+};
+
+static int linkinfo_cb(const struct nlattr *a, void *data)
+{
+	struct link_msg *m = data;
+
+	if (mnl_attr_get_type(a) == IFLA_INFO_KIND &&
+	    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0)
+		m->kind = mnl_attr_get_str(a);
+	return MNL_CB_OK;
+}
+
+static int link_attr_cb(const struct nlattr *a, void *data)
+{
+	struct link_msg *m = data;
+
+	switch (mnl_attr_get_type(a)) {
+	case IFLA_IFNAME:
+		if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0)
+			m->name = mnl_attr_get_str(a);
+		break;
+	case IFLA_LINK:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) >= 0) {
+			m->link = mnl_attr_get_u32(a);
+			m->has_link = true;
+		}
+		break;
+	case IFLA_LINK_NETNSID:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) >= 0) {
+			m->link_nsid = (int32_t)mnl_attr_get_u32(a);
+			m->has_nsid = true;
+		}
+		break;
+	case IFLA_LINKINFO:
+		mnl_attr_parse_nested(a, linkinfo_cb, m);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int parse_link(const struct nlmsghdr *nlh, struct link_msg *m)
+{
+	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+
+	memset(m, 0, sizeof(*m));
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifm))
+		return -EINVAL;
+	m->ifindex = ifm->ifi_index;
+	m->flags = ifm->ifi_flags;
+	mnl_attr_parse(nlh, sizeof(*ifm), link_attr_cb, m);
+	return 0;
+}
+
+static uint32_t lower_of(struct sync_vr *vr, const struct link_msg *m)
+{
+	unsigned int idx;
+
+	if (!m->kind || (strcmp(m->kind, "macvlan") && strcmp(m->kind, "macvtap")))
+		return 0;
+	if (m->has_link && m->has_nsid && vr->host_nsid >= 0) {
+		if (m->link_nsid == vr->host_nsid)
+			return m->link;
+		return 0;	/* its lower lives in another namespace */
+	}
+	if (!m->name)
+		return 0;
+	idx = if_nametoindex(m->name);
+	return idx;
+}
+
+static bool link_update(struct sync_vr *vr, const struct link_msg *m)
+{
+	struct slink *l = htab_find(&vr->links, &m->ifindex);
+	uint32_t host = lower_of(vr, m);
+	bool changed;
+
+	if (!l) {
+		l = calloc(1, sizeof(*l));
+		if (!l)
+			abort();
+		l->ifindex = m->ifindex;
+		htab_add(&vr->links, &l->h);
+		changed = host != 0;
+	} else {
+		changed = l->host_ifindex != host ||
+			  (host && ((l->flags ^ m->flags) & IFF_UP));
+	}
+	l->host_ifindex = host;
+	l->flags = m->flags;
+	l->gen = vr->gen;
+	if (m->name)
+		snprintf(l->name, sizeof(l->name), "%s", m->name);
+	return changed;
+}
+
+static int link_dump_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct sync_vr *vr = data;
+	struct link_msg m;
+
+	if (nlh->nlmsg_type == RTM_NEWLINK && !parse_link(nlh, &m))
+		link_update(vr, &m);
+	return MNL_CB_OK;
+}
+
+static int nsid_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *a;
+
+	if (nlh->nlmsg_type != RTM_NEWNSID)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(struct rtgenmsg)) {
+		if (mnl_attr_get_type(a) == NETNSA_NSID &&
+		    mnl_attr_validate(a, MNL_TYPE_U32) >= 0)
+			*(int32_t *)data = (int32_t)mnl_attr_get_u32(a);
+	}
+	return MNL_CB_OK;
+}
+
+/* The id of vrctl's namespace inside the VR's, -1 if none assigned. */
+static int32_t host_nsid(struct sync_vr *vr)
+{
+	char buf[256];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtgenmsg *g;
+	int32_t id = -1;
+
+	nlh->nlmsg_type = RTM_GETNSID;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->rtgen_family = AF_UNSPEC;
+	mnl_attr_put_u32(nlh, NETNSA_FD, (uint32_t)vr->s->self_ns);
+	if (sync_talk(vr->s, vr->req, nlh, nsid_cb, &id))
+		return -1;
+	return id;
+}
+
+static int links_dump_once(struct sync_vr *vr)
+{
+	char buf[256];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifm;
+
+	nlh->nlmsg_type = RTM_GETLINK;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	return sync_dump(vr->s, vr->req, nlh, link_dump_cb, vr);
+}
+
+int sync_links_dump(struct sync_vr *vr)
+{
+	struct slink *l;
+	struct hnode *cur;
+	size_t pos;
+	int err;
+
+	vr->host_nsid = host_nsid(vr);
+	err = links_dump_once(vr);
+	if (!err && vr->host_nsid < 0) {
+		/* Dumping the macvlans made the kernel assign our namespace an id. */
+		vr->host_nsid = host_nsid(vr);
+		if (vr->host_nsid >= 0)
+			err = links_dump_once(vr);
+	}
+	if (err && err != -EINTR)
+		return err;
+	htab_for_each(&vr->links, pos, cur, l) {
+		if (l->gen != vr->gen) {
+			htab_del(&vr->links, &l->h);
+			free(l);
+		}
+	}
+	return err;
+}
+
+uint32_t sync_link_host(struct sync_vr *vr, uint32_t vr_ifindex)
+{
+	struct slink *l = htab_find(&vr->links, &vr_ifindex);
+
+	return l ? l->host_ifindex : 0;
+}
+
+bool sync_link_event(struct sync_vr *vr, const struct nlmsghdr *nlh)
+{
+	struct link_msg m;
+	struct slink *l;
+
+	if (parse_link(nlh, &m))
+		return false;
+	if (nlh->nlmsg_type == RTM_NEWLINK)
+		return link_update(vr, &m);
+	l = htab_find(&vr->links, &m.ifindex);
+	if (!l)
+		return false;
+	htab_del(&vr->links, &l->h);
+	free(l);
+	return true;
+}
+
+/* ---- passes ---- */
+
+int sync_vr_full_pass(struct sync_vr *vr)
+{
+	struct sync *s = vr->s;
+	double t0 = sync_now(), t;
+	bool again = false;
+	int err;
+
+	if (vr->nsfd < 0)
+		return -ENOENT;
+	vr->gen++;
+	vr->n_add = vr->n_repl = vr->n_del = vr->n_same = 0;
+	vr->n_nset = vr->n_ndel = vr->n_nsame = 0;
+	vr->failed = 0;
+	vr->resync = false;
+
+#define STEP(call, what) do {						\
+		err = (call);						\
+		if (err == -EINTR) {					\
+			again = true;					\
+		} else if (err) {					\
+			pr_err("VR %s: cannot read its %s: %s",		\
+			       vr->rec.name, what, strerror(-err));	\
+			goto out;					\
+		}							\
+	} while (0)
+
+	STEP(sync_links_dump(vr), "links");
+	STEP(sync_nhs_dump(vr), "nexthops");
+	STEP(sync_addrs_dump(vr), "addresses");
+	STEP(sync_routes_dump(vr), "routes");
+	STEP(sync_neigh_pass(vr), "neighbours");
+	err = sync_routes_host_pass(vr);
+	if (err == -EINTR) {
+		again = true;
+		err = 0;
+	}
+	if (err) {
+		pr_err("VR %s: cannot read host table %u: %s", vr->rec.name,
+		       vr->rec.table_id, strerror(-err));
+		goto out;
+	}
+	err = sync_batch_flush(s);
+#undef STEP
+out:
+	t = sync_now();
+	pr_info("VR %s: full pass: routes %u added, %u replaced, %u deleted, %u unchanged; "
+		"neighbours %u set, %u deleted, %u unchanged; %u failed; %.1f ms",
+		vr->rec.name, vr->n_add, vr->n_repl, vr->n_del, vr->n_same,
+		vr->n_nset, vr->n_ndel, vr->n_nsame, vr->failed, (t - t0) * 1e3);
+	if (again)
+		vr->resync = true;	/* changes during the dumps: once more */
+	if (err || vr->failed) {
+		vr->retry_at = t + vr->backoff;
+		vr->backoff = vr->backoff * 2 > 60 ? 60 : vr->backoff * 2;
+	} else {
+		vr->retry_at = 0;
+		vr->backoff = 1;
+	}
+	return err;
+}
+
+int sync_vr_forget(struct sync *s, uint32_t id, uint32_t table, const char *name)
+{
+	int err, n;
+
+	err = sync_table_flush(s, id, table);
+	if (!err)
+		err = sync_batch_flush(s);
+	n = sync_neigh_flush(s, id);
+	if (n < 0 && !err)
+		err = n;
+	if (err)
+		pr_err("VR %s: cannot remove its fast-path state: %s", name, strerror(-err));
+	else
+		pr_info("VR %s: host table %u emptied, %d neighbours removed", name, table, n);
+	return err;
+}
