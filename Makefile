@@ -14,7 +14,7 @@ ARCH      := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 # this kernel's BTF, committed, `make vmlinux` regenerates it) and libbpf's
 # bpf_*.h, never <linux/*.h>; include/ headers test __VMLINUX_H__.
 INCLUDES  := -I$(OUTPUT) -Iinclude -I.
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	      -Wno-compare-distinct-pointer-types
 # clang -target bpf does not search the host's arch include directories.
 CLANG_SYS_INCLUDES = $(shell $(CLANG) -v -E - </dev/null 2>&1 \

@@ -2,8 +2,9 @@
 /*
  * vrouter fast path: one XDP program per physical NIC.
  *
- *   destination MAC -> VR (vr_macs) -> fib lookup in the VR's table ->
- *   VR's neighbour (vr_neigh) -> rewrite -> redirect (vr_tx_ports)
+ *   destination MAC -> VR (vr_macs) -> admission (vr_limits) -> fib
+ *   lookup in the VR's table -> VR's neighbour (vr_neigh) -> rewrite ->
+ *   redirect (vr_tx_ports)
  *
  * Anything that cannot be finished here is XDP_PASS, unmodified: the
  * kernel hands it to the VR's macvlan, and the VR's own namespace answers
@@ -17,6 +18,7 @@
 #include "vrouter.h"
 #include "parsing.h"
 #include "csum.h"
+#include "admission.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -71,6 +73,24 @@ struct {
 	__uint(max_entries, VR_MAX_IFACES);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } vr_nic_stats SEC(".maps");
+
+/* Admission limits, indexed by VR id; read for every frame of a VR. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct vr_limit);
+	__uint(max_entries, VR_MAX_ROUTERS);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vr_limits SEC(".maps");
+
+/* Their bucket state, shared by all CPUs (bpf/admission.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct vr_bucket);
+	__uint(max_entries, VR_MAX_ROUTERS);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vr_buckets SEC(".maps");
 
 /* vrctl's VR records (see include/vrouter.h); not used by the program. */
 struct {
@@ -219,7 +239,7 @@ static __always_inline int forward_ipv4(struct xdp_md *ctx,
 	struct bpf_fib_lookup fib = {};
 	struct iphdr *iph;
 	__u16 tot_len;
-	__u8 dst_hi;
+	__u8 dst_hi, src_hi;
 
 	iph = parse_iphdr(c);
 	if (!iph || iph->version != 4 || iph->ihl < 5)
@@ -234,8 +254,17 @@ static __always_inline int forward_ipv4(struct xdp_md *ctx,
 		return pass(st, VR_PASS_MALFORMED, bytes);
 
 	dst_hi = ((__u8 *)&iph->daddr)[0];
+	src_hi = ((__u8 *)&iph->saddr)[0];
 	if ((dst_hi & 0xf0) == 0xe0 || iph->daddr == 0xffffffff ||
-	    (((__u8 *)&iph->saddr)[0] & 0xf0) == 0xe0)
+	    (src_hi & 0xf0) == 0xe0)
+		return pass(st, VR_PASS_ADDR_SCOPE, bytes);
+	/* Martians, which the kernel drops (ip_route_input_slow): source
+	 * 0/8, 127/8 or 255.255.255.255, destination 0/8 or 127/8 (127/8
+	 * unless route_localnet, the VR's own business).  The VR's table
+	 * may route them all the same (a default route, any source).
+	 */
+	if (src_hi == 0 || src_hi == 127 || iph->saddr == 0xffffffff ||
+	    dst_hi == 0 || dst_hi == 127)
 		return pass(st, VR_PASS_ADDR_SCOPE, bytes);
 	if (iph->ttl <= 1)
 		return pass(st, VR_PASS_TTL, bytes);
@@ -292,6 +321,12 @@ static __always_inline int forward_ipv6(struct xdp_md *ctx,
 		return pass(st, VR_PASS_IPV6_HOPOPT, bytes);
 	if (ipv6_scope_local(&ip6h->daddr) || ipv6_scope_local(&ip6h->saddr))
 		return pass(st, VR_PASS_ADDR_SCOPE, bytes);
+	/* The unspecified source, which ip6_forward drops.  (::1 either
+	 * way is refused by the fib lookup: NOT_FWDED.)
+	 */
+	if (!(ip6h->saddr.in6_u.u6_addr32[0] | ip6h->saddr.in6_u.u6_addr32[1] |
+	      ip6h->saddr.in6_u.u6_addr32[2] | ip6h->saddr.in6_u.u6_addr32[3]))
+		return pass(st, VR_PASS_ADDR_SCOPE, bytes);
 	if (ip6h->hop_limit <= 1)
 		return pass(st, VR_PASS_TTL, bytes);
 
@@ -316,6 +351,8 @@ int vr_forward(struct xdp_md *ctx)
 	__u64 bytes = data_end - data;
 	struct vr_mac_key key = {};
 	struct vr_mac_val *vr;
+	struct vr_limit *lim;
+	struct vr_bucket *bkt;
 	struct vr_stats *st;
 	struct ethhdr *eth;
 
@@ -336,6 +373,20 @@ int vr_forward(struct xdp_md *ctx)
 	if (!st)
 		return XDP_PASS;	/* id out of range: vrctl never writes one */
 	count(&st->rx, bytes);
+
+	/* Admission control, before any other work on the frame: a VR
+	 * without a limit costs one array lookup and this branch.  Over the
+	 * limit is a drop: handing the frame to the kernel would spend more
+	 * of the shared CPU on it than forwarding it.
+	 */
+	lim = bpf_map_lookup_elem(&vr_limits, &vr->vr_id);
+	if (lim && lim->flags) {
+		bkt = bpf_map_lookup_elem(&vr_buckets, &vr->vr_id);
+		if (!bkt || !vr_admit(lim, bkt, bytes)) {
+			count(&st->policed, bytes);
+			return XDP_DROP;
+		}
+	}
 
 	switch (eth->h_proto) {
 	case bpf_htons(ETH_P_IP):

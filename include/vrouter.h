@@ -39,6 +39,8 @@
 #define VR_MAP_STATS	"vr_stats"
 #define VR_MAP_NICSTATS	"vr_nic_stats"
 #define VR_MAP_ROUTERS	"vr_routers"
+#define VR_MAP_LIMITS	"vr_limits"
+#define VR_MAP_BUCKETS	"vr_buckets"
 
 /* vr_macs: which VR a frame belongs to. */
 struct vr_mac_key {
@@ -112,11 +114,15 @@ struct vr_counter {
 	__u64 bytes;
 };
 
-/* vr_stats: per-CPU, indexed by VR id. */
+/* vr_stats: per-CPU, indexed by VR id.  rx counts every frame addressed
+ * to the VR; admitted = rx - policed, and every admitted frame ends in
+ * exactly one of fwd or pass[].
+ */
 struct vr_stats {
 	struct vr_counter rx;		/* frames addressed to the VR */
 	struct vr_counter fwd;		/* redirected by the fast path */
 	struct vr_counter pass[VR_PASS_MAX]; /* handed to the kernel, by reason */
+	struct vr_counter policed;	/* over the VR's admission limit: XDP_DROP */
 };
 
 /* vr_nic_stats: per-CPU, keyed by ifindex; frames that matched no VR. */
@@ -143,5 +149,97 @@ struct vr_router {
 	__u32 table_id;			/* host table mirroring the VR's routes */
 	__u64 created_ns;		/* CLOCK_REALTIME at creation */
 };
+
+/*
+ * Admission control: a per-VR limit checked right after the VR lookup,
+ * before any parsing or fib lookup; a frame over it is XDP_DROP (counted
+ * as vr_stats.policed).  vr_limits (array, indexed by VR id) holds the
+ * configuration; the fast path reads `flags` for every frame and nothing
+ * else when it is 0.  vr_buckets (array, indexed by VR id) holds the
+ * bucket state, shared by all CPUs.
+ *
+ * Algorithm: GCRA (the virtual-scheduling form of a token bucket), one
+ * 64-bit "theoretical arrival time" (TAT) per bucket, updated with a
+ * compare-and-swap, so every CPU draws from the same bucket.  A frame of
+ * cost c arriving at time t is admitted iff max(TAT, t) + c - t <= depth,
+ * and then TAT = max(TAT, t) + c.  With c = 1/rate and depth = burst/rate
+ * this admits `burst` frames back to back after idle, then `rate` per
+ * second.  Times are in VR_LIMIT_TICK_SHIFT fractions of a nanosecond.
+ * Two buckets: packets (cost pkt_cost per frame) and bytes (cost
+ * byte_cost per byte of the frame as XDP sees it: Ethernet header to end,
+ * no FCS); a frame must conform to both.
+ *
+ * vrctl writes the user's values and the derived ones (vr_limit_derive()
+ * below); the fast path only uses the derived ones.
+ */
+#define VR_LIMIT_PPS		0x1	/* the packet bucket applies */
+#define VR_LIMIT_BPS		0x2	/* the byte bucket applies */
+#define VR_LIMIT_TICK_SHIFT	4	/* time unit: 1/16 ns */
+#define VR_LIMIT_BYTE_SHIFT	16	/* byte_cost is in ticks << 16 per byte */
+/* Ranges vrctl accepts (and vr_limit_derive() relies on). */
+#define VR_LIMIT_PPS_MAX	1000000000ULL		/* 1 Gpps */
+#define VR_LIMIT_BPS_MIN	1000ULL			/* 1 kbit/s */
+#define VR_LIMIT_BPS_MAX	1000000000000000ULL	/* 1 Pbit/s */
+#define VR_LIMIT_DEPTH_MAX	(1ULL << 60)		/* ticks: about 2.3 years */
+
+struct vr_limit {
+	__u32 flags;			/* VR_LIMIT_*; 0: no limit */
+	__u32 burst;			/* packets (packet bucket depth) */
+	__u64 rate_pps;			/* 0: no packet limit */
+	__u64 rate_bps;			/* bits per second; 0: no byte limit */
+	__u64 burst_bytes;		/* byte bucket depth */
+	/* derived, in ticks (1 << VR_LIMIT_TICK_SHIFT per ns) */
+	__u64 pkt_cost;			/* per frame: 1 s / rate_pps */
+	__u64 pkt_depth;		/* burst * pkt_cost */
+	__u64 byte_cost;		/* per byte, << VR_LIMIT_BYTE_SHIFT: 8 s / rate_bps */
+	__u64 byte_depth;		/* burst_bytes * byte_cost >> VR_LIMIT_BYTE_SHIFT */
+};
+
+/* One cache line per VR, so that two VRs policed on different CPUs do not
+ * bounce each other's line (elements of an array map are contiguous).
+ */
+struct vr_bucket {
+	__u64 tat_pkt;			/* ticks (bpf_ktime_get_ns() << VR_LIMIT_TICK_SHIFT) */
+	__u64 tat_byte;
+	__u64 pad[6];
+};
+
+#ifndef __VMLINUX_H__
+/*
+ * Fill the derived fields of L from rate_pps, rate_bps, burst and
+ * burst_bytes (and set flags).  0, or -1 if a value is out of range or a
+ * depth exceeds VR_LIMIT_DEPTH_MAX (burst too large for such a low rate).
+ */
+static inline int vr_limit_derive(struct vr_limit *l)
+{
+	const unsigned __int128 tick_s = 1000000000ULL << VR_LIMIT_TICK_SHIFT;
+	unsigned __int128 d;
+
+	l->flags = 0;
+	l->pkt_cost = l->pkt_depth = l->byte_cost = l->byte_depth = 0;
+	if (l->rate_pps) {
+		if (l->rate_pps > VR_LIMIT_PPS_MAX || !l->burst)
+			return -1;
+		l->pkt_cost = (__u64)(tick_s / l->rate_pps);
+		d = (unsigned __int128)l->burst * tick_s / l->rate_pps;
+		if (d > VR_LIMIT_DEPTH_MAX)
+			return -1;
+		l->pkt_depth = (__u64)d;
+		l->flags |= VR_LIMIT_PPS;
+	}
+	if (l->rate_bps) {
+		if (l->rate_bps < VR_LIMIT_BPS_MIN || l->rate_bps > VR_LIMIT_BPS_MAX ||
+		    !l->burst_bytes)
+			return -1;
+		l->byte_cost = (__u64)((tick_s * 8 << VR_LIMIT_BYTE_SHIFT) / l->rate_bps);
+		d = (unsigned __int128)l->burst_bytes * 8 * tick_s / l->rate_bps;
+		if (d > VR_LIMIT_DEPTH_MAX)
+			return -1;
+		l->byte_depth = (__u64)d;
+		l->flags |= VR_LIMIT_BPS;
+	}
+	return 0;
+}
+#endif
 
 #endif /* VROUTER_H */
