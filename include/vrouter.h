@@ -94,7 +94,9 @@ enum vr_pass_reason {
 	VR_PASS_MALFORMED,		/* truncated, bad version, length or IPv4 checksum */
 	VR_PASS_IP_OPTIONS,		/* IPv4 with options (IHL > 5) */
 	VR_PASS_IPV6_HOPOPT,		/* IPv6 with a hop-by-hop options header */
-	VR_PASS_ADDR_SCOPE,		/* multicast/broadcast/link-local address */
+	VR_PASS_ADDR_SCOPE,		/* multicast/broadcast/link-local address, or
+					 * a martian the kernel drops: 0/8, 127/8,
+					 * source 255.255.255.255, IPv6 source :: */
 	VR_PASS_TTL,			/* TTL or hop limit <= 1: the VR sends ICMP */
 	VR_PASS_NOT_FWDED,		/* no route, or a local/broadcast route */
 	VR_PASS_BLACKHOLE,		/* blackhole route */
