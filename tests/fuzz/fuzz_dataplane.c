@@ -32,13 +32,16 @@
  *     on THAT egress, the egress and next hop the ones the VR's own table
  *     (longest prefix match in the model) gives, and the frame fits the
  *     egress MTU;
+ *   - XDP_DROP only for a VR with an admission limit (fuzz_net.h), as the
+ *     policed outcome: output unchanged, policed grown; the VR admits no
+ *     more than its burst + rate * elapsed time;
  *   - the model: action, egress and next hop, and the counter: after each
  *     run the VR's vr_stats (or the NIC's no_vr) is read, and rx plus
  *     exactly the one counter the model names (fwd or pass[reason]) must
  *     have grown, by one frame of its length, and nothing else of that VR.
  * And every 65536 runs and at the end: vr_stats (per-CPU sums, every VR id)
  * and vr_nic_stats equal the counts the model predicts, and they add up:
- * sum of rx == frames sent to VR MACs, rx == fwd + sum(pass) per VR,
+ * sum of rx == frames sent to VR MACs, rx == fwd + sum(pass) + policed per VR,
  * no_vr per NIC == the rest.
  *
  * Coverage of the data plane is reported from the program's own counters
@@ -279,6 +282,8 @@ static int counters_match(void)
 		ok &= counter_eq(what, &want.vr[v].rx, &g.rx);
 		snprintf(what, sizeof(what), "VR %u fwd", fz_vrs[v].id);
 		ok &= counter_eq(what, &want.vr[v].fwd, &g.fwd);
+		snprintf(what, sizeof(what), "VR %u policed", fz_vrs[v].id);
+		ok &= counter_eq(what, &want.vr[v].policed, &g.policed);
 		for (r = 0; r < VR_PASS_MAX; r++) {
 			snprintf(what, sizeof(what), "VR %u pass %s", fz_vrs[v].id, reason_name[r]);
 			ok &= counter_eq(what, &want.vr[v].pass[r], &g.pass[r]);
@@ -448,12 +453,22 @@ static void check_redirect(const struct fz_frame *fr, const __u8 *out, size_t ou
 }
 
 /* What a frame did to the counters, from the program's own account. */
-enum { OBS_BAD = -2, OBS_NOVR = -1, OBS_FWD = VR_PASS_MAX };
+enum { OBS_BAD = -2, OBS_NOVR = -1, OBS_FWD = VR_PASS_MAX, OBS_POLICED };
 
 static const char *obs_name(int obs)
 {
 	return obs == OBS_BAD ? "no single counter" : obs == OBS_NOVR ? "no_vr" :
-	       obs == OBS_FWD ? "fwd" : reason_name[obs];
+	       obs == OBS_FWD ? "fwd" : obs == OBS_POLICED ? "policed" : reason_name[obs];
+}
+
+static const struct fz_limit *limit_of(int vr)
+{
+	unsigned int i;
+
+	for (i = 0; i < FZ_NLIMITS; i++)
+		if (fz_limits[i].vr == vr)
+			return &fz_limits[i];
+	return NULL;
 }
 
 /* The counters seen after the previous frame, per VR and per NIC. */
@@ -468,8 +483,8 @@ static int grew(const struct vr_counter *now, const struct vr_counter *then, siz
 }
 
 /* Read the counter the model says this frame touches: for a VR's frame
- * rx and exactly one of fwd/pass[] must have grown by one frame of its
- * length, and nothing else of that VR's; else no_vr of the ingress NIC.
+ * rx and exactly one of fwd/pass[]/policed must have grown by one frame of
+ * its length, and nothing else of that VR's; else no_vr of the ingress NIC.
  */
 static int observe(const struct fz_expect *x, const struct fz_frame *fr)
 {
@@ -488,6 +503,10 @@ static int observe(const struct fz_expect *x, const struct fz_frame *fr)
 		n = 2;
 	if ((g1 = grew(&g.fwd, &seen_vr[x->vr].fwd, fr->len))) {
 		obs = g1 == 1 ? OBS_FWD : OBS_BAD;
+		n++;
+	}
+	if ((g1 = grew(&g.policed, &seen_vr[x->vr].policed, fr->len))) {
+		obs = g1 == 1 ? OBS_POLICED : OBS_BAD;
 		n++;
 	}
 	for (r = 0; r < VR_PASS_MAX; r++)
@@ -509,6 +528,13 @@ static void check_model(const struct fz_expect *x, __u32 action, const __u8 *out
 			  x->kind == FZ_X_FWD ? OBS_FWD : x->reason;
 
 	expect_str(x, e, sizeof(e));
+	if (x->vr >= 0 && limit_of(x->vr) && (action == XDP_DROP || obs == OBS_POLICED)) {
+		/* Over the VR's limit: a drop, counted as policed. */
+		if (action != XDP_DROP || obs != OBS_POLICED)
+			fail("%s, counted as %s: a policed frame is XDP_DROP and policed",
+			     action_name(action), obs_name(obs));
+		return;
+	}
 	if (action != (x->kind == FZ_X_FWD ? XDP_REDIRECT : XDP_PASS))
 		fail("model says %s", e);
 	if (obs != want_obs && !(x->kind == FZ_X_PASS && obs == x->reason_alt))
@@ -526,6 +552,11 @@ static void check_model(const struct fz_expect *x, __u32 action, const __u8 *out
  */
 static void count_expected(const struct fz_expect *x, size_t len, enum fz_nic in, int obs)
 {
+	if (x->vr >= 0 && obs == OBS_POLICED && limit_of(x->vr)) {
+		add(&want.vr[x->vr].rx, len);
+		add(&want.vr[x->vr].policed, len);
+		return;
+	}
 	switch (x->kind) {
 	case FZ_X_NOVR:
 		add(&want.no_vr[in], len);
@@ -545,7 +576,7 @@ static void count_expected(const struct fz_expect *x, size_t len, enum fz_nic in
 /* One counter per data-plane outcome: libFuzzer keeps inputs that reach a
  * new (VR, family, outcome) of the BPF program, not only new harness code.
  */
-#define FZ_OUTCOMES (VR_PASS_MAX + 3)	/* OBS_BAD .. OBS_FWD */
+#define FZ_OUTCOMES (VR_PASS_MAX + 4)	/* OBS_BAD .. OBS_POLICED */
 __attribute__((section("__libfuzzer_extra_counters")))
 static uint8_t fz_extra[FZ_NVR + 1][3][FZ_OUTCOMES];
 #endif
@@ -610,6 +641,8 @@ static void run_one(const struct fz_frame *fr, unsigned long long index)
 		check_redirect(fr, fz_out, o.data_size_out);
 		break;
 	case XDP_DROP:
+		if (o.data_size_out != fr->len || memcmp(fr->buf, fz_out, fr->len))
+			fail("XDP_DROP, but the output is not the input");
 		break;
 	default:
 		fail("action %u (%s)", o.retval, action_name(o.retval));
@@ -641,6 +674,44 @@ out:
 }
 
 /* ---- final checks and coverage ---- */
+
+static struct timespec t_setup;
+
+/* A limited VR admits no more than burst + rate * (time since setup),
+ * in packets and in bytes (plus one frame: the bucket admits while not
+ * yet over its depth), and did police frames.
+ */
+static int admitted_ok(void)
+{
+	struct timespec now;
+	struct vr_stats g;
+	double secs;
+	unsigned int i;
+	int ok = 1;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	secs = (double)(now.tv_sec - t_setup.tv_sec) +
+	       (double)(now.tv_nsec - t_setup.tv_nsec) / 1e9;
+	for (i = 0; i < FZ_NLIMITS; i++) {
+		const struct fz_limit *l = &fz_limits[i];
+		double pkts, bytes, max_pkts, max_bytes;
+
+		read_vr(fz_vrs[l->vr].id, &g);
+		pkts = (double)(g.rx.packets - g.policed.packets);
+		bytes = (double)(g.rx.bytes - g.policed.bytes);
+		max_pkts = l->burst + (double)l->pps * secs + 1;
+		max_bytes = (double)l->burst_bytes + (double)l->bps / 8 * secs + FZ_FRAME_MAX;
+		ok &= pkts <= max_pkts && bytes <= max_bytes && g.policed.packets;
+		report(pkts <= max_pkts && bytes <= max_bytes && g.policed.packets,
+		       "admission: VR %u (%llu pps burst %u, %llu bit/s burst %llu B) admitted "
+		       "%.0f frames, %.0f bytes in %.1f s (at most %.0f, %.0f), policed %llu",
+		       fz_vrs[l->vr].id, (unsigned long long)l->pps, l->burst,
+		       (unsigned long long)l->bps, (unsigned long long)l->burst_bytes, pkts,
+		       bytes, secs, max_pkts, max_bytes,
+		       (unsigned long long)g.policed.packets);
+	}
+	return ok;
+}
 
 /* Every VR id's counters (other ids must be zero) and every vr_nic_stats
  * key; then the sums.  Returns 1 if all is as the model said.
@@ -683,7 +754,7 @@ static int final_counters(void)
 		unsigned long long sum;
 
 		read_vr(fz_vrs[v].id, &g);
-		sum = g.fwd.packets;
+		sum = g.fwd.packets + g.policed.packets;
 		for (r = 0; r < VR_PASS_MAX; r++)
 			sum += g.pass[r].packets;
 		if (sum != g.rx.packets) {
@@ -710,15 +781,15 @@ static int final_counters(void)
 		sums_ok = 0;
 	}
 	report(sums_ok, "counters add up: sum of rx %llu == frames to VR MACs; rx == fwd + "
-	       "sum(pass) per VR; sum of no_vr %llu == the other frames (%llu in all)",
+	       "sum(pass) + policed per VR; sum of no_vr %llu == the other frames (%llu in all)",
 	       rx, no_vr, st.runs);
-	return ok && !stray && sums_ok;
+	return ok && !stray && sums_ok && admitted_ok();
 }
 
 /* Reason coverage from the program's own counters; 1 if complete. */
 static int coverage(FILE *f)
 {
-	unsigned long long reason[VR_PASS_MAX] = { 0 }, fwd = 0, no_vr = 0;
+	unsigned long long reason[VR_PASS_MAX] = { 0 }, fwd = 0, no_vr = 0, policed = 0;
 	struct vr_stats g;
 	struct vr_nic_stats ns;
 	int v, r, n, missing = 0, sites = 0;
@@ -726,6 +797,7 @@ static int coverage(FILE *f)
 	for (v = 0; v < FZ_NVR; v++) {
 		read_vr(fz_vrs[v].id, &g);
 		fwd += g.fwd.packets;
+		policed += g.policed.packets;
 		for (r = 0; r < VR_PASS_MAX; r++)
 			reason[r] += g.pass[r].packets;
 	}
@@ -740,6 +812,7 @@ static int coverage(FILE *f)
 	}
 	fprintf(f, "#   fwd                     %12llu  (REDIRECT IPv4 %llu, IPv6 %llu)\n",
 		fwd, st.fwd[0], st.fwd[1]);
+	fprintf(f, "#   policed (XDP_DROP)      %12llu\n", policed);
 	fprintf(f, "#   no_vr                   %12llu\n", no_vr);
 	fprintf(f, "#   actions: PASS %llu, REDIRECT %llu, DROP %llu, other %llu\n",
 		st.action[XDP_PASS], st.action[XDP_REDIRECT], st.action[XDP_DROP],
@@ -751,7 +824,7 @@ static int coverage(FILE *f)
 	}
 	fprintf(f, "# %d of %d sites reached; frame lengths %zu..%zu\n", sites, FZ_S_MAX,
 		st.len_min, st.len_max);
-	missing += !st.fwd[0] + !st.fwd[1] + !no_vr;
+	missing += !st.fwd[0] + !st.fwd[1] + !no_vr + !policed;
 	return !missing;
 }
 
@@ -880,6 +953,19 @@ static void setup(int lwt)
 		if (bpf_map_update_elem(fd, &k, &v, BPF_NOEXIST))
 			die("vr_neigh update", errno);
 	}
+	fd = bpf_map__fd(skel->maps.vr_limits);
+	for (i = 0; i < FZ_NLIMITS; i++) {
+		struct vr_limit l;
+		__u32 id = fz_vrs[fz_limits[i].vr].id;
+
+		memset(&l, 0, sizeof(l));
+		l.rate_pps = fz_limits[i].pps;
+		l.burst = fz_limits[i].burst;
+		l.rate_bps = fz_limits[i].bps;
+		l.burst_bytes = fz_limits[i].burst_bytes;
+		if (vr_limit_derive(&l) || bpf_map_update_elem(fd, &id, &l, BPF_ANY))
+			die("vr_limits update", errno ? errno : EINVAL);
+	}
 	fd = bpf_map__fd(skel->maps.vr_tx_ports);
 	for (i = 0; i < FZ_NIC_MAX; i++) {
 		struct bpf_devmap_val v = { .ifindex = ifidx[i] };
@@ -887,6 +973,7 @@ static void setup(int lwt)
 		if (fz_nics[i].loaded && bpf_map_update_elem(fd, &ifidx[i], &v, BPF_NOEXIST))
 			die("vr_tx_ports update", errno);
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t_setup);
 }
 
 #ifndef FZ_LIBFUZZER
@@ -952,8 +1039,8 @@ static void lf_exit(void)
 		coverage(f);
 		fclose(f);
 	}
-	report(cov, "libFuzzer: %llu runs: every pass reason, REDIRECT IPv4 and IPv6, and "
-	       "no_vr reached", st.runs);
+	report(cov, "libFuzzer: %llu runs: every pass reason, REDIRECT IPv4 and IPv6, policed "
+	       "and no_vr reached", st.runs);
 	vrouter__destroy(skel);
 }
 
@@ -1068,7 +1155,7 @@ int main(int argc, char **argv)
 	       FZ_CHECK_EVERY, st.counter_checks);
 	final_counters();
 	report(coverage(stdout), "coverage: every enum vr_pass_reason, REDIRECT for IPv4 and "
-	       "IPv6, and no_vr reached");
+	       "IPv6, policed and no_vr reached");
 	vrouter__destroy(skel);
 	printf("# fuzz_dataplane: %d passed, %d failed\n", n_ok, n_fail);
 	return n_fail ? 1 : 0;

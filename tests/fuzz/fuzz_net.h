@@ -13,7 +13,7 @@
  * MAC: a frame routed with another VR's table, port or neighbour is visible
  * in the output bytes.  The same MAC is VR 2's on in0 and VR 3's on in1, so
  * a lookup that ignored the ingress NIC would show too.  VR 5 has the
- * highest id (VR_MAX_ROUTERS - 1).
+ * highest id (VR_MAX_ROUTERS - 1).  VR 6 has an admission limit.
  *
  *   lo    ingress only, no VR
  *   in0   ingress, and loaded (VR 3 routes a prefix back out of it)
@@ -29,6 +29,7 @@
 #define VR_FUZZ_NET_H
 
 #include <stdint.h>
+#include <linux/types.h>
 
 enum fz_nic {
 	FZ_LO, FZ_IN0, FZ_IN1, FZ_OUT0, FZ_OUT1, FZ_OUT2, FZ_OUT3, FZ_OUT4, FZ_NIC_MAX
@@ -58,10 +59,30 @@ struct fz_vr {
 	int has_table;		/* 0: table_id names a table that does not exist */
 };
 
-#define FZ_NVR 5
+#define FZ_NVR 6
 static const struct fz_vr fz_vrs[FZ_NVR] = {
 	{ 1, 2001, 1 }, { 2, 2002, 1 }, { 3, 2003, 1 }, { 4, 2999, 0 }, { 1023, 2005, 1 },
+	{ 6, 2006, 1 },
 };
+
+/* Admission limits (vr_limits).  VR 6 is limited so low that most of its
+ * frames are policed: XDP_DROP, unchanged, counted in vr_stats.policed.
+ * Whether a given frame is admitted depends on time, so for a limited VR
+ * the model accepts either its verdict or a policed drop, and the total
+ * admitted is held to burst + rate * elapsed time.
+ */
+struct fz_limit {
+	int vr;
+	__u64 pps;
+	__u32 burst;
+	__u64 bps;
+	__u64 burst_bytes;
+};
+
+static const struct fz_limit fz_limits[] = {
+	{ 5, 100, 200, 1000000, 64000 },
+};
+#define FZ_NLIMITS (sizeof(fz_limits) / sizeof(fz_limits[0]))
 
 /* vr_macs.  Group addresses are entered too (a VR's never is one; vrctl
  * refuses them): the program must not look them up at all.
@@ -83,6 +104,7 @@ static const struct fz_mac fz_macs[] = {
 	{ FZ_IN1,  FZ_MAC_VR(3), 2 },
 	{ FZ_IN0,  FZ_MAC_VR(4), 3 },
 	{ FZ_IN1,  FZ_MAC_VR(5), 4 },
+	{ FZ_IN0,  FZ_MAC_VR(6), 5 },
 	{ FZ_IN0,  { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }, 0 },
 	{ FZ_IN0,  { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 }, 0 },
 	{ FZ_IN1,  { 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 }, 1 },
@@ -102,6 +124,7 @@ static const struct fz_port fz_ports[] = {
 	{ 2, FZ_OUT0 }, { 2, FZ_OUT1 }, { 2, FZ_OUT3 }, { 2, FZ_IN0 },
 	{ 3, FZ_OUT0 },
 	{ 4, FZ_OUT0 }, { 4, FZ_OUT1 },
+	{ 5, FZ_OUT0 },
 };
 #define FZ_NPORTS (sizeof(fz_ports) / sizeof(fz_ports[0]))
 
@@ -146,6 +169,8 @@ static const struct fz_neigh fz_neighs[] = {
 	/* VR 5 */
 	{ 4, FZ_OUT1, "198.18.1.2" }, { 4, FZ_OUT1, "2001:2:0:1::2" },
 	{ 4, FZ_OUT0, "198.18.1.2" },			/* decoy */
+	/* VR 6 */
+	{ 5, FZ_OUT0, "198.18.1.2" }, { 5, FZ_OUT0, "2001:2:0:1::2" },
 };
 #define FZ_NNEIGH (sizeof(fz_neighs) / sizeof(fz_neighs[0]))
 
@@ -260,6 +285,12 @@ static const struct fz_route fz_routes[] = {
 	U(4, "198.18.10.0/24", FZ_OUT1, "198.18.1.2"),
 	U(4, "2001:2:0:1::/64", FZ_OUT1, 0),
 	U(4, "2001:2:0:10::/64", FZ_OUT1, "2001:2:0:1::2"),
+
+	/* VR 6, table 2006 (admission-limited) */
+	U(5, "198.18.1.0/24", FZ_OUT0, 0),
+	U(5, "198.18.10.0/24", FZ_OUT0, "198.18.1.2"),
+	U(5, "2001:2:0:1::/64", FZ_OUT0, 0),
+	U(5, "2001:2:0:10::/64", FZ_OUT0, "2001:2:0:1::2"),
 };
 #define FZ_NROUTES (sizeof(fz_routes) / sizeof(fz_routes[0]))
 
