@@ -72,6 +72,8 @@ struct add_req {
 	bool has_iface;
 	uint32_t table;
 	bool has_table;
+	struct vr_limit_req limit_req;	/* --rate-pps ... (cmd_limit.c) */
+	struct vr_limit limit;
 };
 
 static const char *mac_str(const uint8_t *m, char *buf)
@@ -255,6 +257,11 @@ static int parse_add_args(struct vr_ctx *ctx, struct add_req *r, int argc, char 
 	int i, err;
 
 	for (i = 1; i < argc; i++) {
+		err = vr_limit_opt(ctx, &r->limit_req, argc, argv, &i);
+		if (err < 0)
+			return err;
+		if (err)
+			continue;
 		if ((v = opt_value("--mac", argc, argv, &i))) {
 			if (!*v)
 				return -EINVAL;
@@ -306,6 +313,13 @@ static int parse_add_args(struct vr_ctx *ctx, struct add_req *r, int argc, char 
 	}
 	if (iface_arg) {
 		err = parse_iface_list(r, iface_arg);
+		if (err)
+			return err;
+	}
+	{
+		static const struct vr_limit none;
+
+		err = vr_limit_merge(&r->limit_req, &none, &r->limit);
 		if (err)
 			return err;
 	}
@@ -608,6 +622,12 @@ int do_add_router(struct vr_ctx *ctx, int argc, char **argv)
 			goto err_ports;
 		}
 	}
+	/* The limit (or none: a previous VR with this id left none either)
+	 * before the VR's MACs, so that its first frame is already policed.
+	 */
+	err = vr_limit_write(ctx, id, &r->limit);
+	if (err)
+		goto err_ports;
 	/* Last: from here on the fast path sends frames to this VR. */
 	for (; n_macs < r->n_att; n_macs++) {
 		const struct vr_att *a = &r->att[n_macs];
@@ -643,6 +663,11 @@ err_macs:
 	while (n_macs-- > 0) {
 		mac_key(&mk, &r->att[n_macs]);
 		bpf_map_delete_elem(ctx->macs_fd, &mk);
+	}
+	{
+		static const struct vr_limit none;
+
+		bpf_map_update_elem(ctx->limits_fd, &id, &none, BPF_ANY);
 	}
 err_ports:
 	while (n_ports-- > 0) {
@@ -781,6 +806,13 @@ int vr_router_delete(struct vr_ctx *ctx, uint32_t id, const struct vr_router *re
 	if (err) {
 		pr_err("cannot reset counters of VR %s: %s", name, strerror(-err));
 		return err;
+	}
+	{
+		static const struct vr_limit none;
+
+		err = vr_limit_write(ctx, id, &none);	/* prints its error */
+		if (err)
+			return err;
 	}
 	memset(&r, 0, sizeof(r));
 	return vr_router_write(ctx, id, &r);

@@ -73,6 +73,37 @@ static int vr_ports_of(struct vr_ctx *ctx, uint32_t id, struct port *out, int ma
 
 #define MAX_PORTS_SHOWN VR_MAX_IFACES
 
+/* "    limit pps 20000 burst 200, bps none"; JSON "limit": {"rate_pps":
+ * 20000, "burst": 200, "rate_bps": null, "burst_bytes": null}.
+ */
+static void print_limit(struct vr_ctx *ctx, uint32_t id)
+{
+	struct vr_limit l;
+
+	if (vr_limit_read(ctx, id, &l))
+		memset(&l, 0, sizeof(l));
+	open_json_object("limit");
+	print_text("    limit");
+	if (l.flags & VR_LIMIT_PPS) {
+		print_u64(PRINT_ANY, "rate_pps", " pps %llu", (unsigned long long)l.rate_pps);
+		print_uint(PRINT_ANY, "burst", " burst %u", l.burst);
+	} else {
+		print_null(PRINT_ANY, "rate_pps", " pps none");
+		print_null(PRINT_JSON, "burst", NULL);
+	}
+	print_text(",");
+	if (l.flags & VR_LIMIT_BPS) {
+		print_u64(PRINT_ANY, "rate_bps", " bps %llu", (unsigned long long)l.rate_bps);
+		print_u64(PRINT_ANY, "burst_bytes", " burst-bytes %llu",
+			  (unsigned long long)l.burst_bytes);
+	} else {
+		print_null(PRINT_ANY, "rate_bps", " bps none");
+		print_null(PRINT_JSON, "burst_bytes", NULL);
+	}
+	print_nl();
+	close_json_object();
+}
+
 static void print_router(struct vr_ctx *ctx, uint32_t id, const struct vr_router *r,
 			 bool detail)
 {
@@ -97,6 +128,7 @@ static void print_router(struct vr_ctx *ctx, uint32_t id, const struct vr_router
 		if (when[0])
 			print_string(PRINT_ANY, "created", " created %s", when);
 		print_nl();
+		print_limit(ctx, id);
 	} else {
 		print_string(PRINT_ANY, "name", "%-16s", r->name);
 		print_uint(PRINT_ANY, "id", " %5u", id);
@@ -251,6 +283,7 @@ static int read_vr_stats(struct vr_ctx *ctx, uint32_t id, struct vr_stats *out)
 	for (c = 0; c < ncpus; c++) {
 		add_counter(&out->rx, &percpu[c].rx);
 		add_counter(&out->fwd, &percpu[c].fwd);
+		add_counter(&out->policed, &percpu[c].policed);
 		for (r = 0; r < VR_PASS_MAX; r++)
 			add_counter(&out->pass[r], &percpu[c].pass[r]);
 	}
@@ -385,7 +418,7 @@ static void print_stats(struct vr_ctx *ctx, const struct snapshot *s,
 	open_json_array("routers");
 	for (i = 0; i < s->n_vr; i++) {
 		const struct snap_vr *v = &s->vr[i], *pv = NULL;
-		struct vr_counter total = {}, ptotal = {};
+		struct vr_counter total = {}, ptotal = {}, adm, padm = {};
 
 		if (prev) {
 			pv = find_vr(prev, v);
@@ -397,6 +430,18 @@ static void print_stats(struct vr_ctx *ctx, const struct snapshot *s,
 		print_uint(PRINT_ANY, "id", " (id %u)", v->id);
 		print_nl();
 		print_counter("rx", "rx", &v->st.rx, pv ? &pv->st.rx : NULL, secs);
+		/* admitted = rx - policed (the program counts only the latter) */
+		adm = v->st.rx;
+		adm.packets -= v->st.policed.packets;
+		adm.bytes -= v->st.policed.bytes;
+		if (pv) {
+			padm = pv->st.rx;
+			padm.packets -= pv->st.policed.packets;
+			padm.bytes -= pv->st.policed.bytes;
+		}
+		print_counter("admitted", "admitted", &adm, pv ? &padm : NULL, secs);
+		print_counter("policed", "policed", &v->st.policed,
+			      pv ? &pv->st.policed : NULL, secs);
 		print_counter("fwd", "fwd", &v->st.fwd, pv ? &pv->st.fwd : NULL, secs);
 		for (r = 0; r < VR_PASS_MAX; r++) {
 			add_counter(&total, &v->st.pass[r]);

@@ -27,8 +27,12 @@ static const struct vr_cmd commands[] = {
 	  .usage = "unload [IFACE...] [--all]",
 	  .help = "detach from NICs; no IFACE: everything, pins removed (--all: delete the VRs too)" },
 	{ .name = "add-router", .fn = do_add_router, .needs_root = true, .lock = VR_LOCK,
-	  .usage = "add-router NAME --mac {MAC|IFACE=MAC}[,...] [--table ID] [--iface IFACE,...]",
+	  .usage = "add-router NAME --mac {MAC|IFACE=MAC}[,...] [--table ID] [--iface IFACE,...]\n"
+		   "       [--rate-pps N] [--burst N] [--rate-bps N] [--burst-bytes N]",
 	  .help = "create a virtual router (a bare MAC: on every NIC without its own)" },
+	{ .name = "set-router", .fn = do_set_router, .needs_root = true, .lock = VR_LOCK,
+	  .usage = "set-router NAME [--rate-pps {N|none}] [--burst N] [--rate-bps {N|none}] [--burst-bytes N]",
+	  .help = "change a VR's admission limit at run time (none: remove it); add-router takes the same options" },
 	{ .name = "del-router", .fn = do_del_router, .needs_root = true, .lock = VR_LOCK,
 	  .usage = "del-router NAME",
 	  .help = "delete a virtual router" },
@@ -194,6 +198,7 @@ int main(int argc, char **argv)
 		.lock_fd = -1,
 		.macs_fd = -1, .ports_fd = -1, .neigh_fd = -1, .tx_fd = -1,
 		.stats_fd = -1, .nic_stats_fd = -1, .routers_fd = -1,
+		.limits_fd = -1, .buckets_fd = -1,
 	};
 	const struct vr_cmd *c;
 	bool help = false;

@@ -223,6 +223,10 @@ static const struct map_desc maps[] = {
 	  sizeof(__u32), sizeof(struct vr_nic_stats), VR_MAX_IFACES },
 	{ VR_MAP_ROUTERS, FD_OFF(routers_fd), BPF_MAP_TYPE_ARRAY,
 	  sizeof(__u32), sizeof(struct vr_router), VR_MAX_ROUTERS },
+	{ VR_MAP_LIMITS, FD_OFF(limits_fd), BPF_MAP_TYPE_ARRAY,
+	  sizeof(__u32), sizeof(struct vr_limit), VR_MAX_ROUTERS },
+	{ VR_MAP_BUCKETS, FD_OFF(buckets_fd), BPF_MAP_TYPE_ARRAY,
+	  sizeof(__u32), sizeof(struct vr_bucket), VR_MAX_ROUTERS },
 };
 
 static int *map_fd(struct vr_ctx *ctx, const struct map_desc *d)
@@ -232,7 +236,7 @@ static int *map_fd(struct vr_ctx *ctx, const struct map_desc *d)
 
 const char *const vr_map_names[] = {
 	VR_MAP_MACS, VR_MAP_PORTS, VR_MAP_NEIGH, VR_MAP_TX, VR_MAP_STATS,
-	VR_MAP_NICSTATS, VR_MAP_ROUTERS, NULL,
+	VR_MAP_NICSTATS, VR_MAP_ROUTERS, VR_MAP_LIMITS, VR_MAP_BUCKETS, NULL,
 };
 
 int vr_maps_open(struct vr_ctx *ctx)

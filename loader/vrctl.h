@@ -30,6 +30,7 @@ struct vr_ctx {
 	int lock_fd;			/* flock()ed pin directory, -1 if none */
 	/* fds of the pinned maps, -1 until vr_maps_open() */
 	int macs_fd, ports_fd, neigh_fd, tx_fd, stats_fd, nic_stats_fd, routers_fd;
+	int limits_fd, buckets_fd;
 	/* Added by the CLI layer (main.c, state.c): */
 	const struct vr_cmd *cmd;	/* the command running */
 	bool usage_error;		/* set by vr_usage(): exit status 2 */
@@ -69,6 +70,7 @@ int vr_usage(struct vr_ctx *ctx, const char *fmt, ...) __attribute__((format(pri
 /* parse.c: strict parsers; 0 or -EINVAL, they print nothing */
 int parse_mac(const char *s, uint8_t mac[VR_ETH_ALEN]);	/* unicast, non-zero */
 int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
+int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 int parse_vr_name(const char *s);	/* 1..VR_NAME_MAX-1 chars of [A-Za-z0-9_.-], not "." or ".." */
 int parse_ifname(const char *s, uint32_t *ifindex);	/* -EINVAL bad name, -ENODEV no such NIC */
 
@@ -136,6 +138,24 @@ int do_list(struct vr_ctx *ctx, int argc, char **argv);		/* cmd_show.c */
 int do_show(struct vr_ctx *ctx, int argc, char **argv);
 int do_stats(struct vr_ctx *ctx, int argc, char **argv);
 int do_neigh(struct vr_ctx *ctx, int argc, char **argv);		/* cmd_neigh.c */
+int do_set_router(struct vr_ctx *ctx, int argc, char **argv);	/* cmd_limit.c */
+
+/* cmd_limit.c: admission limits (struct vr_limit), shared with add-router.
+ * A request collects --rate-pps/--rate-bps/--burst/--burst-bytes;
+ * vr_limit_opt() takes one of them at ARGV[*I] (1 taken, 0 not an
+ * admission option, -EINVAL printed); vr_limit_merge() applies the request
+ * to CUR (prints its error); vr_limit_write() writes a VR's limit and
+ * empties its bucket; vr_limit_read() reads it (zeroed: no limit).
+ */
+struct vr_limit_req {
+	const char *rate_pps, *rate_bps, *burst, *burst_bytes;	/* as given */
+};
+int vr_limit_opt(struct vr_ctx *ctx, struct vr_limit_req *q, int argc, char **argv, int *i);
+bool vr_limit_req_empty(const struct vr_limit_req *q);
+int vr_limit_merge(const struct vr_limit_req *q, const struct vr_limit *cur,
+		   struct vr_limit *out);
+int vr_limit_write(struct vr_ctx *ctx, uint32_t id, const struct vr_limit *l);
+int vr_limit_read(struct vr_ctx *ctx, uint32_t id, struct vr_limit *l);
 int do_sync(struct vr_ctx *ctx, int argc, char **argv);		/* cmd_sync.c */
 
 #endif /* VRCTL_H */
