@@ -285,6 +285,14 @@ check_eq "all 65 in the fast path (fwd +65)" 65 $(( $(st $A fwd) - pa ))
 
 check "one log line per change at -v" grep -q "VR $A: route replace 198.18.100.0/24 via 198.18.11.2 dev out1 table $TA" "$T_TMP/follow.log"
 
+# A VR created and deleted while the follower runs.
+C=$P-c TC=1102
+setup "add-router $C, an address in it" eval "vrctl add-router $C --mac 02:00:00:00:0c:01 --table $TC --iface in0 &&
+	ip -n $C addr add 198.18.1.21/24 dev in0"
+wait_route "new VR picked up without a restart" "198.18.1.0/24 dev in0 proto kernel scope link" $TC 198.18.1.0/24
+setup "del-router $C" vrctl del-router $C
+check "its host table emptied" until_ok 3 eval "[ -z \"\$(table $TC)\" ]"
+
 # --- faults -------------------------------------------------------------------
 check "kill -9 the follower" kill -9 $FPID
 wait $FPID 2>/dev/null
