@@ -500,6 +500,15 @@ int sync_follow(struct sync *s)
 		for (i = 0; i < n; i++)
 			handle(s, evs[i].data.ptr, &resync_all);
 		sync_batch_flush(s);
+		/* Changes the host refused: a full pass later (the tick). */
+		for (id = 1; id < VR_MAX_ROUTERS; id++) {
+			struct sync_vr *vr = s->vr[id];
+
+			if (vr && vr->failed && !vr->retry_at) {
+				vr->retry_at = sync_now() + vr->backoff;
+				vr->failed = 0;
+			}
+		}
 		if (resync_all)
 			for (id = 1; id < VR_MAX_ROUTERS; id++)
 				if (s->vr[id])

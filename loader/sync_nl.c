@@ -340,7 +340,7 @@ struct nlmsghdr *sync_batch_msg(struct sync *s)
 		b->buf = p;
 		b->cap = cap;
 	}
-	memset(b->buf + b->len, 0, SYNC_MSG_MAX < 4096 ? SYNC_MSG_MAX : 4096);
+	/* Zeroes the header; the builders zero or set everything else. */
 	return mnl_nlmsg_put_header(b->buf + b->len);
 }
 
@@ -458,6 +458,7 @@ int sync_batch_flush(struct sync *s)
 			const struct nlmsgerr *e;
 			ssize_t n = mnl_socket_recvfrom(s->host, rbuf, sizeof(rbuf));
 			bool done = false;
+			int left;
 
 			if (n < 0) {
 				if (errno == EINTR)
@@ -476,8 +477,9 @@ int sync_batch_flush(struct sync *s)
 				pr_err("cannot read route replies: %s", strerror(errno));
 				goto out;
 			}
-			for (nlh = (struct nlmsghdr *)rbuf; mnl_nlmsg_ok(nlh, (int)n);
-			     nlh = mnl_nlmsg_next(nlh, (int *)&n)) {
+			left = (int)n;
+			for (nlh = (struct nlmsghdr *)rbuf; mnl_nlmsg_ok(nlh, left);
+			     nlh = mnl_nlmsg_next(nlh, &left)) {
 				if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_pid != portid ||
 				    mnl_nlmsg_get_payload_len(nlh) < sizeof(*e))
 					continue;
