@@ -402,6 +402,32 @@ static inline void fz_fix_csum4(struct fz_frame *fr)
 	memcpy(ip + 10, &(uint16_t){ fb_ipv4_csum(ip, hlen) }, 2);
 }
 
+/* Pick the IP id so that the header checksum is an edge value of the
+ * TTL decrement's incremental update (carries, 0x0000, and 0xffff, the
+ * other spelling of 0x0000, which only a sender that does not fold
+ * writes).  Adding d to a header word takes d off the checksum.
+ */
+static inline void fz_steer_csum4(struct fz_src *s, struct fz_frame *fr)
+{
+	static const uint16_t edge[] = {
+		0x0000, 0xffff, 0x0001, 0x00fe, 0x00ff, 0x0100, 0x01ff, 0x7fff,
+		0x8000, 0xfe00, 0xfeff, 0xff00, 0xfefe, 0xfffe,
+	};
+	uint8_t *ip = fr->buf + FB_ETH_HLEN;
+	uint16_t want = edge[fz_pick(s, sizeof(edge) / sizeof(edge[0]))], c, id;
+	uint32_t d;
+
+	if (fr->len < FB_ETH_HLEN + 20 || ip[0] != 0x45)
+		return;
+	c = fb_get16(ip + 10);
+	d = fb_fold((uint32_t)c + (uint16_t)~(want == 0xffff ? 0 : want));
+	id = fb_get16(ip + 4);
+	fb_put16(ip + 4, fb_fold((uint32_t)id + d));
+	fz_fix_csum4(fr);
+	if (want == 0xffff && fb_get16(ip + 10) == 0)
+		fb_put16(ip + 10, 0xffff);
+}
+
 /* Byte-level damage, 1..4 times. */
 static inline void fz_mutate(struct fz_src *s, struct fz_frame *fr)
 {
@@ -605,8 +631,11 @@ static inline void fz_gen_ip(struct fz_src *s, struct fz_frame *fr, struct fb_pa
 		}
 		fb_put16(ip + (family == 4 ? 2 : 4), v);
 	}
-	if (family == 4)
+	if (family == 4) {
 		fz_fix_csum4(fr);
+		if (fz_chance(s, 5))
+			fz_steer_csum4(s, fr);
+	}
 	if (csum_defect) {
 		uint16_t x = (uint16_t)fz_pick(s, 65536) ? : 1;
 
