@@ -94,6 +94,19 @@ int sync_netns_id(const char *name, dev_t *dev, ino_t *ino)
 	return 0;
 }
 
+/* The event sockets' receive buffer; VRCTL_SYNC_EVBUF (bytes) overrides
+ * it, so that tests can make events overflow it (ENOBUFS -> full pass).
+ */
+static int ev_rcvbuf(void)
+{
+	const char *v = getenv("VRCTL_SYNC_EVBUF");
+	uint32_t n;
+
+	if (v && !parse_u32(v, 4096, 1u << 30, &n))
+		return (int)n;
+	return EV_RCVBUF;
+}
+
 int sync_vr_attach(struct sync_vr *vr)
 {
 	struct sync *s = vr->s;
@@ -124,7 +137,7 @@ int sync_vr_attach(struct sync_vr *vr)
 			err = sync_sock_subscribe(vr->ev, vr_groups,
 						  sizeof(vr_groups) / sizeof(vr_groups[0]));
 		if (!err)
-			err = sync_sock_rcvbuf(vr->ev, EV_RCVBUF);
+			err = sync_sock_rcvbuf(vr->ev, ev_rcvbuf());
 		if (!err && fcntl(mnl_socket_get_fd(vr->ev), F_SETFL, O_NONBLOCK) < 0)
 			err = -errno;
 		if (err)

@@ -303,7 +303,8 @@ setup "changes while it is down" eval "
 	ip -n $B -6 route del 2001:2:0:100::/64 &&
 	ip -n $A neigh replace 198.18.10.9 lladdr 02:00:00:00:99:09 dev out0 nud permanent &&
 	ip -n $A addr add 198.18.12.1/24 dev out1"
-check "restarted" start_follower
+# Restarted with a small event buffer (VRCTL_SYNC_EVBUF), to lose events below.
+VRCTL_SYNC_EVBUF=16384 check "restarted" start_follower
 snapshot() {
 	table $TA; table $TB
 	vrctl neigh show "$A" | sort; vrctl neigh show "$B" | sort
@@ -320,6 +321,20 @@ check_eq "a fresh full pass changes nothing: same state" "0 0" "$(changes all)"
 snapshot >"$T_TMP/snap2"
 check "state identical before and after that pass" diff "$T_TMP/snap1" "$T_TMP/snap2"
 check "local route of the address added meanwhile" grep -q "^local 198.18.12.1 dev lo" "$T_TMP/snap1"
+
+# A burst larger than the event buffer: events lost (ENOBUFS), full pass.
+"$PY" -c '
+for i in range(5000):
+    print("route add 198.19.%d.%d/32 via 198.18.10.2 dev out0" % (i >> 8, i & 255))' >"$T_TMP/burst"
+sed 's/^route add/route del/' "$T_TMP/burst" >"$T_TMP/burst-del"
+n32() { ip -n "$(ns dut)" route show table $TA root 198.19.0.0/16 | grep -c "via 198.18.10.2 dev out0"; }
+setup "5000 routes added in $A at once" ip -n $A -batch "$T_TMP/burst"
+check "all 5000 mirrored" until_ok 10 eval "[ \$(n32) = 5000 ]"
+check "events were lost, and a full pass made up for it" grep -q "VR $A: netlink events lost: full pass" "$T_TMP/follow.log"
+setup "... and deleted at once" ip -n $A -batch "$T_TMP/burst-del"
+check "all 5000 gone" until_ok 10 eval "[ \$(n32) = 0 ]"
+snapshot >"$T_TMP/snap3"
+check "back to the same state" diff "$T_TMP/snap1" "$T_TMP/snap3"
 
 # A VR namespace deleted behind vrctl's back.
 check "ip netns del $B" ip netns del "$B"
