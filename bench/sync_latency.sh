@@ -192,6 +192,7 @@ for k, v in lat.items():
         print("%-10s none seen" % k)
 EOF
 rc=$?
+echo "load average during the run (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs"
 kill -TERM $FPID 2>/dev/null
 wait $FPID 2>/dev/null
 exit $rc

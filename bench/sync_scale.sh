@@ -99,3 +99,4 @@ if [ "$FOLLOW" = 1 ]; then
 	kill -TERM $FPID
 	wait $FPID
 fi
+echo "load average (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs"
