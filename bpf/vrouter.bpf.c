@@ -92,6 +92,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } vr_buckets SEC(".maps");
 
+/* Credit each CPU took from those buckets (bpf/admission.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct vr_credit);
+	__uint(max_entries, VR_MAX_ROUTERS);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vr_credits SEC(".maps");
+
 /* vrctl's VR records (see include/vrouter.h); not used by the program. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -353,6 +362,7 @@ int vr_forward(struct xdp_md *ctx)
 	struct vr_mac_val *vr;
 	struct vr_limit *lim;
 	struct vr_bucket *bkt;
+	struct vr_credit *cred;
 	struct vr_stats *st;
 	struct ethhdr *eth;
 
@@ -382,7 +392,8 @@ int vr_forward(struct xdp_md *ctx)
 	lim = bpf_map_lookup_elem(&vr_limits, &vr->vr_id);
 	if (lim && lim->flags) {
 		bkt = bpf_map_lookup_elem(&vr_buckets, &vr->vr_id);
-		if (!bkt || !vr_admit(lim, bkt, bytes)) {
+		cred = bpf_map_lookup_elem(&vr_credits, &vr->vr_id);
+		if (!bkt || !cred || !vr_admit(lim, bkt, cred, bytes)) {
 			count(&st->policed, bytes);
 			return XDP_DROP;
 		}

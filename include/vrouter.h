@@ -41,6 +41,7 @@
 #define VR_MAP_ROUTERS	"vr_routers"
 #define VR_MAP_LIMITS	"vr_limits"
 #define VR_MAP_BUCKETS	"vr_buckets"
+#define VR_MAP_CREDITS	"vr_credits"
 
 /* vr_macs: which VR a frame belongs to. */
 struct vr_mac_key {
@@ -171,6 +172,17 @@ struct vr_router {
  * byte_cost per byte of the frame as XDP sees it: Ethernet header to end,
  * no FCS); a frame must conform to both.
  *
+ * Per-CPU credit (vr_credits): a CPU that finds the shared bucket with
+ * room takes up to pkt_batch / byte_batch ticks at once (never more than
+ * there is room for) and spends them on its next frames without reading
+ * the clock or touching the shared line.  That makes a limited VR cheap
+ * (the clock read and the compare-and-swap once per batch) and keeps
+ * every total exact: credit is only ever taken from the shared bucket.
+ * Its cost: credit a CPU holds is not available to the others, at most
+ * one batch per CPU (batch = min(16 frames, burst / 8), so at low rates
+ * or small bursts it is 1 frame: exact per frame).  Credit from an older
+ * limit (gen differs) is dropped.
+ *
  * vrctl writes the user's values and the derived ones (vr_limit_derive()
  * below); the fast path only uses the derived ones.
  */
@@ -195,7 +207,22 @@ struct vr_limit {
 	__u64 pkt_depth;		/* burst * pkt_cost */
 	__u64 byte_cost;		/* per byte, << VR_LIMIT_BYTE_SHIFT: 8 s / rate_bps */
 	__u64 byte_depth;		/* burst_bytes * byte_cost >> VR_LIMIT_BYTE_SHIFT */
+	__u64 pkt_batch;		/* most packet credit a CPU takes at once */
+	__u64 byte_batch;		/* most byte credit a CPU takes at once */
+	__u32 gen;			/* bumped by every write: drops older credit */
+	__u32 pad;
 };
+
+/* vr_credits: per CPU, indexed by VR id: credit taken from the buckets. */
+struct vr_credit {
+	__u32 gen;			/* vr_limit.gen it was taken under */
+	__u32 pad;
+	__u64 pkt;			/* ticks */
+	__u64 byte;			/* ticks */
+};
+
+#define VR_LIMIT_BATCH		16	/* frames of credit a CPU takes at most */
+#define VR_LIMIT_BATCH_FRAME	1514	/* bytes per frame for the byte batch */
 
 /* One cache line per VR, so that two VRs policed on different CPUs do not
  * bounce each other's line (elements of an array map are contiguous).
@@ -209,7 +236,7 @@ struct vr_bucket {
 #ifndef __VMLINUX_H__
 /*
  * Fill the derived fields of L from rate_pps, rate_bps, burst and
- * burst_bytes (and set flags).  0, or -1 if a value is out of range or a
+ * burst_bytes (and set flags); gen is the writer's business.  0, or -1 if a value is out of range or a
  * depth exceeds VR_LIMIT_DEPTH_MAX (burst too large for such a low rate).
  */
 static inline int vr_limit_derive(struct vr_limit *l)
@@ -219,6 +246,7 @@ static inline int vr_limit_derive(struct vr_limit *l)
 
 	l->flags = 0;
 	l->pkt_cost = l->pkt_depth = l->byte_cost = l->byte_depth = 0;
+	l->pkt_batch = l->byte_batch = 0;
 	if (l->rate_pps) {
 		if (l->rate_pps > VR_LIMIT_PPS_MAX || !l->burst)
 			return -1;
@@ -227,6 +255,8 @@ static inline int vr_limit_derive(struct vr_limit *l)
 		if (d > VR_LIMIT_DEPTH_MAX)
 			return -1;
 		l->pkt_depth = (__u64)d;
+		l->pkt_batch = l->burst / 8 < VR_LIMIT_BATCH ? l->burst / 8 : VR_LIMIT_BATCH;
+		l->pkt_batch = (l->pkt_batch ? l->pkt_batch : 1) * l->pkt_cost;
 		l->flags |= VR_LIMIT_PPS;
 	}
 	if (l->rate_bps) {
@@ -238,6 +268,9 @@ static inline int vr_limit_derive(struct vr_limit *l)
 		if (d > VR_LIMIT_DEPTH_MAX)
 			return -1;
 		l->byte_depth = (__u64)d;
+		d = (unsigned __int128)VR_LIMIT_BATCH * VR_LIMIT_BATCH_FRAME * l->byte_cost >>
+		    VR_LIMIT_BYTE_SHIFT;
+		l->byte_batch = d < l->byte_depth / 8 ? (__u64)d : l->byte_depth / 8;
 		l->flags |= VR_LIMIT_BPS;
 	}
 	return 0;

@@ -167,13 +167,17 @@ int vr_limit_read(struct vr_ctx *ctx, uint32_t id, struct vr_limit *l)
 
 int vr_limit_write(struct vr_ctx *ctx, uint32_t id, const struct vr_limit *l)
 {
+	struct vr_limit next = *l, cur;
 	struct vr_bucket zero;
 	int err;
 
 	memset(&zero, 0, sizeof(zero));
+	/* A new generation: CPUs drop credit taken under the old limit. */
+	if (!bpf_map_lookup_elem(ctx->limits_fd, &id, &cur))
+		next.gen = cur.gen + 1;
 	/* Bucket first: the new limit starts with its full burst. */
 	if (bpf_map_update_elem(ctx->buckets_fd, &id, &zero, BPF_ANY) ||
-	    bpf_map_update_elem(ctx->limits_fd, &id, l, BPF_ANY)) {
+	    bpf_map_update_elem(ctx->limits_fd, &id, &next, BPF_ANY)) {
 		err = -errno;
 		pr_err("cannot write map %s: %s", VR_MAP_LIMITS, strerror(-err));
 		return err;

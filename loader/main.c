@@ -198,7 +198,7 @@ int main(int argc, char **argv)
 		.lock_fd = -1,
 		.macs_fd = -1, .ports_fd = -1, .neigh_fd = -1, .tx_fd = -1,
 		.stats_fd = -1, .nic_stats_fd = -1, .routers_fd = -1,
-		.limits_fd = -1, .buckets_fd = -1,
+		.limits_fd = -1, .buckets_fd = -1, .credits_fd = -1,
 	};
 	const struct vr_cmd *c;
 	bool help = false;

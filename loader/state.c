@@ -227,6 +227,8 @@ static const struct map_desc maps[] = {
 	  sizeof(__u32), sizeof(struct vr_limit), VR_MAX_ROUTERS },
 	{ VR_MAP_BUCKETS, FD_OFF(buckets_fd), BPF_MAP_TYPE_ARRAY,
 	  sizeof(__u32), sizeof(struct vr_bucket), VR_MAX_ROUTERS },
+	{ VR_MAP_CREDITS, FD_OFF(credits_fd), BPF_MAP_TYPE_PERCPU_ARRAY,
+	  sizeof(__u32), sizeof(struct vr_credit), VR_MAX_ROUTERS },
 };
 
 static int *map_fd(struct vr_ctx *ctx, const struct map_desc *d)
@@ -236,7 +238,8 @@ static int *map_fd(struct vr_ctx *ctx, const struct map_desc *d)
 
 const char *const vr_map_names[] = {
 	VR_MAP_MACS, VR_MAP_PORTS, VR_MAP_NEIGH, VR_MAP_TX, VR_MAP_STATS,
-	VR_MAP_NICSTATS, VR_MAP_ROUTERS, VR_MAP_LIMITS, VR_MAP_BUCKETS, NULL,
+	VR_MAP_NICSTATS, VR_MAP_ROUTERS, VR_MAP_LIMITS, VR_MAP_BUCKETS,
+	VR_MAP_CREDITS, NULL,
 };
 
 int vr_maps_open(struct vr_ctx *ctx)

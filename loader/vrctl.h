@@ -30,7 +30,7 @@ struct vr_ctx {
 	int lock_fd;			/* flock()ed pin directory, -1 if none */
 	/* fds of the pinned maps, -1 until vr_maps_open() */
 	int macs_fd, ports_fd, neigh_fd, tx_fd, stats_fd, nic_stats_fd, routers_fd;
-	int limits_fd, buckets_fd;
+	int limits_fd, buckets_fd, credits_fd;
 	/* Added by the CLI layer (main.c, state.c): */
 	const struct vr_cmd *cmd;	/* the command running */
 	bool usage_error;		/* set by vr_usage(): exit status 2 */

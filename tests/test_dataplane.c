@@ -1041,11 +1041,14 @@ static void ecmp(int family)
 
 /* ---- admission control ---- */
 
-/* VR V's limit: PPS/BURST and BPS/BURST_BYTES (0: none), bucket emptied. */
+/* VR V's limit: PPS/BURST and BPS/BURST_BYTES (0: none), bucket emptied,
+ * a new generation (CPUs drop their credit), as vrctl writes it.
+ */
 static void set_limit(__u32 v, __u64 pps, __u32 burst, __u64 bps, __u64 burst_bytes)
 {
+	static __u32 gen;
 	struct vr_limit l = { .rate_pps = pps, .burst = burst, .rate_bps = bps,
-			      .burst_bytes = burst_bytes };
+			      .burst_bytes = burst_bytes, .gen = ++gen };
 	struct vr_bucket zero;
 
 	memset(&zero, 0, sizeof(zero));
@@ -1134,15 +1137,46 @@ static void admission(void)
 	report(burst_exact(2, f2, l2, 5, 2, "pps+bps"),
 	       "admission: pps burst 4 and bytes for 2 frames: exactly 2 of 5 forwarded");
 	{
-		struct vr_limit l = { .rate_pps = 1, .burst = 4 };
+		struct vr_limit l;
 		__u32 k = 2;
 
-		vr_limit_derive(&l);	/* keeps the bucket: no reset */
+		/* the same generation: the bucket and the CPU's credit stay */
+		if (bpf_map_lookup_elem(fd_limits, &k, &l))
+			die("vr_limits lookup", errno);
+		l.rate_bps = l.burst_bytes = 0;
+		vr_limit_derive(&l);
 		if (bpf_map_update_elem(fd_limits, &k, &l, BPF_ANY))
 			die("vr_limits update", errno);
 	}
 	report(burst_exact(2, f2, l2, 4, 2, "refund"),
 	       "admission: refused frames gave their packet back: 2 more of 4 pass the packet bucket");
+	/* Batches of credit (burst 200: 16 frames at a time) keep totals exact. */
+	set_limit(2, 1, 200, 0, 0);
+	report(burst_exact(2, f2, l2, 230, 200, "batched"),
+	       "admission: 1 pps burst 200 (credit taken 16 frames at a time): exactly 200 of 230");
+	set_limit(2, 1, 203, 0, 0);
+	report(burst_exact(2, f2, l2, 210, 203, "batched-odd"),
+	       "admission: burst 203 (not a multiple of the batch): exactly 203 of 210");
+	set_limit(2, 0, 0, 1000, 200 * l2);
+	report(burst_exact(2, f2, l2, 230, 200, "batched-bytes"),
+	       "admission: 1 kbit/s with bytes for 200 frames (byte credit in batches): exactly 200 of 230");
+	/* A new generation drops what a CPU still holds: burst 100 -> 12 at a
+	 * time (burst / 8); 10 frames leave 2 in this CPU's credit.
+	 */
+	set_limit(2, 1, 100, 0, 0);
+	report(burst_exact(2, f2, l2, 10, 10, "gen-a"), "admission: 10 frames of burst 100");
+	{
+		struct vr_limit l;
+		__u32 k = 2;
+
+		if (bpf_map_lookup_elem(fd_limits, &k, &l))
+			die("vr_limits lookup", errno);
+		l.gen++;	/* the bucket stays: 100 - 12 taken */
+		if (bpf_map_update_elem(fd_limits, &k, &l, BPF_ANY))
+			die("vr_limits update", errno);
+	}
+	report(burst_exact(2, f2, l2, 100, 88, "gen-b"),
+	       "admission: after a new generation the 2 credits held are gone: 88 of 100 more");
 	set_limit(2, 0, 0, 0, 0);
 
 	/* The limit of one VR does not touch another's frames or bucket. */
