@@ -124,10 +124,20 @@ static int check_vr_name(const char *name)
 	return 0;
 }
 
+/* A name the kernel could have given a NIC (dev_valid_name()). */
 static int set_ifname(struct vr_att *a, const char *name, size_t len)
 {
-	if (!len || len >= IF_NAMESIZE) {
-		pr_err("invalid NIC name '%.*s'", (int)len, name);
+	size_t i;
+	bool ok = len && len < IF_NAMESIZE && memchr(name, '\0', len) == NULL;
+
+	for (i = 0; ok && i < len; i++)
+		ok = name[i] != '/' && name[i] != ':' && name[i] > ' ' &&
+		     name[i] != 0x7f;
+	if (ok && name[0] == '.' && (len == 1 || (len == 2 && name[1] == '.')))
+		ok = false;
+	if (!ok) {
+		pr_err("invalid NIC name '%.*s'%s", (int)len, name,
+		       len >= IF_NAMESIZE ? " (at most 15 characters)" : "");
 		return -EINVAL;
 	}
 	memcpy(a->ifname, name, len);
@@ -239,16 +249,19 @@ static int parse_iface_list(struct add_req *r, const char *arg)
 static const char *opt_value(const char *opt, int argc, char **argv, int *i)
 {
 	size_t len = strlen(opt);
+	const char *v;
 
 	if (!strncmp(argv[*i], opt, len) && argv[*i][len] == '=')
-		return argv[*i] + len + 1;
-	if (strcmp(argv[*i], opt))
+		v = argv[*i] + len + 1;
+	else if (strcmp(argv[*i], opt))
 		return NULL;
-	if (*i + 1 >= argc) {
+	else if (*i + 1 >= argc)
+		v = "";
+	else
+		v = argv[++*i];
+	if (!*v)	/* the caller returns -EINVAL on "" */
 		pr_err("%s needs a value", opt);
-		return "";
-	}
-	return argv[++*i];
+	return v;
 }
 
 static int parse_add_args(struct vr_ctx *ctx, struct add_req *r, int argc, char **argv)
@@ -305,7 +318,7 @@ static int parse_add_args(struct vr_ctx *ctx, struct add_req *r, int argc, char 
 	if (err)
 		return err;
 	if (table_arg) {
-		if (parse_u32(table_arg, 0, UINT32_MAX, &r->table)) {
+		if (parse_table_id(table_arg, &r->table)) {
 			pr_err("invalid table id '%s'", table_arg);
 			return -EINVAL;
 		}
@@ -502,6 +515,15 @@ static int stats_zero(struct vr_ctx *ctx, uint32_t id)
 	return err;
 }
 
+/* vr_fault_point() for the Nth (from 0) of a repeated step: "add:mac1". */
+static void fault_step(const char *step, int n)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%s%d", step, n + 1);
+	vr_fault_point(buf);
+}
+
 static int map_err(const char *map, int limit, int err, const char *what)
 {
 	if (err == -E2BIG || err == -ENOSPC)
@@ -541,7 +563,13 @@ int do_add_router(struct vr_ctx *ctx, int argc, char **argv)
 
 	err = vr_router_find(ctx, r->name, &id, &rec);
 	if (!err) {
-		pr_err("VR %s already exists", r->name);
+		if (rec.state == VR_STATE_READY)
+			pr_err("VR %s already exists", r->name);
+		else
+			pr_err("VR %s is half-%s (a vrctl died halfway); "
+			       "run 'vrctl del-router %s' to remove what is left",
+			       r->name, rec.state == VR_STATE_CREATING ?
+			       "created" : "deleted", r->name);
 		err = -EEXIST;
 		goto out;
 	}
@@ -572,14 +600,19 @@ int do_add_router(struct vr_ctx *ctx, int argc, char **argv)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	rec.created_ns = (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 	err = vr_router_write(ctx, id, &rec);
-	if (err)
+	if (err) {
+		pr_err("cannot write the record of VR %s into %s: %s", r->name,
+		       VR_MAP_ROUTERS, strerror(-err));
 		goto out;
+	}
+	vr_fault_point("add:record");
 
 	err = netns_create(r->name);
 	if (err) {
 		pr_err("cannot create network namespace %s: %s", r->name, strerror(-err));
 		goto err_record;
 	}
+	vr_fault_point("add:netns");
 	err = nl_link_up(r->name, "lo");
 	if (err) {
 		pr_err("cannot set lo up in %s: %s", r->name, strerror(-err));
@@ -593,6 +626,7 @@ int do_add_router(struct vr_ctx *ctx, int argc, char **argv)
 			goto err_netns;
 		}
 	}
+	vr_fault_point("add:sysctl");
 
 	for (; n_links < r->n_att; n_links++) {
 		const struct vr_att *a = &r->att[n_links];
@@ -607,6 +641,7 @@ int do_add_router(struct vr_ctx *ctx, int argc, char **argv)
 			       r->name, strerror(-err));
 		if (err)
 			goto err_links;
+		fault_step("add:macvlan", n_links);
 	}
 
 	for (; n_ports < r->n_att; n_ports++) {
@@ -621,6 +656,7 @@ int do_add_router(struct vr_ctx *ctx, int argc, char **argv)
 			err = map_err(VR_MAP_PORTS, VR_MAX_PORTS, -errno, a->ifname);
 			goto err_ports;
 		}
+		fault_step("add:port", n_ports);
 	}
 	/* The limit (or none: a previous VR with this id left none either)
 	 * before the VR's MACs, so that its first frame is already policed.
@@ -645,16 +681,19 @@ int do_add_router(struct vr_ctx *ctx, int argc, char **argv)
 				map_err(VR_MAP_MACS, VR_MAX_MACS, err, mac_str(a->mac, m));
 			goto err_macs;
 		}
+		fault_step("add:mac", n_macs);
 	}
 	err = stats_zero(ctx, id);
 	if (err) {
 		pr_err("cannot reset counters of VR %s: %s", r->name, strerror(-err));
 		goto err_macs;
 	}
+	vr_fault_point("add:stats");
 	rec.state = VR_STATE_READY;
 	err = vr_router_write(ctx, id, &rec);
 	if (err)
 		goto err_macs;
+	vr_fault_point("add:ready");
 	pr_info("VR %s: id %u, table %u, %d NIC%s", r->name, id, r->table,
 		r->n_att, r->n_att == 1 ? "" : "s");
 	goto out;
@@ -769,24 +808,37 @@ int vr_router_delete(struct vr_ctx *ctx, uint32_t id, const struct vr_router *re
 	snprintf(name, sizeof(name), "%s", r.name);
 	r.state = VR_STATE_DELETING;
 	err = vr_router_write(ctx, id, &r);
-	if (err)
+	if (err) {
+		pr_err("cannot write the record of VR %s into %s: %s", name,
+		       VR_MAP_ROUTERS, strerror(-err));
 		return err;
+	}
+	vr_fault_point("del:record");
 
 	/* vr_macs first: the fast path stops sending frames to the VR. */
 	err = map_delete_matching(ctx->macs_fd, VR_MAP_MACS,
 				  sizeof(struct vr_mac_key), mac_of_vr, id);
+	vr_fault_point("del:macs");
 	if (!err)
 		err = map_delete_matching(ctx->ports_fd, VR_MAP_PORTS,
 					  sizeof(struct vr_port_key), port_of_vr, id);
+	vr_fault_point("del:ports");
 	if (!err)
 		err = map_delete_matching(ctx->neigh_fd, VR_MAP_NEIGH,
 					  sizeof(struct vr_neigh_key), neigh_of_vr, id);
+	vr_fault_point("del:neigh");
 	if (err)
 		return err;
 
 	if (name[0] && netns_exists(name)) {
-		/* Explicitly: the namespace lives on while a process is in it. */
+		/* Explicitly: the namespace lives on while a process is in it.
+		 * -EINVAL: /run/netns/NAME is a file but no namespace (a
+		 * crash inside netns_create()): nothing to enter, remove it.
+		 */
 		err = nl_link_del_kind(name, "macvlan");
+		if (err == -EINVAL)
+			err = 0;
+		vr_fault_point("del:macvlans");
 		if (err < 0) {
 			pr_err("cannot delete the macvlans of VR %s: %s", name,
 			       strerror(-err));
@@ -798,6 +850,7 @@ int vr_router_delete(struct vr_ctx *ctx, uint32_t id, const struct vr_router *re
 			       strerror(-err));
 			return err;
 		}
+		vr_fault_point("del:netns");
 	} else if (rec->state == VR_STATE_READY) {
 		pr_warn("network namespace %s was already gone", name);
 	}
@@ -814,8 +867,13 @@ int vr_router_delete(struct vr_ctx *ctx, uint32_t id, const struct vr_router *re
 		if (err)
 			return err;
 	}
+	vr_fault_point("del:stats");
 	memset(&r, 0, sizeof(r));
-	return vr_router_write(ctx, id, &r);
+	err = vr_router_write(ctx, id, &r);
+	if (err)
+		pr_err("cannot free the record of VR %s in %s: %s", name,
+		       VR_MAP_ROUTERS, strerror(-err));
+	return err;
 }
 
 int do_del_router(struct vr_ctx *ctx, int argc, char **argv)

@@ -27,12 +27,31 @@ unsigned int log_error_count(void)
 	return n_errors;
 }
 
+/*
+ * One message, one line: control characters from the command line (a
+ * name with a newline or an escape sequence in it) are written as \xNN,
+ * so a message can neither span lines nor drive the terminal.
+ */
+void log_vwrite_line(const char *fmt, va_list ap)
+{
+	char buf[2048];
+	const unsigned char *p;
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	for (p = (const unsigned char *)buf; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(stderr, "\\x%02x", *p);
+		else
+			fputc(*p, stderr);
+	}
+	fputc('\n', stderr);
+}
+
 static void vlog(const char *prefix, const char *fmt, va_list ap)
 {
 	fflush(stdout);
 	fputs(prefix, stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	log_vwrite_line(fmt, ap);
 }
 
 void pr_err(const char *fmt, ...)

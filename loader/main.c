@@ -99,9 +99,8 @@ int vr_usage(struct vr_ctx *ctx, const char *fmt, ...)
 	fflush(stdout);
 	fputs("Error: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	log_vwrite_line(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	if (ctx->cmd)
 		cmd_usage(stderr, ctx->cmd);
 	ctx->usage_error = true;

@@ -87,6 +87,47 @@ int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	return 0;
 }
 
+/*
+ * A routing table id as ip(8) reads it (iproute2's get_unsigned(), base
+ * 0): decimal, 0x hex, or octal with a leading 0, so that "--table 0x10"
+ * and "ip route ... table 0x10" name the same table.  Strict otherwise:
+ * no sign, blanks or trailing junk, at most 2^32-1.
+ */
+int parse_table_id(const char *s, uint32_t *out)
+{
+	uint64_t v = 0;
+	unsigned int base = 10, d;
+
+	if (!s || !*s)
+		return -EINVAL;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+		if (!*s)
+			return -EINVAL;
+	} else if (s[0] == '0' && s[1]) {
+		base = 8;
+		s++;
+	}
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			d = (unsigned int)(*s - '0');
+		else if (base == 16 && *s >= 'a' && *s <= 'f')
+			d = (unsigned int)(*s - 'a' + 10);
+		else if (base == 16 && *s >= 'A' && *s <= 'F')
+			d = (unsigned int)(*s - 'A' + 10);
+		else
+			return -EINVAL;
+		if (d >= base)
+			return -EINVAL;
+		v = v * base + d;
+		if (v > UINT32_MAX)
+			return -EINVAL;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
 int parse_vr_name(const char *s)
 {
 	size_t n;

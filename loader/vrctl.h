@@ -10,6 +10,7 @@
 #ifndef VRCTL_H
 #define VRCTL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <net/if.h>
@@ -61,6 +62,8 @@ void pr_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_set_verbose(int level);
 unsigned int log_error_count(void);	/* pr_err() calls so far */
 void log_init_libs(void);		/* libbpf/libxdp prints -> this logger */
+/* FMT to stderr and '\n', control characters as \xNN: one line. */
+void log_vwrite_line(const char *fmt, va_list ap);
 
 /* main.c: print "Error: <fmt>" and the running command's usage to stderr,
  * mark the exit status as a usage error (2); returns -EINVAL.
@@ -71,6 +74,7 @@ int vr_usage(struct vr_ctx *ctx, const char *fmt, ...) __attribute__((format(pri
 int parse_mac(const char *s, uint8_t mac[VR_ETH_ALEN]);	/* unicast, non-zero */
 int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
 int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+int parse_table_id(const char *s, uint32_t *out);	/* as ip(8): 10, 0xa, 012 */
 int parse_vr_name(const char *s);	/* 1..VR_NAME_MAX-1 chars of [A-Za-z0-9_.-], not "." or ".." */
 int parse_ifname(const char *s, uint32_t *ifindex);	/* -EINVAL bad name, -ENODEV no such NIC */
 
@@ -124,6 +128,10 @@ int vr_router_delete(struct vr_ctx *ctx, uint32_t id, const struct vr_router *re
  */
 int vr_iface_xdp(uint32_t ifindex, uint32_t *prog_id, int *mode);
 const char *vr_xdp_mode_name(int mode);
+/* fault.c: with VRCTL_FAULT=STEP in the environment, SIGKILL ourselves
+ * here (tests: a crash after every step of add-router/del-router).
+ */
+void vr_fault_point(const char *step);
 /* Name of VR_PASS_* reason R ("ttl", "no_neigh", ...), "?" if unknown. */
 const char *vr_pass_reason_name(unsigned int r);
 

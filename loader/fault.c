@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Fault injection for the tests: VRCTL_FAULT=STEP makes vrctl kill itself
+ * with SIGKILL right after the step named STEP of add-router or
+ * del-router (the vr_fault_point() calls in cmd_router.c), so that a test
+ * can leave every possible half-done state behind and check that the next
+ * command reports or repairs it.  Harmless: it only ever kills vrctl
+ * itself (no cleanup runs, exactly as with kill -9 or a power cut; the
+ * flock on the pin directory goes with the process).  Unset: nothing.
+ * VRCTL_FAULT=list prints each step's name on stderr as it is reached.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vrctl.h"
+
+void vr_fault_point(const char *step)
+{
+	const char *want = getenv("VRCTL_FAULT");
+
+	if (!want || !*want)
+		return;
+	if (!strcmp(want, "list")) {
+		fprintf(stderr, "fault point: %s\n", step);
+		return;
+	}
+	if (!strcmp(want, step)) {
+		fflush(NULL);
+		raise(SIGKILL);
+	}
+}
