@@ -495,7 +495,14 @@ int do_load(struct vr_ctx *ctx, int argc, char **argv)
 	if (err)
 		goto out;
 	pins_before = pins_present(ctx);
-	if (pins_before == all_pins()) {
+	/* Some map pins but not all, and a pinned program: pins removed by
+	 * hand, which vr_maps_open() pins again from the program or reports
+	 * (never replaced by new, empty maps).  Without a program, a first
+	 * load that died halfway: the missing maps are made below.
+	 */
+	if (pins_before == all_pins() ||
+	    (pins_before && !vr_pin_path(ctx, PROG_PIN, path, sizeof(path)) &&
+	     !access(path, F_OK))) {
 		err = vr_maps_open(ctx);
 		if (err)
 			goto out_dir;

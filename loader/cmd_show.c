@@ -14,6 +14,7 @@
 #include <bpf/libbpf.h>
 
 #include "vrctl.h"
+#include "netlink.h"
 #include "print.h"
 
 static const char *state_name(uint32_t s)
@@ -27,10 +28,13 @@ static const char *state_name(uint32_t s)
 	}
 }
 
+/* A NIC removed while loaded (the kernel dropped it from vr_tx_ports,
+ * its VRs' entries stay until del-router): "if7(gone)".
+ */
 static const char *ifname_of(uint32_t ifindex, char *buf)
 {
 	if (!if_indextoname(ifindex, buf))
-		snprintf(buf, IF_NAMESIZE, "if%u", ifindex);
+		snprintf(buf, IF_NAMESIZE, "if%u(gone)", ifindex);
 	return buf;
 }
 
@@ -111,9 +115,20 @@ static void print_router(struct vr_ctx *ctx, uint32_t id, const struct vr_router
 	char name[IF_NAMESIZE], mac[32], when[64];
 	time_t t = (time_t)(r->created_ns / 1000000000ULL);
 	struct tm tm;
+	bool ns_gone;
 	int i, n;
 
 	n = vr_ports_of(ctx, id, ports, MAX_PORTS_SHOWN);
+	for (i = 0; i < n; i++)
+		if (!if_indextoname(ports[i].ifindex, name))
+			pr_warn("VR %s: its NIC with ifindex %u is gone (removed while "
+				"loaded?); 'vrctl del-router %s' removes its entries",
+				r->name, ports[i].ifindex, r->name);
+	ns_gone = r->state == VR_STATE_READY && !netns_exists(r->name);
+	if (ns_gone)
+		pr_warn("VR %s: its network namespace is gone (deleted behind "
+			"vrctl's back?); 'vrctl del-router %s' removes the rest",
+			r->name, r->name);
 	when[0] = '\0';
 	if (r->created_ns && gmtime_r(&t, &tm))
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -125,6 +140,8 @@ static void print_router(struct vr_ctx *ctx, uint32_t id, const struct vr_router
 		print_uint(PRINT_ANY, "table", " table %u", r->table_id);
 		print_string(PRINT_ANY, "state", " state %s", state_name(r->state));
 		print_string(PRINT_ANY, "netns", " netns %s", r->name);
+		if (ns_gone)
+			print_bool(PRINT_ANY, "netns_missing", " (missing)", true);
 		if (when[0])
 			print_string(PRINT_ANY, "created", " created %s", when);
 		print_nl();
@@ -135,6 +152,8 @@ static void print_router(struct vr_ctx *ctx, uint32_t id, const struct vr_router
 		print_uint(PRINT_ANY, "table", " %6u", r->table_id);
 		print_string(PRINT_ANY, "state", " %-9s", state_name(r->state));
 		print_string(PRINT_JSON, "netns", NULL, r->name);
+		if (ns_gone)
+			print_bool(PRINT_JSON, "netns_missing", NULL, true);
 		if (when[0])
 			print_string(PRINT_JSON, "created", NULL, when);
 		print_text(" ");

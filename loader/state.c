@@ -242,13 +242,94 @@ const char *const vr_map_names[] = {
 	VR_MAP_CREDITS, NULL,
 };
 
+/* The maps the pinned program PIN_DIR/vr_forward uses (ids), or 0 if no
+ * program is pinned there.
+ */
+#define PROG_PIN	"vr_forward"
+#define MAX_PROG_MAPS	32
+
+static int pinned_prog_maps(struct vr_ctx *ctx, __u32 *ids, __u32 max)
+{
+	struct bpf_prog_info info;
+	char path[PATH_MAX];
+	__u32 len = sizeof(info), n;
+	int fd;
+
+	if (vr_pin_path(ctx, PROG_PIN, path, sizeof(path)))
+		return 0;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return 0;
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = max;
+	info.map_ids = (__u64)(unsigned long)ids;
+	n = bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.nr_map_ids;
+	close(fd);
+	return (int)(n < max ? n : max);
+}
+
+static bool layout_ok(const struct map_desc *d, const struct bpf_map_info *info)
+{
+	return info->type == d->type && info->key_size == d->key_size &&
+	       info->value_size == d->value_size &&
+	       info->max_entries == d->max_entries;
+}
+
+/* Map NAME among the program's maps: its fd (and *id), or -ENOENT. */
+static int prog_map_named(const __u32 *ids, int n, const struct map_desc *d,
+			  __u32 *id)
+{
+	struct bpf_map_info info;
+	__u32 len;
+	int i, fd;
+
+	for (i = 0; i < n; i++) {
+		fd = bpf_map_get_fd_by_id(ids[i]);
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len) &&
+		    !strcmp(info.name, d->name) && layout_ok(d, &info)) {
+			*id = info.id;
+			return fd;
+		}
+		close(fd);
+	}
+	return -ENOENT;
+}
+
+static bool any_pin(struct vr_ctx *ctx)
+{
+	char path[PATH_MAX];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
+		if (!vr_pin_path(ctx, maps[i].name, path, sizeof(path)) &&
+		    !access(path, F_OK))
+			return true;
+	return false;
+}
+
+/*
+ * Open every pinned map and check that it is vrouter's: the layout this
+ * vrctl expects, and, for a map the pinned program uses, that very map
+ * (a map pinned in its place by hand is refused, never written).  A map
+ * pin removed by hand is pinned again from the program that still holds
+ * the map (a warning says so); a missing map no program holds (the VR
+ * records, vr_routers) is lost and reported.  On a read-only bpffs the
+ * read-only commands open the maps read-only.
+ */
 int vr_maps_open(struct vr_ctx *ctx)
 {
 	struct bpf_map_info info;
+	LIBBPF_OPTS(bpf_obj_get_opts, ro, .file_flags = BPF_F_RDONLY);
+	__u32 prog_ids[MAX_PROG_MAPS], id;
 	char path[PATH_MAX];
 	unsigned int i;
+	int fd, err, j, n_prog;
+	bool used_by_prog;
 	__u32 len;
-	int fd, err;
 
 	if (ctx->routers_fd >= 0)
 		return 0;
@@ -256,6 +337,11 @@ int vr_maps_open(struct vr_ctx *ctx)
 		pr_err("vrouter is not loaded (no %s)", ctx->pin_dir);
 		return -ENOENT;
 	}
+	if (!is_bpffs(ctx->pin_dir)) {
+		pr_err("%s: not on a bpf filesystem", ctx->pin_dir);
+		return -ENOTSUP;
+	}
+	n_prog = pinned_prog_maps(ctx, prog_ids, MAX_PROG_MAPS);
 	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
 		const struct map_desc *d = &maps[i];
 
@@ -263,10 +349,39 @@ int vr_maps_open(struct vr_ctx *ctx)
 		if (err)
 			goto fail;
 		fd = bpf_obj_get(path);
+		if (fd < 0 && errno == EROFS && ctx->cmd &&
+		    ctx->cmd->lock == VR_LOCK_NONE)
+			fd = bpf_obj_get_opts(path, &ro);	/* list, show, stats */
+		if (fd < 0 && errno == ENOENT && n_prog > 0) {
+			fd = prog_map_named(prog_ids, n_prog, d, &id);
+			if (fd >= 0) {
+				if (bpf_obj_pin(fd, path))
+					pr_warn("%s is missing (removed by hand?); "
+						"using the loaded program's map (id %u), "
+						"could not pin it again: %s", path, id,
+						strerror(errno));
+				else
+					pr_warn("%s was missing (removed by hand?): "
+						"pinned again from the loaded program's "
+						"map (id %u)", path, id);
+			} else {
+				errno = ENOENT;
+			}
+		}
 		if (fd < 0) {
 			err = -errno;
-			if (err == -ENOENT)
+			if (err == -ENOENT && !any_pin(ctx))
 				pr_err("vrouter is not loaded (no %s)", path);
+			else if (err == -ENOENT)
+				pr_err("%s is missing (removed by hand?) and no loaded "
+				       "program holds that map: its contents are lost; "
+				       "detach vrouter (ip link set dev IFACE xdp off), "
+				       "delete its VR namespaces and remove %s by hand",
+				       path, ctx->pin_dir);
+			else if (err == -EROFS)
+				pr_err("%s is on a read-only file system: vrctl cannot "
+				       "change vrouter's state (remount it read-write)",
+				       ctx->pin_dir);
 			else
 				pr_err("Couldn't open pinned map %s: %s", path,
 				       strerror(-err));
@@ -281,15 +396,31 @@ int vr_maps_open(struct vr_ctx *ctx)
 			pr_err("Couldn't inspect %s: %s", path, strerror(-err));
 			goto fail;
 		}
-		if (info.type != d->type || info.key_size != d->key_size ||
-		    info.value_size != d->value_size ||
-		    info.max_entries != d->max_entries) {
+		if (!layout_ok(d, &info)) {
 			close(fd);
 			pr_err("%s has another layout than this vrctl expects "
 			       "(pinned by another version? unload with that one, "
 			       "or detach and remove %s by hand)", path, ctx->pin_dir);
 			err = -EPROTO;
 			goto fail;
+		}
+		/* The map the program uses under that name, if it uses one. */
+		used_by_prog = false;
+		for (j = 0; j < n_prog && !used_by_prog; j++)
+			used_by_prog = prog_ids[j] == info.id;
+		if (n_prog > 0 && !used_by_prog) {
+			int pfd = prog_map_named(prog_ids, n_prog, d, &id);
+
+			if (pfd >= 0) {
+				close(pfd);
+				close(fd);
+				pr_err("%s (map id %u) is not the map the loaded program "
+				       "uses (id %u): replaced by hand? Not using it; "
+				       "remove that pin and vrctl pins the program's "
+				       "map again", path, info.id, id);
+				err = -EPROTO;
+				goto fail;
+			}
 		}
 		*map_fd(ctx, d) = fd;
 	}

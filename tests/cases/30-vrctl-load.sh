@@ -225,6 +225,7 @@ check_eq "e1 still loaded after the blocked unload" "$P1" "$(prog_id e1)"
 
 # --- a VR (records written with bpftool), list/show/stats/neigh ------------------------
 VR=$P-v VRID=5 TABLE=1500 VRMAC=02:00:00:00:05:01
+setup "VR namespace (a VR has one)" ip netns add "$VR"
 setup "VR record" mupdate vr_routers "$(hx '<I' $VRID)" \
 	"$(hx '<32sIIQ' "$VR" 2 $TABLE 1700000000000000000)"
 setup "VR port e0" mupdate vr_ports "$(hx '<II' $VRID "$IF0")" "$(hx '<6s2x' $VRMAC)"
