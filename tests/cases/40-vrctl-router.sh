@@ -100,7 +100,7 @@ check_eq "$A got the lowest free table, state READY" "1000 2" "$TA"
 
 # --- errors: one line, non-zero, nothing changed --------------------------------------
 snapshot() {
-	ip netns list | awk '{print $1}' | grep "^$P-" | sort	# other runs may come and go
+	ip netns list 2>/dev/null | awk '{print $1}' | grep "^$P-" | sort	# other runs may come and go
 	# Without what changes by itself: carrier/operstate (young veths) and
 	# iproute2's complaints about namespaces that other runs remove.
 	for n in "$(ns dut)" "$A"; do
