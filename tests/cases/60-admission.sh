@@ -161,8 +161,11 @@ done
 # --- bursts ----------------------------------------------------------------------
 # 1000 pps, burst 500: the bucket holds 0.5 s.  Frames come at 100 kpps
 # (10 us apart, back to back for a 1 ms token), after 0.6 s of idle.
-check "set-router $A --rate-pps 1000 --burst 500" vrctl set-router "$A" --rate-pps 1000 --burst 500
+# Each burst after `set-router` again: that also drops credit a CPU may
+# still hold from the burst before (at most one batch per CPU, here 16
+# frames: the generator is not pinned, its NAPI may run on either CPU).
 for n in 500 800; do
+	check "set-router $A --rate-pps 1000 --burst 500" vrctl set-router "$A" --rate-pps 1000 --burst 500
 	sleep 0.6
 	a0=$(vrstat "$A" admitted) r0=$(vrstat "$A" rx)
 	gen 100000 5 1 $n >"$T_TMP/gen" 2>&1 || fatal "trafficgen --count $n"
@@ -184,33 +187,37 @@ done
 
 # --- change under traffic --------------------------------------------------------
 # A and B at 30 kpps each for 4 s; A's limit goes 20 kpps -> 10 kpps
-# (bursts of 20 ms) after about 1.5 s.  Rates from A's counters over a window before and after
-# the change: admitted == min(arriving, limit) within 5%.
+# after about 1.5 s.  Rates from A's counters over 0.8 s windows before
+# and after the change: admitted between min(arriving, limit) and
+# min(arriving, limit + burst / window), within 5%.  Bursts of 100 ms:
+# the generator's gaps (busy machine) then cost no tokens.
 # sample: "ns rx admitted" of A
 sample() { echo "$(date +%s%N) $(vrctl -j stats "$A" | jget '"%d %d" % (j["routers"][0]["rx"]["packets"], j["routers"][0]["admitted"]["packets"])')"; }
-# rates T0 RX0 ADM0 T1 RX1 ADM1 LIMIT: "arriving admitted expected"
+# rates T0 RX0 ADM0 T1 RX1 ADM1 LIMIT BURST: "arriving admitted low high ok"
 rates() { "$PY" -c '
 import sys
-t0, r0, a0, t1, r1, a1, lim = map(int, sys.argv[1:])
+t0, r0, a0, t1, r1, a1, lim, burst = map(int, sys.argv[1:])
 dt = (t1 - t0) / 1e9
-print(round((r1 - r0) / dt), round((a1 - a0) / dt), round(min((r1 - r0) / dt, lim)))' "$@"; }
-check "set-router $A --rate-pps 20000 --burst 400" vrctl set-router "$A" --rate-pps 20000 --burst 400
+arr, adm = (r1 - r0) / dt, (a1 - a0) / dt
+lo, hi = min(arr, lim), min(arr, lim + burst / dt)
+print(round(arr), round(adm), round(lo), round(hi), int(0.95 * lo <= adm <= 1.05 * hi))' "$@"; }
+check "set-router $A --rate-pps 20000 --burst 2000" vrctl set-router "$A" --rate-pps 20000 --burst 2000
 b0=$(sink 1)
 gen 60000 4 2 >"$T_TMP/gen" 2>&1 &
 gpid=$!
 sleep 0.5
 w0=$(sample); sleep 0.8; w1=$(sample)
-vrctl set-router "$A" --rate-pps 10000 --burst 200 >"$T_TMP/out" 2>&1; rc=$?
+vrctl set-router "$A" --rate-pps 10000 --burst 1000 >"$T_TMP/out" 2>&1; rc=$?
 w2=$(sample); sleep 0.8; w3=$(sample)
 kill -0 $gpid 2>/dev/null; running=$?
 wait $gpid || fatal "trafficgen under change"
 sleep 0.2
 check_eq "set-router under traffic" 0 "$rc"
 check_eq "generator still running at the last sample" 0 "$running"
-read -r arr adm exp <<<"$(rates $w0 $w1 20000)"
-check "A before the change: arriving $arr pps, admitted $adm pps, within 5% of $exp" within "$adm" "$exp" 5
-read -r arr adm exp <<<"$(rates $w2 $w3 10000)"
-check "A after the change: arriving $arr pps, admitted $adm pps, within 5% of $exp" within "$adm" "$exp" 5
+read -r arr adm lo hi okr <<<"$(rates $w0 $w1 20000 2000)"
+check "A before the change (20 kpps): arriving $arr pps, admitted $adm pps, in $lo..$hi +-5%" test "$okr" = 1
+read -r arr adm lo hi okr <<<"$(rates $w2 $w3 10000 1000)"
+check "A after the change (10 kpps): arriving $arr pps, admitted $adm pps, in $lo..$hi +-5%" test "$okr" = 1
 sent=$(kv sent "$T_TMP/gen") b=$(( $(sink 1) - b0 ))
 check "B lost nothing while A's limit changed ($b of $((sent - sent / 2)))" \
 	test "$b" -ge $(( (sent - sent / 2) * 999 / 1000 ))
