@@ -32,6 +32,13 @@ struct bench_payload {
 
 #define BENCH_MAX_FLOWS	1024
 
+/* trafficgen --mac-weights: a pattern of destination MAC indices (smooth
+ * weighted round robin), one entry per frame, repeated; --devs: MAC index
+ * i leaves on device i (devmap redirect) when several are given.
+ */
+#define BENCH_PAT_MAX	256
+#define BENCH_MAX_MACIDX 8
+
 /* Latency histogram: bucket = 8 * floor(log2(ns)) + the next 3 bits below
  * the top one, so each power of two is split in 8 (12.5% resolution).
  */

@@ -184,8 +184,15 @@ class Rig:
     nvr VRs are configured, traffic goes through VR 1.
     """
 
-    def __init__(self, plane, nin=1, nvr=1, routes=1, spread=False):
+    def __init__(self, plane, nin=1, nvr=1, routes=1, spread=False, nout=1, shared_in=False,
+                 dut_prio=None):
         self.plane = plane
+        self.dut_prio = DUT_PRIO if dut_prio is None else dut_prio	# 0: SCHED_OTHER
+        # table1: VR k leaves on out<k-1> (nout > 1) and enters on in0
+        # (shared_in) or on in<k-1>; otherwise every VR is on every inN
+        # and leaves on out0.
+        self.nout = nout
+        self.shared_in = shared_in
         self.spread = spread		# traffic over all nvr VRs (MACs), not just VR 1
         self.nin = nin
         self.nvr = nvr
@@ -203,31 +210,46 @@ class Rig:
             ipn(n, "link set lo up")
         for i in range(self.nin):
             self.veth("gen", "g%d" % i, "dut", "in%d" % i)
-        self.veth("dut", "out0", "sink", "s0")
+        for j in range(self.nout):
+            self.veth("dut", "out%d" % j, "sink", "s%d" % j)
         for i in range(self.nin):
             ipn("gen", "addr add %s/24 dev g%d" % (ip4(10 + i, 2), i))
             ipn("gen", "-6 addr add %s/64 dev g%d nodad" % (ip6(10 + i, 2), i))
-        ipn("sink", "addr add %s/24 dev s0" % ip4(100, 2))
-        ipn("sink", "-6 addr add %s/64 dev s0 nodad" % ip6(100, 2))
-        self.s0_mac = mac_of("sink", "s0")
+        for j in range(self.nout):
+            ipn("sink", "addr add %s/24 dev s%d" % (ip4(100 + j, 2), j))
+            ipn("sink", "-6 addr add %s/64 dev s%d nodad" % (ip6(100 + j, 2), j))
+        self.s_macs = [mac_of("sink", "s%d" % j) for j in range(self.nout)]
+        self.s0_mac = self.s_macs[0]
         self.in_macs = [mac_of("dut", "in%d" % i) for i in range(self.nin)]
         for k in ("net.ipv4.conf.all.rp_filter", "net.ipv4.conf.default.rp_filter"):
             sysctl("dut", k, 0)
         getattr(self, "plane_" + self.plane.replace("-", "_"))()
         # The sink: XDP counting program, threaded NAPI on the generator's
         # CPU with real-time priority, re-polled from a timer.
-        nsx("sink", "%s sink-attach %s/sink s0 %s %s %d" %
-            (BENCHCTL, PIN, self.s0_mac, "any" if self.spread else self.egress_mac, TTL - 1))
-        self.sink_threads = self.threaded("sink", "s0", GEN_CPU, rt=SINK_PRIO)
-        nse("sink", "sh -c 'echo 20000 > /sys/class/net/s0/gro_flush_timeout; "
-            "echo 100 > /sys/class/net/s0/napi_defer_hard_irqs'")
+        for j in range(self.nout):
+            nsx("sink", "%s sink-attach %s %s %s %s %d" %
+                (BENCHCTL, self.sink_dir(j), "s%d" % j, self.s_macs[j],
+                 "any" if self.spread or self.nout > 1 else self.egress_mac, TTL - 1))
+            self.sink_threads |= self.threaded("sink", "s%d" % j, GEN_CPU, rt=SINK_PRIO)
+            nse("sink", "sh -c 'echo 20000 > /sys/class/net/s%d/gro_flush_timeout; "
+                "echo 100 > /sys/class/net/s%d/napi_defer_hard_irqs'" % (j, j))
         # The DUT: one core.
         # SCHED_FIFO: the DUT's NAPI work preempts ordinary tasks, as a
         # softirq would; other load on CPU 0 then does not eat into it.
         for i in range(self.nin):
-            self.in_threads |= self.threaded("dut", "in%d" % i, DUT_CPU, rt=DUT_PRIO)
+            self.in_threads |= self.threaded("dut", "in%d" % i, DUT_CPU, rt=self.dut_prio)
         self.ksoftirqd = comm_pids("ksoftirqd/%d" % DUT_CPU)
         self.build_s = time.time() - t0
+
+    def sink_dir(self, j):
+        return "%s/sink%s" % (PIN, j or "")
+
+    def vr_ins_outs(self, k):
+        """The NICs of VR k: (ingress list, egress)."""
+        if self.nout == 1:
+            return ["in%d" % i for i in range(self.nin)], "out0"
+        ins = ["in0"] if self.shared_in else ["in%d" % (k - 1)]
+        return ins, "out%d" % min(k - 1, self.nout - 1)
 
     def veth(self, n1, d1, n2, d2):
         # made in place: the names never exist in the host's namespace
@@ -254,13 +276,15 @@ class Rig:
         sysctl(n, "net.ipv6.conf.all.forwarding", 1)
         for k in ("net.ipv4.conf.all.rp_filter", "net.ipv4.conf.default.rp_filter"):
             sysctl(n, k, 0)
-        for i, d in enumerate(ins):
+        j = int(out[3:])
+        for d in ins:
+            i = int(d[2:])
             ipn(n, "addr add %s/24 dev %s" % (ip4(10 + i, 1), d))
             ipn(n, "-6 addr add %s/64 dev %s nodad" % (ip6(10 + i, 1), d))
-        ipn(n, "addr add %s/24 dev %s" % (ip4(100, 1), out))
-        ipn(n, "-6 addr add %s/64 dev %s nodad" % (ip6(100, 1), out))
-        ipn(n, "neigh replace %s lladdr %s dev %s nud permanent" % (ip4(100, 2), self.s0_mac, out))
-        ipn(n, "-6 neigh replace %s lladdr %s dev %s nud permanent" % (ip6(100, 2), self.s0_mac, out))
+        ipn(n, "addr add %s/24 dev %s" % (ip4(100 + j, 1), out))
+        ipn(n, "-6 addr add %s/64 dev %s nodad" % (ip6(100 + j, 1), out))
+        ipn(n, "neigh replace %s lladdr %s dev %s nud permanent" % (ip4(100 + j, 2), self.s_macs[j], out))
+        ipn(n, "-6 neigh replace %s lladdr %s dev %s nud permanent" % (ip6(100 + j, 2), self.s_macs[j], out))
         self.add_routes(n, out, "")
 
     def route_list(self):
@@ -273,10 +297,11 @@ class Rig:
 
     def add_routes(self, n, out, table, via_onlink=False):
         tbl = " table %s" % table if table else ""
+        j = int(out[3:])
         batch = []
         for p4, p6 in self.route_list():
-            batch.append("route add %s via %s dev %s%s" % (p4, ip4(100, 2), out, tbl))
-            batch.append("route add %s via %s dev %s%s" % (p6, ip6(100, 2), out, tbl))
+            batch.append("route add %s via %s dev %s%s" % (p4, ip4(100 + j, 2), out, tbl))
+            batch.append("route add %s via %s dev %s%s" % (p6, ip6(100 + j, 2), out, tbl))
         ipn(n, "-batch -", input="\n".join(batch) + "\n")
 
     def vr_ns(self, k):
@@ -287,7 +312,8 @@ class Rig:
             v = self.vr_ns(k)
             sh("ip netns add %s" % ns(v))
             ipn(v, "link set lo up")
-            devs = ["in%d" % i for i in range(self.nin)] + ["out0"]
+            ins, out = self.vr_ins_outs(k)
+            devs = ins + [out]
             for d in devs:
                 tmp = "m%x%s" % (k, d)
                 ipn("dut", "link add link %s name %s address %s type macvlan mode private"
@@ -295,7 +321,7 @@ class Rig:
                 ipn("dut", "link set %s netns %s" % (tmp, ns(v)))
                 ipn(v, "link set %s name %s" % (tmp, d))
                 ipn(v, "link set %s up" % d)
-            self.routing(v, devs[:-1], "out0")
+            self.routing(v, ins, out)
 
     # -- the data planes ------------------------------------------------
     def gro_on(self):
@@ -327,27 +353,30 @@ class Rig:
         table (macvlan replaced by its lower NIC), its MAC, ports and
         neighbours in the maps."""
         self.macvlan_vrs()
-        devs = ["in%d" % i for i in range(self.nin)] + ["out0"]
+        devs = ["in%d" % i for i in range(self.nin)] + ["out%d" % j for j in range(self.nout)]
         sysctl("dut", "net.ipv4.conf.all.forwarding", 1)
         sysctl("dut", "net.ipv6.conf.all.forwarding", 1)
         nsx("dut", "%s vr-attach %s/vr %s" % (BENCHCTL, PIN, " ".join(devs)))
         lines = []
         for k in range(1, self.nvr + 1):
             table = VR_TABLE0 + k
+            ins, out = self.vr_ins_outs(k)
+            j = int(out[3:])
             batch = []
-            for i in range(self.nin):
+            for d in ins:
+                i = int(d[2:])
                 batch.append("route add %s dev in%d table %d" % (ip4(10 + i, 0) + "/24", i, table))
                 batch.append("route add %s/64 dev in%d table %d" % (ip6(10 + i, 0), i, table))
-            batch.append("route add %s/24 dev out0 table %d" % (ip4(100, 0), table))
-            batch.append("route add %s/64 dev out0 table %d" % (ip6(100, 0), table))
+            batch.append("route add %s/24 dev %s table %d" % (ip4(100 + j, 0), out, table))
+            batch.append("route add %s/64 dev %s table %d" % (ip6(100 + j, 0), out, table))
             ipn("dut", "-batch -", input="\n".join(batch) + "\n")
-            self.add_routes("dut", "out0", table)
-            for d in devs:
-                if d != "out0":
+            self.add_routes("dut", out, table)
+            for d in ins + [out]:
+                if d != out:
                     lines.append("mac %s %s %d %d" % (d, vr_mac(k), k, table))
                 lines.append("port %d %s %s" % (k, d, vr_mac(k)))
-            lines.append("neigh %d out0 %s %s" % (k, ip4(100, 2), self.s0_mac))
-            lines.append("neigh %d out0 %s %s" % (k, ip6(100, 2), self.s0_mac))
+            lines.append("neigh %d %s %s %s" % (k, out, ip4(100 + j, 2), self.s_macs[j]))
+            lines.append("neigh %d %s %s %s" % (k, out, ip6(100 + j, 2), self.s_macs[j]))
         nsx("dut", "%s vr %s/vr -" % (BENCHCTL, PIN), input="\n".join(lines) + "\n")
         self.dst_macs = [vr_mac(1)] * self.nin
         self.egress_mac = vr_mac(1)
@@ -387,9 +416,13 @@ class Rig:
         s["g"] = [link_stats("gen", "g%d" % i) for i in range(self.nin)]
         s["in"] = [link_stats("dut", "in%d" % i) for i in range(self.nin)]
         s["out0"] = link_stats("dut", "out0")
-        s["sink"] = json.loads(nsx("sink", "%s sink-read %s/sink" % (BENCHCTL, PIN)))
+        s["sinks"] = [json.loads(nsx("sink", "%s sink-read %s" % (BENCHCTL, self.sink_dir(j))))
+                      for j in range(self.nout)]
+        s["sink"] = s["sinks"][0]
         if self.plane == "vrouter":
-            s["vr"] = json.loads(nsx("dut", "%s vr-stats %s/vr 1" % (BENCHCTL, PIN)))
+            s["vrs"] = [json.loads(nsx("dut", "%s vr-stats %s/vr %d" % (BENCHCTL, PIN, k)))
+                        for k in range(1, (self.nvr if self.nout > 1 else 1) + 1)]
+            s["vr"] = s["vrs"][0]
         return s
 
     def gen_cmd(self, i, rate, duration, v6, size, flows, dests):
@@ -512,14 +545,21 @@ class Writer:
         # or interrupted run leaves the previous results in place
         self.path = os.path.join(outdir, scenario + ".csv")
         self.f = open(self.path + ".part", "w", newline="")
-        self.w = csv.DictWriter(self.f, fieldnames=FIELDS, extrasaction="ignore")
+        self.fields = SCENARIO_FIELDS.get(scenario, FIELDS)
+        self.w = csv.DictWriter(self.f, fieldnames=self.fields, extrasaction="ignore")
         self.w.writeheader()
         self.rows = []
+        self.outdir = outdir
+        self.custom = scenario in SCENARIO_FIELDS	# own plot and summary section
+        self.section = []			# summary.md lines of a custom scenario
 
     def add(self, row):
         self.w.writerow(row)
         self.f.flush()
         self.rows.append(row)
+        if self.custom:
+            log("  " + " ".join("%s=%s" % (k, row.get(k, "")) for k in self.fields[:12]))
+            return
         log("  %-10s %-12s x=%-8s set=%8s offered=%8s delivered=%8s loss=%6.2f%% ns/pkt=%6s "
             "p50=%6s p99=%7s" % (row["scenario"], row["plane"], row["x"], row["set_pps"],
                                  row["offered_pps"], row["delivered_pps"], row["loss_pct"],
@@ -649,8 +689,339 @@ def scen_fig9(args, w, planes):
         with_rig(plane, fn)
 
 
+# -- admission control (vrouter only) ---------------------------------------
+T1_FIELDS = ["scenario", "variant", "limit_vr1_pps", "vr", "offered_pps", "delivered_pps",
+             "delivered_pct", "sent", "rx_xdp", "policed", "delivered", "drop_before_xdp",
+             "drop_after_admission", "gen_tx_drops", "drop_backlog", "dut_capacity_pps",
+             "dut_duty", "dut_ns_per_pkt", "gen_elapsed_s", "load1"]
+ADM_FIELDS = ["scenario", "test", "config", "cpus", "ns_per_pkt", "ns_per_pkt_cpu1",
+              "overhead_ns", "overhead_pct", "limit_pps", "burst", "admitted_pps",
+              "accuracy_pct", "load1"]
+SCENARIO_FIELDS = {"table1": T1_FIELDS, "admission": ADM_FIELDS}
+
+
+class Hog:
+    """Takes (1 - duty) of the DUT core at a real-time priority above the
+    DUT's kthreads, in 100 us slices: a slower machine, so that the one
+    generator core can offer several times the DUT's capacity (the XDP
+    data plane forwards faster than one core can generate)."""
+
+    def __init__(self, duty, secs, period_us=100):
+        self.p = None
+        if duty < 1:
+            self.p = subprocess.Popen([BENCHCTL, "hog", str(DUT_CPU), str(duty), str(period_us),
+                                       str(secs), str(DUT_PRIO + 10)])
+            time.sleep(0.1)
+
+    def stop(self):
+        if self.p:
+            self.p.kill()
+            self.p.wait()
+
+
+def t1_point(rig, args, rates_w, secs, duty):
+    """One table1 point: one generator (g0, plus g1 for separate NICs)
+    offering sum(rates_w) pps, MAC weights rates_w: VR1's and VR2's.
+    Per VR: offered, delivered at its sink, frames that reached XDP,
+    policed; drops before XDP (the ingress ring full: generator tx drops)
+    and after admission."""
+    tot = sum(rates_w)
+    w = [max(1, round(r * 64 / tot)) for r in rates_w]
+    devs = " --devs g1" if not rig.shared_in else ""
+    prio = "chrt -f %d " % GEN_PRIO if GEN_PRIO else ""
+    cmd = ("ip netns exec %s %s%s --dev g0%s --dst-mac %s --src-ip %s --dst-ip 198.19.0.1 "
+           "--rate %d --duration %g --ttl %d --cpu %d --mac-weights %s"
+           % (ns("gen"), prio, TRAFFICGEN, devs, vr_mac(1), ip4(10, 2), tot, secs, TTL,
+              GEN_CPU, ",".join(map(str, w))))
+    a = rig.snapshot()
+    hog = Hog(duty, secs + 1)
+    try:
+        out = sh(cmd, timeout=secs * 4 + 30)
+    finally:
+        hog.stop()
+    time.sleep(0.2)
+    b = rig.snapshot()
+    g = dict(kv.split("=", 1) for kv in out.split())
+    el = int(g["elapsed_ns"]) / 1e9
+    sent = [int(x) for x in g["sent_idx"].split(",")]
+    gen_drop = sum(b["g"][i]["tx_dropped"] - a["g"][i]["tx_dropped"] for i in range(rig.nin))
+    dut_ns = (b["napi_ns"] - a["napi_ns"]) + (b["ksoftirqd_ns"] - a["ksoftirqd_ns"])
+    rows = []
+    tot_del = 0
+    for k in (1, 2):
+        va, vb = a["vrs"][k - 1], b["vrs"][k - 1]
+        rx = vb["rx"] - va["rx"]
+        pol = vb["policed"] - va["policed"]
+        dlv = b["sinks"][k - 1]["ours"] - a["sinks"][k - 1]["ours"]
+        tot_del += dlv
+        rows.append({
+            "vr": k, "sent": sent[k - 1], "rx_xdp": rx, "policed": pol, "delivered": dlv,
+            "offered_pps": round(sent[k - 1] / el), "delivered_pps": round(dlv / el),
+            "delivered_pct": round(100.0 * dlv / sent[k - 1], 2) if sent[k - 1] else "",
+            "drop_before_xdp": sent[k - 1] - rx, "drop_after_admission": rx - pol - dlv,
+            "gen_tx_drops": gen_drop, "drop_backlog": b["softnet"] - a["softnet"],
+            "gen_elapsed_s": round(el, 3), "load1": open("/proc/loadavg").read().split()[0]})
+    for r in rows:
+        r["dut_ns_per_pkt"] = round(dut_ns / tot_del, 1) if tot_del else ""
+    return rows
+
+
+def scen_table1(args, w, planes):
+    """The paper's Table 1 and beyond: two VRs, VR1 offered 3x the DUT's
+    capacity, VR2 a fixed share (0.3x); (a) each VR on its own NIC pair,
+    (b) both VRs on one ingress NIC; each without and with VR1 limited to
+    0.6x capacity (so VR1 + VR2 fit).  vrouter only (the limit is its
+    feature).  The DUT core is slowed down to `--t1-duty` of a core."""
+    duty, secs = args.t1_duty, args.duration
+    results = {}
+    for variant, nin, shared in (("a", 2, False), ("b", 1, True)):
+        log("table1 (%s): %s" % (variant, "separate NIC pairs" if not shared else "shared ingress NIC"))
+
+        def fn(rig):
+            # capacity: VR1 alone, as fast as the generator goes
+            cap_rows = t1_point(rig, args, [3000000, 1], secs, duty)
+            cap = sum(r["delivered_pps"] for r in cap_rows)
+            log("  DUT capacity (VR1 alone, unlimited): %d pps, generator offered %d"
+                % (cap, cap_rows[0]["offered_pps"]))
+            r1, r2 = 3 * cap, int(0.3 * cap)
+            lim = int(0.6 * cap)
+            for limit in (0, lim):
+                nsx("dut", "%s limit %s/vr 1 %d %d" % (BENCHCTL, PIN, limit, max(1, limit // 100)))
+                for rep in range(args.repeats):
+                    for r in t1_point(rig, args, [r1, r2], secs, duty):
+                        r.update(scenario="table1", variant=variant, limit_vr1_pps=limit or "none",
+                                 dut_capacity_pps=cap, dut_duty=duty)
+                        w.add(r)
+                        results.setdefault((variant, limit and "limited" or "none", r["vr"]), []).append(r)
+        with_rig("vrouter", fn, nin=nin, nvr=2, nout=2, shared_in=shared, dut_prio=args.t1_dut_prio)
+    t1_plot(w.outdir, w.rows)
+    w.section = t1_summary(w.rows)
+
+
+def t1_plot(outdir, rows):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return
+    groups = group(rows, lambda r: (r["variant"], str(r["limit_vr1_pps"]) != "none"))
+    fig, ax = plt.subplots(figsize=(11, 5))
+    labels, x = [], 0
+    for (variant, limited), rs in sorted(groups.items()):
+        for k in (1, 2):
+            vr = [r for r in rs if r["vr"] == k]
+            off = mean(r["offered_pps"] for r in vr) / 1e6
+            dlv = mean(r["delivered_pps"] for r in vr) / 1e6
+            ax.bar(x - 0.2, off, 0.4, color="lightgrey", edgecolor="grey",
+                   label="offered" if x == 0 else None)
+            ax.bar(x + 0.2, dlv, 0.4, color="tab:blue" if k == 1 else "tab:orange",
+                   label=("delivered VR%d" % k) if (variant, limited) == ("a", False) else None)
+            ax.text(x + 0.2, dlv, "%.0f%%" % (100 * dlv / off if off else 0), ha="center",
+                    va="bottom", fontsize=8)
+            labels.append("(%s) %s\nVR%d" % (variant, "VR1 limited" if limited else "no limit", k))
+            x += 1
+        x += 0.5
+    ax.set_xticks([i + (i // 2) * 0.5 for i in range(len(labels))])
+    ax.set_xticklabels(labels, fontsize=8)
+    ax.set_ylabel("Mpps")
+    ax.set_title("table1: VR1 offered up to 3x the DUT's capacity, VR2 0.3x; (a) own NIC pairs, "
+                 "(b) one shared ingress NIC")
+    ax.legend(fontsize=8)
+    ax.grid(True, axis="y", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(os.path.join(outdir, "table1.png"), dpi=100)
+    plt.close(fig)
+
+
+def t1_summary(rows):
+    L = ["## table1", "",
+         "Two VRs, VR1 offered 3x the DUT's capacity, VR2 0.3x (the paper: 1000 + 300 kpps on "
+         "a 700 kpps forwarder). (a) each VR on its own NIC pair (VR1 in0->out0, VR2 in1->out1), "
+         "(b) both on in0 (different VR MACs), VR1->out0, VR2->out1. One generator core drives "
+         "both (per-frame MAC pattern, devmap redirect to g1 for (a)). vrouter's XDP forwards "
+         "faster than one core generates, so the DUT core is slowed down to %s of a core by a "
+         "real-time hog in 100 us slices; capacity = VR1 alone, unpaced, delivered. The DUT's napi "
+         "kthreads (in0, in1) run SCHED_OTHER on their core (`--t1-dut-prio`): two SCHED_FIFO "
+         "threads of one priority do not share a core, the busy one starves the other (VR2 got "
+         "3.6%% in (a) that way). With a limit, "
+         "VR1 gets 0.6x capacity (burst 10 ms). Drops: before XDP = the ingress veth ring full "
+         "(generator tx drops, the \"NIC\"), policed = admission control, after admission = "
+         "egress or other. Admission control helps VR2 only if dropping VR1's excess is cheap "
+         "enough for the DUT to keep its ingress ring from overflowing; the lines below the table "
+         "show what a frame costs the DUT here, forwarded or policed." % (rows[0]["dut_duty"] if rows else "?"), "",
+         "| variant | VR1 limit (pps) | VR | capacity (pps) | offered (pps) | delivered (pps) | "
+         "delivered % | dropped before XDP | policed | dropped after admission | DUT ns/pkt |",
+         "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for (variant, limit, vr), rs in group(rows, lambda r: (r["variant"], str(r["limit_vr1_pps"]),
+                                                            r["vr"])).items():
+        L.append("| %s | %s | VR%d | %d | %.0f | %.0f | %.1f | %.0f | %.0f | %.0f | %s |" % (
+            variant, limit, vr, int(rs[0]["dut_capacity_pps"]), mean(r["offered_pps"] for r in rs),
+            mean(r["delivered_pps"] for r in rs), mean(r["delivered_pct"] for r in rs),
+            mean(r["drop_before_xdp"] for r in rs), mean(r["policed"] for r in rs),
+            mean(r["drop_after_admission"] for r in rs),
+            "%.0f" % mean(r["dut_ns_per_pkt"] for r in rs) if rs[0]["dut_ns_per_pkt"] != "" else "-"))
+    L.append("")
+    for (variant, limit), rs in group(rows, lambda r: (r["variant"], str(r["limit_vr1_pps"]))).items():
+        vr1 = [r for r in rs if r["vr"] == 1]
+        cap = float(rs[0]["dut_capacity_pps"])
+        rx = sum(float(r["rx_xdp"]) for r in rs)
+        dlv = sum(float(r["delivered"]) for r in rs)
+        ns_ = mean(r["dut_ns_per_pkt"] for r in rs)
+        L.append("- (%s) VR1 limit %s: VR1 offered %.1fx capacity; DUT CPU per frame that "
+                 "reached XDP (forwarded or policed) %s ns" % (
+                     variant, limit, mean(r["offered_pps"] for r in vr1) / cap if cap else 0,
+                     "%.0f" % (ns_ * dlv / rx) if ns_ and rx else "-"))
+    L.append("")
+    off = [float(r["offered_pps"]) / float(r["dut_capacity_pps"]) for r in rows if r["vr"] == 1]
+    if off and max(off) < 2.5:
+        L += ["**VR1 did not reach 3x capacity here**: the one generator core (which also "
+              "runs both sinks) is the limit, so these points show isolation at about the "
+              "DUT's capacity, not under a 3x overload.", ""]
+    for variant, target, lim in (("a", 99, "none"), ("b", 95, None)):
+        vr2 = [r for r in rows if r["variant"] == variant and r["vr"] == 2 and
+               ((str(r["limit_vr1_pps"]) == "none") == (lim == "none"))]
+        if vr2:
+            got = mean(r["delivered_pct"] for r in vr2)
+            L.append("- target (%s) %s: VR2 keeps >= %d%% of its offered load: %.1f%% (%s)" % (
+                variant, "VR1 unlimited" if lim == "none" else "VR1 limited to its share",
+                target, got, "PASS" if got >= target else "FAIL"))
+    L.append("")
+    return L
+
+
+def scen_admission(args, w, planes):
+    """Admission control's cost and accuracy.
+    (1) admit-cmp: the admission step alone under BPF_PROG_RUN repeat,
+    vrouter's shared GCRA (compare-and-swap) vs per-CPU buckets vs time
+    slots, cost per packet on 1 and 2 CPUs at once, admitted rate vs the
+    limit with even and uneven traffic over the 2 CPUs.
+    (2) prog-cost: vrouter's whole program (as attached in the rig) on a
+    forwarded frame: no limit anywhere, a limit on another VR, and a limit
+    on this VR that admits everything."""
+    B = BENCHCTL
+    secs = max(2.0, args.duration)
+    # the runner threads at SCHED_FIFO (as the generator): on a busy machine
+    # ordinary tasks would leave gaps in the offered load
+    rt = "chrt -f %d " % GEN_PRIO if GEN_PRIO else ""
+    load = lambda: open("/proc/loadavg").read().split()[0]
+    # (1a) cost: admit everything (1 Gpps), 1 and 2 CPUs
+    base = {}
+    for cpus in ("0", "0,1"):
+        for mode in ("none", "lookup", "clock", "shared", "shared-nobatch", "percpu", "slot"):
+            env = "ADMIT_NO_BATCH=1 " if mode == "shared-nobatch" else ""
+            j = json.loads(sh("%s%s%s admit-cmp %s 1000000000 1000000 2 %s %g" %
+                              (env, rt, B, mode.split("-")[0], cpus, secs)))
+            c = j["cpus"]
+            row = {"scenario": "admission", "test": "cost-admit-all", "config": mode,
+                   "cpus": cpus, "ns_per_pkt": c[0]["ns_per_run"],
+                   "ns_per_pkt_cpu1": c[1]["ns_per_run"] if len(c) > 1 else "",
+                   "limit_pps": 1000000000, "burst": 1000000, "load1": load()}
+            if mode == "lookup":
+                base[cpus] = c[0]["ns_per_run"]
+            if mode not in ("none", "lookup"):
+                row["overhead_ns"] = round(c[0]["ns_per_run"] - base[cpus], 1)
+            w.add(row)
+    # (1b) accuracy: limit 1 Mpps, burst 100 ms, overload from both CPUs
+    # (even), from CPU 0 only (uneven), CPU 1 at 10% duty (skewed)
+    lim, burst = 1000000, 100000
+    for test, cpus in (("accuracy-even", "0,1"), ("accuracy-one-cpu", "0"),
+                       ("accuracy-skewed", "0,1:0.1")):
+        for mode in ("shared", "percpu", "slot"):
+            j = json.loads(sh("%s%s admit-cmp %s %d %d 2 %s %g" %
+                              (rt, B, mode, lim, burst, cpus, secs)))
+            expect = lim + burst / j["seconds"]
+            w.add({"scenario": "admission", "test": test, "config": mode, "cpus": cpus,
+                   "ns_per_pkt": j["cpus"][0]["ns_per_run"],
+                   "ns_per_pkt_cpu1": j["cpus"][1]["ns_per_run"] if len(j["cpus"]) > 1 else "",
+                   "limit_pps": lim, "burst": burst, "admitted_pps": j["admitted_pps"],
+                   "accuracy_pct": round(100.0 * (j["admitted_pps"] - expect) / expect, 2),
+                   "load1": load()})
+
+    # (2) the real program, in the vrouter rig with 2 VRs.  The three
+    # configurations take turns, 5 rounds of 1 s each; the median counts
+    # (this machine is shared: single runs vary by tens of ns).
+    def fn(rig):
+        cfgs = (("no limit", None), ("limit on another VR", "2 1000 10"),
+                ("limit admitting all", "1 1000000000 1000000"))
+        got = {}
+        for rnd in range(5):
+            for cfg, lim in cfgs:
+                if lim:
+                    nsx("dut", "%s limit %s/vr %s" % (B, PIN, lim))
+                for cpus in ("0", "0,1"):
+                    j = json.loads(nsx("dut", "%s%s prog-cost in0 %s %s 198.19.0.1 %s 1" %
+                                       (rt, B, vr_mac(1), ip4(10, 2), cpus)))
+                    if j["cpus"][0]["retval"] != 4:
+                        raise RuntimeError("prog-cost: action %d, not XDP_REDIRECT" %
+                                           j["cpus"][0]["retval"])
+                    got.setdefault((cfg, cpus), []).append(
+                        [c["ns_per_run"] for c in j["cpus"]])
+                if lim:
+                    nsx("dut", "%s limit %s/vr %s 0 0" % (B, PIN, lim.split()[0]))
+        med = lambda xs: sorted(xs)[len(xs) // 2]
+        for cpus in ("0", "0,1"):
+            base = med([v[0] for v in got[("no limit", cpus)]])
+            for cfg, lim in cfgs:
+                v = got[(cfg, cpus)]
+                row = {"scenario": "admission", "test": "vrouter-program", "config": cfg,
+                       "cpus": cpus, "ns_per_pkt": med([x[0] for x in v]),
+                       "ns_per_pkt_cpu1": med([x[1] for x in v]) if len(v[0]) > 1 else "",
+                       "load1": load()}
+                if lim:
+                    d = row["ns_per_pkt"] - base
+                    row["overhead_ns"] = round(d, 1)
+                    row["overhead_pct"] = round(100.0 * d / base, 1)
+                w.add(row)
+    with_rig("vrouter", fn, nvr=2)
+    w.section = adm_summary(w.rows)
+
+
+def adm_summary(rows):
+    L = ["## admission", "",
+         "Admission control (vrouter's per-VR limit): cost and accuracy. BPF_PROG_RUN with "
+         "repeat, ns per run as the kernel measures it (bpf_test_run). See bench/admitcmp.bpf.c.", "",
+         "Cost of the admission step alone, limit admitting everything (ns/packet, CPU 0; "
+         "'0,1': both CPUs on the same VR at once):", "",
+         "| mode | 1 CPU | 2 CPUs (CPU 0 / CPU 1) | over lookup, 1 CPU |", "|---|---|---|---|"]
+    cost = {(r["config"], r["cpus"]): r for r in rows if r["test"] == "cost-admit-all"}
+    for mode in ("none", "lookup", "clock", "shared", "shared-nobatch", "percpu", "slot"):
+        a, b = cost.get((mode, "0")), cost.get((mode, "0,1"))
+        if a and b:
+            L.append("| %s | %.1f | %.1f / %s | %s |" % (mode, a["ns_per_pkt"], b["ns_per_pkt"],
+                                                       b["ns_per_pkt_cpu1"], a.get("overhead_ns", "-")))
+    L += ["", "none = the run loop; lookup = what a VR without a limit pays (vr_limits lookup + "
+          "branch); clock = lookup + bpf_ktime_get_ns(); shared = vrouter (shared GCRA, cmpxchg, "
+          "per-CPU credit taken 16 frames at a time: the clock and the shared line once per 16); "
+          "shared-nobatch = the same taking one frame at a time (clock and cmpxchg per frame; "
+          "with 2 CPUs the line bounces); percpu = a GCRA bucket per CPU with rate/2 (clock per "
+          "frame, no atomics); slot = 1 ms slots, shared counter, atomic add per frame.", "",
+          "Accuracy: limit 1 Mpps, burst 100 ms, every CPU offering far more than the limit "
+          "(expected admitted = limit + burst / duration):", "",
+          "| traffic | shared (vrouter) | percpu | slot |", "|---|---|---|---|"]
+    acc = {(r["test"], r["config"]): r for r in rows if r["test"].startswith("accuracy")}
+    for test, what in (("accuracy-even", "both CPUs"), ("accuracy-one-cpu", "one CPU"),
+                       ("accuracy-skewed", "CPU 0 + CPU 1 at 10%")):
+        cells = []
+        for mode in ("shared", "percpu", "slot"):
+            r = acc.get((test, mode))
+            cells.append("%.0f pps (%+.1f%%)" % (r["admitted_pps"], r["accuracy_pct"]) if r else "-")
+        L.append("| %s | %s |" % (what, " | ".join(cells)))
+    L += ["", "vrouter's whole program on a forwarded 64-byte frame (fib lookup, neighbour, "
+          "rewrite; XDP_REDIRECT returned, not transmitted), in the bench rig:", "",
+          "| configuration | CPUs | ns/packet | over no limit |", "|---|---|---|---|"]
+    for r in rows:
+        if r["test"] == "vrouter-program":
+            L.append("| %s | %s | %.1f | %s |" % (r["config"], r["cpus"], r["ns_per_pkt"],
+                                                 "%+.1f ns (%+.1f%%)" % (r["overhead_ns"], r["overhead_pct"])
+                                                 if r.get("overhead_ns") != None and r.get("overhead_ns") != "" else "-"))
+    L.append("")
+    return L
+
+
 SCENARIOS = {"fig4": scen_fig4, "ipv6": scen_ipv6, "fig5": scen_fig5, "fig6": scen_fig6,
-             "fig7": scen_fig7, "fig8": scen_fig8, "fig9": scen_fig9}
+             "fig7": scen_fig7, "fig8": scen_fig8, "fig9": scen_fig9, "table1": scen_table1,
+             "admission": scen_admission}
 
 
 # -- output ---------------------------------------------------------------
@@ -715,7 +1086,22 @@ def plot(outdir, scenario, rows):
     plt.close(fig)
 
 
-def summarize(outdir, allrows, meta):
+def old_sections(path):
+    """The "## NAME" sections of an existing summary.md: {NAME: lines}."""
+    out, cur = {}, None
+    try:
+        for line in open(path).read().splitlines():
+            if line.startswith("## "):
+                cur = line[3:].strip()
+                out[cur] = []
+            if cur:
+                out[cur].append(line)
+    except OSError:
+        pass
+    return out
+
+
+def summarize(outdir, allrows, meta, sections=()):
     L = ["# Benchmark summary", "",
          "Run %s, mode `%s`, %s. Rig and method: shared/BENCH.md. "
          "Figures are within-run ratios; absolute pps on a shared 2-core VM are not stable "
@@ -738,9 +1124,20 @@ def summarize(outdir, allrows, meta):
          "- duration per point %.1f s, repeats %d, 64-byte IPv4/UDP frames (IPv6: 80 B, the "
          "smallest that carries the timestamp), %d flow(s)." %
          (meta["duration"], meta["repeats"], meta["flows"]), ""]
+    done = set()
     for scenario, rows in group(allrows, lambda r: r["scenario"]).items():
         L += summary_table(scenario, rows)
-    L += gen_quality(allrows)
+        done.add(scenario)
+    for sec in sections:
+        L += sec
+        done.add(sec[0][3:].strip())
+    # sections of scenarios not run this time stay, marked as older
+    for name, lines in old_sections(os.path.join(outdir, "summary.md")).items():
+        if name not in done and name != "Generator quality":
+            mark = [] if "(from an earlier run)" in lines else ["", "(from an earlier run)"]
+            L += lines[:1] + mark + lines[1:]
+    if allrows:
+        L += gen_quality(allrows)
     loads = sorted(float(r["load1"]) for r in allrows if r.get("load1"))
     if loads and loads[len(loads) // 2] > 2.5:
         L.insert(4, "- **WARNING: the machine was busy with other work during this run "
@@ -874,6 +1271,12 @@ def main():
     ap.add_argument("--vr-counts", default="1,16,128,1024", help="fig6: VRs configured")
     ap.add_argument("--vif-vrs", default="1,8,64,512", help="fig8: VRs (2 VIFs each)")
     ap.add_argument("--prefix", help="namespace and pin prefix (default: unique)")
+    ap.add_argument("--t1-duty", type=float, default=0.25,
+                    help="table1: share of the DUT core left to the DUT (a slower machine)")
+    ap.add_argument("--t1-dut-prio", type=int, default=0,
+                    help="table1: SCHED_FIFO priority of the DUT's napi kthreads; 0 (default): "
+                    "SCHED_OTHER, so that in0's and in1's threads share the core (two FIFO "
+                    "threads of one priority do not: the busy one starves the other)")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
     VERBOSE = args.verbose
@@ -929,7 +1332,7 @@ def main():
             "duration": args.duration, "repeats": args.repeats, "flows": args.flows}
     foreign = len([l for l in sh("ip netns list", check=False).splitlines() if not l.startswith(P)])
     meta["foreign"] = "%d other network namespaces present at start" % foreign
-    allrows = []
+    allrows, sections = [], []
     t0 = time.time()
     try:
         for s in scen:
@@ -940,14 +1343,16 @@ def main():
                 done = True
             finally:
                 w.close(done)
-                if done and w.rows:
+                if done and w.custom:
+                    sections.append(w.section)
+                elif done and w.rows:
                     plot(args.out, s, w.rows)
                     allrows += w.rows
     finally:
         cleanup()
         meta["load_after"] = open("/proc/loadavg").read().split()[0]
-        if allrows:		# completed scenarios only
-            summarize(args.out, allrows, meta)
+        if allrows or sections:		# completed scenarios only
+            summarize(args.out, allrows, meta, sections)
         log("bench.py: %d points in %.0f s, results in %s" % (len(allrows), time.time() - t0, args.out))
 
 

@@ -12,12 +12,28 @@
  *       port VR_ID IFACE MAC
  *       neigh VR_ID IFACE ADDR MAC
  *   benchctl vr-stats PIN_DIR VR_ID            JSON on stdout
+ *   benchctl limit PIN_DIR VR_ID PPS BURST [BPS BURST_BYTES]
+ *                                              a VR's admission limit (0: none)
+ *   benchctl admit-cmp MODE PPS BURST SPLIT CPU[:DUTY],... SECONDS
+ *                                              admission algorithms side by side
+ *                                              (admitcmp.bpf.c), JSON on stdout
+ *   benchctl hog CPU DUTY PERIOD_US SECONDS PRIO
+ *                                              take (1 - DUTY) of CPU at SCHED_FIFO
+ *                                              PRIO, in slices of PERIOD_US: a
+ *                                              slower DUT core for the benchmark
+ *   benchctl prog-cost IFACE DMAC SRC DST CPU,... SECONDS
+ *                                              ns per run of the XDP program
+ *                                              attached to IFACE, one IPv4/UDP
+ *                                              frame, BPF_PROG_RUN repeat
  *
  * XDP programs are attached in native mode over netlink, so they stay
  * after this exits; they go with the namespace's devices.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <time.h>
 #include <net/if.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -34,6 +50,7 @@
 #include "vrouter.skel.h"
 #include "bench/sink.skel.h"
 #include "bench/xdpfwd.skel.h"
+#include "bench/admitcmp.skel.h"
 
 static int ncpus;
 
@@ -339,7 +356,7 @@ static int cmd_vr(int argc, char **argv)
 static int cmd_vr_stats(int argc, char **argv)
 {
 	struct vr_stats v[ncpus];
-	__u64 rx = 0, fwd = 0, pass[VR_PASS_MAX] = {};
+	__u64 rx = 0, fwd = 0, policed = 0, pass[VR_PASS_MAX] = {};
 	__u32 key;
 	int fd, i, r;
 
@@ -355,11 +372,324 @@ static int cmd_vr_stats(int argc, char **argv)
 		for (r = 0; r < VR_PASS_MAX; r++)
 			pass[r] += v[i].pass[r].packets;
 	}
-	printf("{\"rx\":%llu,\"fwd\":%llu,\"pass\":[", (unsigned long long)rx,
-	       (unsigned long long)fwd);
+	for (i = 0; i < ncpus; i++)
+		policed += v[i].policed.packets;
+	printf("{\"rx\":%llu,\"fwd\":%llu,\"policed\":%llu,\"pass\":[", (unsigned long long)rx,
+	       (unsigned long long)fwd, (unsigned long long)policed);
 	for (r = 0; r < VR_PASS_MAX; r++)
 		printf("%s%llu", r ? "," : "", (unsigned long long)pass[r]);
 	printf("]}\n");
+	return 0;
+}
+
+static int cmd_limit(int argc, char **argv)
+{
+	struct vr_limit l = {};
+	struct vr_bucket zero = {};
+	int fd_l, fd_b;
+	__u32 key;
+
+	if (argc != 5 && argc != 7)
+		die("usage: limit PIN_DIR VR_ID PPS BURST [BPS BURST_BYTES]");
+	key = atoi(argv[2]);
+	l.rate_pps = strtoull(argv[3], NULL, 10);
+	l.burst = strtoul(argv[4], NULL, 10);
+	if (argc == 7) {
+		l.rate_bps = strtoull(argv[5], NULL, 10);
+		l.burst_bytes = strtoull(argv[6], NULL, 10);
+	}
+	if (vr_limit_derive(&l))
+		die("limit out of range");
+	fd_l = open_pinned(argv[1], VR_MAP_LIMITS);
+	fd_b = open_pinned(argv[1], VR_MAP_BUCKETS);
+	{
+		struct vr_limit cur;
+
+		if (!bpf_map_lookup_elem(fd_l, &key, &cur))
+			l.gen = cur.gen + 1;	/* CPUs drop older credit */
+	}
+	if (bpf_map_update_elem(fd_b, &key, &zero, 0) || bpf_map_update_elem(fd_l, &key, &l, 0))
+		die("write limit: %s", strerror(errno));
+	return 0;
+}
+
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* One thread per CPU, BPF_PROG_RUN repeat in a loop for `secs`, busy a
+ * `duty` fraction of the time (sleeping in between).
+ */
+struct runner {
+	pthread_t th;
+	int prog_fd, cpu;
+	double duty, secs;
+	const void *frame;
+	__u32 len, ifindex;
+	__u64 runs;
+	double busy_ns;		/* sum over calls of repeat * duration */
+	__u32 retval;
+	int err;
+};
+
+static void *run_thread(void *arg)
+{
+	struct runner *r = arg;
+	cpu_set_t set;
+	double t0, a, b;
+	__u32 repeat = 20000;
+
+	CPU_ZERO(&set);
+	CPU_SET(r->cpu, &set);
+	if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set)) {
+		r->err = -EINVAL;
+		return NULL;
+	}
+	t0 = mono_s();
+	while ((a = mono_s()) - t0 < r->secs) {
+		struct xdp_md md = { .data_end = r->len, .ingress_ifindex = r->ifindex };
+		LIBBPF_OPTS(bpf_test_run_opts, o,
+			.data_in = r->frame, .data_size_in = r->len,
+			.ctx_in = &md, .ctx_size_in = sizeof(md),
+			.repeat = repeat,
+		);
+
+		if (bpf_prog_test_run_opts(r->prog_fd, &o)) {
+			r->err = -errno;
+			return NULL;
+		}
+		b = mono_s();
+		r->runs += repeat;
+		r->busy_ns += (double)repeat * o.duration;
+		r->retval = o.retval;
+		/* ~10 ms per call: the syscall and its setup stay negligible */
+		repeat = o.duration ? (__u32)(10e6 / o.duration) : 1u << 20;
+		if (repeat < 1000)
+			repeat = 1000;
+		if (r->duty < 1) {
+			struct timespec ts;
+			double idle = (b - a) * (1 - r->duty) / r->duty;
+
+			ts.tv_sec = (time_t)idle;
+			ts.tv_nsec = (long)((idle - ts.tv_sec) * 1e9);
+			nanosleep(&ts, NULL);
+		}
+	}
+	return NULL;
+}
+
+/* "0:1,1:0.1" -> runners; returns their number. */
+static int parse_cpus(const char *s, struct runner *r, int max)
+{
+	char *copy = strdup(s), *item, *save = NULL, *colon;
+	int n = 0;
+
+	for (item = strtok_r(copy, ",", &save); item && n < max;
+	     item = strtok_r(NULL, ",", &save), n++) {
+		memset(&r[n], 0, sizeof(r[n]));
+		colon = strchr(item, ':');
+		r[n].cpu = atoi(item);
+		r[n].duty = colon ? atof(colon + 1) : 1.0;
+		if (r[n].duty <= 0 || r[n].duty > 1)
+			die("bad duty in %s", s);
+	}
+	free(copy);
+	return n;
+}
+
+static void run_all(struct runner *r, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (pthread_create(&r[i].th, NULL, run_thread, &r[i]))
+			die("pthread_create");
+	for (i = 0; i < n; i++) {
+		pthread_join(r[i].th, NULL);
+		if (r[i].err)
+			die("BPF_PROG_RUN on CPU %d: %s", r[i].cpu, strerror(-r[i].err));
+	}
+}
+
+static void print_runners(const struct runner *r, int n)
+{
+	int i;
+
+	printf("\"cpus\":[");
+	for (i = 0; i < n; i++)
+		printf("%s{\"cpu\":%d,\"duty\":%.3f,\"runs\":%llu,\"ns_per_run\":%.2f,\"retval\":%u}",
+		       i ? "," : "", r[i].cpu, r[i].duty, (unsigned long long)r[i].runs,
+		       r[i].runs ? r[i].busy_ns / r[i].runs : 0, r[i].retval);
+	printf("]");
+}
+
+static int cmd_admit_cmp(int argc, char **argv)
+{
+	static const char *const modes[] = { "none", "lookup", "shared", "percpu", "slot",
+					     "clock", "coarse" };
+	struct runner r[16];
+	struct admitcmp *skel;
+	struct vr_limit l = {};
+	struct cmp_stats { __u64 admitted, policed; } st[ncpus];
+	__u8 frame[60] = { 0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2, 0x08, 0x00 };
+	__u64 adm = 0, pol = 0;
+	__u32 key = 1, mode;
+	double t0, el;
+	int n, i;
+
+	if (argc != 7)
+		die("usage: admit-cmp MODE PPS BURST SPLIT CPU[:DUTY],... SECONDS");
+	for (mode = 0; mode < 7 && strcmp(argv[1], modes[mode]); mode++)
+		;
+	if (mode == 7)
+		die("mode: none|lookup|shared|percpu|slot|clock|coarse");
+	n = parse_cpus(argv[5], r, 16);
+	skel = admitcmp__open();
+	if (!skel)
+		die("open admitcmp");
+	skel->rodata->mode = mode;
+	skel->rodata->ncpus = atoi(argv[4]);
+	if (admitcmp__load(skel))
+		die("load admitcmp");
+	l.rate_pps = strtoull(argv[2], NULL, 10);
+	l.burst = atoi(argv[3]);
+	if (vr_limit_derive(&l))
+		die("limit out of range");
+	if (getenv("ADMIT_NO_BATCH"))		/* one frame of credit at a time */
+		l.pkt_batch = l.pkt_cost;
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.cmp_limits), &key, &l, 0))
+		die("cmp_limits: %s", strerror(errno));
+	for (i = 0; i < n; i++) {
+		r[i].prog_fd = bpf_program__fd(skel->progs.admit_cmp);
+		r[i].frame = frame;
+		r[i].len = sizeof(frame);
+		r[i].ifindex = 1;
+		r[i].secs = atof(argv[6]);
+	}
+	t0 = mono_s();
+	run_all(r, n);
+	el = mono_s() - t0;
+	key = 0;
+	if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.cmp_stats), &key, st))
+		die("cmp_stats: %s", strerror(errno));
+	for (i = 0; i < ncpus; i++) {
+		adm += st[i].admitted;
+		pol += st[i].policed;
+	}
+	printf("{\"mode\":\"%s\",\"limit_pps\":%llu,\"burst\":%u,\"split\":%s,\"seconds\":%.3f,"
+	       "\"admitted\":%llu,\"policed\":%llu,\"admitted_pps\":%.0f,",
+	       modes[mode], (unsigned long long)l.rate_pps, l.burst, argv[4], el,
+	       (unsigned long long)adm, (unsigned long long)pol, adm / el);
+	print_runners(r, n);
+	printf("}\n");
+	admitcmp__destroy(skel);
+	return 0;
+}
+
+static int cmd_prog_cost(int argc, char **argv)
+{
+	struct runner r[16];
+	struct admitcmp *skel;
+	__u8 frame[64] = {};
+	struct in_addr s4, d4;
+	__u32 prog_id = 0, key = 0, sum = 0, ifindex;
+	int n, i, prog_fd, tfd;
+
+	if (argc != 7)
+		die("usage: prog-cost IFACE DMAC SRC DST CPU,... SECONDS");
+	ifindex = ifindex_of(argv[1]);
+	if (bpf_xdp_query_id(ifindex, 0, &prog_id) || !prog_id)
+		die("no XDP program on %s", argv[1]);
+	prog_fd = bpf_prog_get_fd_by_id(prog_id);
+	if (prog_fd < 0)
+		die("prog %u: %s", prog_id, strerror(errno));
+	/* 60-byte IPv4/UDP frame (64 with FCS), TTL 64, checksum filled */
+	if (parse_mac(argv[2], frame) || inet_pton(AF_INET, argv[3], &s4) != 1 ||
+	    inet_pton(AF_INET, argv[4], &d4) != 1)
+		die("bad MAC or address");
+	memcpy(frame + 6, "\x02\x00\x00\x00\x00\x02", 6);
+	frame[12] = 0x08;
+	frame[14] = 0x45;
+	frame[17] = 46;			/* tot_len 46 */
+	frame[22] = 64;			/* TTL */
+	frame[23] = 17;			/* UDP */
+	memcpy(frame + 26, &s4, 4);
+	memcpy(frame + 30, &d4, 4);
+	frame[35] = 0x28; frame[37] = 9;	/* ports 40, 9 */
+	frame[39] = 26;			/* UDP length */
+	for (i = 14; i < 34; i += 2)
+		sum += frame[i] << 8 | frame[i + 1];
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	frame[24] = (__u8)(~sum >> 8);
+	frame[25] = (__u8)~sum;
+
+	skel = admitcmp__open_and_load();
+	if (!skel)
+		die("load admitcmp");
+	memcpy(skel->bss->tmpl, frame, sizeof(skel->bss->tmpl));
+	tfd = bpf_map__fd(skel->maps.target);
+	if (bpf_map_update_elem(tfd, &key, &prog_fd, 0))
+		die("target: %s", strerror(errno));
+	n = parse_cpus(argv[5], r, 16);
+	for (i = 0; i < n; i++) {
+		r[i].prog_fd = bpf_program__fd(skel->progs.restore_and_call);
+		r[i].frame = frame;
+		r[i].len = 60;
+		r[i].ifindex = ifindex;
+		r[i].secs = atof(argv[6]);
+	}
+	run_all(r, n);
+	printf("{\"prog_id\":%u,", prog_id);
+	print_runners(r, n);
+	printf("}\n");
+	admitcmp__destroy(skel);
+	return 0;
+}
+
+/*
+ * Emulate a slower core: spin for (1 - DUTY) * PERIOD, sleep DUTY * PERIOD
+ * (absolute deadlines), at a real-time priority above the DUT's kthreads.
+ * Short periods (~100 us) keep each gap within what a veth ring (256
+ * frames) absorbs, so the DUT loses CPU time, not frames.
+ */
+static int cmd_hog(int argc, char **argv)
+{
+	struct sched_param sp = {};
+	struct timespec next;
+	cpu_set_t set;
+	double duty, end;
+	long period;
+
+	if (argc != 6)
+		die("usage: hog CPU DUTY PERIOD_US SECONDS PRIO");
+	CPU_ZERO(&set);
+	CPU_SET(atoi(argv[1]), &set);
+	duty = atof(argv[2]);
+	period = atol(argv[3]) * 1000;
+	sp.sched_priority = atoi(argv[5]);
+	if (sched_setaffinity(0, sizeof(set), &set) ||
+	    sched_setscheduler(0, SCHED_FIFO, &sp))
+		die("hog: %s", strerror(errno));
+	end = mono_s() + atof(argv[4]);
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	while (mono_s() < end) {
+		double spin_until;
+
+		next.tv_nsec += period;
+		while (next.tv_nsec >= 1000000000) {
+			next.tv_nsec -= 1000000000;
+			next.tv_sec++;
+		}
+		spin_until = next.tv_sec + next.tv_nsec / 1e9 - duty * period / 1e9;
+		while (mono_s() < spin_until)
+			;
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+	}
 	return 0;
 }
 
@@ -369,7 +699,7 @@ int main(int argc, char **argv)
 	if (ncpus <= 0)
 		die("cannot count CPUs");
 	if (argc < 2)
-		die("usage: benchctl sink-attach|sink-read|xdpfwd-attach|vr-attach|vr|vr-stats ...");
+		die("usage: benchctl sink-attach|sink-read|xdpfwd-attach|vr-attach|vr|vr-stats|limit|admit-cmp|prog-cost ...");
 	argc--, argv++;
 	if (!strcmp(argv[0], "sink-attach"))
 		return cmd_sink_attach(argc, argv);
@@ -383,6 +713,14 @@ int main(int argc, char **argv)
 		return cmd_vr(argc, argv);
 	if (!strcmp(argv[0], "vr-stats"))
 		return cmd_vr_stats(argc, argv);
+	if (!strcmp(argv[0], "limit"))
+		return cmd_limit(argc, argv);
+	if (!strcmp(argv[0], "admit-cmp"))
+		return cmd_admit_cmp(argc, argv);
+	if (!strcmp(argv[0], "prog-cost"))
+		return cmd_prog_cost(argc, argv);
+	if (!strcmp(argv[0], "hog"))
+		return cmd_hog(argc, argv);
 	die("unknown command %s", argv[0]);
 	return 1;
 }

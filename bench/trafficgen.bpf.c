@@ -40,6 +40,16 @@ const volatile __u32 dst_base;		/* host order: IPv4 address, or low 32 bits of I
 const volatile __u16 sport_base;	/* host order */
 const volatile __u32 ip_csum_base;	/* IPv4 header sum with daddr = 0 */
 const volatile __u32 udp_csum_base;	/* IPv6 UDP sum with the varying fields = 0 */
+const volatile __u8 mac_pat[BENCH_PAT_MAX];	/* MAC index per frame (seq % pat_len) */
+const volatile __u32 pat_len;		/* 0: seq % macs */
+const volatile __u32 ndevs;		/* > 1: MAC index i leaves on tx_devs[i] */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(max_entries, BENCH_MAX_MACIDX);
+} tx_devs SEC(".maps");
 
 /* Run state; user space reads it and sets end_ns / limit (mmapped .bss). */
 __u64 end_ns;		/* stop sending at this time; 0 = never */
@@ -52,6 +62,7 @@ __u64 lag_resets;	/* fell behind by more than slack: schedule moved */
 __u64 lag_lost_ns;	/* schedule time given up by those moves */
 __u64 lag_max_ns;	/* the longest one */
 __u64 first_ns, last_ns;	/* first and last frame sent */
+__u64 sent_idx[BENCH_MAX_MACIDX];	/* frames sent per MAC index */
 
 struct pkt4 {
 	struct ethhdr eth;
@@ -99,7 +110,7 @@ int trafficgen(struct xdp_md *ctx)
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	__u64 now = bpf_ktime_get_ns(), seq, rel, ts;
-	__u32 daddr, sum;
+	__u32 daddr, sum, idx;
 	__u16 sport, flow;
 
 	if (end_ns && now >= end_ns)
@@ -167,10 +178,15 @@ int trafficgen(struct xdp_md *ctx)
 		p->udp.check = sum ? sum : 0xffff;
 	}
 
-	if (macs > 1) {
+	idx = 0;
+	if (pat_len)
+		idx = mac_pat[(seq % pat_len) & (BENCH_PAT_MAX - 1)];
+	else if (macs > 1)
+		idx = (__u32)(seq % macs);
+	if (idx) {
 		/* spread over VRs: the template was copied above */
 		struct ethhdr *eth = data;
-		__u16 lo = mac_lo + (__u16)(seq % macs);
+		__u16 lo = mac_lo + (__u16)idx;
 
 		if ((void *)(eth + 1) > data_end)
 			return XDP_ABORTED;
@@ -182,5 +198,8 @@ int trafficgen(struct xdp_md *ctx)
 		first_ns = now;
 	last_ns = now;
 	sent++;
+	sent_idx[idx & (BENCH_MAX_MACIDX - 1)]++;
+	if (ndevs > 1)
+		return bpf_redirect_map(&tx_devs, idx % ndevs, 0);
 	return XDP_TX;
 }

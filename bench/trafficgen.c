@@ -106,10 +106,15 @@ static void usage(void)
 "  --dest-step STEP   (default 1)\n"
 "  --macs N           destination MACs dst-mac..dst-mac+N-1, in the last\n"
 "                     16 bits (default 1): spreads frames over N VRs\n"
+"  --mac-weights W,.. share of each of those MACs (e.g. 10,1), at most %d\n"
+"                     MACs, weights summing to at most %d\n"
+"  --devs IFACE,..    more devices: MAC i leaves on device i (the first is\n"
+"                     --dev), one generator for several NICs\n"
 "  --sport P --dport P  UDP ports (default 9000, 9)\n"
 "  --ttl N            TTL / hop limit (default 64)\n"
 "  --batch N          frames per kernel flush, 1..256 (default 64)\n"
-"  --cpu N            pin to this CPU\n", BENCH_HDR6 + 4 + 2);
+"  --cpu N            pin to this CPU\n", BENCH_HDR6 + 4 + 2, BENCH_MAX_MACIDX,
+		BENCH_PAT_MAX);
 	exit(2);
 }
 
@@ -125,9 +130,12 @@ int main(int argc, char **argv)
 		{ "dport", 1, 0, 'P' }, { "ttl", 1, 0, 'T' },
 		{ "batch", 1, 0, 'b' }, { "cpu", 1, 0, 'c' },
 		{ "macs", 1, 0, 'K' }, { "dest-step", 1, 0, 'x' },
+		{ "mac-weights", 1, 0, 'W' }, { "devs", 1, 0, 'V' },
 		{ "help", 0, 0, 'h' }, { 0 }
 	};
-	const char *dev = NULL, *src_ip = NULL, *dst_ip = NULL;
+	const char *dev = NULL, *src_ip = NULL, *dst_ip = NULL, *weights = NULL, *devs = NULL;
+	unsigned int w[BENCH_MAX_MACIDX] = {}, nw = 0, wsum = 0, ndev = 1;
+	unsigned int devidx[BENCH_MAX_MACIDX] = {};
 	__u8 dmac[6], smac[6], frame[FRAME_MAX] = {};
 	int have_dmac = 0, have_smac = 0, v6, c, err, cpu = -1;
 	double rate = 0, duration = 0;
@@ -161,6 +169,8 @@ int main(int argc, char **argv)
 		case 'c': cpu = atoi(optarg); break;
 		case 'K': macs = atoi(optarg); break;
 		case 'x': step = atoi(optarg); break;
+		case 'W': weights = optarg; break;
+		case 'V': devs = optarg; break;
 		default: usage();
 		}
 	}
@@ -173,6 +183,24 @@ int main(int argc, char **argv)
 	}
 	if (!duration && !count)
 		duration = 1;
+	if (weights) {
+		char *copy = strdup(weights), *t, *save = NULL;
+
+		for (t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			if (nw == BENCH_MAX_MACIDX || atoi(t) < 0) {
+				fprintf(stderr, "trafficgen: bad --mac-weights\n");
+				return 2;
+			}
+			w[nw] = atoi(t);
+			wsum += w[nw++];
+		}
+		free(copy);
+		if (!wsum || wsum > BENCH_PAT_MAX) {
+			fprintf(stderr, "trafficgen: --mac-weights sum 1..%d\n", BENCH_PAT_MAX);
+			return 2;
+		}
+		macs = nw;
+	}
 
 	v6 = strchr(dst_ip, ':') != NULL;
 	if (v6 ? inet_pton(AF_INET6, src_ip, &s6) != 1 || inet_pton(AF_INET6, dst_ip, &d6) != 1
@@ -283,12 +311,50 @@ int main(int argc, char **argv)
 		skel->rodata->slack_fp = (__u64)(ifp * batch);
 	}
 
+	if (nw) {
+		/* smooth weighted round robin: spread each MAC evenly */
+		int cur[BENCH_MAX_MACIDX] = {}, best;
+		unsigned int k, j;
+
+		for (k = 0; k < wsum; k++) {
+			best = -1;
+			for (j = 0; j < nw; j++) {
+				cur[j] += w[j];
+				if (best < 0 || cur[j] > cur[best])
+					best = j;
+			}
+			cur[best] -= wsum;
+			*(__u8 *)&skel->rodata->mac_pat[k] = best;
+		}
+		skel->rodata->pat_len = wsum;
+	}
+	devidx[0] = ifindex;
+	if (devs) {
+		char *copy = strdup(devs), *t, *save = NULL;
+
+		for (t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			if (ndev == BENCH_MAX_MACIDX || !(devidx[ndev] = if_nametoindex(t))) {
+				fprintf(stderr, "trafficgen: bad --devs %s\n", t);
+				return 2;
+			}
+			ndev++;
+		}
+		free(copy);
+		skel->rodata->ndevs = ndev;
+	}
+
 	err = trafficgen__load(skel);
 	if (err) {
 		fprintf(stderr, "trafficgen: load: %s\n", strerror(-err));
 		return 1;
 	}
 
+	for (i = 0; ndev > 1 && i < ndev; i++) {
+		if (bpf_map_update_elem(bpf_map__fd(skel->maps.tx_devs), &i, &devidx[i], 0)) {
+			fprintf(stderr, "trafficgen: tx_devs: %s\n", strerror(errno));
+			return 1;
+		}
+	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 
@@ -348,6 +414,13 @@ int main(int argc, char **argv)
 		       (unsigned long long)skel->bss->lag_lost_ns,
 		       (unsigned long long)skel->bss->lag_max_ns,
 		       (unsigned long long)calls, (unsigned long long)iters);
+		if (macs > 1 || nw) {
+			printf("sent_idx=");
+			for (i = 0; i < (macs < BENCH_MAX_MACIDX ? macs : BENCH_MAX_MACIDX); i++)
+				printf("%s%llu", i ? "," : "",
+				       (unsigned long long)skel->bss->sent_idx[i]);
+			printf("\n");
+		}
 	}
 	trafficgen__destroy(skel);
 	return 0;
