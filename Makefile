@@ -145,6 +145,13 @@ test check: all
 demo: all
 	tests/demo.sh
 
+# Not part of `make test`: traffic through VRs for SOAK_MINUTES while VRs
+# come and go and routes change; every frame accounted for (tests/soak.sh).
+SOAK_MINUTES ?= 5
+.PHONY: soak
+soak: all
+	SOAK_MINUTES=$(SOAK_MINUTES) tests/soak.sh
+
 clean:
 	$(call msg,CLEAN)
 	$(Q)rm -rf $(OUTPUT) vrctl
