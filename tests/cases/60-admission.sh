@@ -187,10 +187,14 @@ done
 
 # --- change under traffic --------------------------------------------------------
 # A and B at 30 kpps each for 4 s; A's limit goes 20 kpps -> 10 kpps
-# after about 1.5 s.  Rates from A's counters over 0.8 s windows before
+# after about 1.5 s.  Rates from A's counters over 1.2 s windows before
 # and after the change: admitted between min(arriving, limit) and
-# min(arriving, limit + burst / window), within 5%.  Bursts of 100 ms:
-# the generator's gaps (busy machine) then cost no tokens.
+# min(arriving, limit + burst / window), within 5% above and 15% below.
+# Below, because the windows are timed by the shell around two vrctl
+# calls and a generator stalled longer than the burst (100 ms) on a busy
+# machine loses tokens; the limit's accuracy itself is checked to 5%
+# above.  Here the point is that the new limit holds at once: the old one
+# is twice as high, far outside the band.
 # sample: "ns rx admitted" of A
 sample() { echo "$(date +%s%N) $(vrctl -j stats "$A" | jget '"%d %d" % (j["routers"][0]["rx"]["packets"], j["routers"][0]["admitted"]["packets"])')"; }
 # rates T0 RX0 ADM0 T1 RX1 ADM1 LIMIT BURST: "arriving admitted low high ok"
@@ -200,24 +204,24 @@ t0, r0, a0, t1, r1, a1, lim, burst = map(int, sys.argv[1:])
 dt = (t1 - t0) / 1e9
 arr, adm = (r1 - r0) / dt, (a1 - a0) / dt
 lo, hi = min(arr, lim), min(arr, lim + burst / dt)
-print(round(arr), round(adm), round(lo), round(hi), int(0.95 * lo <= adm <= 1.05 * hi))' "$@"; }
+print(round(arr), round(adm), round(lo), round(hi), int(0.85 * lo <= adm <= 1.05 * hi))' "$@"; }
 check "set-router $A --rate-pps 20000 --burst 2000" vrctl set-router "$A" --rate-pps 20000 --burst 2000
 b0=$(sink 1)
 gen 60000 4 2 >"$T_TMP/gen" 2>&1 &
 gpid=$!
 sleep 0.5
-w0=$(sample); sleep 0.8; w1=$(sample)
+w0=$(sample); sleep 1.2; w1=$(sample)
 vrctl set-router "$A" --rate-pps 10000 --burst 1000 >"$T_TMP/out" 2>&1; rc=$?
-w2=$(sample); sleep 0.8; w3=$(sample)
+w2=$(sample); sleep 1.2; w3=$(sample)
 kill -0 $gpid 2>/dev/null; running=$?
 wait $gpid || fatal "trafficgen under change"
 sleep 0.2
 check_eq "set-router under traffic" 0 "$rc"
 check_eq "generator still running at the last sample" 0 "$running"
 read -r arr adm lo hi okr <<<"$(rates $w0 $w1 20000 2000)"
-check "A before the change (20 kpps): arriving $arr pps, admitted $adm pps, in $lo..$hi +-5%" test "$okr" = 1
+check "A before the change (20 kpps): arriving $arr pps, admitted $adm pps, in $lo..$hi -15%/+5%" test "$okr" = 1
 read -r arr adm lo hi okr <<<"$(rates $w2 $w3 10000 1000)"
-check "A after the change (10 kpps): arriving $arr pps, admitted $adm pps, in $lo..$hi +-5%" test "$okr" = 1
+check "A after the change (10 kpps): arriving $arr pps, admitted $adm pps, in $lo..$hi -15%/+5%" test "$okr" = 1
 sent=$(kv sent "$T_TMP/gen") b=$(( $(sink 1) - b0 ))
 check "B lost nothing while A's limit changed ($b of $((sent - sent / 2)))" \
 	test "$b" -ge $(( (sent - sent / 2) * 999 / 1000 ))
