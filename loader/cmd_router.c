@@ -829,6 +829,11 @@ int vr_router_delete(struct vr_ctx *ctx, uint32_t id, const struct vr_router *re
 	vr_fault_point("del:neigh");
 	if (err)
 		return err;
+	/* The VR's host table: what sync mirrored, or routes added by hand. */
+	err = sync_forget_router(ctx, id, &r);
+	vr_fault_point("del:table");
+	if (err)
+		return err;
 
 	if (name[0] && netns_exists(name)) {
 		/* Explicitly: the namespace lives on while a process is in it.

@@ -116,6 +116,53 @@ static int pass_one(struct sync *s, uint32_t id, const struct vr_router *rec)
 	return err;
 }
 
+static void sync_free(struct sync *s)
+{
+	if (s->host)
+		mnl_socket_close(s->host);
+	if (s->hdump)
+		mnl_socket_close(s->hdump);
+	if (s->self_ns >= 0)
+		close(s->self_ns);
+	free(s->b.buf);
+	free(s->b.ops);
+	free(s);
+}
+
+/* A sync context with its host sockets: requests and dumps of host tables. */
+static int sync_new(struct vr_ctx *ctx, bool follow, struct sync **out)
+{
+	struct sync *s;
+	int err;
+
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->ctx = ctx;
+	s->follow = follow;
+	s->verbose = ctx->verbose;
+	s->self_ns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (s->self_ns < 0) {
+		err = -errno;
+		pr_err("cannot open this network namespace: %s", strerror(errno));
+		goto err;
+	}
+	err = sync_sock_open(s, -1, &s->host, false);
+	if (!err)
+		err = sync_sock_rcvbuf(s->host, 4 << 20);
+	if (!err)
+		err = sync_sock_open(s, -1, &s->hdump, true);
+	if (err) {
+		pr_err("cannot open a netlink socket: %s", strerror(-err));
+		goto err;
+	}
+	*out = s;
+	return 0;
+err:
+	sync_free(s);
+	return err;
+}
+
 int do_sync(struct vr_ctx *ctx, int argc, char **argv)
 {
 	const char *name = NULL;
@@ -138,27 +185,9 @@ int do_sync(struct vr_ctx *ctx, int argc, char **argv)
 	if (name && parse_vr_name(name))
 		return vr_usage(ctx, "'%s' is not a valid router name", name);
 
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return -ENOMEM;
-	s->ctx = ctx;
-	s->follow = follow;
-	s->verbose = ctx->verbose;
-	s->self_ns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (s->self_ns < 0) {
-		err = -errno;
-		pr_err("cannot open this network namespace: %s", strerror(errno));
-		goto out;
-	}
-	err = sync_sock_open(s, -1, &s->host, false);
-	if (!err)
-		err = sync_sock_rcvbuf(s->host, 4 << 20);
-	if (!err)
-		err = sync_sock_open(s, -1, &s->hdump, true);
-	if (err) {
-		pr_err("cannot open a netlink socket: %s", strerror(-err));
-		goto out;
-	}
+	err = sync_new(ctx, follow, &s);
+	if (err)
+		return err;
 
 	if (follow) {
 		/* No lock: add-router and del-router go on meanwhile. */
@@ -207,14 +236,19 @@ int do_sync(struct vr_ctx *ctx, int argc, char **argv)
 	close_json_array();
 	err = ret;
 out:
-	if (s->host)
-		mnl_socket_close(s->host);
-	if (s->hdump)
-		mnl_socket_close(s->hdump);
-	if (s->self_ns >= 0)
-		close(s->self_ns);
-	free(s->b.buf);
-	free(s->b.ops);
-	free(s);
+	sync_free(s);
+	return err;
+}
+
+int sync_forget_router(struct vr_ctx *ctx, uint32_t id, const struct vr_router *rec)
+{
+	struct sync *s;
+	int err;
+
+	err = sync_new(ctx, false, &s);
+	if (err)
+		return err;
+	err = sync_vr_forget(s, id, rec->table_id, rec->name);
+	sync_free(s);
 	return err;
 }

@@ -165,5 +165,7 @@ int vr_limit_merge(const struct vr_limit_req *q, const struct vr_limit *cur,
 int vr_limit_write(struct vr_ctx *ctx, uint32_t id, const struct vr_limit *l);
 int vr_limit_read(struct vr_ctx *ctx, uint32_t id, struct vr_limit *l);
 int do_sync(struct vr_ctx *ctx, int argc, char **argv);		/* cmd_sync.c */
+/* Empty the host table and vr_neigh entries of VR ID (del-router).  Prints its error. */
+int sync_forget_router(struct vr_ctx *ctx, uint32_t id, const struct vr_router *rec);
 
 #endif /* VRCTL_H */

@@ -340,6 +340,8 @@ check_eq "$A's MAC is in no map, $B's are" "0 2 2" \
 check_eq "$A's neighbours are gone, $B's stay" "0 3" \
 	"$(map_count vr_neigh "k['vr_id'] == $ID_A") $(map_count vr_neigh "k['vr_id'] == $ID_B")"
 check_eq "$A's counters are zero" "0 0" "$(stat $ID_A rx) $(stat $ID_A fwd)"
+check_eq "$A's host table $TA emptied, $B's table $TB kept" "0 6" \
+	"$(( $(ip -n "$(ns dut)" -4 route show table $TA | wc -l) + $(ip -n "$(ns dut)" -6 route show table $TA | wc -l) )) $(( $(ip -n "$(ns dut)" -4 route show table $TB | wc -l) + $(ip -n "$(ns dut)" -6 route show table $TB | wc -l) ))"
 check "unload refuses while $B exists" eval "! vrctl unload 2>/dev/null"
 check "del-router $B" vrctl del-router "$B"
 check "unload" vrctl unload
@@ -347,7 +349,7 @@ check "no XDP program on in0 out0 out1" sh -c "! ip -n $(ns dut) link | grep -q 
 check "no pins left" test ! -e "$PIN_DIR"
 check "no VR namespace left" eval "! ip netns list | grep -qx -e '$A' -e '$B'"
 check "no macvlan left in dut" eval "! ip -n $(ns dut) -d link | grep -q macvlan"
-check_eq "host table $TB untouched (vrctl added no routes; mirroring is a later issue)" 6 \
+check_eq "host table $TB emptied by del-router $B" 0 \
 	"$(( $(ip -n "$(ns dut)" -4 route show table $TB | wc -l) + $(ip -n "$(ns dut)" -6 route show table $TB | wc -l) ))"
 echo "# $((SECONDS - t0)) s"
 t_end
