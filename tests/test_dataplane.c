@@ -38,6 +38,7 @@
 #include "vrouter.h"
 #include "vrouter.skel.h"
 #include "frame.h"
+#include "dp_harness.h"
 
 /* ---- the test network (must match tests/cases/10-dataplane.sh) ---- */
 
@@ -439,45 +440,6 @@ static const struct tcase cases[] = {
 static struct vrouter *skel;
 static int prog_fd, fd_macs, fd_ports, fd_neigh, fd_tx, fd_stats, fd_nic;
 static int fd_limits, fd_buckets;
-static int ncpus;
-static int n_ok, n_fail;
-
-static void report(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void report(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s - ", ok ? "ok" : "not ok");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-	if (ok)
-		n_ok++;
-	else
-		n_fail++;
-}
-
-static void die(const char *what, int err) __attribute__((noreturn));
-static void die(const char *what, int err)
-{
-	report(0, "setup: %s: %s", what, strerror(err < 0 ? -err : err));
-	exit(1);
-}
-
-static void hexdump(const char *tag, const __u8 *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (i % 16 == 0)
-			printf("%s#   %s %04zx:", i ? "\n" : "", tag, i);
-		printf(" %02x", p[i]);
-	}
-	putchar('\n');
-}
-
 /* Where two frames differ, as "#" lines. */
 static void frame_diff(const __u8 *exp, size_t elen, const __u8 *got, size_t glen)
 {
@@ -524,28 +486,6 @@ struct snap {
 	struct vr_nic_stats nic[2];	/* IN0, IN1 */
 };
 
-/* Sum a per-CPU value of n __u64s over all possible CPUs. */
-static void percpu_sum(int fd, const void *key, __u64 *out, size_t n)
-{
-	__u64 *buf = calloc((size_t)ncpus, n * sizeof(__u64));
-	int c;
-	size_t i;
-
-	memset(out, 0, n * sizeof(__u64));
-	if (!buf)
-		die("calloc", ENOMEM);
-	if (bpf_map_lookup_elem(fd, key, buf)) {
-		if (errno != ENOENT)
-			die("percpu lookup", errno);
-		free(buf);
-		return;
-	}
-	for (c = 0; c < ncpus; c++)
-		for (i = 0; i < n; i++)
-			out[i] += buf[(size_t)c * n + i];
-	free(buf);
-}
-
 static void take_snap(struct snap *s)
 {
 	__u32 k;
@@ -555,12 +495,6 @@ static void take_snap(struct snap *s)
 	percpu_sum(fd_nic, &ifidx[IN0], (__u64 *)&s->nic[0], sizeof(s->nic[0]) / 8);
 	percpu_sum(fd_nic, &ifidx[IN1], (__u64 *)&s->nic[1], sizeof(s->nic[1]) / 8);
 }
-
-static const char *const reason_name[VR_PASS_MAX] = {
-	"NOT_IP", "MALFORMED", "IP_OPTIONS", "IPV6_HOPOPT", "ADDR_SCOPE", "TTL",
-	"NOT_FWDED", "BLACKHOLE", "UNREACHABLE", "PROHIBIT", "FWD_DISABLED",
-	"FRAG_NEEDED", "UNSUPPORTED", "NO_NEIGH", "EGRESS_NOT_LOADED", "NO_PORT",
-};
 
 static void counter_diff(const char *name, const struct vr_counter *e,
 			 const struct vr_counter *g)
@@ -597,12 +531,6 @@ static int snap_check(const struct snap *exp, const struct snap *got)
 	return 0;
 }
 
-static void add(struct vr_counter *c, size_t len)
-{
-	c->packets++;
-	c->bytes += len;
-}
-
 /* ---- running ---- */
 
 struct result {
@@ -614,25 +542,9 @@ struct result {
 
 static void run(enum nic in, const __u8 *frame, size_t len, struct result *r)
 {
-	struct xdp_md md = {
-		.data = 0,
-		.data_end = (__u32)len,
-		.ingress_ifindex = ifidx[in],
-	};
-	LIBBPF_OPTS(bpf_test_run_opts, o,
-		.data_in = frame,
-		.data_size_in = (__u32)len,
-		.data_out = r->out,
-		.data_size_out = sizeof(r->out),
-		.ctx_in = &md,
-		.ctx_size_in = sizeof(md),
-		.repeat = 1,
-	);
-
 	memset(r->out, 0xa5, sizeof(r->out));
-	r->err = bpf_prog_test_run_opts(prog_fd, &o);	/* 0 or -errno */
-	r->action = o.retval;
-	r->len = o.data_size_out;
+	r->err = dp_xdp_run(prog_fd, ifidx[in], frame, len, r->out, sizeof(r->out),
+			    &r->action, &r->len);
 }
 
 /* The frame as the fast path must emit it: new MACs, TTL-1 with the
@@ -653,18 +565,6 @@ static void expect_forwarded(__u8 *exp, const __u8 *in, size_t len,
 		memcpy(ip + 10, &check, 2);
 	} else {
 		ip[7]--;
-	}
-}
-
-static const char *action_name(__u32 a)
-{
-	switch (a) {
-	case XDP_ABORTED: return "XDP_ABORTED";
-	case XDP_DROP: return "XDP_DROP";
-	case XDP_PASS: return "XDP_PASS";
-	case XDP_TX: return "XDP_TX";
-	case XDP_REDIRECT: return "XDP_REDIRECT";
-	default: return "?";
 	}
 }
 
@@ -1236,35 +1136,13 @@ bad:
 	exit(2);
 }
 
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_DEBUG)
-		return 0;
-	fputs("# ", stdout);	/* libbpf's lines start with "libbpf: " */
-	return vprintf(fmt, ap);
-}
-
 static void setup_maps(void)
 {
 	struct bpf_map *m;
 	size_t i;
-	int err, pinned = 0;
+	int pinned = 0;
 
-	libbpf_set_print(libbpf_print);
-	skel = vrouter__open();
-	if (!skel)
-		die("open skeleton", errno);
-	/* No pins: LIBBPF_PIN_BY_NAME gave every map a pin path at open;
-	 * clearing it means neither reuse nor creation of a pin.
-	 */
-	bpf_object__for_each_map(m, skel->obj)
-		if ((err = bpf_map__set_pin_path(m, NULL)))
-			die("clear pin path", err);
-	err = vrouter__load(skel);
-	if (err)
-		die("load", err);
+	skel = dp_load_private();
 	bpf_object__for_each_map(m, skel->obj)
 		pinned += bpf_map__is_pinned(m) || bpf_map__pin_path(m);
 	report(!pinned, "setup: program loaded, maps private (%d pinned)", pinned);
@@ -1278,54 +1156,26 @@ static void setup_maps(void)
 	fd_nic = bpf_map__fd(skel->maps.vr_nic_stats);
 	fd_limits = bpf_map__fd(skel->maps.vr_limits);
 	fd_buckets = bpf_map__fd(skel->maps.vr_buckets);
-	ncpus = libbpf_num_possible_cpus();
-	if (ncpus <= 0)
-		die("libbpf_num_possible_cpus", ncpus);
 
-	for (i = 0; i < sizeof(macs) / sizeof(macs[0]); i++) {
-		struct vr_mac_key k;
-		struct vr_mac_val v = { .vr_id = macs[i].vr, .table_id = macs[i].table };
-
-		memset(&k, 0, sizeof(k));
-		k.ifindex = ifidx[macs[i].nic];
-		memcpy(k.mac, macs[i].mac, 6);
-		if (bpf_map_update_elem(fd_macs, &k, &v, BPF_NOEXIST))
-			die("vr_macs update", errno);
-	}
-	for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
-		struct vr_port_key k = { .vr_id = ports[i].vr, .ifindex = ifidx[ports[i].nic] };
-		struct vr_port_val v;
-
-		memset(&v, 0, sizeof(v));
-		memcpy(v.mac, ports[i].mac, 6);
-		if (bpf_map_update_elem(fd_ports, &k, &v, BPF_NOEXIST))
-			die("vr_ports update", errno);
-	}
+	for (i = 0; i < sizeof(macs) / sizeof(macs[0]); i++)
+		dp_add_mac(fd_macs, ifidx[macs[i].nic], macs[i].mac, macs[i].vr, macs[i].table);
+	for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++)
+		dp_add_port(fd_ports, ports[i].vr, ifidx[ports[i].nic], ports[i].mac);
 	for (i = 0; i < sizeof(neighs) / sizeof(neighs[0]); i++) {
-		struct vr_neigh_key k;
-		struct vr_neigh_val v;
+		__u8 addr[16];
+		__u8 family;
 
-		memset(&k, 0, sizeof(k));
-		memset(&v, 0, sizeof(v));
-		k.vr_id = neighs[i].vr;
-		k.ifindex = ifidx[neighs[i].nic];
-		if (inet_pton(AF_INET, neighs[i].addr, k.addr) == 1)
-			k.family = VR_AF_INET;
-		else if (inet_pton(AF_INET6, neighs[i].addr, k.addr) == 1)
-			k.family = VR_AF_INET6;
+		if (inet_pton(AF_INET, neighs[i].addr, addr) == 1)
+			family = VR_AF_INET;
+		else if (inet_pton(AF_INET6, neighs[i].addr, addr) == 1)
+			family = VR_AF_INET6;
 		else
 			die(neighs[i].addr, EINVAL);
-		memcpy(v.mac, neighs[i].mac, 6);
-		if (bpf_map_update_elem(fd_neigh, &k, &v, BPF_NOEXIST))
-			die("vr_neigh update", errno);
+		dp_add_neigh(fd_neigh, neighs[i].vr, ifidx[neighs[i].nic], family, addr,
+			     family == VR_AF_INET ? 4 : 16, neighs[i].mac);
 	}
-	for (i = 0; i < sizeof(tx_ports) / sizeof(tx_ports[0]); i++) {
-		__u32 k = ifidx[tx_ports[i]];
-		struct bpf_devmap_val v = { .ifindex = k };
-
-		if (bpf_map_update_elem(fd_tx, &k, &v, BPF_NOEXIST))
-			die("vr_tx_ports update", errno);
-	}
+	for (i = 0; i < sizeof(tx_ports) / sizeof(tx_ports[0]); i++)
+		dp_add_tx(fd_tx, ifidx[tx_ports[i]]);
 }
 
 int main(int argc, char **argv)

@@ -67,6 +67,7 @@
 #include "vrouter.h"
 #include "vrouter.skel.h"
 #include "frame.h"
+#include "dp_harness.h"
 #include "fuzz_net.h"
 #include "fuzz_model.h"
 #include "fuzz_gen.h"
@@ -74,14 +75,8 @@
 #define FZ_CHECK_EVERY	65536
 #define FZ_SHOW_MAX	10	/* failures printed in full */
 
-static const char *const reason_name[VR_PASS_MAX] = {
-	"NOT_IP", "MALFORMED", "IP_OPTIONS", "IPV6_HOPOPT", "ADDR_SCOPE", "TTL",
-	"NOT_FWDED", "BLACKHOLE", "UNREACHABLE", "PROHIBIT", "FWD_DISABLED",
-	"FRAG_NEEDED", "UNSUPPORTED", "NO_NEIGH", "EGRESS_NOT_LOADED", "NO_PORT",
-};
-
 static struct vrouter *skel;
-static int prog_fd, fd_stats, fd_nic, ncpus;
+static int prog_fd, fd_stats, fd_nic;
 static __u32 ifidx[FZ_NIC_MAX];
 static __u8 nic_mac[FZ_NIC_MAX][6];
 
@@ -101,58 +96,9 @@ static struct {
 	size_t len_min, len_max;
 } st = { .len_min = (size_t)-1 };
 
-static int n_ok, n_fail;
 static int verbose;
 
 /* ---- reporting ---- */
-
-static void report(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void report(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s - ", ok ? "ok" : "not ok");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-	if (ok)
-		n_ok++;
-	else
-		n_fail++;
-}
-
-static void die(const char *what, int err) __attribute__((noreturn));
-static void die(const char *what, int err)
-{
-	report(0, "setup: %s: %s", what, strerror(err < 0 ? -err : err));
-	exit(1);
-}
-
-static void hexdump(const char *tag, const __u8 *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (i % 16 == 0)
-			printf("%s#   %s %04zx:", i ? "\n" : "", tag, i);
-		printf(" %02x", p[i]);
-	}
-	putchar('\n');
-}
-
-static const char *action_name(__u32 a)
-{
-	switch (a) {
-	case XDP_ABORTED: return "XDP_ABORTED";
-	case XDP_DROP: return "XDP_DROP";
-	case XDP_PASS: return "XDP_PASS";
-	case XDP_TX: return "XDP_TX";
-	case XDP_REDIRECT: return "XDP_REDIRECT";
-	default: return "?";
-	}
-}
 
 static void expect_str(const struct fz_expect *x, char *buf, size_t n)
 {
@@ -222,32 +168,6 @@ static void fail(const char *fmt, ...)
 
 /* ---- counters ---- */
 
-static void percpu_sum(int fd, const void *key, __u64 *out, size_t n)
-{
-	static __u64 *buf;
-	static size_t cap;
-	size_t need = (size_t)ncpus * n;
-	int c;
-	size_t i;
-
-	if (need > cap) {
-		free(buf);
-		buf = calloc(need, sizeof(__u64));
-		cap = need;
-		if (!buf)
-			die("calloc", ENOMEM);
-	}
-	memset(out, 0, n * sizeof(__u64));
-	if (bpf_map_lookup_elem(fd, key, buf)) {
-		if (errno != ENOENT)
-			die("per-CPU lookup", errno);
-		return;
-	}
-	for (c = 0; c < ncpus; c++)
-		for (i = 0; i < n; i++)
-			out[i] += buf[(size_t)c * n + i];
-}
-
 static void read_vr(__u32 id, struct vr_stats *s)
 {
 	percpu_sum(fd_stats, &id, (__u64 *)s, sizeof(*s) / sizeof(__u64));
@@ -296,12 +216,6 @@ static int counters_match(void)
 	}
 	st.counter_checks++;
 	return ok;
-}
-
-static void add(struct vr_counter *c, size_t len)
-{
-	c->packets++;
-	c->bytes += len;
 }
 
 /* ---- one frame ---- */
@@ -585,21 +499,8 @@ static __u8 fz_out[FB_MAX];
 
 static void run_one(const struct fz_frame *fr, unsigned long long index)
 {
-	struct xdp_md md = {
-		.data = 0,
-		.data_end = (__u32)fr->len,
-		.ingress_ifindex = ifidx[fr->in],
-	};
-	LIBBPF_OPTS(bpf_test_run_opts, o,
-		.data_in = fr->buf,
-		.data_size_in = (__u32)fr->len,
-		.data_out = fz_out,
-		.data_size_out = sizeof(fz_out),
-		.ctx_in = &md,
-		.ctx_size_in = sizeof(md),
-		.repeat = 1,
-	);
 	struct fz_expect x;
+	__u32 action, out_len;
 	int err, obs;
 
 	fz_model(fr->in, fr->buf, fr->len, &x);
@@ -619,36 +520,37 @@ static void run_one(const struct fz_frame *fr, unsigned long long index)
 		st.nic_to_vr[fr->in]++;
 	}
 
-	err = bpf_prog_test_run_opts(prog_fd, &o);
+	err = dp_xdp_run(prog_fd, ifidx[fr->in], fr->buf, fr->len, fz_out, sizeof(fz_out),
+			 &action, &out_len);
 	obs = observe(&x, fr);
 	count_expected(&x, fr->len, fr->in, obs);
 	if (err) {
 		fail("BPF_PROG_RUN: %s", strerror(-err));
 		goto out;
 	}
-	cur.action = o.retval;
+	cur.action = action;
 	cur.out = fz_out;
-	cur.out_len = o.data_size_out;
-	st.action[o.retval < 8 ? o.retval : 7]++;
+	cur.out_len = out_len;
+	st.action[action < 8 ? action : 7]++;
 
-	switch (o.retval) {
+	switch (action) {
 	case XDP_PASS:
-		if (o.data_size_out != fr->len || memcmp(fr->buf, fz_out, fr->len))
+		if (out_len != fr->len || memcmp(fr->buf, fz_out, fr->len))
 			fail("XDP_PASS, but the output is not the input");
 		break;
 	case XDP_REDIRECT:
 		st.fwd[fb_get16(fr->buf + 12) == 0x86dd]++;
-		check_redirect(fr, fz_out, o.data_size_out);
+		check_redirect(fr, fz_out, out_len);
 		break;
 	case XDP_DROP:
-		if (o.data_size_out != fr->len || memcmp(fr->buf, fz_out, fr->len))
+		if (out_len != fr->len || memcmp(fr->buf, fz_out, fr->len))
 			fail("XDP_DROP, but the output is not the input");
 		break;
 	default:
-		fail("action %u (%s)", o.retval, action_name(o.retval));
+		fail("action %u (%s)", action, action_name(action));
 		break;
 	}
-	check_model(&x, o.retval, fz_out, obs);
+	check_model(&x, action, fz_out, obs);
 #ifdef FZ_LIBFUZZER
 	{
 		int v = x.vr < 0 ? FZ_NVR : x.vr;
@@ -830,16 +732,6 @@ static int coverage(FILE *f)
 
 /* ---- setup ---- */
 
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_DEBUG)
-		return 0;
-	fputs("# ", stdout);
-	return vprintf(fmt, ap);
-}
-
 static int read_sysctl(const char *path)
 {
 	char buf[16] = "";
@@ -892,66 +784,35 @@ static void check_env(void)
 
 static void setup(int lwt)
 {
-	struct bpf_map *m;
 	unsigned int i;
-	int err, fd;
+	int fd;
 
 	fz_model_init(lwt);
 	check_env();
-	libbpf_set_print(libbpf_print);
-	skel = vrouter__open();
-	if (!skel)
-		die("open skeleton", errno);
-	bpf_object__for_each_map(m, skel->obj)
-		if ((err = bpf_map__set_pin_path(m, NULL)))
-			die("clear pin path", err);
-	err = vrouter__load(skel);
-	if (err)
-		die("load", err);
+	skel = dp_load_private();
 	prog_fd = bpf_program__fd(skel->progs.vr_forward);
 	fd_stats = bpf_map__fd(skel->maps.vr_stats);
 	fd_nic = bpf_map__fd(skel->maps.vr_nic_stats);
-	ncpus = libbpf_num_possible_cpus();
-	if (ncpus <= 0)
-		die("libbpf_num_possible_cpus", ncpus);
 
 	fd = bpf_map__fd(skel->maps.vr_macs);
-	for (i = 0; i < FZ_NMACS; i++) {
-		struct vr_mac_key k;
-		struct vr_mac_val v = { .vr_id = fz_vrs[fz_macs[i].vr].id,
-					.table_id = fz_vrs[fz_macs[i].vr].table };
-
-		memset(&k, 0, sizeof(k));
-		k.ifindex = ifidx[fz_macs[i].nic];
-		memcpy(k.mac, fz_macs[i].mac, 6);
-		if (bpf_map_update_elem(fd, &k, &v, BPF_NOEXIST))
-			die("vr_macs update", errno);
-	}
+	for (i = 0; i < FZ_NMACS; i++)
+		dp_add_mac(fd, ifidx[fz_macs[i].nic], fz_macs[i].mac, fz_vrs[fz_macs[i].vr].id,
+			   fz_vrs[fz_macs[i].vr].table);
 	fd = bpf_map__fd(skel->maps.vr_ports);
 	for (i = 0; i < FZ_NPORTS; i++) {
-		struct vr_port_key k = { .vr_id = fz_vrs[fz_ports[i].vr].id,
-					 .ifindex = ifidx[fz_ports[i].nic] };
-		struct vr_port_val v;
+		__u8 mac[6];
 
-		memset(&v, 0, sizeof(v));
-		fz_port_mac(fz_ports[i].vr, fz_ports[i].nic, v.mac);
-		if (bpf_map_update_elem(fd, &k, &v, BPF_NOEXIST))
-			die("vr_ports update", errno);
+		fz_port_mac(fz_ports[i].vr, fz_ports[i].nic, mac);
+		dp_add_port(fd, fz_vrs[fz_ports[i].vr].id, ifidx[fz_ports[i].nic], mac);
 	}
 	fd = bpf_map__fd(skel->maps.vr_neigh);
 	for (i = 0; i < FZ_NNEIGH; i++) {
-		struct vr_neigh_key k;
-		struct vr_neigh_val v;
+		__u8 mac[6];
 
-		memset(&k, 0, sizeof(k));
-		memset(&v, 0, sizeof(v));
-		k.vr_id = fz_vrs[fz_neighs[i].vr].id;
-		k.ifindex = ifidx[fz_neighs[i].nic];
-		k.family = fz_m.nb[i].family == 4 ? VR_AF_INET : VR_AF_INET6;
-		memcpy(k.addr, fz_m.nb[i].addr, fz_m.nb[i].family == 4 ? 4 : 16);
-		fz_neigh_mac(i, v.mac);
-		if (bpf_map_update_elem(fd, &k, &v, BPF_NOEXIST))
-			die("vr_neigh update", errno);
+		fz_neigh_mac(i, mac);
+		dp_add_neigh(fd, fz_vrs[fz_neighs[i].vr].id, ifidx[fz_neighs[i].nic],
+			     fz_m.nb[i].family == 4 ? VR_AF_INET : VR_AF_INET6, fz_m.nb[i].addr,
+			     fz_m.nb[i].family == 4 ? 4 : 16, mac);
 	}
 	fd = bpf_map__fd(skel->maps.vr_limits);
 	for (i = 0; i < FZ_NLIMITS; i++) {
@@ -967,12 +828,9 @@ static void setup(int lwt)
 			die("vr_limits update", errno ? errno : EINVAL);
 	}
 	fd = bpf_map__fd(skel->maps.vr_tx_ports);
-	for (i = 0; i < FZ_NIC_MAX; i++) {
-		struct bpf_devmap_val v = { .ifindex = ifidx[i] };
-
-		if (fz_nics[i].loaded && bpf_map_update_elem(fd, &ifidx[i], &v, BPF_NOEXIST))
-			die("vr_tx_ports update", errno);
-	}
+	for (i = 0; i < FZ_NIC_MAX; i++)
+		if (fz_nics[i].loaded)
+			dp_add_tx(fd, ifidx[i]);
 	clock_gettime(CLOCK_MONOTONIC, &t_setup);
 }
 
