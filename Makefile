@@ -59,7 +59,7 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@
 
-$(OUTPUT)/loader/%.o: loader/%.c $(wildcard loader/*.h) include/vrouter.h $(SKELS) | $(OUTPUT)/loader
+$(OUTPUT)/loader/%.o: loader/%.c $(wildcard loader/*.h) $(wildcard include/*.h) $(SKELS) | $(OUTPUT)/loader
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Iloader -c $< -o $@
 
@@ -70,7 +70,7 @@ $(OUTPUT)/vrctl: $(VRCTL_OBJS)
 vrctl: $(OUTPUT)/vrctl
 	$(Q)ln -sf $< $@
 
-$(OUTPUT)/tests/%: tests/%.c $(wildcard tests/*.h) include/vrouter.h $(SKELS) | $(OUTPUT)/tests
+$(OUTPUT)/tests/%: tests/%.c $(wildcard tests/*.h) $(wildcard include/*.h) $(SKELS) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Itests $< $(LIBS) -o $@
 

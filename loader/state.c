@@ -25,6 +25,7 @@
 #include <bpf/libbpf.h>
 
 #include "vrctl.h"
+#include "vr_pass_names.h"
 
 #define BPFFS_DEFAULT "/sys/fs/bpf"
 
@@ -593,26 +594,7 @@ int vr_iface_next(struct vr_ctx *ctx, uint32_t *ifindex)
 	return 0;
 }
 
-static const char *const reason_names[VR_PASS_MAX] = {
-	[VR_PASS_NOT_IP] = "not_ip",
-	[VR_PASS_MALFORMED] = "malformed",
-	[VR_PASS_IP_OPTIONS] = "ip_options",
-	[VR_PASS_IPV6_HOPOPT] = "ipv6_hopopt",
-	[VR_PASS_ADDR_SCOPE] = "addr_scope",
-	[VR_PASS_TTL] = "ttl",
-	[VR_PASS_NOT_FWDED] = "not_fwded",
-	[VR_PASS_BLACKHOLE] = "blackhole",
-	[VR_PASS_UNREACHABLE] = "unreachable",
-	[VR_PASS_PROHIBIT] = "prohibit",
-	[VR_PASS_FWD_DISABLED] = "fwd_disabled",
-	[VR_PASS_FRAG_NEEDED] = "frag_needed",
-	[VR_PASS_UNSUPPORTED] = "unsupported",
-	[VR_PASS_NO_NEIGH] = "no_neigh",
-	[VR_PASS_EGRESS_NOT_LOADED] = "egress_not_loaded",
-	[VR_PASS_NO_PORT] = "no_port",
-};
-
 const char *vr_pass_reason_name(unsigned int r)
 {
-	return r < VR_PASS_MAX && reason_names[r] ? reason_names[r] : "?";
+	return r < VR_PASS_MAX && vr_pass_names[r] ? vr_pass_names[r] : "?";
 }

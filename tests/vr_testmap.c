@@ -33,31 +33,10 @@
 #include <linux/if_link.h>
 
 #include "vrouter.h"
+#include "vr_pass_names.h"
 #include "vrouter.skel.h"
 
 static const char *pin_dir;
-
-/* Names printed by `stats`, in enum vr_pass_reason order. */
-static const char *const reason_names[] = {
-	[VR_PASS_NOT_IP] = "not_ip",
-	[VR_PASS_MALFORMED] = "malformed",
-	[VR_PASS_IP_OPTIONS] = "ip_options",
-	[VR_PASS_IPV6_HOPOPT] = "ipv6_hopopt",
-	[VR_PASS_ADDR_SCOPE] = "addr_scope",
-	[VR_PASS_TTL] = "ttl",
-	[VR_PASS_NOT_FWDED] = "not_fwded",
-	[VR_PASS_BLACKHOLE] = "blackhole",
-	[VR_PASS_UNREACHABLE] = "unreachable",
-	[VR_PASS_PROHIBIT] = "prohibit",
-	[VR_PASS_FWD_DISABLED] = "fwd_disabled",
-	[VR_PASS_FRAG_NEEDED] = "frag_needed",
-	[VR_PASS_UNSUPPORTED] = "unsupported",
-	[VR_PASS_NO_NEIGH] = "no_neigh",
-	[VR_PASS_EGRESS_NOT_LOADED] = "egress_not_loaded",
-	[VR_PASS_NO_PORT] = "no_port",
-};
-_Static_assert(sizeof(reason_names) / sizeof(reason_names[0]) == VR_PASS_MAX,
-	       "reason_names out of date with enum vr_pass_reason");
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
 die(const char *fmt, ...)
@@ -299,7 +278,7 @@ static void cmd_stats(char **argv)
 	printf("rx %llu\nfwd %llu\n", (unsigned long long)rx,
 	       (unsigned long long)fwd);
 	for (r = 0; r < VR_PASS_MAX; r++)
-		printf("%s %llu\n", reason_names[r], (unsigned long long)pass[r]);
+		printf("%s %llu\n", vr_pass_names[r], (unsigned long long)pass[r]);
 	free(s);
 }
 
