@@ -260,6 +260,24 @@ static int rtnl_request(const char *netns, struct nlmsghdr *nlh,
 
 /* ---- links ---- */
 
+/* A link request in BUF: TYPE and FLAGS, and an ifinfomsg for AF_UNSPEC
+ * with everything else 0, returned in *IFM (if not NULL) to fill in.
+ */
+static struct nlmsghdr *link_msg(char *buf, uint16_t type, uint16_t flags,
+				 struct ifinfomsg **ifm)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *i;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	i = mnl_nlmsg_put_extra_header(nlh, sizeof(*i));
+	i->ifi_family = AF_UNSPEC;
+	if (ifm)
+		*ifm = i;
+	return nlh;
+}
+
 int nl_macvlan_add(const char *netns, const char *lower, const char *name,
 		   const uint8_t mac[6], uint32_t mode)
 {
@@ -285,11 +303,8 @@ int nl_macvlan_add(const char *netns, const char *lower, const char *name,
 	 * the kernel does right after registering; if that fails (e.g. the
 	 * MAC is busy on the lower NIC) it unregisters the device again.
 	 */
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_NEWLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = AF_UNSPEC;
+	nlh = link_msg(buf, RTM_NEWLINK,
+		       NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, &ifm);
 	ifm->ifi_flags = IFF_UP;
 	ifm->ifi_change = IFF_UP;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
@@ -312,15 +327,10 @@ int nl_link_del(const char *netns, const char *name)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
-	struct ifinfomsg *ifm;
 
 	if (strlen(name) >= IFNAMSIZ)
 		return -ENODEV;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_DELLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = AF_UNSPEC;
+	nlh = link_msg(buf, RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, NULL);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	return rtnl_request(netns, nlh, NULL, NULL);
 }
@@ -333,11 +343,7 @@ int nl_link_up(const char *netns, const char *name)
 
 	if (strlen(name) >= IFNAMSIZ)
 		return -ENODEV;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_NEWLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = AF_UNSPEC;
+	nlh = link_msg(buf, RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, &ifm);
 	ifm->ifi_flags = IFF_UP;
 	ifm->ifi_change = IFF_UP;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
@@ -357,16 +363,11 @@ int nl_link_ifindex(const char *netns, const char *name)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
-	struct ifinfomsg *ifm;
 	int ifindex = 0, err;
 
 	if (strlen(name) >= IFNAMSIZ)
 		return -ENODEV;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = AF_UNSPEC;
+	nlh = link_msg(buf, RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, NULL);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
 	err = rtnl_request(netns, nlh, link_index_cb, &ifindex);
@@ -431,22 +432,14 @@ int nl_link_del_kind(const char *netns, const char *kind)
 	err = nl_open(netns, NETLINK_ROUTE, &nl);
 	if (err)
 		return err;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = AF_UNSPEC;
+	nlh = link_msg(buf, RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, NULL);
 	err = nl_talk(nl, nlh, link_kind_cb, &l);
 	if (err) {
 		ret = err;
 		goto out;
 	}
 	for (i = 0; i < l.n; i++) {
-		nlh = mnl_nlmsg_put_header(buf);
-		nlh->nlmsg_type = RTM_DELLINK;
-		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-		ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-		ifm->ifi_family = AF_UNSPEC;
+		nlh = link_msg(buf, RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, &ifm);
 		ifm->ifi_index = l.idx[i];
 		err = nl_talk(nl, nlh, NULL, NULL);
 		if (err && err != -ENODEV && !ret)
