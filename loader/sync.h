@@ -217,6 +217,8 @@ int sync_sock_rcvbuf(struct mnl_socket *nl, int bytes);
  */
 int sync_dump(struct sync *s, struct mnl_socket *nl, struct nlmsghdr *nlh,
 	      mnl_cb_t cb, void *data);
+/* sync_dump() of every link on NL (RTM_GETLINK, no stats); CB per link. */
+int sync_dump_links(struct sync *s, struct mnl_socket *nl, mnl_cb_t cb, void *data);
 /* One request with NLM_F_ACK; CB for its replies.  0 or -errno. */
 int sync_talk(struct sync *s, struct mnl_socket *nl, struct nlmsghdr *nlh,
 	      mnl_cb_t cb, void *data);

@@ -359,15 +359,7 @@ static int host_link_cb(const struct nlmsghdr *nlh, void *data)
 
 static int host_links_dump(struct sync *s)
 {
-	char buf[256];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct ifinfomsg *ifm;
-
-	nlh->nlmsg_type = RTM_GETLINK;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = AF_UNSPEC;
-	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-	return sync_dump(s, s->hdump, nlh, host_link_cb, s);
+	return sync_dump_links(s, s->hdump, host_link_cb, s);
 }
 
 static void handle(struct sync *s, struct src *src, bool *resync_all)

@@ -289,6 +289,19 @@ int sync_talk(struct sync *s, struct mnl_socket *nl, struct nlmsghdr *nlh,
 	return talk(s, nl, nlh, cb, data, NLM_F_ACK);
 }
 
+int sync_dump_links(struct sync *s, struct mnl_socket *nl, mnl_cb_t cb, void *data)
+{
+	char buf[256];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifm;
+
+	nlh->nlmsg_type = RTM_GETLINK;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	return sync_dump(s, nl, nlh, cb, data);
+}
+
 static int talk(struct sync *s, struct mnl_socket *nl, struct nlmsghdr *nlh,
 		mnl_cb_t cb, void *data, uint16_t flags)
 {

@@ -310,15 +310,7 @@ static int32_t host_nsid(struct sync_vr *vr)
 
 static int links_dump_once(struct sync_vr *vr)
 {
-	char buf[256];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct ifinfomsg *ifm;
-
-	nlh->nlmsg_type = RTM_GETLINK;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = AF_UNSPEC;
-	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-	return sync_dump(vr->s, vr->req, nlh, link_dump_cb, vr);
+	return sync_dump_links(vr->s, vr->req, link_dump_cb, vr);
 }
 
 int sync_links_dump(struct sync_vr *vr)
