@@ -39,6 +39,10 @@ not_ok() { echo "not ok - $*"; T_FAILED=1; }
 check()  { local d=$1; shift; if "$@" >"$T_TMP/out" 2>&1; then ok "$d"; else not_ok "$d"; sed 's/^/#   /' "$T_TMP/out"; fi; }
 # check_eq DESCRIPTION EXPECTED ACTUAL
 check_eq() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1 (expected '$2', got '$3')"; fi; }
+# fatal DESCRIPTION: not ok, the last command's output as "#" lines, and stop.
+fatal() { not_ok "$*"; sed 's/^/#   /' "$T_TMP/out" 2>/dev/null; exit 1; }
+# setup DESCRIPTION COMMAND...: must succeed, else the test stops here.
+setup() { local d=$1; shift; "$@" >"$T_TMP/out" 2>&1 || fatal "$d"; }
 
 ns()     { echo "$P-$1"; }
 # nsx NAME CMD...: run in the namespace without remounting /sys (bpffs stays).

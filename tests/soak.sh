@@ -24,8 +24,6 @@ PPS=${SOAK_PPS:-2000}
 LOSS=${SOAK_LOSS:-1}
 GEN="$TOP/.output/bench/trafficgen"
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }
-fatal() { not_ok "$*"; sed 's/^/#   /' "$T_TMP/out" 2>/dev/null; exit 1; }
-setup() { local d=$1; shift; "$@" >"$T_TMP/out" 2>&1 || fatal "$d"; }
 stat_of() {	# VR FIELD: packets of rx/fwd/pass_total/policed
 	vrctl stats "$1" -j | "$PY" -c 'import json, sys; r = json.load(sys.stdin)["routers"][0]; print(r.get(sys.argv[1], {"packets": 0})["packets"])' "$2"
 }

@@ -24,9 +24,6 @@ VR_OUT=02:00:00:00:01:02	# VR's MAC on out0 (source of forwarded frames)
 GEN_MAC=02:00:00:00:00:01
 UNKNOWN=02:00:00:00:09:09	# no VR has it
 tm() { nsx dut "$TM" "$PIN_DIR" "$@"; }
-fatal() { not_ok "$*"; sed 's/^/#   /' "$T_TMP/out" 2>/dev/null; exit 1; }
-# setup DESCRIPTION COMMAND...: must succeed, else the test stops here.
-setup() { local d=$1; shift; "$@" >"$T_TMP/out" 2>&1 || fatal "$d"; }
 
 [ -x "$TM" ] || fatal "$TM not built (make all)"
 ensure_bpffs

@@ -15,8 +15,6 @@
 . "$(dirname "$0")/../lib.sh"
 
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }
-fatal() { not_ok "$*"; sed 's/^/#   /' "$T_TMP/out" 2>/dev/null; exit 1; }
-setup() { local d=$1; shift; "$@" >"$T_TMP/out" 2>&1 || fatal "$d"; }
 json_ok() { "$PY" -c 'import json, sys; json.load(sys.stdin)'; }
 # jq-like: jget EXPR < json  (python expression on "j")
 jget() { "$PY" -c 'import json, sys; j = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }

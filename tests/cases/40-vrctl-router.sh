@@ -24,8 +24,6 @@ B_IN=02:00:00:00:0b:01 B_OUT=02:00:00:00:0b:02	# B: in0 and out1, via NIC=MAC
 GEN_MAC=02:00:00:00:00:01
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }
 tm() { nsx dut "$TM" "$PIN_DIR" "$@"; }
-fatal() { not_ok "$*"; sed 's/^/#   /' "$T_TMP/out" 2>/dev/null; exit 1; }
-setup() { local d=$1; shift; "$@" >"$T_TMP/out" 2>&1 || fatal "$d"; }
 vr_id() {	# the id of VR $1, from its record in vr_routers
 	bpftool -j map dump pinned "$PIN_DIR/vr_routers" | "$PY" -c '
 import json, sys

@@ -20,8 +20,6 @@ A_MAC=02:00:00:00:0a:01
 B_IN=02:00:00:00:0b:01 B_OUT=02:00:00:00:0b:02
 GEN_MAC=02:00:00:00:00:01
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }
-fatal() { not_ok "$*"; sed 's/^/#   /' "$T_TMP/out" 2>/dev/null; exit 1; }
-setup() { local d=$1; shift; "$@" >"$T_TMP/out" 2>&1 || fatal "$d"; }
 vx() { local v=$1; shift; nsenter --net="/run/netns/$v" "$@"; }	# in a VR
 # until SECONDS CMD...: poll CMD every 50 ms
 until_ok() {

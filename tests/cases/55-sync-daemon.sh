@@ -14,8 +14,6 @@
 A=$P-a TA=1200
 A_MAC=02:00:00:00:0a:01
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }
-fatal() { not_ok "$*"; sed 's/^/#   /' "$T_TMP/out" 2>/dev/null; exit 1; }
-setup() { local d=$1; shift; "$@" >"$T_TMP/out" 2>&1 || fatal "$d"; }
 until_ok() {
 	local n=$(($1 * 20)); shift
 	while ! "$@" >/dev/null 2>&1; do

@@ -23,8 +23,6 @@ A_MAC=02:00:00:00:0a:00 B_MAC=02:00:00:00:0a:01	# consecutive: --macs 2
 SINK_PIN="${PIN_DIR}_sink"	# + 0, 1: one per sink (bpffs refuses "." in names)
 trap 'rm -rf "$SINK_PIN"0 "$SINK_PIN"1; cleanup' EXIT
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }
-fatal() { not_ok "$*"; sed 's/^/#   /' "$T_TMP/out" 2>/dev/null; exit 1; }
-setup() { local d=$1; shift; "$@" >"$T_TMP/out" 2>&1 || fatal "$d"; }
 jget() { "$PY" -c 'import json, sys; j = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
 # sink N: frames of the generator counted at sN
 sink() { nsx s$1 "$BENCHCTL" sink-read "$SINK_PIN$1" | jget 'j["ours"]'; }
