@@ -47,6 +47,7 @@
 
 #include "vrouter.h"
 #include "bench.h"
+#include "bench_util.h"
 #include "vrouter.skel.h"
 #include "bench/sink.skel.h"
 #include "bench/xdpfwd.skel.h"
@@ -66,22 +67,6 @@ static void die(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	exit(1);
-}
-
-static int parse_mac(const char *s, __u8 *mac)
-{
-	unsigned int b[6];
-	int i;
-
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4],
-		   &b[5]) != 6)
-		return -1;
-	for (i = 0; i < 6; i++) {
-		if (b[i] > 255)
-			return -1;
-		mac[i] = b[i];
-	}
-	return 0;
 }
 
 static unsigned int ifindex_of(const char *name)

@@ -29,6 +29,7 @@
 #include <bpf/libbpf.h>
 
 #include "bench.h"
+#include "bench_util.h"
 #include "bench/trafficgen.skel.h"
 
 #define FRAME_MAX 1514
@@ -46,22 +47,6 @@ static __u64 now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
-static int parse_mac(const char *s, __u8 *mac)
-{
-	unsigned int b[6];
-	int i;
-
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4],
-		   &b[5]) != 6)
-		return -1;
-	for (i = 0; i < 6; i++) {
-		if (b[i] > 255)
-			return -1;
-		mac[i] = b[i];
-	}
-	return 0;
 }
 
 static int read_mac(const char *dev, __u8 *mac)
