@@ -58,5 +58,22 @@ veth_add() {
 # mac_of NS IF (nsenter --net keeps the host's /sys, so ask netlink)
 mac_of() { ip -n "$P-$1" -br link show "$2" | awk '{print $3}'; }
 ifindex_of() { ip -n "$P-$1" -o link show "$2" | cut -d: -f1; }
+# topo_gen_dut_s0_s1: namespaces gen, dut, s0, s1 (through setup: any
+# failure stops the test); gen quiet (it sends IPv6 only through scapy: no
+# autoconfiguration noise from it); veths gen:g0 <-> dut:in0,
+# dut:out0 <-> s0:s0, dut:out1 <-> s1:s1; GRO on g0, s0 and s1 (NAPI on
+# the peers of redirect targets, DESIGN.md).
+topo_gen_dut_s0_s1() {
+	local n x
+	for n in gen dut s0 s1; do setup "namespace $n" ns_add $n; done
+	setup "gen quiet" nsx gen sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1
+	setup "veth gen:g0 <-> dut:in0" veth_add gen g0 dut in0
+	setup "veth dut:out0 <-> s0:s0" veth_add dut out0 s0 s0
+	setup "veth dut:out1 <-> s1:s1" veth_add dut out1 s1 s1
+	for x in gen:g0 s0:s0 s1:s1; do
+		setup "GRO on ${x#*:}" nsx ${x%%:*} ethtool -K ${x#*:} gro on
+	done
+}
 
 t_end() { return $T_FAILED; }

@@ -50,18 +50,8 @@ ensure_bpffs
 t0=$SECONDS
 
 # --- topology ------------------------------------------------------------------
-for n in gen dut s0 s1; do setup "namespace $n" ns_add $n; done
-# gen sends IPv6 only through scapy: no autoconfiguration noise from it.
-setup "gen quiet" nsx gen sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-	net.ipv6.conf.default.disable_ipv6=1
-setup "veth gen:g0 <-> dut:in0" veth_add gen g0 dut in0
-setup "veth dut:out0 <-> s0:s0" veth_add dut out0 s0 s0
-setup "veth dut:out1 <-> s1:s1" veth_add dut out1 s1 s1
+topo_gen_dut_s0_s1
 setup "veth dut:spare0 <-> dut:spare1" veth_add dut spare0 dut spare1
-# NAPI on the peers of redirect targets (DESIGN.md): GRO.
-for x in gen:g0 s0:s0 s1:s1; do
-	setup "GRO on ${x#*:}" nsx ${x%%:*} ethtool -K ${x#*:} gro on
-done
 G0_MAC=$(mac_of gen g0) S0_MAC=$(mac_of s0 s0) S1_MAC=$(mac_of s1 s1)
 setup "dut forwarding (fib lookups)" nsx dut sysctl -qw \
 	net.ipv4.conf.all.forwarding=1 net.ipv6.conf.all.forwarding=1

@@ -83,15 +83,7 @@ ensure_bpffs
 t0=$SECONDS
 
 # --- topology ------------------------------------------------------------------
-for n in gen dut s0 s1; do setup "namespace $n" ns_add $n; done
-setup "gen quiet" nsx gen sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-	net.ipv6.conf.default.disable_ipv6=1
-setup "veth gen:g0 <-> dut:in0" veth_add gen g0 dut in0
-setup "veth dut:out0 <-> s0:s0" veth_add dut out0 s0 s0
-setup "veth dut:out1 <-> s1:s1" veth_add dut out1 s1 s1
-for x in gen:g0 s0:s0 s1:s1; do
-	setup "GRO on ${x#*:}" nsx ${x%%:*} ethtool -K ${x#*:} gro on
-done
+topo_gen_dut_s0_s1
 S0_MAC=$(mac_of s0 s0) S1_MAC=$(mac_of s1 s1)
 setup "dut forwarding" nsx dut sysctl -qw net.ipv4.conf.all.forwarding=1 \
 	net.ipv6.conf.all.forwarding=1 net.ipv4.fib_multipath_hash_policy=0 \
