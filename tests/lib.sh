@@ -43,6 +43,18 @@ check_eq() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1 (expected '$2', g
 fatal() { not_ok "$*"; sed 's/^/#   /' "$T_TMP/out" 2>/dev/null; exit 1; }
 # setup DESCRIPTION COMMAND...: must succeed, else the test stops here.
 setup() { local d=$1; shift; "$@" >"$T_TMP/out" 2>&1 || fatal "$d"; }
+# stop_follower PID: check that SIGTERM reaches the `vrctl sync --follow`
+# started in the background as PID, then wait up to 3 s for it to end; its
+# exit status is left in $rc ("none" if it is still running).
+stop_follower() {
+	local i
+	check "SIGTERM ends the follower" kill -TERM "$1"
+	rc=none
+	for i in $(seq 60); do
+		if ! kill -0 "$1" 2>/dev/null; then wait "$1"; rc=$?; break; fi
+		sleep 0.05
+	done
+}
 
 ns()     { echo "$P-$1"; }
 # nsx NAME CMD...: run in the namespace without remounting /sys (bpffs stays).

@@ -340,12 +340,7 @@ check "$A's state untouched" eval "snapshot 2>/dev/null | grep -q '^198.18.104.0
 check "one-shot sync reports the missing namespace, exit 1" eval "
 	! vrctl sync 2>$T_TMP/err && grep -q 'network namespace $B does not exist' $T_TMP/err"
 
-check "SIGTERM ends the follower" kill -TERM $FPID
-rc=none
-for _ in $(seq 60); do
-	if ! kill -0 $FPID 2>/dev/null; then wait $FPID; rc=$?; break; fi
-	sleep 0.05
-done
+stop_follower $FPID
 check_eq "... cleanly (exit status 0, within 3 s)" 0 "$rc"
 echo "# $((SECONDS - t0)) s"
 t_end

@@ -167,12 +167,7 @@ check "each change logged at -v" grep -q "VR $A: route del 198.18.200.0/24 metri
 check "bird stopped in $A" birdc_ "$BIRD_A" down
 check "its routes leave $A's table, and table $TA" until_ok 10 gone
 birdc_ "$BIRD_P" down >/dev/null 2>&1
-check "SIGTERM ends the follower" kill -TERM $FPID
-rc=none
-for _ in $(seq 60); do
-	if ! kill -0 $FPID 2>/dev/null; then wait $FPID; rc=$?; break; fi
-	sleep 0.05
-done
+stop_follower $FPID
 check_eq "... with status 0" 0 "$rc"
 FPID=
 echo "# $((SECONDS - t0)) s"
