@@ -625,12 +625,26 @@ def scen_fig5(args, w, planes):
             with_rig(plane, fn, nin=nin)
 
 
+# A Linux bridge has at most 1024 ports (BR_MAX_PORTS) and in0/out0 takes
+# one: the veth+bridge VR stops at 1023 VRs ("Exchange full" beyond).
+BRIDGE_MAX_VRS = 1023
+
+
+def bridge_too_big(plane, nvr):
+    if plane.startswith("bridge") and nvr > BRIDGE_MAX_VRS:
+        log("%s: skipped at %d VRs (a bridge holds %d ports)" % (plane, nvr, BRIDGE_MAX_VRS + 1))
+        return True
+    return False
+
+
 def scen_fig6(args, w, planes):
     for nvr in args.vr_counts:
         for plane in planes:
             if plane in ("ipfwd", "xdpfwd"):
                 if nvr != args.vr_counts[0]:
                     continue
+            if bridge_too_big(plane, nvr):
+                continue
             log("fig6: %s, %d VRs" % (plane, nvr))
 
             def fn(rig):
@@ -662,6 +676,8 @@ def scen_fig8(args, w, planes):
     for nvr in args.vif_vrs:
         for plane in planes:
             if plane in ("ipfwd", "xdpfwd") and nvr != args.vif_vrs[0]:
+                continue
+            if bridge_too_big(plane, nvr):
                 continue
             log("fig8: %s, %d VIFs" % (plane, 2 * nvr))
 
