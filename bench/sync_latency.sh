@@ -26,19 +26,14 @@ while [ $# -gt 0 ]; do
 	shift
 done
 . tests/lib.sh
+. bench/sync_rig.sh
 [ -x "$VRCTL" ] || { echo "build first (make)" >&2; exit 1; }
 ensure_bpffs
 A=$P-a T=1301
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }
 die() { echo "sync_latency: $*" >&2; exit 1; }
 
-for n in dut s0; do ns_add $n || die "namespace $n"; done
-veth_add dut in0 s0 x0 && veth_add dut out0 s0 s0 || die "veths"
-nsx s0 ethtool -K s0 gro on >/dev/null && nsx s0 ethtool -K x0 gro on >/dev/null
-vrctl load in0 out0 >/dev/null || die "vrctl load"
-vrctl add-router "$A" --mac 02:00:00:00:0a:01 --table $T >/dev/null || die "add-router"
-ip -n "$A" addr add 198.18.10.1/24 dev out0 && ip -n "$A" addr add 2001:2:0:10::1/64 dev out0 nodad ||
-	die "addresses"
+sync_rig
 ID=$(vrctl -j show "$A" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 nsenter --net="/run/netns/$P-dut" "$VRCTL" --pin-dir "$PIN_DIR" $VFLAG sync --follow \
 	>"$T_TMP/follow.log" 2>&1 &

@@ -24,6 +24,7 @@ while [ $# -gt 0 ]; do
 done
 [ "$N" -le 120000 ] || { echo "at most 120000 IPv4 routes (198.18.16.0 upwards in 198.18.0.0/15)" >&2; exit 2; }
 . tests/lib.sh
+. bench/sync_rig.sh
 [ -x "$VRCTL" ] || { echo "build first (make)" >&2; exit 1; }
 ensure_bpffs
 A=$P-a T=1300
@@ -42,13 +43,7 @@ print("%.3f %d" % (dt, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))'
 }
 count() { echo $(( $(ip -n "$(ns dut)" -4 route show table $T | wc -l) + $(ip -n "$(ns dut)" -6 route show table $T | wc -l) )); }
 
-for n in dut s0; do ns_add $n || die "namespace $n"; done
-veth_add dut in0 s0 x0 && veth_add dut out0 s0 s0 || die "veths"
-nsx s0 ethtool -K s0 gro on >/dev/null && nsx s0 ethtool -K x0 gro on >/dev/null
-vrctl load in0 out0 >/dev/null || die "vrctl load"
-vrctl add-router "$A" --mac 02:00:00:00:0a:01 --table $T >/dev/null || die "add-router"
-ip -n "$A" addr add 198.18.10.1/24 dev out0 && ip -n "$A" addr add 2001:2:0:10::1/64 dev out0 nodad ||
-	die "addresses"
+sync_rig
 
 "$PY" - "$N" "$N6" >"$T_TMP/routes" <<'EOF'
 import ipaddress, sys
