@@ -33,6 +33,7 @@
 #include "bench/trafficgen.skel.h"
 
 #define FRAME_MAX 1514
+#define CALL_NS 2e9		/* target length of one BPF_PROG_RUN call */
 
 static volatile sig_atomic_t stop;
 
@@ -97,7 +98,8 @@ static void usage(void)
 "                     --dev), one generator for several NICs\n"
 "  --sport P --dport P  UDP ports (default 9000, 9)\n"
 "  --ttl N            TTL / hop limit (default 64)\n"
-"  --batch N          frames per kernel flush, 1..256 (default 64)\n"
+"  --batch N          frames per kernel flush and page pool size, 1..256\n"
+"                     (default 256: smaller pools recycle too few pages)\n"
 "  --cpu N            pin to this CPU\n", BENCH_HDR6 + 4 + 2, BENCH_MAX_MACIDX,
 		BENCH_PAT_MAX);
 	exit(2);
@@ -126,13 +128,13 @@ int main(int argc, char **argv)
 	double rate = 0, duration = 0;
 	unsigned long long count = 0;
 	unsigned int size = 64, flows = 1, dests = 1, sport = 9000, dport = 9;
-	unsigned int ttl = 64, batch = 64, len, hdr, ifindex, i, macs = 1, step = 1;
+	unsigned int ttl = 64, batch = 256, len, hdr, ifindex, i, macs = 1, step = 1;
 	struct in6_addr s6, d6;
 	struct in_addr s4, d4;
 	struct trafficgen *skel;
 	struct bench_payload *pl;
 	struct udphdr *udp;
-	__u64 t0, t_end, calls = 0, iters = 0, repeat = 1 << 18;
+	__u64 t0, t_end, calls = 0, iters = 0, gap_ns = 0, repeat = 1 << 18;
 
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
@@ -361,22 +363,27 @@ int main(int argc, char **argv)
 		);
 		__u64 a = now_ns(), b;
 
+		skel->bss->call_first_ns = 0;
+
 		err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.trafficgen), &opts);
 		if (err) {
 			fprintf(stderr, "trafficgen: BPF_PROG_RUN: %s\n", strerror(errno));
 			return 1;
 		}
 		b = now_ns();
+		/* setup before the first run, teardown after the last */
+		gap_ns += (skel->bss->call_first_ns - a) + (b - skel->bss->call_last_ns);
 		calls++;
 		iters += repeat;
 		if ((t_end && b >= t_end) || (count && skel->bss->sent >= count))
 			break;
-		/* Aim at ~500 ms per run: each call costs setup time in
-		 * which nothing is sent.  Do not run far past the end.
+		/* Aim at CALL_NS per run: each call costs 1-2 ms of
+		 * setup and teardown in which nothing is sent.  Do not run
+		 * far past the end.
 		 */
 		if (b > a) {
 			double per_ns = (double)repeat / (b - a);
-			double want = per_ns * 500e6;
+			double want = per_ns * CALL_NS;
 
 			if (t_end && want > per_ns * (t_end - b) + 1024)
 				want = per_ns * (t_end - b) + 1024;
@@ -392,13 +399,15 @@ int main(int argc, char **argv)
 
 		printf("sent=%llu elapsed_ns=%llu offered_pps=%.0f set_pps=%.0f "
 		       "frame_bytes=%u ipv6=%d paced_drops=%llu lag_resets=%llu "
-		       "lag_lost_ns=%llu lag_max_ns=%llu calls=%llu iterations=%llu\n",
+		       "lag_lost_ns=%llu lag_max_ns=%llu calls=%llu call_gap_ns=%llu "
+		       "iterations=%llu\n",
 		       (unsigned long long)sent, (unsigned long long)el, offered,
 		       rate, len + 4, v6, (unsigned long long)skel->bss->paced,
 		       (unsigned long long)skel->bss->lag_resets,
 		       (unsigned long long)skel->bss->lag_lost_ns,
 		       (unsigned long long)skel->bss->lag_max_ns,
-		       (unsigned long long)calls, (unsigned long long)iters);
+		       (unsigned long long)calls, (unsigned long long)gap_ns,
+		       (unsigned long long)iters);
 		if (macs > 1 || nw) {
 			printf("sent_idx=");
 			for (i = 0; i < (macs < BENCH_MAX_MACIDX ? macs : BENCH_MAX_MACIDX); i++)
