@@ -14,6 +14,7 @@ Debian's python3 and python3-matplotlib only.
 """
 import argparse
 import csv
+import ctypes
 import datetime
 import glob
 import json
@@ -90,21 +91,64 @@ def ipn(name, args, **kw):
     return sh("ip -n %s %s" % (ns(name), args), **kw)
 
 
+_libc = ctypes.CDLL(None, use_errno=True)
+CLONE_NEWNET = 0x40000000
+
+
+def _setns(fd):
+    if _libc.setns(fd, CLONE_NEWNET) != 0:
+        raise OSError(ctypes.get_errno(), "setns")
+
+
+def sysctls(name, kv):
+    """Set sysctls {key: value} in a namespace: this process enters it for
+    the writes (/proc/sys/net is the opener's namespace), no process per
+    key and VR."""
+    if VERBOSE:
+        log("+ sysctl in %s:" % name, kv)
+    home = os.open("/proc/self/ns/net", os.O_RDONLY)
+    target = os.open("/run/netns/" + ns(name), os.O_RDONLY)
+    try:
+        _setns(target)
+        try:
+            for k, v in kv.items():
+                with open("/proc/sys/" + k.replace(".", "/"), "w") as f:
+                    f.write(str(v))
+        finally:
+            _setns(home)
+    finally:
+        os.close(target)
+        os.close(home)
+
+
 def sysctl(name, key, val):
-    nse(name, "sysctl -qw %s=%s" % (key, val))
+    sysctls(name, {key: val})
+
+
+def ip_batch(name, lines):
+    """Many ip commands in one process; name None = the host's namespace."""
+    if lines:
+        sh("ip%s -batch -" % (" -n " + ns(name) if name else ""), input="\n".join(lines) + "\n")
 
 
 def cleanup():
-    for line in sh("ip netns list", check=False).splitlines():
-        n = line.split()[0] if line.split() else ""
-        if n.startswith(P + "-"):
-            pids = sh("ip netns pids %s" % n, check=False).split()
-            for pid in pids:
-                try:
-                    os.kill(int(pid), signal.SIGKILL)
-                except (ProcessLookupError, ValueError):
-                    pass
-            sh("ip netns del %s" % n, check=False)
+    """Kill what runs in our namespaces and delete them (one ip process)."""
+    ours = [f for f in glob.glob("/run/netns/%s-*" % P)]
+    inodes = set()
+    for f in ours:
+        try:
+            inodes.add(os.stat(f).st_ino)
+        except OSError:
+            pass
+    for d in glob.glob("/proc/[0-9]*"):
+        try:
+            if os.stat(d + "/ns/net").st_ino in inodes:
+                os.kill(int(d[6:]), signal.SIGKILL)
+        except (OSError, ValueError):
+            pass
+    if ours:
+        sh("ip -force -batch -", check=False,
+           input="".join("netns del %s\n" % os.path.basename(f) for f in ours))
     sh("rm -rf %s" % PIN, check=False)
 
 
@@ -291,22 +335,22 @@ class Rig:
                 sh("chrt -f -p %d %d" % (rt, pid))
         return new
 
-    def routing(self, n, ins, out):
-        """Addresses, static neighbour and routes in the forwarding namespace."""
-        sysctl(n, "net.ipv4.ip_forward", 1)
-        sysctl(n, "net.ipv6.conf.all.forwarding", 1)
-        for k in ("net.ipv4.conf.all.rp_filter", "net.ipv4.conf.default.rp_filter"):
-            sysctl(n, k, 0)
+    def routing(self, n, ins, out, first=()):
+        """Addresses, static neighbour and routes in the forwarding
+        namespace, after the ip commands `first`."""
+        sysctls(n, {"net.ipv4.ip_forward": 1, "net.ipv6.conf.all.forwarding": 1,
+                    "net.ipv4.conf.all.rp_filter": 0, "net.ipv4.conf.default.rp_filter": 0})
         j = int(out[3:])
+        cmds = list(first)
         for d in ins:
             i = int(d[2:])
-            ipn(n, "addr add %s/24 dev %s" % (ip4(10 + i, 1), d))
-            ipn(n, "-6 addr add %s/64 dev %s nodad" % (ip6(10 + i, 1), d))
-        ipn(n, "addr add %s/24 dev %s" % (ip4(100 + j, 1), out))
-        ipn(n, "-6 addr add %s/64 dev %s nodad" % (ip6(100 + j, 1), out))
-        ipn(n, "neigh replace %s lladdr %s dev %s nud permanent" % (ip4(100 + j, 2), self.s_macs[j], out))
-        ipn(n, "-6 neigh replace %s lladdr %s dev %s nud permanent" % (ip6(100 + j, 2), self.s_macs[j], out))
-        self.add_routes(n, out, "")
+            cmds.append("addr add %s/24 dev %s" % (ip4(10 + i, 1), d))
+            cmds.append("addr add %s/64 dev %s nodad" % (ip6(10 + i, 1), d))
+        cmds.append("addr add %s/24 dev %s" % (ip4(100 + j, 1), out))
+        cmds.append("addr add %s/64 dev %s nodad" % (ip6(100 + j, 1), out))
+        cmds.append("neigh replace %s lladdr %s dev %s nud permanent" % (ip4(100 + j, 2), self.s_macs[j], out))
+        cmds.append("neigh replace %s lladdr %s dev %s nud permanent" % (ip6(100 + j, 2), self.s_macs[j], out))
+        ip_batch(n, cmds + self.route_cmds(out, ""))
 
     def route_list(self):
         """(v4 prefix, v6 prefix) of each route: 198.19.0.0/16 split in `routes`."""
@@ -316,33 +360,42 @@ class Rig:
         return [("198.19.%d.%d/25" % (r // 2, 128 * (r % 2)), "2001:2:0:%x::/64" % (0xfc00 + r))
                 for r in range(self.routes)]
 
-    def add_routes(self, n, out, table, via_onlink=False):
+    def route_cmds(self, out, table):
+        """ip commands: the destinations via the sink on `out`."""
         tbl = " table %s" % table if table else ""
         j = int(out[3:])
-        batch = []
+        cmds = []
         for p4, p6 in self.route_list():
-            batch.append("route add %s via %s dev %s%s" % (p4, ip4(100 + j, 2), out, tbl))
-            batch.append("route add %s via %s dev %s%s" % (p6, ip6(100 + j, 2), out, tbl))
-        ipn(n, "-batch -", input="\n".join(batch) + "\n")
+            cmds.append("route add %s via %s dev %s%s" % (p4, ip4(100 + j, 2), out, tbl))
+            cmds.append("route add %s via %s dev %s%s" % (p6, ip6(100 + j, 2), out, tbl))
+        return cmds
 
     def vr_ns(self, k):
         return "vr%d" % k
 
+    def add_vr_namespaces(self):
+        ip_batch(None, ["netns add %s" % ns(self.vr_ns(k)) for k in range(1, self.nvr + 1)])
+
     def macvlan_vrs(self):
+        """VR k: a namespace with a private macvlan on each of its NICs,
+        carrying the VR's MAC.  Batched: a 1024-VR rig is ~4000 ip
+        commands."""
+        self.add_vr_namespaces()
+        dut = []
         for k in range(1, self.nvr + 1):
-            v = self.vr_ns(k)
-            sh("ip netns add %s" % ns(v))
-            ipn(v, "link set lo up")
             ins, out = self.vr_ins_outs(k)
-            devs = ins + [out]
-            for d in devs:
+            for d in ins + [out]:
                 tmp = "m%x%s" % (k, d)
-                ipn("dut", "link add link %s name %s address %s type macvlan mode private"
-                    % (d, tmp, vr_mac(k)))
-                ipn("dut", "link set %s netns %s" % (tmp, ns(v)))
-                ipn(v, "link set %s name %s" % (tmp, d))
-                ipn(v, "link set %s up" % d)
-            self.routing(v, ins, out)
+                dut.append("link add link %s name %s address %s type macvlan mode private"
+                           % (d, tmp, vr_mac(k)))
+                dut.append("link set %s netns %s" % (tmp, ns(self.vr_ns(k))))
+        ip_batch("dut", dut)
+        for k in range(1, self.nvr + 1):
+            ins, out = self.vr_ins_outs(k)
+            first = ["link set lo up"]
+            for d in ins + [out]:
+                first += ["link set m%x%s name %s" % (k, d, d), "link set %s up" % d]
+            self.routing(self.vr_ns(k), ins, out, first)
 
     # -- the data planes ------------------------------------------------
     def gro_on(self):
@@ -378,26 +431,25 @@ class Rig:
         sysctl("dut", "net.ipv4.conf.all.forwarding", 1)
         sysctl("dut", "net.ipv6.conf.all.forwarding", 1)
         nsx("dut", "%s vr-attach %s/vr %s" % (BENCHCTL, PIN, " ".join(devs)))
-        lines = []
+        lines, routes = [], []
         for k in range(1, self.nvr + 1):
             table = VR_TABLE0 + k
             ins, out = self.vr_ins_outs(k)
             j = int(out[3:])
-            batch = []
             for d in ins:
                 i = int(d[2:])
-                batch.append("route add %s dev in%d table %d" % (ip4(10 + i, 0) + "/24", i, table))
-                batch.append("route add %s/64 dev in%d table %d" % (ip6(10 + i, 0), i, table))
-            batch.append("route add %s/24 dev %s table %d" % (ip4(100 + j, 0), out, table))
-            batch.append("route add %s/64 dev %s table %d" % (ip6(100 + j, 0), out, table))
-            ipn("dut", "-batch -", input="\n".join(batch) + "\n")
-            self.add_routes("dut", out, table)
+                routes.append("route add %s dev in%d table %d" % (ip4(10 + i, 0) + "/24", i, table))
+                routes.append("route add %s/64 dev in%d table %d" % (ip6(10 + i, 0), i, table))
+            routes.append("route add %s/24 dev %s table %d" % (ip4(100 + j, 0), out, table))
+            routes.append("route add %s/64 dev %s table %d" % (ip6(100 + j, 0), out, table))
+            routes += self.route_cmds(out, table)
             for d in ins + [out]:
                 if d != out:
                     lines.append("mac %s %s %d %d" % (d, vr_mac(k), k, table))
                 lines.append("port %d %s %s" % (k, d, vr_mac(k)))
             lines.append("neigh %d %s %s %s" % (k, out, ip4(100 + j, 2), self.s_macs[j]))
             lines.append("neigh %d %s %s %s" % (k, out, ip6(100 + j, 2), self.s_macs[j]))
+        ip_batch("dut", routes)
         nsx("dut", "%s vr %s/vr -" % (BENCHCTL, PIN), input="\n".join(lines) + "\n")
         self.dst_macs = [vr_mac(1)] * self.nin
         self.egress_mac = vr_mac(1)
@@ -408,21 +460,24 @@ class Rig:
         sysctl("dut", "net.bridge.bridge-nf-call-iptables", nf)
         sysctl("dut", "net.bridge.bridge-nf-call-ip6tables", nf)
         devs = ["in%d" % i for i in range(self.nin)] + ["out0"]
+        dut, host = [], []
         for j, d in enumerate(devs):
-            br = "br%d" % j
-            ipn("dut", "link add %s type bridge" % br)
-            ipn("dut", "link set %s master %s" % (d, br))
-            ipn("dut", "link set %s up" % br)
+            dut += ["link add br%d type bridge" % j, "link set %s master br%d" % (d, j),
+                    "link set br%d up" % j]
+        self.add_vr_namespaces()
         for k in range(1, self.nvr + 1):
-            v = self.vr_ns(k)
-            sh("ip netns add %s" % ns(v))
-            ipn(v, "link set lo up")
             for j, d in enumerate(devs):
                 port = "p%x_%d" % (k, j)
-                self.veth(v, d, "dut", port)
-                ipn(v, "link set %s address %s" % (d, vr_mac(k)))
-                ipn("dut", "link set %s master br%d" % (port, j))
-            self.routing(v, devs[:-1], "out0")
+                host.append("link add %s netns %s type veth peer name %s netns %s"
+                            % (d, ns(self.vr_ns(k)), port, ns("dut")))
+                dut += ["link set %s master br%d" % (port, j), "link set %s up" % port]
+        ip_batch(None, host)
+        ip_batch("dut", dut)
+        for k in range(1, self.nvr + 1):
+            first = ["link set lo up"]
+            for d in devs:
+                first += ["link set %s address %s" % (d, vr_mac(k)), "link set %s up" % d]
+            self.routing(self.vr_ns(k), devs[:-1], "out0", first)
         self.dst_macs = [vr_mac(1)] * self.nin
         self.egress_mac = vr_mac(1)
 
@@ -647,9 +702,10 @@ def scen_fig5(args, w, planes):
             with_rig(plane, fn, nin=nin)
 
 
-# A Linux bridge has at most 1024 ports (BR_MAX_PORTS) and in0/out0 takes
-# one: the veth+bridge VR stops at 1023 VRs ("Exchange full" beyond).
-BRIDGE_MAX_VRS = 1023
+# A Linux bridge numbers its ports 1..1023 (BR_MAX_PORTS 1024, port 0
+# unused) and in0/out0 takes one: the veth+bridge VR stops at 1022 VRs
+# ("Exchange full" beyond).
+BRIDGE_MAX_VRS = 1022
 
 
 def bridge_too_big(plane, nvr):
@@ -724,6 +780,36 @@ def scen_fig9(args, w, planes):
                 r.update(scenario="fig9", plane=plane, family="ipv4", x=rate,
                          repeat=rep, rig_build_s=round(rig.build_s, 1))
                 w.add(r)
+        with_rig(plane, fn)
+
+
+OVERLOAD_PLANES = ("ipfwd", "macvlan", "vrouter", "xdpfwd")
+OVERLOAD_X = (0.5, 0.9, 1.1, 1.5, 2.0, 3.0)
+
+
+def scen_overload(args, w, planes):
+    """Overload collapse: the DUT core slowed to --ovl-duty of a core by
+    the hog (one generator core cannot offer 3x an XDP data plane's
+    capacity otherwise); capacity = delivered unpaced; then paced points at
+    OVERLOAD_X times it (as far as the generator gets)."""
+    for plane in [p for p in planes if p in OVERLOAD_PLANES]:
+        log("overload: %s, DUT at %.2f of a core" % (plane, args.ovl_duty))
+
+        def point(rig, rate):
+            hog = Hog(args.ovl_duty, args.duration + 1)
+            try:
+                r = rig.run_point([rate], args.duration, flows=args.flows)
+            finally:
+                hog.stop()
+            r.update(scenario="overload", plane=plane, family="ipv4", x=rate, repeat=0,
+                     rig_build_s=round(rig.build_s, 1))
+            w.add(r)
+            return r
+
+        def fn(rig):
+            cap = float(point(rig, 0)["delivered_pps"])
+            for f in OVERLOAD_X:
+                point(rig, int(f * cap))
         with_rig(plane, fn)
 
 
@@ -1058,7 +1144,8 @@ def adm_summary(rows):
 
 
 SCENARIOS = {"fig4": scen_fig4, "ipv6": scen_ipv6, "fig5": scen_fig5, "fig6": scen_fig6,
-             "fig7": scen_fig7, "fig8": scen_fig8, "fig9": scen_fig9, "table1": scen_table1,
+             "fig7": scen_fig7, "fig8": scen_fig8, "fig9": scen_fig9, "overload": scen_overload,
+             "table1": scen_table1,
              "admission": scen_admission}
 
 
@@ -1084,7 +1171,7 @@ def plot(outdir, scenario, rows):
         log("no matplotlib (apt-get install python3-matplotlib): no plot")
         return
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 5))
-    sweepish = scenario in ("fig4", "ipv6", "fig5")
+    sweepish = scenario in ("fig4", "ipv6", "fig5", "overload")
     for plane, rs in group(rows, lambda r: r["plane"]).items():
         pts = []
         for x, xs in sorted(group(rs, lambda r: int(r["x"])).items(),
@@ -1177,6 +1264,7 @@ def summarize(outdir, allrows, meta, sections=()):
             mark = [] if "(from an earlier run)" in lines else ["", "(from an earlier run)"]
             L += lines[:1] + mark + lines[1:]
     if allrows:
+        L += targets(allrows)
         L += gen_quality(allrows)
     loads = sorted(float(r["load1"]) for r in allrows if r.get("load1"))
     if loads and loads[len(loads) // 2] > 2.5:
@@ -1195,7 +1283,7 @@ def summarize(outdir, allrows, meta, sections=()):
 def summary_table(scenario, rows):
     L = ["## %s" % scenario, ""]
     planes = list(group(rows, lambda r: r["plane"]).keys())
-    if scenario in ("fig4", "ipv6", "fig5"):
+    if scenario in ("fig4", "ipv6", "fig5", "overload"):
         # per plane: peak delivered, delivered at the max load, ns/packet at a
         # common low load (all planes below capacity) and at max load
         xs = sorted({int(r["x"]) for r in rows if int(r["x"]) > 0})
@@ -1252,6 +1340,71 @@ def summary_table(scenario, rows):
                 us("lat_max_ns")))
         L.append("")
     return L
+
+
+def targets(rows):
+    """The issue's targets for vrouter, as ratios within this run."""
+    L = ["## Targets (this run's rows)", ""]
+    by = group(rows, lambda r: (r["scenario"], r["plane"], int(r["x"])))
+
+    def m(scen, plane, x, k):
+        rs = by.get((scen, plane, x))
+        return mean(r[k] for r in rs) if rs else None
+
+    def verdict(ok):
+        return "PASS" if ok else "FAIL"
+    # DUT cost: the highest set load that vrouter, ipfwd and xdpfwd all keep up with
+    xs = sorted({int(r["x"]) for r in rows if r["scenario"] == "fig4" and int(r["x"]) > 0})
+    kept = [x for x in xs if all((m("fig4", p, x, "loss_pct") or 100) < 1
+                                 for p in ("vrouter", "ipfwd", "xdpfwd"))]
+    if kept:
+        x = kept[-1]
+        v, i, f = (m("fig4", p, x, "dut_ns_per_pkt") for p in ("vrouter", "ipfwd", "xdpfwd"))
+        L.append("- DUT ns/packet at %.2f Mpps (the highest load all three keep up with): vrouter "
+                 "%.0f, IP forwarder %.0f, no-VR bound %.0f; vrouter/IP fwd %.2f (target <= 0.40: "
+                 "%s), vrouter/no-VR %.2f (target <= 1.05: %s)" %
+                 (x / 1e6, v, i, f, v / i, verdict(v / i <= 0.4), v / f, verdict(v / f <= 1.05)))
+    ov = sorted((float(r["offered_pps"]), float(r["delivered_pps"]))
+                for r in rows if r["scenario"] == "overload" and r["plane"] == "vrouter")
+    if ov:
+        peak = max(d for o, d in ov)
+        o, d = ov[-1]
+        L.append("- overload (DUT slowed to a fraction of a core by a hog): vrouter's peak %.3f "
+                 "Mpps; offered %.2f Mpps (%.1fx the peak) it delivers %.1f%% of it (target at 3x: "
+                 ">= 98%%: %s)" % (peak / 1e6, o / 1e6, o / peak, 100 * d / peak,
+                                  verdict(d / peak >= 0.98) if o >= 3 * peak else
+                                  "3x not reached, %s at %.1fx" % (verdict(d / peak >= 0.98), o / peak)))
+    peak = max((m("fig4", "vrouter", x, "delivered_pps") or 0) for x in xs + [0]) if xs else 0
+    top_off, top_del = m("fig4", "vrouter", 0, "offered_pps"), m("fig4", "vrouter", 0, "delivered_pps")
+    top_ns = m("fig4", "vrouter", 0, "dut_ns_per_pkt")
+    if top_off and top_ns and peak:
+        cap = 1e9 / top_ns
+        L.append("- overload: vrouter at the generator's max (%.2f Mpps, %.2fx its capacity of "
+                 "%.2f Mpps = 1 s / %.0f ns) delivers %.1f%% of its peak%s" %
+                 (top_off / 1e6, top_off / cap, cap / 1e6, top_ns, 100 * top_del / peak,
+                  "" if top_off >= 3 * cap else " (3x capacity not reachable by one generator "
+                  "core: target untested)"))
+    for scen, what in (("fig6", "VRs"), ("fig7", "destinations"), ("fig8", "virtual interfaces")):
+        vx = sorted({int(r["x"]) for r in rows if r["scenario"] == scen and r["plane"] == "vrouter"})
+        if len(vx) < 2:
+            continue
+        lo, hi = vx[0], vx[-1]
+        d0, d1 = m(scen, "vrouter", lo, "delivered_pps"), m(scen, "vrouter", hi, "delivered_pps")
+        o0, o1 = m(scen, "vrouter", lo, "offered_pps"), m(scen, "vrouter", hi, "offered_pps")
+        n0, n1 = m(scen, "vrouter", lo, "dut_ns_per_pkt"), m(scen, "vrouter", hi, "dut_ns_per_pkt")
+        L.append("- %s: vrouter at %d %s delivers %+.1f%% vs %d (offered %.2f vs %.2f Mpps; "
+                 "ns/packet %+.1f%%; target >= -5%%: %s)" %
+                 (scen, hi, what, 100 * (d1 / d0 - 1), lo, o1 / 1e6, o0 / 1e6,
+                  100 * (n1 / n0 - 1), verdict(d1 / d0 >= 0.95)))
+    lat = {p: (m("fig9", p, x, "lat_p50_ns"), m("fig9", p, x, "lat_p99_ns"))
+           for (sc, p, x) in by if sc == "fig9"}
+    if "vrouter" in lat and "ipfwd" in lat:
+        (v50, v99), (i50, i99) = lat["vrouter"], lat["ipfwd"]
+        L.append("- fig9: p50 / p99 latency vrouter %.0f / %.0f us, IP forwarder %.0f / %.0f us "
+                 "(target no higher: %s)" % (v50 / 1e3, v99 / 1e3, i50 / 1e3, i99 / 1e3,
+                                             verdict(v50 <= i50 and v99 <= i99)))
+    L.append("")
+    return L if len(L) > 3 else []
 
 
 def gen_quality(rows):
@@ -1312,6 +1465,8 @@ def main():
     ap.add_argument("--vr-counts", default="1,16,128,1024", help="fig6: VRs configured")
     ap.add_argument("--vif-vrs", default="1,8,64,512", help="fig8: VRs (2 VIFs each)")
     ap.add_argument("--prefix", help="namespace and pin prefix (default: unique)")
+    ap.add_argument("--ovl-duty", type=float, default=0.25,
+                    help="overload: share of the DUT core left by the hog")
     ap.add_argument("--t1-duty", type=float, default=0.25,
                     help="table1: share of the DUT core left to the DUT (a slower machine)")
     ap.add_argument("--t1-dut-prio", type=int, default=0,
@@ -1339,7 +1494,7 @@ def main():
         args.duration = args.duration or 0.3
     elif args.full:
         mode, scen = "full", ["fig4", "ipv6", "fig5", "fig6", "fig7", "fig8", "fig9",
-                              "table1", "admission"]
+                              "overload", "table1", "admission"]
         planes = list(PLANES)
         args.rates = args.rates or "100000,300000,600000,900000,1200000,1500000,2000000,0"
         args.duration = args.duration or 2.0
