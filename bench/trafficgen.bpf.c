@@ -45,6 +45,8 @@ const volatile __u32 udp_csum_base;	/* IPv6 UDP sum with the varying fields = 0 
 const volatile __u8 mac_pat[BENCH_PAT_MAX];	/* MAC index per frame (seq % pat_len) */
 const volatile __u32 pat_len;		/* 0: seq % macs */
 const volatile __u32 ndevs;		/* > 1: MAC index i leaves on tx_devs[i] */
+const volatile __u8 dev_dmac[BENCH_MAX_MACIDX][6];	/* with dev_dmacs: MAC index i's */
+const volatile __u32 dev_dmacs;		/* destination MAC, whole, not dst + i */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_DEVMAP);
@@ -190,7 +192,18 @@ int trafficgen(struct xdp_md *ctx)
 		idx = mac_pat[(seq % pat_len) & (BENCH_PAT_MAX - 1)];
 	else if (macs > 1)
 		idx = (__u32)(seq % macs);
-	if (idx) {
+	if (dev_dmacs) {
+		/* one MAC per device (several ingress NICs of one DUT) */
+		struct ethhdr *eth = data;
+		const volatile __u8 *m = dev_dmac[idx & (BENCH_MAX_MACIDX - 1)];
+		int i;
+
+		if ((void *)(eth + 1) > data_end)
+			return XDP_ABORTED;
+#pragma unroll
+		for (i = 0; i < 6; i++)
+			eth->h_dest[i] = m[i];
+	} else if (idx) {
 		/* spread over VRs: the template was copied above */
 		struct ethhdr *eth = data;
 		__u16 lo = mac_lo + (__u16)idx;

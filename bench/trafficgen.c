@@ -94,6 +94,8 @@ static void usage(void)
 "                     16 bits (default 1): spreads frames over N VRs\n"
 "  --mac-weights W,.. share of each of those MACs (e.g. 10,1), at most %d\n"
 "                     MACs, weights summing to at most %d\n"
+"  --dev-macs MAC,..  with --devs: the destination MAC on each device\n"
+"                     (frames go round robin over the devices)\n"
 "  --devs IFACE,..    more devices: MAC i leaves on device i (the first is\n"
 "                     --dev), one generator for several NICs\n"
 "  --sport P --dport P  UDP ports (default 9000, 9)\n"
@@ -121,10 +123,11 @@ int main(int argc, char **argv)
 		{ "batch", 1, 0, 'b' }, { "cpu", 1, 0, 'c' },
 		{ "macs", 1, 0, 'K' }, { "dest-step", 1, 0, 'x' },
 		{ "mac-weights", 1, 0, 'W' }, { "devs", 1, 0, 'V' },
-		{ "slack", 1, 0, 'L' },
+		{ "slack", 1, 0, 'L' }, { "dev-macs", 1, 0, 'X' },
 		{ "help", 0, 0, 'h' }, { 0 }
 	};
 	const char *dev = NULL, *src_ip = NULL, *dst_ip = NULL, *weights = NULL, *devs = NULL;
+	const char *dev_macs = NULL;
 	unsigned int w[BENCH_MAX_MACIDX] = {}, nw = 0, wsum = 0, ndev = 1;
 	unsigned int devidx[BENCH_MAX_MACIDX] = {};
 	__u8 dmac[6], smac[6], frame[FRAME_MAX] = {};
@@ -163,6 +166,7 @@ int main(int argc, char **argv)
 		case 'x': step = atoi(optarg); break;
 		case 'W': weights = optarg; break;
 		case 'V': devs = optarg; break;
+		case 'X': dev_macs = optarg; break;
 		default: usage();
 		}
 	}
@@ -333,6 +337,28 @@ int main(int argc, char **argv)
 		}
 		free(copy);
 		skel->rodata->ndevs = ndev;
+	}
+	if (dev_macs) {
+		char *copy = strdup(dev_macs), *t, *save = NULL;
+		__u8 m[6];
+		unsigned int n = 0;
+
+		for (t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			if (n == ndev || parse_mac(t, m)) {
+				fprintf(stderr, "trafficgen: bad --dev-macs %s (one MAC per device)\n", t);
+				return 2;
+			}
+			for (i = 0; i < 6; i++)
+				*(__u8 *)&skel->rodata->dev_dmac[n][i] = m[i];
+			n++;
+		}
+		free(copy);
+		if (n != ndev || nw || macs != 1) {
+			fprintf(stderr, "trafficgen: --dev-macs needs one MAC per device and no --macs or --mac-weights\n");
+			return 2;
+		}
+		skel->rodata->dev_dmacs = 1;
+		skel->rodata->macs = macs = ndev;
 	}
 
 	err = trafficgen__load(skel);
