@@ -835,10 +835,14 @@ def scen_progcost(args, w, planes):
                            "ns_per_run": j["cpus"][0]["ns_per_run"],
                            "load1": open("/proc/loadavg").read().split()[0]})
             with_rig(plane, fn)
-    med = {p: sorted(float(r["ns_per_run"]) for r in w.rows if r["plane"] == p)
+    w.section = pc_summary(w.rows)
+
+
+def pc_summary(rows):
+    med = {p: sorted(float(r["ns_per_run"]) for r in rows if r["plane"] == p)
            for p in ("vrouter", "xdpfwd")}
     v, x = (med[p][len(med[p]) // 2] for p in ("vrouter", "xdpfwd"))
-    w.section = ["## progcost", "",
+    return ["## progcost", "",
                  "The XDP program alone on a forwarded 64-byte IPv4 frame (BPF_PROG_RUN, "
                  "6 rounds of 1 s each, medians): vrouter %.1f ns, the no-VR bound (xdpfwd) "
                  "%.1f ns, difference %.1f ns per packet. perf on these runs: vrouter spends "
@@ -1295,7 +1299,7 @@ def summarize(outdir, allrows, meta, sections=()):
         done.add(sec[0][3:].strip())
     # sections of scenarios not run this time stay, marked as older
     for name, lines in old_sections(os.path.join(outdir, "summary.md")).items():
-        if name not in done and name != "Generator quality":
+        if name not in done and name not in ("Generator quality", "Targets (this run's rows)"):
             mark = [] if "(from an earlier run)" in lines else ["", "(from an earlier run)"]
             L += lines[:1] + mark + lines[1:]
     if allrows:
@@ -1395,7 +1399,7 @@ def targets(rows):
     if kept:
         x = kept[-1]
         v, i, f = (m("fig4", p, x, "dut_ns_per_pkt") for p in ("vrouter", "ipfwd", "xdpfwd"))
-        L.append("- DUT ns/packet at %.2f Mpps (the highest load all three deliver 97% of): vrouter "
+        L.append("- DUT ns/packet at %.2f Mpps (the highest load all three deliver 97%% of): vrouter "
                  "%.0f, IP forwarder %.0f, no-VR bound %.0f; vrouter/IP fwd %.2f (target <= 0.40: "
                  "%s), vrouter/no-VR %.2f (target <= 1.05: %s)" %
                  (x / 1e6, v, i, f, v / i, verdict(v / i <= 0.4), v / f, verdict(v / f <= 1.05)))
@@ -1486,6 +1490,49 @@ def gen_quality(rows):
     return L
 
 
+def numeric(v):
+    try:
+        f = float(v)
+    except ValueError:
+        return v
+    return int(f) if f.is_integer() and "." not in v else f
+
+
+SECTION_OF = {"table1": t1_summary, "admission": adm_summary, "progcost": pc_summary}
+
+
+def resummarize(outdir):
+    """summary.md and plots again from a run's CSVs (the run's own
+    settings are not in them: the header says so)."""
+    allrows, sections = [], []
+    for scen in SCENARIOS:
+        path = os.path.join(outdir, scen + ".csv")
+        if not os.path.exists(path):
+            continue
+        with open(path) as f:
+            rows = list(csv.DictReader(f))
+        if scen in SECTION_OF:
+            rows = [{k: numeric(v) for k, v in r.items()} for r in rows]	# as written
+            if scen == "table1":
+                t1_plot(outdir, rows)
+            sections.append(SECTION_OF[scen](rows))
+        elif rows:
+            plot(outdir, scen, rows)
+            allrows += rows
+    stamp = datetime.datetime.fromtimestamp(
+        max(os.path.getmtime(os.path.join(outdir, s + ".csv")) for s in SCENARIOS
+            if os.path.exists(os.path.join(outdir, s + ".csv"))))
+    meta = {"date": stamp.strftime("%Y-%m-%d %H:%M"), "mode": "?", "kernel": "?",
+            "load_before": "?", "rt": "?", "duration": 0, "repeats": 1, "flows": 1, "foreign": ""}
+    try:
+        with open(os.path.join(outdir, "run.json")) as f:
+            meta.update(json.load(f))
+    except (OSError, ValueError):
+        pass
+    meta["date"] += " (summary rebuilt from the CSVs)"
+    summarize(outdir, allrows, meta, sections)
+
+
 def main():
     global VERBOSE, GEN_PRIO, P, PIN
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -1514,8 +1561,12 @@ def main():
                     help="table1: SCHED_FIFO priority of the DUT's napi kthreads; 0 (default): "
                     "SCHED_OTHER, so that in0's and in1's threads share the core (two FIFO "
                     "threads of one priority do not: the busy one starves the other)")
+    ap.add_argument("--summary-only", action="store_true",
+                    help="rebuild summary.md and the plots from the CSVs in --out")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
+    if args.summary_only:
+        return resummarize(args.out)
     VERBOSE = args.verbose
     GEN_PRIO = args.gen_prio
     if args.prefix:
@@ -1593,6 +1644,8 @@ def main():
         cleanup()
         rt_restore(rt_old)
         meta["load_after"] = open("/proc/loadavg").read().split()[0]
+        with open(os.path.join(args.out, "run.json"), "w") as f:
+            json.dump(meta, f, indent=1)
         if allrows or sections:		# completed scenarios only
             summarize(args.out, allrows, meta, sections)
         log("bench.py: %d points in %.0f s, results in %s" % (len(allrows), time.time() - t0, args.out))
