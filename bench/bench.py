@@ -1306,14 +1306,14 @@ def summarize(outdir, allrows, meta, sections=()):
         L += targets(allrows)
         L += gen_quality(allrows)
     loads = sorted(float(r["load1"]) for r in allrows if r.get("load1"))
-    if loads and loads[len(loads) // 2] > 2.5:
+    if loads and loads[len(loads) // 2] > 3.5:
         L.insert(4, "- **WARNING: the machine was busy with other work during this run "
-                 "(median load %.2f on 2 CPUs; the bench alone makes about 2). Absolute "
+                 "(median load %.2f on 2 CPUs; the bench alone makes 2-3: generator, sink, DUT, hog). Absolute "
                  "numbers and ratios are not representative; rerun on a quiet machine.**"
                  % loads[len(loads) // 2])
     if loads:
         L.insert(4, "- 1-minute load average over the points: min %.2f, median %.2f, max %.2f "
-                 "(the bench itself adds about 1-2 while it runs)" %
+                 "(the bench itself adds 2-3 while it runs)" %
                  (loads[0], loads[len(loads) // 2], loads[-1]))
     with open(os.path.join(outdir, "summary.md"), "w") as f:
         f.write("\n".join(L) + "\n")
