@@ -1490,6 +1490,9 @@ def gen_quality(rows):
     return L
 
 
+TEXT_FIELDS = {"scenario", "plane", "test", "config", "cpus", "variant", "mode"}
+
+
 def numeric(v):
     try:
         f = float(v)
@@ -1512,7 +1515,8 @@ def resummarize(outdir):
         with open(path) as f:
             rows = list(csv.DictReader(f))
         if scen in SECTION_OF:
-            rows = [{k: numeric(v) for k, v in r.items()} for r in rows]	# as written
+            rows = [{k: v if k in TEXT_FIELDS else numeric(v) for k, v in r.items()}
+                    for r in rows]	# the types the scenario wrote
             if scen == "table1":
                 t1_plot(outdir, rows)
             sections.append(SECTION_OF[scen](rows))
