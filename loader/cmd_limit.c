@@ -210,10 +210,7 @@ int do_set_router(struct vr_ctx *ctx, int argc, char **argv)
 		return vr_usage(ctx, "set-router needs a NAME");
 	if (vr_limit_req_empty(&q))
 		return vr_usage(ctx, "set-router: nothing to set (--rate-pps, --rate-bps, --burst, --burst-bytes)");
-	err = vr_state_lock(ctx, false);
-	if (err)
-		return err;
-	err = vr_maps_open(ctx);
+	err = vr_state_open(ctx);
 	if (err)
 		return err;
 	err = vr_router_find_named(ctx, name, &id, &rec);

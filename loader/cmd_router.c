@@ -554,10 +554,7 @@ int do_add_router(struct vr_ctx *ctx, int argc, char **argv)
 	if (err)
 		goto out;
 
-	err = vr_state_lock(ctx, false);
-	if (err)
-		goto out;
-	err = vr_maps_open(ctx);
+	err = vr_state_open(ctx);
 	if (err)
 		goto out;
 
@@ -894,10 +891,7 @@ int do_del_router(struct vr_ctx *ctx, int argc, char **argv)
 	err = check_vr_name(argv[1]);
 	if (err)
 		return err;
-	err = vr_state_lock(ctx, false);
-	if (err)
-		return err;
-	err = vr_maps_open(ctx);
+	err = vr_state_open(ctx);
 	if (err)
 		return err;
 	err = vr_router_find(ctx, argv[1], &id, &rec);

@@ -198,10 +198,7 @@ int do_sync(struct vr_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 
-	err = vr_state_lock(ctx, false);
-	if (err)
-		goto out;
-	err = vr_maps_open(ctx);
+	err = vr_state_open(ctx);
 	if (err)
 		goto out;
 	if (name) {

@@ -598,3 +598,13 @@ const char *vr_pass_reason_name(unsigned int r)
 {
 	return r < VR_PASS_MAX && vr_pass_names[r] ? vr_pass_names[r] : "?";
 }
+
+/* What a command that changes a loaded vrouter needs: the lock on an
+ * existing pin directory, then its maps.  Each step prints its error.
+ */
+int vr_state_open(struct vr_ctx *ctx)
+{
+	int err = vr_state_lock(ctx, false);
+
+	return err ? err : vr_maps_open(ctx);
+}

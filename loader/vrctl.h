@@ -81,6 +81,7 @@ int parse_ifname(const char *s, uint32_t *ifindex);	/* -EINVAL bad name, -ENODEV
 /* state.c: the pin directory, its lock, the pinned maps, VR records */
 int vr_state_lock(struct vr_ctx *ctx, bool create);	/* mounts bpffs, mkdir, flock */
 int vr_maps_open(struct vr_ctx *ctx);			/* -ENOENT if not loaded */
+int vr_state_open(struct vr_ctx *ctx);		/* vr_state_lock(!create) + vr_maps_open */
 void vr_maps_close(struct vr_ctx *ctx);
 int vr_router_find(struct vr_ctx *ctx, const char *name, uint32_t *id, struct vr_router *rec);
 int vr_router_alloc(struct vr_ctx *ctx, uint32_t *id);	/* lowest free id >= 1 */
