@@ -133,7 +133,7 @@ def ip_batch(name, lines):
 
 def cleanup():
     """Kill what runs in our namespaces and delete them (one ip process)."""
-    ours = [f for f in glob.glob("/run/netns/%s-*" % P)]
+    ours = glob.glob("/run/netns/%s-*" % P)
     inodes = set()
     for f in ours:
         try:
@@ -501,44 +501,38 @@ class Rig:
             s["vr"] = s["vrs"][0]
         return s
 
-    def gen_cmd(self, i, rate, duration, v6, size, flows, dests):
+    def gen_cmd(self, nin, rate, duration, v6, size, flows, dests):
+        """One generator for ingress NICs g0..g<nin-1>, round robin over
+        them: several SCHED_FIFO generators on one CPU would not share it
+        (each BPF_PROG_RUN call runs ~2 s before the next one gets a turn)."""
         # several destinations: one per /25 route (fig7), else consecutive
         step = 128 if self.routes > 1 and not v6 else 1
         macs = self.nvr if self.spread and self.vr else 1
         dst = "198.19.0.1" if not v6 else "2001:2:0:ff00::1"
-        src = ip4(10 + i, 2) if not v6 else ip6(10 + i, 2)
+        src = ip4(10, 2) if not v6 else ip6(10, 2)
         prio = "chrt -f %d " % GEN_PRIO if GEN_PRIO else ""
-        return ("ip netns exec %s %s%s --dev g%d --dst-mac %s --src-ip %s --dst-ip %s "
+        devs = "" if nin == 1 else " --devs %s --dev-macs %s" % (
+            ",".join("g%d" % i for i in range(1, nin)), ",".join(self.dst_macs[:nin]))
+        return ("ip netns exec %s %s%s --dev g0 --dst-mac %s --src-ip %s --dst-ip %s "
                 "--rate %d --duration %g --size %d --flows %d --dests %d --ttl %d --cpu %d --macs %d "
-                "--dest-step %d"
-                % (ns("gen"), prio, TRAFFICGEN, i, self.dst_macs[i], src, dst, rate, duration,
-                   size, flows, dests, TTL, GEN_CPU, macs, step))
+                "--dest-step %d%s"
+                % (ns("gen"), prio, TRAFFICGEN, self.dst_macs[0], src, dst, rate, duration,
+                   size, flows, dests, TTL, GEN_CPU, macs, step, devs))
 
     def run_point(self, rates, duration, v6=False, size=64, flows=1, dests=1):
         """Offer `rates[i]` pps on ingress i for `duration` s; return a dict."""
-        if len(rates) > 1:
-            # One generator for all ingress NICs, round robin: several
-            # SCHED_FIFO generators on one CPU would not share it (each
-            # BPF_PROG_RUN call runs ~2 s before the next one gets a turn).
-            if len(set(rates)) != 1:
-                raise ValueError("run_point: different rates per ingress NIC")
-            cmds = [self.gen_cmd(0, sum(rates), duration, v6, size, flows, dests) +
-                    " --devs %s --dev-macs %s" % (",".join("g%d" % i for i in range(1, len(rates))),
-                                                 ",".join(self.dst_macs[:len(rates)]))]
-        else:
-            cmds = [self.gen_cmd(0, rates[0], duration, v6, size, flows, dests)]
+        if len(set(rates)) != 1:
+            raise ValueError("run_point: different rates per ingress NIC")
+        cmd = self.gen_cmd(len(rates), sum(rates), duration, v6, size, flows, dests)
         a = self.snapshot()
-        procs = [subprocess.Popen(shlex.split(c), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  text=True) for c in cmds]
-        gens = []
-        for p in procs:
-            out, err = p.communicate(timeout=duration * 4 + 30)
-            if p.returncode != 0:
-                raise RuntimeError("trafficgen failed: %s" % err.strip())
-            gens.append(dict(kv.split("=", 1) for kv in out.split()))
+        p = subprocess.Popen(shlex.split(cmd), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+        out, err = p.communicate(timeout=duration * 4 + 30)
+        if p.returncode != 0:
+            raise RuntimeError("trafficgen failed: %s" % err.strip())
         time.sleep(0.2)			# let the rings drain
         b = self.snapshot()
-        return self.result(a, b, gens, rates)
+        return self.result(a, b, [dict(kv.split("=", 1) for kv in out.split())], rates)
 
     def result(self, a, b, gens, rates):
         sent = sum(int(g["sent"]) for g in gens)
@@ -845,9 +839,8 @@ def pc_summary(rows):
     return ["## progcost", "",
                  "The XDP program alone on a forwarded 64-byte IPv4 frame (BPF_PROG_RUN, "
                  "6 rounds of 1 s each, medians): vrouter %.1f ns, the no-VR bound (xdpfwd) "
-                 "%.1f ns, difference %.1f ns per packet. perf on these runs: vrouter spends "
-                 "about 45%% of its time in the three hash maps it looks up and xdpfwd does "
-                 "not (vr_macs, vr_ports, vr_neigh; htab_map_hash alone 28%%)." % (v, x, v - x), ""]
+                 "%.1f ns, difference %.1f ns per packet (where it goes: bench/README.md)."
+                 % (v, x, v - x), ""]
 
 
 # -- admission control (vrouter only) ---------------------------------------
