@@ -28,8 +28,17 @@ LIBS       = $(shell pkg-config --libs libxdp libbpf libmnl jansson) -lelf -lz
 
 BPF_OBJS  := $(OUTPUT)/vrouter.bpf.o
 SKELS     := $(BPF_OBJS:.bpf.o=.skel.h)
-VRCTL_SRCS := $(wildcard loader/*.c)
-VRCTL_OBJS := $(VRCTL_SRCS:loader/%.c=$(OUTPUT)/loader/%.o)
+# loader/: lib (no vrouter knowledge) <- nl (netlink, namespaces) <- core
+# (state, maps, routers, data path) <- sync (the mirror engine) <- cli
+# (vrctl's commands).  Everything but cli is libvrouter.a, which the tests
+# and the bench link too.
+LAYERS     := lib nl core sync
+CORE_SRCS  := $(foreach l,$(LAYERS),$(wildcard loader/$(l)/*.c))
+CORE_OBJS  := $(CORE_SRCS:loader/%.c=$(OUTPUT)/loader/%.o)
+CLI_SRCS   := $(wildcard loader/cli/*.c)
+CLI_OBJS   := $(CLI_SRCS:loader/%.c=$(OUTPUT)/loader/%.o)
+LIBVROUTER := $(OUTPUT)/libvrouter.a
+LOADER_HDRS := $(wildcard loader/*/*.h)
 TEST_PROGS := $(OUTPUT)/tests/test_dataplane $(OUTPUT)/tests/vr_testmap
 # The data-plane fuzzer (tests/fuzz): its fixed-seed runner is a test program.
 TEST_PROGS += $(OUTPUT)/tests/fuzz_dataplane
@@ -48,7 +57,7 @@ endif
 .PHONY: all clean vmlinux deps test check demo bench bench-quick bench-progs
 all: $(OUTPUT)/vrctl vrctl $(TEST_PROGS) $(BENCH_PROGS)
 
-$(OUTPUT) $(OUTPUT)/loader $(OUTPUT)/tests:
+$(OUTPUT) $(OUTPUT)/tests:
 	$(Q)mkdir -p $@
 
 $(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) include/vrouter.h vmlinux.h | $(OUTPUT)
@@ -59,39 +68,44 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@
 
-$(OUTPUT)/loader/%.o: loader/%.c $(wildcard loader/*.h) $(wildcard include/*.h) $(SKELS) | $(OUTPUT)/loader
+$(OUTPUT)/loader/%.o: loader/%.c $(LOADER_HDRS) $(wildcard include/*.h) $(SKELS)
 	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Iloader -c $< -o $@
 
-$(OUTPUT)/vrctl: $(VRCTL_OBJS)
+$(LIBVROUTER): $(CORE_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(OUTPUT)/vrctl: $(CLI_OBJS) $(LIBVROUTER)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LIBS) -o $@
 
 vrctl: $(OUTPUT)/vrctl
 	$(Q)ln -sf $< $@
 
-$(OUTPUT)/tests/%: tests/%.c $(wildcard tests/*.h) $(wildcard include/*.h) $(SKELS) | $(OUTPUT)/tests
+$(OUTPUT)/tests/%: tests/%.c $(wildcard tests/*.h) $(wildcard include/*.h) $(SKELS) $(LIBVROUTER) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Itests $< $(LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Iloader -Itests $< $(LIBVROUTER) $(LIBS) -o $@
 
 # Data-plane fuzzer, one source (tests/fuzz/fuzz_dataplane.c), two builds:
 # the fixed-seed runner (tests/cases/15-fuzz.sh) and a libFuzzer target
 # built with clang; `make fuzz` runs the latter for FUZZ_SECONDS in its
 # namespace (corpus in .output/fuzz-corpus, crashes in .output/fuzz-artifacts).
 FUZZ_SRC  := tests/fuzz/fuzz_dataplane.c
-FUZZ_DEPS := $(FUZZ_SRC) $(wildcard tests/fuzz/*.h) tests/frame.h include/vrouter.h $(SKELS)
+FUZZ_DEPS := $(FUZZ_SRC) $(wildcard tests/fuzz/*.h) tests/frame.h include/vrouter.h $(SKELS) $(LIBVROUTER)
 FUZZ_SECONDS ?= 600
 FUZZ_LF_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 		  -DFZ_LIBFUZZER -std=gnu11 $(WARNINGS) -D_GNU_SOURCE
 
 $(OUTPUT)/tests/fuzz_dataplane: $(FUZZ_DEPS) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Itests -Itests/fuzz $(FUZZ_SRC) $(LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Iloader -Itests -Itests/fuzz $(FUZZ_SRC) $(LIBVROUTER) $(LIBS) -o $@
 
 $(OUTPUT)/tests/fuzz_dataplane_lf: $(FUZZ_DEPS) | $(OUTPUT)/tests
 	$(call msg,CLANG,$@)
-	$(Q)$(CLANG) $(FUZZ_LF_CFLAGS) $(INCLUDES) -Itests -Itests/fuzz $(FUZZ_SRC) \
-		$(shell pkg-config --libs libbpf) -lelf -lz -o $@
+	$(Q)$(CLANG) $(FUZZ_LF_CFLAGS) $(INCLUDES) -Iloader -Itests -Itests/fuzz $(FUZZ_SRC) \
+		$(LIBVROUTER) $(LIBS) -o $@
 
 .PHONY: fuzz
 fuzz: $(OUTPUT)/tests/fuzz_dataplane $(OUTPUT)/tests/fuzz_dataplane_lf
@@ -108,9 +122,9 @@ $(OUTPUT)/bench/%.skel.h: $(OUTPUT)/bench/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@
 
-$(OUTPUT)/bench/%: bench/%.c $(wildcard bench/*.h) include/vrouter.h $(SKELS) $(BENCH_SKELS) | $(OUTPUT)/bench
+$(OUTPUT)/bench/%: bench/%.c $(wildcard bench/*.h) include/vrouter.h $(SKELS) $(BENCH_SKELS) $(LIBVROUTER) | $(OUTPUT)/bench
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Ibench $< $(LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Iloader -Ibench $< $(LIBVROUTER) $(LIBS) -o $@
 
 bench-progs: $(BENCH_PROGS)
 

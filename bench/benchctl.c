@@ -46,6 +46,7 @@
 #include <bpf/libbpf.h>
 
 #include "vrouter.h"
+#include "core/maps.h"
 #include "bench.h"
 #include "bench_util.h"
 #include "vrouter.skel.h"

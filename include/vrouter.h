@@ -184,7 +184,7 @@ struct vr_router {
  * limit (gen differs) is dropped.
  *
  * vrctl writes the user's values and the derived ones (vr_limit_derive()
- * below); the fast path only uses the derived ones.
+ * in loader/core/limit.c); the fast path only uses the derived ones.
  */
 #define VR_LIMIT_PPS		0x1	/* the packet bucket applies */
 #define VR_LIMIT_BPS		0x2	/* the byte bucket applies */
@@ -232,49 +232,5 @@ struct vr_bucket {
 	__u64 tat_byte;
 	__u64 pad[6];
 };
-
-#ifndef __VMLINUX_H__
-/*
- * Fill the derived fields of L from rate_pps, rate_bps, burst and
- * burst_bytes (and set flags); gen is the writer's business.  0, or -1 if a value is out of range or a
- * depth exceeds VR_LIMIT_DEPTH_MAX (burst too large for such a low rate).
- */
-static inline int vr_limit_derive(struct vr_limit *l)
-{
-	const unsigned __int128 tick_s = 1000000000ULL << VR_LIMIT_TICK_SHIFT;
-	unsigned __int128 d;
-
-	l->flags = 0;
-	l->pkt_cost = l->pkt_depth = l->byte_cost = l->byte_depth = 0;
-	l->pkt_batch = l->byte_batch = 0;
-	if (l->rate_pps) {
-		if (l->rate_pps > VR_LIMIT_PPS_MAX || !l->burst)
-			return -1;
-		l->pkt_cost = (__u64)(tick_s / l->rate_pps);
-		d = (unsigned __int128)l->burst * tick_s / l->rate_pps;
-		if (d > VR_LIMIT_DEPTH_MAX)
-			return -1;
-		l->pkt_depth = (__u64)d;
-		l->pkt_batch = l->burst / 8 < VR_LIMIT_BATCH ? l->burst / 8 : VR_LIMIT_BATCH;
-		l->pkt_batch = (l->pkt_batch ? l->pkt_batch : 1) * l->pkt_cost;
-		l->flags |= VR_LIMIT_PPS;
-	}
-	if (l->rate_bps) {
-		if (l->rate_bps < VR_LIMIT_BPS_MIN || l->rate_bps > VR_LIMIT_BPS_MAX ||
-		    !l->burst_bytes)
-			return -1;
-		l->byte_cost = (__u64)((tick_s * 8 << VR_LIMIT_BYTE_SHIFT) / l->rate_bps);
-		d = (unsigned __int128)l->burst_bytes * 8 * tick_s / l->rate_bps;
-		if (d > VR_LIMIT_DEPTH_MAX)
-			return -1;
-		l->byte_depth = (__u64)d;
-		d = (unsigned __int128)VR_LIMIT_BATCH * VR_LIMIT_BATCH_FRAME * l->byte_cost >>
-		    VR_LIMIT_BYTE_SHIFT;
-		l->byte_batch = d < l->byte_depth / 8 ? (__u64)d : l->byte_depth / 8;
-		l->flags |= VR_LIMIT_BPS;
-	}
-	return 0;
-}
-#endif
 
 #endif /* VROUTER_H */

@@ -140,7 +140,7 @@ check "no directory made on the non-bpffs" test ! -e "$T_TMP/notbpf/vr"
 # A failure halfway through: e2's peer MTU is too large for native XDP on a
 # veth, so e1 is attached first and must be detached again.
 setup "jumbo MTU on p2/e2" sh -c "ip -n $(ns peer) link set p2 mtu 9000 && ip -n $(ns dut) link set e2 mtu 9000"
-expect_fail "load e1 e2 fails on e2 (fresh): undone" 1 "e2: Couldn't attach" vrctl load e1 e2
+expect_fail "load e1 e2 fails on e2 (fresh): undone" 1 "e2: cannot attach" vrctl load e1 e2
 check "failed first load leaves no pin directory" test ! -e "$PIN_DIR"
 check_eq "failed first load leaves no XDP program" 0 "$(xdp_links)"
 
@@ -175,7 +175,7 @@ expect_fail "unload e0 e1, e1 not loaded: e0 stays" 1 "e1: not loaded" vrctl unl
 expect_fail "unload --all with IFACE" 2 "--all goes without IFACE" vrctl unload --all e0
 expect_fail "unload e0 e0" 2 "e0: given twice" vrctl unload e0 e0
 expect_fail "--replace cannot change the mode" 1 "e0: loaded in native mode" vrctl load --replace e0 --mode skb
-expect_fail "load e1 e2 fails on e2 (loaded): undone" 1 "e2: Couldn't attach" vrctl load e1 e2
+expect_fail "load e1 e2 fails on e2 (loaded): undone" 1 "e2: cannot attach" vrctl load e1 e2
 check_eq "failed load restored net.ipv4.conf.e1.forwarding" 0 "$(fwd e1)"
 expect_fail "not root (loaded)" 1 "unload: must be run as root" \
 	nsx dut setpriv --reuid=65534 --regid=65534 --clear-groups \

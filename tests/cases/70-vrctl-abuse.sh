@@ -263,7 +263,7 @@ mkdir -p "$T_TMP/robpf"
 setup "read-only bpffs" mount -t bpf -o ro bpf "$T_TMP/robpf"
 MNTS+=("$T_TMP/robpf")
 RO() { nsx dut "$VRCTL" --pin-dir "$T_TMP/robpf/vr" "$@"; }
-fails "load on a read-only bpffs" 1 "Couldn't create .*robpf/vr: Read-only file system" RO load e3
+fails "load on a read-only bpffs" 1 "cannot create .*robpf/vr: Read-only file system" RO load e3
 check "... nothing made: no pin dir, no XDP on e3" sh -c "test ! -e '$T_TMP/robpf/vr' && ! ip -n $(ns dut) link show e3 | grep -q prog/xdp"
 fails "list on a read-only bpffs, nothing loaded" 1 "not loaded" RO list
 # A vrouter whose bpffs becomes read-only: nothing may change halfway.

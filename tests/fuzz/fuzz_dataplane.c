@@ -65,6 +65,7 @@
 #include <bpf/libbpf.h>
 
 #include "vrouter.h"
+#include "core/maps.h"
 #include "vrouter.skel.h"
 #include "frame.h"
 #include "dp_harness.h"

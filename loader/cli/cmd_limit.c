@@ -24,7 +24,8 @@
 
 #include <bpf/bpf.h>
 
-#include "vrctl.h"
+#include "cli.h"
+#include "core/maps.h"
 
 #define BURST_BYTES_MAX	(1ULL << 40)
 
@@ -156,35 +157,6 @@ int vr_limit_merge(const struct vr_limit_req *q, const struct vr_limit *cur,
 	return 0;
 }
 
-int vr_limit_read(struct vr_ctx *ctx, uint32_t id, struct vr_limit *l)
-{
-	if (bpf_map_lookup_elem(ctx->limits_fd, &id, l)) {
-		memset(l, 0, sizeof(*l));
-		return -errno;
-	}
-	return 0;
-}
-
-int vr_limit_write(struct vr_ctx *ctx, uint32_t id, const struct vr_limit *l)
-{
-	struct vr_limit next = *l, cur;
-	struct vr_bucket zero;
-	int err;
-
-	memset(&zero, 0, sizeof(zero));
-	/* A new generation: CPUs drop credit taken under the old limit. */
-	if (!bpf_map_lookup_elem(ctx->limits_fd, &id, &cur))
-		next.gen = cur.gen + 1;
-	/* Bucket first: the new limit starts with its full burst. */
-	if (bpf_map_update_elem(ctx->buckets_fd, &id, &zero, BPF_ANY) ||
-	    bpf_map_update_elem(ctx->limits_fd, &id, &next, BPF_ANY)) {
-		err = -errno;
-		pr_err("cannot write map %s: %s", VR_MAP_LIMITS, strerror(-err));
-		return err;
-	}
-	return 0;
-}
-
 int do_set_router(struct vr_ctx *ctx, int argc, char **argv)
 {
 	struct vr_limit_req q = {};
@@ -210,7 +182,7 @@ int do_set_router(struct vr_ctx *ctx, int argc, char **argv)
 		return vr_usage(ctx, "set-router needs a NAME");
 	if (vr_limit_req_empty(&q))
 		return vr_usage(ctx, "set-router: nothing to set (--rate-pps, --rate-bps, --burst, --burst-bytes)");
-	err = vr_state_open(ctx);
+	err = vr_state_open(&ctx->st);
 	if (err)
 		return err;
 	err = vr_router_find_named(ctx, name, &id, &rec);
@@ -220,7 +192,7 @@ int do_set_router(struct vr_ctx *ctx, int argc, char **argv)
 		pr_err("VR %s is not ready (state %u): finish or delete it first", name, rec.state);
 		return -EBUSY;
 	}
-	err = vr_limit_read(ctx, id, &cur);
+	err = vr_limit_read(&ctx->st, id, &cur);
 	if (err) {
 		pr_err("cannot read map %s: %s", VR_MAP_LIMITS, strerror(-err));
 		return err;
@@ -228,5 +200,5 @@ int do_set_router(struct vr_ctx *ctx, int argc, char **argv)
 	err = vr_limit_merge(&q, &cur, &next);
 	if (err)
 		return err;
-	return vr_limit_write(ctx, id, &next);
+	return vr_limit_write(&ctx->st, id, &next);
 }

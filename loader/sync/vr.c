@@ -25,6 +25,8 @@
 #include <linux/net_namespace.h>
 #include <linux/rtnetlink.h>
 
+#include "core/maps.h"
+#include "nl/netlink.h"
 #include "sync.h"
 
 #define NETNS_RUN_DIR	"/run/netns"
@@ -428,17 +430,18 @@ out:
 
 int sync_vr_forget(struct sync *s, uint32_t id, uint32_t table, const char *name)
 {
-	int err, n;
+	int n_routes, n_neigh;
 
-	err = sync_table_flush(s, id, table);
-	if (!err)
-		err = sync_batch_flush(s);
-	n = sync_neigh_flush(s, id);
-	if (n < 0 && !err)
-		err = n;
-	if (err)
-		pr_err("VR %s: cannot remove its fast-path state: %s", name, strerror(-err));
-	else
-		pr_info("VR %s: host table %u emptied, %d neighbours removed", name, table, n);
-	return err;
+	n_routes = nl_table_flush(table);
+	if (n_routes < 0) {
+		pr_err("VR %s: cannot empty its host table %u: %s", name, table,
+		       strerror(-n_routes));
+		return n_routes;
+	}
+	n_neigh = vr_map_flush_vr(s->st, VRM_NEIGH, id);	/* prints its error */
+	if (n_neigh < 0)
+		return n_neigh;
+	pr_info("VR %s: host table %u emptied (%d routes), %d neighbours removed",
+		name, table, n_routes, n_neigh);
+	return 0;
 }

@@ -954,11 +954,3 @@ int sync_routes_host_pass(struct sync_vr *vr)
 	}
 	return err;
 }
-
-int sync_table_flush(struct sync *s, uint32_t id, uint32_t table)
-{
-	struct host_pass p = { .s = s, .vr = NULL, .id = id, .table = table };
-	int err = host_dump(&p);
-
-	return err == -EINTR ? 0 : err;
-}

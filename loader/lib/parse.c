@@ -6,9 +6,11 @@
  * argument in its error.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <net/if.h>
 
-#include "vrctl.h"
+#include "lib/parse.h"
 
 static int hexval(char c)
 {
@@ -156,4 +158,11 @@ int parse_ifname(const char *s, uint32_t *ifindex)
 		return -ENODEV;
 	*ifindex = idx;
 	return 0;
+}
+
+const char *mac_str(const uint8_t m[VR_ETH_ALEN], char *buf)
+{
+	sprintf(buf, "%02x:%02x:%02x:%02x:%02x:%02x",
+		m[0], m[1], m[2], m[3], m[4], m[5]);
+	return buf;
 }

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "vrctl.h"
+#include "cli.h"
 #include "print.h"
 
 static int do_help(struct vr_ctx *ctx, int argc, char **argv);
@@ -181,7 +181,7 @@ static int parse_globals(struct vr_ctx *ctx, int argc, char **argv, bool *help)
 			/* "/sys/fs/bpf/x/" -> "/sys/fs/bpf/x" */
 			while (strlen(dir) > 1 && dir[strlen(dir) - 1] == '/')
 				dir[strlen(dir) - 1] = '\0';
-			ctx->pin_dir = dir;
+			ctx->st.pin_dir = dir;
 		} else {
 			argv[out++] = a;
 		}
@@ -192,17 +192,12 @@ static int parse_globals(struct vr_ctx *ctx, int argc, char **argv, bool *help)
 
 int main(int argc, char **argv)
 {
-	struct vr_ctx ctx = {
-		.pin_dir = VR_DEFAULT_PIN_DIR,
-		.lock_fd = -1,
-		.macs_fd = -1, .ports_fd = -1, .neigh_fd = -1, .tx_fd = -1,
-		.stats_fd = -1, .nic_stats_fd = -1, .routers_fd = -1,
-		.limits_fd = -1, .buckets_fd = -1, .credits_fd = -1,
-	};
+	struct vr_ctx ctx = { 0 };
 	const struct vr_cmd *c;
 	bool help = false;
 	int err, n;
 
+	vr_state_init(&ctx.st, VR_DEFAULT_PIN_DIR);
 	n = parse_globals(&ctx, argc - 1, argv + 1, &help);
 	if (n < 0)
 		return 2;
@@ -223,6 +218,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	ctx.cmd = c;
+	ctx.st.read_only_ok = c->lock == VR_LOCK_NONE;	/* list, show, stats */
 	if (help) {
 		if (c->fn == do_help)
 			usage(stdout);
@@ -235,7 +231,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (c->lock == VR_LOCK) {
-		err = vr_state_lock_if_exists(&ctx);
+		err = vr_state_lock_if_exists(&ctx.st);
 		if (err)
 			return 1;
 	}
@@ -244,11 +240,25 @@ int main(int argc, char **argv)
 	err = c->fn(&ctx, n, argv);
 	delete_json_obj();
 
-	vr_maps_close(&ctx);
-	vr_state_unlock(&ctx);
+	vr_state_close(&ctx.st);
 	if (err < 0 && !ctx.usage_error && log_error_count() == 0)
 		pr_err("%s: %s", c->name, strerror(-err));
 	if (err < 0)
 		return ctx.usage_error ? 2 : 1;
 	return 0;
+}
+
+int vr_router_find_named(struct vr_ctx *ctx, const char *name, uint32_t *id,
+			 struct vr_router *rec)
+{
+	int err;
+
+	if (parse_vr_name(name))
+		return vr_usage(ctx, "'%s' is not a valid router name", name);
+	err = vr_router_find(&ctx->st, name, id, rec);
+	if (err == -ENOENT)
+		pr_err("%s: no such virtual router", name);
+	else if (err)
+		pr_err("cannot read %s: %s", VR_MAP_ROUTERS, strerror(-err));
+	return err;
 }

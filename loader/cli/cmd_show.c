@@ -13,8 +13,12 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "vrctl.h"
-#include "netlink.h"
+#include <net/if.h>
+
+#include "cli.h"
+#include "core/datapath.h"
+#include "core/maps.h"
+#include "nl/netlink.h"
 #include "print.h"
 
 static const char *state_name(uint32_t s)
@@ -38,40 +42,19 @@ static const char *ifname_of(uint32_t ifindex, char *buf)
 	return buf;
 }
 
-static void mac_str(const uint8_t *m, char *buf, size_t len)
-{
-	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x",
-		 m[0], m[1], m[2], m[3], m[4], m[5]);
-}
-
 /* The VR's NICs (its vr_ports entries), sorted by ifindex. */
 struct port {
 	uint32_t ifindex;
 	struct vr_port_val val;
 };
 
-static int cmp_port(const void *a, const void *b)
-{
-	const struct port *x = a, *y = b;
-
-	return x->ifindex < y->ifindex ? -1 : x->ifindex > y->ifindex;
-}
-
 static int vr_ports_of(struct vr_ctx *ctx, uint32_t id, struct port *out, int max)
 {
-	struct vr_port_key k, next, *prev = NULL;
+	uint32_t ifindex = 0;
 	int n = 0;
 
-	while (!bpf_map_get_next_key(ctx->ports_fd, prev, &next)) {
-		k = next;
-		prev = &k;
-		if (k.vr_id != id || n >= max)
-			continue;
-		if (bpf_map_lookup_elem(ctx->ports_fd, &k, &out[n].val))
-			continue;
-		out[n++].ifindex = k.ifindex;
-	}
-	qsort(out, (size_t)n, sizeof(*out), cmp_port);
+	while (n < max && !vr_port_next(&ctx->st, id, &ifindex, out[n].val.mac))
+		out[n++].ifindex = ifindex;
 	return n;
 }
 
@@ -84,7 +67,7 @@ static void print_limit(struct vr_ctx *ctx, uint32_t id)
 {
 	struct vr_limit l;
 
-	if (vr_limit_read(ctx, id, &l))
+	if (vr_limit_read(&ctx->st, id, &l))
 		memset(&l, 0, sizeof(l));
 	open_json_object("limit");
 	print_text("    limit");
@@ -173,7 +156,7 @@ static void print_router(struct vr_ctx *ctx, uint32_t id, const struct vr_router
 
 	open_json_array("macs");
 	for (i = 0; i < n; i++) {
-		mac_str(ports[i].val.mac, mac, sizeof(mac));
+		mac_str(ports[i].val.mac, mac);
 		open_json_object(NULL);
 		if (detail) {
 			print_string(PRINT_ANY, "iface", "    %s",
@@ -217,12 +200,12 @@ int do_list(struct vr_ctx *ctx, int argc, char **argv)
 	err = no_args(ctx, argc, argv, 0);
 	if (err)
 		return err;
-	err = vr_maps_open(ctx);
+	err = vr_maps_open(&ctx->st);
 	if (err)
 		return err;
 
 	open_json_array(NULL);
-	while (!(err = vr_router_next(ctx, &id, &r))) {
+	while (!(err = vr_router_next(&ctx->st, &id, &r))) {
 		if (first)
 			print_text("%-16s %5s %6s %-9s %s\n", "NAME", "ID", "TABLE",
 				   "STATE", "IFACES");
@@ -231,7 +214,7 @@ int do_list(struct vr_ctx *ctx, int argc, char **argv)
 	}
 	close_json_array();
 	if (err != -ENOENT) {
-		pr_err("Couldn't read %s: %s", VR_MAP_ROUTERS, strerror(-err));
+		pr_err("cannot read %s: %s", VR_MAP_ROUTERS, strerror(-err));
 		return err;
 	}
 	return 0;
@@ -248,7 +231,7 @@ int do_show(struct vr_ctx *ctx, int argc, char **argv)
 		return err;
 	if (argc < 2)
 		return vr_usage(ctx, "show: NAME missing");
-	err = vr_maps_open(ctx);
+	err = vr_maps_open(&ctx->st);
 	if (err)
 		return err;
 	err = vr_router_find_named(ctx, argv[1], &id, &r);
@@ -297,7 +280,7 @@ static int read_vr_stats(struct vr_ctx *ctx, uint32_t id, struct vr_stats *out)
 			return -ENOMEM;
 	}
 	memset(out, 0, sizeof(*out));
-	if (bpf_map_lookup_elem(ctx->stats_fd, &id, percpu))
+	if (bpf_map_lookup_elem(ctx->st.fd[VRM_STATS], &id, percpu))
 		return -errno;
 	for (c = 0; c < ncpus; c++) {
 		add_counter(&out->rx, &percpu[c].rx);
@@ -320,7 +303,7 @@ static int read_nic_stats(struct vr_ctx *ctx, uint32_t ifindex, struct vr_nic_st
 			return -ENOMEM;
 	}
 	memset(out, 0, sizeof(*out));
-	if (bpf_map_lookup_elem(ctx->nic_stats_fd, &ifindex, percpu))
+	if (bpf_map_lookup_elem(ctx->st.fd[VRM_NICSTATS], &ifindex, percpu))
 		return errno == ENOENT ? 0 : -errno;
 	for (c = 0; c < ncpus; c++)
 		add_counter(&out->no_vr, &percpu[c].no_vr);
@@ -335,7 +318,7 @@ static int take_snapshot(struct vr_ctx *ctx, const char *only, struct snapshot *
 
 	s->n_vr = s->n_nic = 0;
 	clock_gettime(CLOCK_MONOTONIC, &s->ts);
-	while (!(err = vr_router_next(ctx, &id, &r))) {
+	while (!(err = vr_router_next(&ctx->st, &id, &r))) {
 		if (only && strcmp(only, r.name))
 			continue;
 		s->vr[s->n_vr].id = id;
@@ -346,16 +329,16 @@ static int take_snapshot(struct vr_ctx *ctx, const char *only, struct snapshot *
 		s->n_vr++;
 	}
 	if (err != -ENOENT) {
-		pr_err("Couldn't read the counters: %s", strerror(-err));
+		pr_err("cannot read the counters: %s", strerror(-err));
 		return err;
 	}
 	if (only)
 		return 0;
-	while (s->n_nic < VR_MAX_IFACES && !vr_iface_next(ctx, &ifindex)) {
+	while (s->n_nic < VR_MAX_IFACES && !vr_iface_next(&ctx->st, &ifindex)) {
 		s->nic[s->n_nic].ifindex = ifindex;
 		err = read_nic_stats(ctx, ifindex, &s->nic[s->n_nic].st);
 		if (err) {
-			pr_err("Couldn't read the counters: %s", strerror(-err));
+			pr_err("cannot read the counters: %s", strerror(-err));
 			return err;
 		}
 		s->n_nic++;
@@ -556,7 +539,7 @@ int do_stats(struct vr_ctx *ctx, int argc, char **argv)
 	}
 	if (has_count && !interval)
 		return vr_usage(ctx, "stats: --count goes with --interval");
-	err = vr_maps_open(ctx);
+	err = vr_maps_open(&ctx->st);
 	if (err)
 		return err;
 	if (name) {
@@ -566,7 +549,7 @@ int do_stats(struct vr_ctx *ctx, int argc, char **argv)
 	}
 	ncpus = libbpf_num_possible_cpus();
 	if (ncpus <= 0) {
-		pr_err("Couldn't get the number of CPUs: %s", strerror(-ncpus));
+		pr_err("cannot get the number of CPUs: %s", strerror(-ncpus));
 		return ncpus ? ncpus : -EINVAL;
 	}
 

@@ -18,7 +18,10 @@
 
 #include <bpf/bpf.h>
 
-#include "vrctl.h"
+#include <net/if.h>
+
+#include "cli.h"
+#include "core/maps.h"
 #include "print.h"
 
 enum neigh_op { OP_ADD, OP_REPLACE, OP_DEL, OP_SHOW };
@@ -123,21 +126,19 @@ static int neigh_parse(struct vr_ctx *ctx, int argc, char **argv, struct neigh_a
 
 static int neigh_show(struct vr_ctx *ctx, struct neigh_args *a)
 {
-	struct vr_neigh_key k, next, *prev = NULL;
-	struct vr_neigh_val v;
-	char addr[INET6_ADDRSTRLEN], mac[24], dev[IF_NAMESIZE];
+	char addr[INET6_ADDRSTRLEN], mac[18], dev[IF_NAMESIZE];
+	uint8_t lladdr[VR_ETH_ALEN];
+	struct vr_neigh_key k;
+	bool first = true;
 
 	open_json_array(NULL);
-	while (!bpf_map_get_next_key(ctx->neigh_fd, prev, &next)) {
-		k = next;
-		prev = &k;
+	for (; !vr_neigh_next(&ctx->st, &k, first); first = false) {
 		if (k.vr_id != a->id || (a->dev && k.ifindex != a->ifindex))
 			continue;
-		if (bpf_map_lookup_elem(ctx->neigh_fd, &k, &v))
+		if (vr_neigh_get(&ctx->st, &k, lladdr))
 			continue;
 		addr_str(&k, addr, sizeof(addr));
-		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
-			 v.mac[0], v.mac[1], v.mac[2], v.mac[3], v.mac[4], v.mac[5]);
+		mac_str(lladdr, mac);
 		if (!if_indextoname(k.ifindex, dev))
 			snprintf(dev, sizeof(dev), "if%u", k.ifindex);
 		open_json_object(NULL);
@@ -154,8 +155,6 @@ static int neigh_show(struct vr_ctx *ctx, struct neigh_args *a)
 int do_neigh(struct vr_ctx *ctx, int argc, char **argv)
 {
 	struct neigh_args a = { 0 };
-	struct vr_port_key pk = { 0 };
-	struct vr_port_val pv;
 	char addr[INET6_ADDRSTRLEN];
 	int err;
 
@@ -163,11 +162,11 @@ int do_neigh(struct vr_ctx *ctx, int argc, char **argv)
 	if (err)
 		return err;
 	if (a.op != OP_SHOW) {
-		err = vr_state_lock(ctx, false);
+		err = vr_state_lock(&ctx->st, false);
 		if (err)
 			return err;
 	}
-	err = vr_maps_open(ctx);
+	err = vr_maps_open(&ctx->st);
 	if (err)
 		return err;
 	err = vr_router_find_named(ctx, a.name, &a.id, &a.rec);
@@ -176,9 +175,7 @@ int do_neigh(struct vr_ctx *ctx, int argc, char **argv)
 	if (a.op == OP_SHOW)
 		return neigh_show(ctx, &a);
 
-	pk.vr_id = a.id;
-	pk.ifindex = a.ifindex;
-	if (bpf_map_lookup_elem(ctx->ports_fd, &pk, &pv)) {
+	if (vr_port_get(&ctx->st, a.id, a.ifindex, NULL)) {
 		pr_err("%s: virtual router %s is not on this NIC", a.dev, a.name);
 		return -ENOENT;
 	}
@@ -187,27 +184,26 @@ int do_neigh(struct vr_ctx *ctx, int argc, char **argv)
 	addr_str(&a.key, addr, sizeof(addr));
 
 	if (a.op == OP_DEL) {
-		if (bpf_map_delete_elem(ctx->neigh_fd, &a.key)) {
-			err = -errno;
+		err = vr_neigh_del(&ctx->st, &a.key);
+		if (err) {
 			if (err == -ENOENT)
 				pr_err("%s dev %s: no such neighbour in %s", addr, a.dev, a.name);
 			else
-				pr_err("Couldn't delete %s dev %s from %s: %s", addr,
+				pr_err("cannot delete %s dev %s from %s: %s", addr,
 				       a.dev, VR_MAP_NEIGH, strerror(-err));
 			return err;
 		}
 		return 0;
 	}
-	if (bpf_map_update_elem(ctx->neigh_fd, &a.key, &a.val,
-				a.op == OP_ADD ? BPF_NOEXIST : BPF_ANY)) {
-		err = -errno;
+	err = vr_neigh_set(&ctx->st, &a.key, a.val.mac, a.op == OP_ADD ? BPF_NOEXIST : BPF_ANY);
+	if (err) {
 		if (err == -EEXIST)
 			pr_err("%s dev %s: neighbour exists in %s (use 'neigh replace')",
 			       addr, a.dev, a.name);
 		else if (err == -E2BIG || err == -ENOMEM)
 			pr_err("%s is full (%d entries)", VR_MAP_NEIGH, VR_MAX_NEIGH);
 		else
-			pr_err("Couldn't add %s dev %s to %s: %s", addr, a.dev,
+			pr_err("cannot add %s dev %s to %s: %s", addr, a.dev,
 			       VR_MAP_NEIGH, strerror(-err));
 		return err;
 	}

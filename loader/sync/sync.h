@@ -39,7 +39,9 @@
 
 #include <libmnl/libmnl.h>
 
-#include "vrctl.h"
+#include "core/state.h"
+#include "lib/log.h"
+#include "lib/parse.h"
 
 #define SYNC_MAX_NH	256	/* next hops of one route */
 #define SYNC_LO_IFINDEX	1	/* local routes go on the host's lo */
@@ -189,7 +191,7 @@ struct batch {
 };
 
 struct sync {
-	struct vr_ctx *ctx;
+	struct vr_state *st;
 	bool follow;
 	int verbose;
 	int self_ns;			/* fd of the namespace vrctl runs in */
@@ -256,8 +258,6 @@ int sync_addrs_dump(struct sync_vr *vr);
 int sync_routes_dump(struct sync_vr *vr);
 /* Diff against the host table and queue the changes (not flushed). */
 int sync_routes_host_pass(struct sync_vr *vr);
-/* Queue the deletion of everything in TABLE (a VR that is gone). */
-int sync_table_flush(struct sync *s, uint32_t id, uint32_t table);
 void sync_route_event(struct sync_vr *vr, const struct nlmsghdr *nlh);
 void sync_addr_event(struct sync_vr *vr, const struct nlmsghdr *nlh);
 /* Queue the rendered state of R (replace or delete). */
@@ -278,8 +278,6 @@ int sync_nh_resolve(struct sync_vr *vr, uint32_t id, struct rendered *out, bool 
 /* sync_neigh.c */
 int sync_neigh_pass(struct sync_vr *vr);
 void sync_neigh_event(struct sync_vr *vr, const struct nlmsghdr *nlh);
-/* Delete every vr_neigh entry of VR ID; the number deleted or -errno. */
-int sync_neigh_flush(struct sync *s, uint32_t id);
 
 /* sync_follow.c */
 int sync_follow(struct sync *s);

@@ -137,7 +137,7 @@ static int map_set(struct sync *s, const struct vr_neigh_key *k, const struct vr
 {
 	static bool full_reported;
 
-	if (!bpf_map_update_elem(s->ctx->neigh_fd, k, v, BPF_ANY))
+	if (!bpf_map_update_elem(s->st->fd[VRM_NEIGH], k, v, BPF_ANY))
 		return 0;
 	if ((errno == E2BIG || errno == ENOMEM || errno == ENOSPC) && !full_reported) {
 		full_reported = true;
@@ -159,14 +159,14 @@ void sync_neigh_event(struct sync_vr *vr, const struct nlmsghdr *nlh)
 		return;
 	if (nlh->nlmsg_type == RTM_NEWNEIGH && mirrored(&m)) {
 		memcpy(v.mac, m.ll, VR_ETH_ALEN);
-		if (!bpf_map_lookup_elem(vr->s->ctx->neigh_fd, &k, &old) &&
+		if (!bpf_map_lookup_elem(vr->s->st->fd[VRM_NEIGH], &k, &old) &&
 		    !memcmp(old.mac, v.mac, VR_ETH_ALEN))
 			return;
 		if (!map_set(vr->s, &k, &v))
 			log_neigh(vr, &k, &v, state_name(m.state), 1);
 		return;
 	}
-	if (!bpf_map_delete_elem(vr->s->ctx->neigh_fd, &k))
+	if (!bpf_map_delete_elem(vr->s->st->fd[VRM_NEIGH], &k))
 		log_neigh(vr, &k, NULL, nlh->nlmsg_type == RTM_DELNEIGH ? "deleted" :
 			  state_name(m.state), 1);
 }
@@ -207,7 +207,7 @@ static int vr_keys(struct sync *s, uint32_t id, struct vr_neigh_key **out, size_
 	size_t n = 0, cap = 0;
 	void *prev = NULL;
 
-	while (!bpf_map_get_next_key(s->ctx->neigh_fd, prev, &next)) {
+	while (!bpf_map_get_next_key(s->st->fd[VRM_NEIGH], prev, &next)) {
 		k = next;
 		prev = &k;
 		if (k.vr_id != id)
@@ -261,14 +261,14 @@ int sync_neigh_pass(struct sync_vr *vr)
 	for (i = 0; i < nk; i++) {
 		n = htab_find(&p.want, &keys[i]);
 		if (!n) {
-			if (!bpf_map_delete_elem(s->ctx->neigh_fd, &keys[i])) {
+			if (!bpf_map_delete_elem(s->st->fd[VRM_NEIGH], &keys[i])) {
 				log_neigh(vr, &keys[i], NULL, "not in the VR", 2);
 				vr->n_ndel++;
 			}
 			continue;
 		}
 		n->done = true;
-		if (!bpf_map_lookup_elem(s->ctx->neigh_fd, &keys[i], &v) &&
+		if (!bpf_map_lookup_elem(s->st->fd[VRM_NEIGH], &keys[i], &v) &&
 		    !memcmp(v.mac, n->val.mac, VR_ETH_ALEN)) {
 			vr->n_nsame++;
 			continue;
@@ -290,20 +290,4 @@ out:
 	free(keys);
 	htab_fini(&p.want, free);
 	return err;
-}
-
-int sync_neigh_flush(struct sync *s, uint32_t id)
-{
-	struct vr_neigh_key *keys = NULL;
-	size_t i, nk = 0;
-	int err, n = 0;
-
-	err = vr_keys(s, id, &keys, &nk);
-	if (err)
-		return err;
-	for (i = 0; i < nk; i++)
-		if (!bpf_map_delete_elem(s->ctx->neigh_fd, &keys[i]))
-			n++;
-	free(keys);
-	return n;
 }

@@ -35,6 +35,11 @@ int nl_link_ifindex(const char *netns, const char *name);
  */
 int nl_link_del_kind(const char *netns, const char *kind);
 
+/* Delete every route of host routing table TABLE (IPv4 and IPv6) in the
+ * current namespace: the number deleted, or -errno.
+ */
+int nl_table_flush(uint32_t table);
+
 /* Write VALUE to /proc/sys/PATH inside NETNS (NULL: host), e.g.
  * "net/ipv4/ip_forward".  Reads the old value into OLD if non-NULL.
  */

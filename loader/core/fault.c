@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vrctl.h"
+#include "core/state.h"
 
 void vr_fault_point(const char *step)
 {
@@ -30,4 +30,12 @@ void vr_fault_point(const char *step)
 		fflush(NULL);
 		raise(SIGKILL);
 	}
+}
+
+void vr_fault_step(const char *step, int n)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%s%d", step, n + 1);
+	vr_fault_point(buf);
 }

@@ -12,7 +12,7 @@
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 
-#include "vrctl.h"
+#include "lib/log.h"
 
 static int verbose;
 static unsigned int n_errors;
@@ -20,6 +20,11 @@ static unsigned int n_errors;
 void log_set_verbose(int level)
 {
 	verbose = level;
+}
+
+int log_verbose(void)
+{
+	return verbose;
 }
 
 unsigned int log_error_count(void)

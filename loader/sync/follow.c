@@ -176,13 +176,13 @@ static bool maps_current(struct sync *s)
 	bool same;
 	int fd;
 
-	if (vr_pin_path(s->ctx, VR_MAP_ROUTERS, path, sizeof(path)))
+	if (vr_pin_path(s->st, VR_MAP_ROUTERS, path, sizeof(path)))
 		return false;
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return false;
 	same = !bpf_obj_get_info_by_fd(fd, &a, &la) &&
-	       !bpf_obj_get_info_by_fd(s->ctx->routers_fd, &b, &lb) && a.id == b.id;
+	       !bpf_obj_get_info_by_fd(s->st->fd[VRM_ROUTERS], &b, &lb) && a.id == b.id;
 	close(fd);
 	return same;
 }
@@ -198,18 +198,18 @@ static void tick(struct sync *s)
 	int err;
 
 	if (!s->maps_ok) {
-		if (vr_pin_path(s->ctx, VR_MAP_ROUTERS, path, sizeof(path)) ||
+		if (vr_pin_path(s->st, VR_MAP_ROUTERS, path, sizeof(path)) ||
 		    access(path, F_OK)) {
 			if (!waiting_said)
 				pr_info("vrouter is not loaded (no %s): waiting", path);
 			waiting_said = true;
 			return;
 		}
-		if (vr_maps_open(s->ctx))
+		if (vr_maps_open(s->st))
 			return;
 		s->maps_ok = true;
 		waiting_said = false;
-		pr_info("following the VRs of %s", s->ctx->pin_dir);
+		pr_info("following the VRs of %s", s->st->pin_dir);
 	}
 	current = maps_current(s);
 	if (s->inofd >= 0 && s->ino_wd < 0)
@@ -220,7 +220,7 @@ static void tick(struct sync *s)
 	 * `unload --all` are forgotten before the maps are let go.
 	 */
 	for (id = 1; id < VR_MAX_ROUTERS; id++) {
-		err = vr_router_get(s->ctx, id, &rec);
+		err = vr_router_get(s->st, id, &rec);
 		if (err || rec.state != VR_STATE_READY ||
 		    (only_name && strcmp(rec.name, only_name))) {
 			if (s->vr[id])
@@ -239,7 +239,7 @@ static void tick(struct sync *s)
 				s->vr[id] = NULL;
 			}
 		}
-		vr_maps_close(s->ctx);
+		vr_maps_close(s->st);
 		s->maps_ok = false;
 	}
 }

@@ -26,10 +26,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "vrctl.h"
-#include "netlink.h"
+#include "cli.h"
+#include "nl/netlink.h"
 #include "print.h"
-#include "sync.h"
+#include "sync/sync.h"
 
 static const char *const host_sysctls[][2] = {
 	{ "net/ipv4/fib_multipath_hash_policy", "1" },
@@ -109,7 +109,7 @@ static int pass_one(struct sync *s, uint32_t id, const struct vr_router *rec)
 			err = sync_vr_full_pass(vr);
 		}
 	}
-	if (s->ctx->json)
+	if (is_json_context())
 		print_summary(vr, err);
 	sync_vr_free(vr);
 	s->vr[id] = NULL;
@@ -138,7 +138,7 @@ static int sync_new(struct vr_ctx *ctx, bool follow, struct sync **out)
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	s->ctx = ctx;
+	s->st = &ctx->st;
 	s->follow = follow;
 	s->verbose = ctx->verbose;
 	s->self_ns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
@@ -167,7 +167,7 @@ int do_sync(struct vr_ctx *ctx, int argc, char **argv)
 {
 	const char *name = NULL;
 	struct vr_router rec;
-	struct sync *s;
+	struct sync *s = NULL;
 	bool follow = false;
 	uint32_t id;
 	int i, err, ret = 0;
@@ -191,14 +191,14 @@ int do_sync(struct vr_ctx *ctx, int argc, char **argv)
 
 	if (follow) {
 		/* No lock: add-router and del-router go on meanwhile. */
-		vr_state_unlock(ctx);
+		vr_state_unlock(&ctx->st);
 		set_host_sysctls();
 		sync_follow_only(name);
 		err = sync_follow(s);
 		goto out;
 	}
 
-	err = vr_state_open(ctx);
+	err = vr_state_open(&ctx->st);
 	if (err)
 		goto out;
 	if (name) {
@@ -218,7 +218,7 @@ int do_sync(struct vr_ctx *ctx, int argc, char **argv)
 		ret = pass_one(s, id, &rec);
 	} else {
 		id = 0;
-		while (!(err = vr_router_next(ctx, &id, &rec))) {
+		while (!(err = vr_router_next(&ctx->st, &id, &rec))) {
 			if (rec.state != VR_STATE_READY)
 				continue;
 			err = pass_one(s, id, &rec);
@@ -233,19 +233,6 @@ int do_sync(struct vr_ctx *ctx, int argc, char **argv)
 	close_json_array();
 	err = ret;
 out:
-	sync_free(s);
-	return err;
-}
-
-int sync_forget_router(struct vr_ctx *ctx, uint32_t id, const struct vr_router *rec)
-{
-	struct sync *s;
-	int err;
-
-	err = sync_new(ctx, false, &s);
-	if (err)
-		return err;
-	err = sync_vr_forget(s, id, rec->table_id, rec->name);
 	sync_free(s);
 	return err;
 }

@@ -258,6 +258,84 @@ static int rtnl_request(const char *netns, struct nlmsghdr *nlh,
 	return err;
 }
 
+/* ---- routing tables ---- */
+
+struct flush_ctx {
+	uint32_t table;
+	char *msgs;		/* the table's routes, as dumped */
+	size_t len, cap;
+};
+
+static uint32_t route_table(const struct nlmsghdr *nlh, const struct rtmsg *rtm)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(*rtm))
+		if (mnl_attr_get_type(a) == RTA_TABLE &&
+		    !mnl_attr_validate(a, MNL_TYPE_U32))
+			return mnl_attr_get_u32(a);
+	return rtm->rtm_table;
+}
+
+static int flush_collect_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	struct flush_ctx *f = data;
+	char *p;
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE || route_table(nlh, rtm) != f->table)
+		return MNL_CB_OK;
+	if (f->len + nlh->nlmsg_len > f->cap) {
+		f->cap = 2 * (f->cap + nlh->nlmsg_len);
+		p = realloc(f->msgs, f->cap);
+		if (!p)
+			return MNL_CB_ERROR;
+		f->msgs = p;
+	}
+	memcpy(f->msgs + f->len, nlh, nlh->nlmsg_len);
+	f->len += NLMSG_ALIGN(nlh->nlmsg_len);
+	return MNL_CB_OK;
+}
+
+/*
+ * Delete every route of TABLE in the current namespace, IPv4 and IPv6, as
+ * `ip route flush table T` does: each route is deleted by sending back the
+ * message the dump returned.  The number deleted, or -errno.
+ */
+int nl_table_flush(uint32_t table)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct flush_ctx f = { .table = table };
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+	size_t off;
+	int err, n = 0;
+
+	err = nl_open(NULL, NETLINK_ROUTE, &nl);
+	if (err)
+		return err;
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_UNSPEC;
+	err = nl_talk(nl, nlh, flush_collect_cb, &f);
+	for (off = 0; !err && off < f.len; off += NLMSG_ALIGN(nlh->nlmsg_len)) {
+		nlh = (struct nlmsghdr *)(f.msgs + off);
+		nlh->nlmsg_type = RTM_DELROUTE;
+		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+		err = nl_talk(nl, nlh, NULL, NULL);
+		if (err == -ESRCH)	/* gone with another one (a nexthop's routes) */
+			err = 0;
+		else if (!err)
+			n++;
+	}
+	free(f.msgs);
+	mnl_socket_close(nl);
+	return err ? err : n;
+}
+
 /* ---- links ---- */
 
 /* A link request in BUF: TYPE and FLAGS, and an ifinfomsg for AF_UNSPEC

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The data path on the NICs: the XDP program attached (one pinned
+ * instance shared by every loaded NIC), the devmap of loaded NICs
+ * (vr_tx_ports) and the pins.  Load and unload record every step and undo
+ * exactly the steps done on a failure.  Both print their one error line.
+ */
+#ifndef VR_CORE_DATAPATH_H
+#define VR_CORE_DATAPATH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <xdp/libxdp.h>
+
+#include "core/state.h"
+
+struct vr_load_req {
+	const char *const *ifnames;	/* distinct, at most VR_MAX_IFACES */
+	int n;
+	enum xdp_attach_mode mode;	/* XDP_MODE_UNSPEC: native, or as loaded */
+	bool replace;			/* swap the program on loaded NICs */
+};
+
+/* Attach to REQ's NICs; creates the pin directory and maps if needed. */
+int vr_dp_load(struct vr_state *st, const struct vr_load_req *req);
+/* Detach from IFNAMES; N == 0: from every NIC, pins and directory
+ * removed, refused while VRs exist unless DELETE_VRS (deletes them first).
+ */
+int vr_dp_unload(struct vr_state *st, const char *const *ifnames, int n, bool delete_vrs);
+
+/* The XDP program attached to IFINDEX (0 if none) and its mode (enum
+ * xdp_attach_mode), and the mode's name ("native", "skb").
+ */
+int vr_iface_xdp(uint32_t ifindex, uint32_t *prog_id, int *mode);
+const char *vr_xdp_mode_name(int mode);
+
+#endif /* VR_CORE_DATAPATH_H */

@@ -1,0 +1,517 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Create and delete virtual routers (router.h).
+ *
+ * Order, so that a crash halfway is visible and can be finished by
+ * del-router: record CREATING -> namespace -> macvlans -> ports -> limit
+ * -> MACs -> counters -> record READY; delete: record DELETING -> MACs ->
+ * ports -> neighbours -> host table -> macvlans -> namespace -> counters
+ * and limit -> record freed.
+ *
+ * macvlan mode: PRIVATE.  The fast path never delivers a frame from one VR
+ * to another inside the host: bpf_redirect_map() transmits on the egress
+ * NIC, onto the wire.  In private mode the kernel slow path does the same
+ * (a frame from one macvlan to a sibling's MAC goes out of the lower NIC,
+ * and broadcasts such as ARP/ND or routing protocol hellos of one VR are
+ * not looped to the other VRs on that NIC), so fast and slow path behave
+ * alike and VRs stay separate routers reached over the wire, as in the
+ * paper.  Bridge mode would short-cut VR-to-VR traffic (and broadcasts)
+ * inside the kernel, where the fast path cannot follow.  The price: two
+ * VRs on the same NIC reach each other only through an external switch
+ * (private mode blocks even a hairpinned broadcast).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <linux/if_link.h>
+
+#include "core/maps.h"
+#include "core/router.h"
+#include "lib/log.h"
+#include "lib/parse.h"
+#include "nl/netlink.h"
+
+#define VR_MACVLAN_MODE	MACVLAN_MODE_PRIVATE
+
+/*
+ * Inside the VR's namespace, before its macvlans exist.  Forwarding, and
+ * ARP as a router with separate interfaces: several VRs share each wire
+ * (a VR has a macvlan on every NIC it is attached to, with or without an
+ * address there), and Linux' default weak-host ARP would answer on any
+ * of them for an address configured on another, drawing a neighbour's
+ * traffic to the wrong VR.  arp_ignore=1: answer only for addresses on
+ * the receiving interface; arp_announce=2: ask with a source address of
+ * the outgoing interface.  (IPv6 ND already works per interface.)
+ */
+static const char *const vr_sysctls[][2] = {
+	{ "net/ipv4/ip_forward", "1" },
+	{ "net/ipv6/conf/all/forwarding", "1" },
+	{ "net/ipv4/conf/all/arp_ignore", "1" },
+	{ "net/ipv4/conf/all/arp_announce", "2" },
+};
+
+bool vr_table_reserved(uint32_t t)
+{
+	/* 0 unspec, 253 default, 254 main, 255 local */
+	return t == 0 || (t >= 253 && t <= 255);
+}
+
+/* ---- plan ---------------------------------------------------------- */
+
+static int cmp_att(const void *a, const void *b)
+{
+	const struct vr_att *x = a, *y = b;
+
+	return x->ifindex < y->ifindex ? -1 : x->ifindex > y->ifindex;
+}
+
+/* Every loaded NIC (the keys of vr_tx_ports), in ifindex order. */
+static int all_loaded(struct vr_state *st, struct vr_router_req *r)
+{
+	uint32_t ifindex = 0;
+	struct vr_att *a;
+	int err;
+
+	while (!(err = vr_iface_next(st, &ifindex)) && r->n_att < VR_MAX_IFACES) {
+		a = &r->att[r->n_att];
+		memset(a, 0, sizeof(*a));
+		if (!if_indextoname(ifindex, a->ifname)) {
+			pr_warn("loaded NIC with ifindex %u is gone, skipped", ifindex);
+			continue;
+		}
+		a->ifindex = ifindex;
+		r->n_att++;
+	}
+	if (err && err != -ENOENT) {
+		pr_err("cannot read map %s: %s", VR_MAP_TX, strerror(-err));
+		return err;
+	}
+	if (!r->n_att) {
+		pr_err("no NIC is loaded (vrctl load IFACE...)");
+		return -ENODEV;
+	}
+	qsort(r->att, r->n_att, sizeof(r->att[0]), cmp_att);
+	return 0;
+}
+
+static const struct vr_att *mac_for(const struct vr_router_req *r, const char *ifname)
+{
+	int j;
+
+	for (j = 0; j < r->n_mac_for; j++)
+		if (!strcmp(r->mac_for[j].ifname, ifname))
+			return &r->mac_for[j];
+	return NULL;
+}
+
+/* The NICs of R (see router.h), each loaded, with its MAC. */
+static int resolve_atts(struct vr_state *st, struct vr_router_req *r)
+{
+	const struct vr_att *m;
+	struct vr_att *a;
+	int i, j, err;
+
+	if (!r->has_iface && r->has_def_mac) {
+		err = all_loaded(st, r);
+		if (err)
+			return err;
+	} else if (!r->has_iface) {
+		memcpy(r->att, r->mac_for, r->n_mac_for * sizeof(r->att[0]));
+		r->n_att = r->n_mac_for;
+	}
+	/* MACs named for NICs the VR does not attach to: a mistake. */
+	for (j = 0; j < r->n_mac_for; j++) {
+		for (i = 0; i < r->n_att; i++)
+			if (!strcmp(r->att[i].ifname, r->mac_for[j].ifname))
+				break;
+		if (i == r->n_att) {
+			pr_err("--mac names NIC %s, which is not %s", r->mac_for[j].ifname,
+			       r->has_iface ? "in --iface" : "loaded");
+			return -EINVAL;
+		}
+	}
+	for (i = 0; i < r->n_att; i++) {
+		a = &r->att[i];
+		if (!a->ifindex)
+			a->ifindex = if_nametoindex(a->ifname);
+		if (!a->ifindex) {
+			pr_err("NIC %s does not exist", a->ifname);
+			return -ENODEV;
+		}
+		err = vr_iface_loaded(st, a->ifindex);
+		if (err < 0)
+			return err;
+		if (!err) {
+			pr_err("NIC %s is not loaded (vrctl load %s)", a->ifname, a->ifname);
+			return -ENODEV;
+		}
+		m = mac_for(r, a->ifname);
+		if (!m && !r->has_def_mac) {
+			pr_err("no MAC for NIC %s (--mac %s=MAC)", a->ifname, a->ifname);
+			return -EINVAL;
+		}
+		memcpy(a->mac, m ? m->mac : r->def_mac, VR_ETH_ALEN);
+	}
+	return 0;
+}
+
+static int check_macs_free(struct vr_state *st, const struct vr_router_req *r)
+{
+	struct vr_mac_val val;
+	struct vr_router owner;
+	char m[18];
+	int i;
+
+	for (i = 0; i < r->n_att; i++) {
+		if (vr_mac_get(st, r->att[i].ifindex, r->att[i].mac, &val))
+			continue;
+		if (vr_router_get(st, val.vr_id, &owner))
+			owner.name[0] = '\0';
+		pr_err("MAC %s is already used on NIC %s by VR %s",
+		       mac_str(r->att[i].mac, m), r->att[i].ifname,
+		       owner.name[0] ? owner.name : "(unnamed)");
+		return -EEXIST;
+	}
+	return 0;
+}
+
+static int pick_table(struct vr_state *st, struct vr_router_req *r)
+{
+	int err;
+
+	if (!r->has_table)
+		return vr_table_alloc(st, &r->table);	/* prints "full" */
+	if (vr_table_reserved(r->table)) {
+		pr_err("table %u is reserved (0 unspec, 253 default, 254 main, 255 local)",
+		       r->table);
+		return -EINVAL;
+	}
+	err = vr_table_in_use(st, r->table);
+	if (err < 0)
+		return err;
+	if (err) {
+		pr_err("table %u is in use by another VR", r->table);
+		return -EEXIST;
+	}
+	return 0;
+}
+
+/* Everything checked and resolved before the first change; *ID allocated. */
+static int create_plan(struct vr_state *st, struct vr_router_req *r, uint32_t *id)
+{
+	struct vr_router rec;
+	int err;
+
+	err = vr_router_find(st, r->name, id, &rec);
+	if (!err) {
+		if (rec.state == VR_STATE_READY)
+			pr_err("VR %s already exists", r->name);
+		else
+			pr_err("VR %s is half-%s (a vrctl died halfway); "
+			       "run 'vrctl del-router %s' to remove what is left",
+			       r->name, rec.state == VR_STATE_CREATING ?
+			       "created" : "deleted", r->name);
+		return -EEXIST;
+	}
+	if (err != -ENOENT)
+		return err;
+	if (netns_exists(r->name)) {
+		pr_err("network namespace %s already exists", r->name);
+		return -EEXIST;
+	}
+	err = resolve_atts(st, r);
+	if (!err)
+		err = check_macs_free(st, r);
+	if (!err)
+		err = pick_table(st, r);
+	if (!err)
+		err = vr_router_alloc(st, id);	/* prints "full" */
+	return err;
+}
+
+/* ---- apply --------------------------------------------------------- */
+
+/* The steps of a create done so far, for the undo. */
+struct create_done {
+	bool record, netns, limit;
+	int links, ports, macs;
+};
+
+static int step_record(struct vr_state *st, const struct vr_router_req *r, uint32_t id,
+		       uint32_t state)
+{
+	struct vr_router rec;
+	struct timespec ts;
+	int err;
+
+	memset(&rec, 0, sizeof(rec));
+	snprintf(rec.name, sizeof(rec.name), "%s", r->name);
+	rec.state = state;
+	rec.table_id = r->table;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	rec.created_ns = (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+	err = vr_router_write(st, id, &rec);
+	if (err)
+		pr_err("cannot write the record of VR %s into %s: %s", r->name,
+		       VR_MAP_ROUTERS, strerror(-err));
+	return err;
+}
+
+/* The namespace, lo up, the VR's sysctls. */
+static int step_netns(const char *name, struct create_done *done)
+{
+	size_t i;
+	int err;
+
+	err = netns_create(name);
+	if (err) {
+		pr_err("cannot create network namespace %s: %s", name, strerror(-err));
+		return err;
+	}
+	done->netns = true;
+	vr_fault_point("add:netns");
+	err = nl_link_up(name, "lo");
+	if (err) {
+		pr_err("cannot set lo up in %s: %s", name, strerror(-err));
+		return err;
+	}
+	for (i = 0; i < sizeof(vr_sysctls) / sizeof(vr_sysctls[0]); i++) {
+		err = sysctl_set(name, vr_sysctls[i][0], vr_sysctls[i][1], NULL, 0);
+		if (err) {
+			pr_err("cannot set %s in %s: %s", vr_sysctls[i][0], name,
+			       strerror(-err));
+			return err;
+		}
+	}
+	vr_fault_point("add:sysctl");
+	return 0;
+}
+
+static int step_links(const struct vr_router_req *r, struct create_done *done)
+{
+	const struct vr_att *a;
+	char m[18];
+	int err;
+
+	for (; done->links < r->n_att; done->links++) {
+		a = &r->att[done->links];
+		err = nl_macvlan_add(r->name, a->ifname, a->ifname, a->mac, VR_MACVLAN_MODE);
+		if (err == -EADDRINUSE)
+			pr_err("MAC %s is in use on NIC %s (its own address or another macvlan's)",
+			       mac_str(a->mac, m), a->ifname);
+		else if (err)
+			pr_err("cannot create macvlan %s in %s: %s", a->ifname, r->name,
+			       strerror(-err));
+		if (err)
+			return err;
+		vr_fault_step("add:macvlan", done->links);
+	}
+	return 0;
+}
+
+static int map_err(const char *map, int limit, int err, const char *what)
+{
+	if (err == -E2BIG || err == -ENOSPC)
+		pr_err("map %s full (limit %d)", map, limit);
+	else
+		pr_err("cannot add %s to map %s: %s", what, map, strerror(-err));
+	return err;
+}
+
+/* Ports, the limit, then the MACs: from the first MAC on, the fast path
+ * sends frames to the VR, and they are already policed.
+ */
+static int step_maps(struct vr_state *st, const struct vr_router_req *r, uint32_t id,
+		     struct create_done *done)
+{
+	const struct vr_att *a;
+	char m[18];
+	int err;
+
+	for (; done->ports < r->n_att; done->ports++) {
+		a = &r->att[done->ports];
+		err = vr_port_add(st, id, a->ifindex, a->mac);
+		if (err)
+			return map_err(VR_MAP_PORTS, VR_MAX_PORTS, err, a->ifname);
+		vr_fault_step("add:port", done->ports);
+	}
+	/* The limit (or none: a previous VR with this id left none either). */
+	err = vr_limit_write(st, id, &r->limit);
+	if (err)
+		return err;
+	done->limit = true;
+	for (; done->macs < r->n_att; done->macs++) {
+		a = &r->att[done->macs];
+		err = vr_mac_add(st, a->ifindex, a->mac, id, r->table);
+		if (err == -EEXIST)
+			pr_err("MAC %s is already used on NIC %s by another VR",
+			       mac_str(a->mac, m), a->ifname);
+		else if (err)
+			map_err(VR_MAP_MACS, VR_MAX_MACS, err, mac_str(a->mac, m));
+		if (err)
+			return err;
+		vr_fault_step("add:mac", done->macs);
+	}
+	err = vr_stats_zero(st, id);
+	if (err)
+		pr_err("cannot reset counters of VR %s: %s", r->name, strerror(-err));
+	return err;
+}
+
+/* Undo exactly what DONE records, in reverse. */
+static void create_undo(struct vr_state *st, const struct vr_router_req *r, uint32_t id,
+			const struct create_done *done)
+{
+	static const struct vr_limit none;
+	struct vr_router free_rec;
+	int i;
+
+	for (i = done->macs - 1; i >= 0; i--)
+		vr_mac_del(st, r->att[i].ifindex, r->att[i].mac);
+	if (done->limit)
+		vr_limit_write(st, id, &none);
+	for (i = done->ports - 1; i >= 0; i--)
+		vr_port_del(st, id, r->att[i].ifindex);
+	for (i = done->links - 1; i >= 0; i--)
+		nl_link_del(r->name, r->att[i].ifname);
+	if (done->netns)
+		netns_delete(r->name);
+	if (done->record) {
+		memset(&free_rec, 0, sizeof(free_rec));
+		vr_router_write(st, id, &free_rec);
+	}
+}
+
+int vr_router_create(struct vr_state *st, struct vr_router_req *r, uint32_t *id)
+{
+	struct create_done done = { 0 };
+	int err;
+
+	err = create_plan(st, r, id);
+	if (err)
+		return err;
+	err = step_record(st, r, *id, VR_STATE_CREATING);
+	if (err)
+		return err;
+	done.record = true;
+	vr_fault_point("add:record");
+	err = step_netns(r->name, &done);
+	if (!err)
+		err = step_links(r, &done);
+	if (!err)
+		err = step_maps(st, r, *id, &done);
+	if (!err) {
+		vr_fault_point("add:stats");
+		err = step_record(st, r, *id, VR_STATE_READY);
+	}
+	if (err) {
+		create_undo(st, r, *id, &done);
+		return err;
+	}
+	vr_fault_point("add:ready");
+	pr_info("VR %s: id %u, table %u, %d NIC%s", r->name, *id, r->table,
+		r->n_att, r->n_att == 1 ? "" : "s");
+	return 0;
+}
+
+/* ---- delete -------------------------------------------------------- */
+
+/* The fast path's state of VR ID: MACs first (the fast path stops sending
+ * frames to the VR), ports, neighbours, its host table.
+ */
+static int delete_fast_path(struct vr_state *st, uint32_t id, const struct vr_router *r)
+{
+	int n;
+
+	n = vr_map_flush_vr(st, VRM_MACS, id);
+	vr_fault_point("del:macs");
+	if (n >= 0)
+		n = vr_map_flush_vr(st, VRM_PORTS, id);
+	vr_fault_point("del:ports");
+	if (n >= 0)
+		n = vr_map_flush_vr(st, VRM_NEIGH, id);
+	vr_fault_point("del:neigh");
+	if (n < 0)
+		return n;
+	/* What sync mirrored there, or routes added by hand. */
+	n = nl_table_flush(r->table_id);
+	vr_fault_point("del:table");
+	if (n < 0) {
+		pr_err("VR %s: cannot empty its host table %u: %s", r->name,
+		       r->table_id, strerror(-n));
+		return n;
+	}
+	pr_info("VR %s: host table %u emptied (%d routes)", r->name, r->table_id, n);
+	return 0;
+}
+
+/* The namespace and its macvlans, explicitly: a namespace lives on while
+ * a process is in it.
+ */
+static int delete_netns(const char *name, bool was_ready)
+{
+	int err;
+
+	if (!name[0] || !netns_exists(name)) {
+		if (was_ready)
+			pr_warn("network namespace %s was already gone", name);
+		return 0;
+	}
+	/* -EINVAL: /run/netns/NAME is a file but no namespace (a crash
+	 * inside netns_create()): nothing to enter, remove it.
+	 */
+	err = nl_link_del_kind(name, "macvlan");
+	if (err == -EINVAL)
+		err = 0;
+	vr_fault_point("del:macvlans");
+	if (err < 0) {
+		pr_err("cannot delete the macvlans of VR %s: %s", name, strerror(-err));
+		return err;
+	}
+	err = netns_delete(name);
+	if (err) {
+		pr_err("cannot delete network namespace %s: %s", name, strerror(-err));
+		return err;
+	}
+	vr_fault_point("del:netns");
+	return 0;
+}
+
+int vr_router_delete(struct vr_state *st, uint32_t id, const struct vr_router *rec)
+{
+	static const struct vr_limit none;
+	struct vr_router r = *rec;
+	int err;
+
+	r.name[VR_NAME_MAX - 1] = '\0';
+	r.state = VR_STATE_DELETING;
+	err = vr_router_write(st, id, &r);
+	if (err) {
+		pr_err("cannot write the record of VR %s into %s: %s", r.name,
+		       VR_MAP_ROUTERS, strerror(-err));
+		return err;
+	}
+	vr_fault_point("del:record");
+	err = delete_fast_path(st, id, &r);
+	if (!err)
+		err = delete_netns(r.name, rec->state == VR_STATE_READY);
+	if (err)
+		return err;
+	err = vr_stats_zero(st, id);
+	if (err) {
+		pr_err("cannot reset counters of VR %s: %s", r.name, strerror(-err));
+		return err;
+	}
+	err = vr_limit_write(st, id, &none);	/* prints its error */
+	if (err)
+		return err;
+	vr_fault_point("del:stats");
+	memset(&r, 0, sizeof(r));
+	err = vr_router_write(st, id, &r);
+	if (err)
+		pr_err("cannot free the record of VR %s in %s: %s", rec->name,
+		       VR_MAP_ROUTERS, strerror(-err));
+	return err;
+}
