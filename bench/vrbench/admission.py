@@ -118,8 +118,10 @@ def adm_summary(rows):
     for mode in COST_MODES:
         a, b = costs.get((mode, "0")), costs.get((mode, "0,1"))
         if a and b:
+            over = a.get("overhead_ns")	# "" when read back from the CSV
             L.append("| %s | %.1f | %.1f / %s | %s |" % (mode, a["ns_per_pkt"], b["ns_per_pkt"],
-                                                       b["ns_per_pkt_cpu1"], a.get("overhead_ns", "-")))
+                                                       b["ns_per_pkt_cpu1"],
+                                                       "-" if over in (None, "") else over))
     L += ["", "none = the run loop; lookup = what a VR without a limit pays (vr_limits lookup + "
           "branch); clock = lookup + bpf_ktime_get_ns(); shared = vrouter (shared GCRA, cmpxchg, "
           "per-CPU credit taken 16 frames at a time: the clock and the shared line once per 16); "
