@@ -106,6 +106,10 @@ def admission(cfg, shell, w):
     with_rig(shell, "vrouter", lambda rig: program(cfg, shell, w, rig), nvr=2)
 
 
+def adm_count(cfg):
+    return len(CPU_SETS) * (len(COST_MODES) + len(PROG_CFGS)) + len(ACC_TESTS) * len(ACC_MODES)
+
+
 def adm_summary(rows):
     """summary.md's admission section."""
     L = ["## admission", "",

@@ -21,8 +21,9 @@ The paper's figures, data planes side by side (method: bench/README.md).
 Builds the rig in namespaces with a unique prefix (gen -- dut -- sink, plus
 one namespace per VR), removes everything on exit, also on failure or ^C.
 Sets kernel.sched_rt_runtime_us to -1 for the run and restores it at exit.
-Writes <scenario>.csv, <scenario>.png and summary.md into bench/results
-(or --out).  Debian's python3 and python3-matplotlib only; runs as root.
+Writes <scenario>.csv, <scenario>.png and summary.md into a new dated folder
+bench/results/<YYYY-MM-DDTHHMM>/ (or --out).  Debian's python3 and
+python3-matplotlib only; runs as root.
 """
 
 
@@ -85,7 +86,8 @@ def parser():
                      help="namespace and bpffs pin prefix, [A-Za-z0-9_]{1,24} (default: unique "
                      "per run); every namespace of the run is NAME-*, removed at exit")
     rig.add_argument("--out", metavar="DIR",
-                     help="output folder (default bench/results)")
+                     help="output folder (default: a new bench/results/<YYYY-MM-DDTHHMM>/; "
+                     "with --summary-only: bench/results)")
     rig.add_argument("-v", "--verbose", action="store_true",
                      help="print every command and sysctl the rig runs")
     return ap
@@ -111,7 +113,7 @@ def config(args):
     for s in cfg.scenarios:
         if s not in runner.SCENARIOS:
             sys.exit("bench.py: unknown scenario %s (%s)" % (s, ", ".join(runner.SCENARIOS)))
-    cfg.out = args.out or RESULTS
+    cfg.out = args.out or runner.dated_folder(RESULTS)
     return cfg
 
 

@@ -124,6 +124,8 @@ def rt_unthrottle():
     sink's ring overflows (measured: 49 ms gaps, 0.3% loss)."""
     with open(RT_RUNTIME) as f:
         old = f.read().strip()
+    banner("setting kernel.sched_rt_runtime_us = -1 (real-time throttling off) for this "
+           "run; it was %s and is restored at exit" % old)
     with open(RT_RUNTIME, "w") as f:
         f.write("-1")
     return old
@@ -133,6 +135,12 @@ def rt_restore(old):
     if old is not None:
         with open(RT_RUNTIME, "w") as f:
             f.write(old)
+        banner("restored kernel.sched_rt_runtime_us = %s" % old)
+
+
+def banner(text):
+    line = "#" * 78
+    log("%s\n# bench.py: %s\n%s" % (line, text, line))
 
 
 def comm_pids(prefix):

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-"""The run's output: CSV rows as they are measured (Writer), and
+"""The run's output: CSV rows as they are measured (Writer), progress, and
 summary.md put together from the scenarios' tables and sections."""
 import csv
 import os
+import time
 
 from . import tables
 from .host import log
@@ -19,10 +20,33 @@ FIELDS = ["scenario", "plane", "family", "x", "repeat", "set_pps", "offered_pps"
 TEXT_FIELDS = {"scenario", "plane", "test", "config", "cpus", "variant", "mode"}
 
 
+def hms(secs):
+    secs = int(secs)
+    return "%d:%02d:%02d" % (secs // 3600, secs // 60 % 60, secs % 60) if secs >= 3600 \
+        else "%d:%02d" % (secs // 60, secs % 60)
+
+
+class Progress:
+    """i/N over the points of the whole run, and an ETA from the time per
+    point so far (rig builds included)."""
+
+    def __init__(self, total):
+        self.total = total
+        self.done = 0
+        self.t0 = time.time()
+
+    def step(self):
+        self.done += 1
+        self.total = max(self.total, self.done)
+        el = time.time() - self.t0
+        eta = el / self.done * (self.total - self.done)
+        return "[%d/%d %s, ETA %s]" % (self.done, self.total, hms(el), hms(eta))
+
+
 class Writer:
     """One scenario's CSV, a row per measured point."""
 
-    def __init__(self, outdir, scenario, fields=None):
+    def __init__(self, outdir, scenario, fields=None, progress=None):
         # written aside and renamed when the scenario completes: a failed
         # or interrupted run leaves the previous results in place
         self.path = os.path.join(outdir, scenario + ".csv")
@@ -33,16 +57,18 @@ class Writer:
         self.w.writeheader()
         self.rows = []
         self.outdir = outdir
+        self.progress = progress or Progress(0)
 
     def add(self, row):
         self.w.writerow(row)
         self.f.flush()
         self.rows.append(row)
+        step = self.progress.step()
         if self.custom:
-            log("  " + " ".join("%s=%s" % (k, row.get(k, "")) for k in self.fields[:12]))
+            log("%s %s" % (step, " ".join("%s=%s" % (k, row.get(k, "")) for k in self.fields[:12])))
             return
-        log("  %-10s %-12s x=%-8s set=%8s offered=%8s delivered=%8s loss=%6.2f%% ns/pkt=%6s "
-            "p50=%6s p99=%7s" % (row["scenario"], row["plane"], row["x"], row["set_pps"],
+        log("%s %-10s %-12s x=%-8s set=%8s offered=%8s delivered=%8s loss=%6.2f%% ns/pkt=%6s "
+            "p50=%6s p99=%7s" % (step, row["scenario"], row["plane"], row["x"], row["set_pps"],
                                  row["offered_pps"], row["delivered_pps"], row["loss_pct"],
                                  row["dut_ns_per_pkt"], row["lat_p50_ns"], row["lat_p99_ns"]))
 

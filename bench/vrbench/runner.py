@@ -15,31 +15,50 @@ from .host import Shell, load1, log, rt_restore, rt_unthrottle
 @dataclasses.dataclass
 class Scenario:
     run: Callable			# run(cfg, shell, writer)
+    count: Callable			# count(cfg): CSV rows it writes
     fields: Optional[list] = None	# own CSV columns (None: report.FIELDS)
     section: Optional[Callable] = None	# section(rows): its summary.md lines
     plot: Optional[Callable] = None	# plot(outdir, rows), with its own columns
 
 
+def _scale_count(counts):
+    return lambda cfg: len(list(sc.scale_rigs(cfg, counts(cfg), quiet=True))) * sc.scale_rows(cfg)
+
+
 SCENARIOS = {
-    "fig4": Scenario(sc.fig4),
-    "ipv6": Scenario(sc.ipv6),
-    "fig5": Scenario(sc.fig5),
-    "fig6": Scenario(sc.fig6),
-    "fig7": Scenario(sc.fig7),
-    "fig8": Scenario(sc.fig8),
-    "fig9": Scenario(sc.fig9),
-    "overload": Scenario(sc.overload),
-    "progcost": Scenario(sc.progcost, sc.PC_FIELDS, sc.pc_summary),
-    "table1": Scenario(table1.table1, table1.T1_FIELDS, table1.t1_summary, plots.t1_plot),
-    "admission": Scenario(admission.admission, admission.ADM_FIELDS, admission.adm_summary),
+    "fig4": Scenario(sc.fig4, sc.count_sweep),
+    "ipv6": Scenario(sc.ipv6, sc.count_sweep),
+    "fig5": Scenario(sc.fig5, lambda cfg: sc.count_sweep(cfg, 2)),
+    "fig6": Scenario(sc.fig6, _scale_count(lambda cfg: cfg.vr_counts)),
+    "fig7": Scenario(sc.fig7, lambda cfg: 2 * len(cfg.planes) * sc.scale_rows(cfg)),
+    "fig8": Scenario(sc.fig8, _scale_count(lambda cfg: cfg.vif_vrs)),
+    "fig9": Scenario(sc.fig9, lambda cfg: len(cfg.planes) * cfg.repeats),
+    "overload": Scenario(sc.overload, lambda cfg: (1 + len(sc.OVERLOAD_X)) *
+                         len([p for p in cfg.planes if p in sc.OVERLOAD_PLANES])),
+    "progcost": Scenario(sc.progcost, lambda cfg: 12, sc.PC_FIELDS, sc.pc_summary),
+    "table1": Scenario(table1.table1, table1.t1_count, table1.T1_FIELDS, table1.t1_summary,
+                       plots.t1_plot),
+    "admission": Scenario(admission.admission, admission.adm_count, admission.ADM_FIELDS,
+                          admission.adm_summary),
 }
 
 
-def run_one(cfg, shell, name, allrows, sections):
+def dated_folder(base):
+    """A new folder under `base` named by the time: 2026-12-01T1530 (-2, -3
+    when a run of the same minute exists)."""
+    name = datetime.datetime.now().strftime("%Y-%m-%dT%H%M")
+    path, n = os.path.join(base, name), 1
+    while os.path.exists(path):
+        n += 1
+        path = os.path.join(base, "%s-%d" % (name, n))
+    return path
+
+
+def run_one(cfg, shell, name, progress, allrows, sections):
     """One scenario into its CSV (complete, or not at all), then its plot
     and summary material."""
     spec = SCENARIOS[name]
-    w = report.Writer(cfg.out, name, spec.fields)
+    w = report.Writer(cfg.out, name, spec.fields, progress)
     done = False
     try:
         spec.run(cfg, shell, w)
@@ -72,14 +91,17 @@ def run(cfg):
     shell.sh("mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf")
     os.makedirs(cfg.out, exist_ok=True)
     meta = start_meta(cfg, shell)
-    t0 = time.time()
+    total = sum(SCENARIOS[s].count(cfg) for s in cfg.scenarios)
+    log("bench.py: %d point(s): %s on %s; results in %s" % (
+        total, ",".join(cfg.scenarios), ",".join(cfg.planes), cfg.out))
+    progress = report.Progress(total)
     allrows, sections = [], []
     rt_old = None
     try:
         rt_old = rt_unthrottle()
         meta["rt"] = rt_old
         for s in cfg.scenarios:
-            run_one(cfg, shell, s, allrows, sections)
+            run_one(cfg, shell, s, progress, allrows, sections)
     finally:
         shell.cleanup()
         rt_restore(rt_old)
@@ -88,7 +110,8 @@ def run(cfg):
             json.dump(meta, f, indent=1)
         if allrows or sections:		# completed scenarios only
             report.summarize(cfg, cfg.out, allrows, meta, sections)
-        log("bench.py: %d points in %.0f s, results in %s" % (len(allrows), time.time() - t0, cfg.out))
+        log("bench.py: %d points in %.0f s, results in %s" % (
+            progress.done, time.time() - progress.t0, cfg.out))
 
 
 def resummarize(cfg):

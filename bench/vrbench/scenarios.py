@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 """The paper's figures as scenarios: fig4, ipv6, fig5 (sweeps of offered
 load), fig6-8 (counts at a fixed load), fig9 (latency), overload and
-progcost.  A scenario runs as run(cfg, shell, writer)."""
+progcost.  A scenario runs as run(cfg, shell, writer) and knows how many
+CSV rows it writes (count(cfg)), for the progress line."""
 from .config import ip4
 from .host import load1, log
 from .measure import Hog, run_point
@@ -56,22 +57,27 @@ def fig5(cfg, shell, w):
         sweep(cfg, shell, w, "fig5", cfg.rates, nin=nin, suffix="/%din" % nin)
 
 
+def count_sweep(cfg, times=1):
+    return times * len(cfg.planes) * len(cfg.rates) * cfg.repeats
+
+
 # A Linux bridge numbers its ports 1..1023 (BR_MAX_PORTS 1024, port 0
 # unused) and in0/out0 takes one: the veth+bridge VR stops at 1022 VRs
 # ("Exchange full" beyond).
 BRIDGE_MAX_VRS = 1022
 
 
-def scale_rigs(cfg, counts):
+def scale_rigs(cfg, counts, quiet=False):
     """fig6/fig8: the (VR count, plane) rigs: the no-VR planes once, the
-    bridge planes up to what a bridge holds."""
+    bridge planes up to what a bridge holds (quiet: no word on those skipped)."""
     for nvr in counts:
         for plane in cfg.planes:
             if plane in ("ipfwd", "xdpfwd") and nvr != counts[0]:
                 continue
             if plane.startswith("bridge") and nvr > BRIDGE_MAX_VRS:
-                log("%s: skipped at %d VRs (a bridge holds %d ports)"
-                    % (plane, nvr, BRIDGE_MAX_VRS + 1))
+                if not quiet:
+                    log("%s: skipped at %d VRs (a bridge holds %d ports)"
+                        % (plane, nvr, BRIDGE_MAX_VRS + 1))
                 continue
             yield nvr, plane
 
@@ -84,6 +90,11 @@ def scale_points(cfg, w, scenario, plane, x, rig, **gen):
         for rep in range(max(cfg.repeats, 3 if rate else 1)):
             r = run_point(rig, [rate], cfg.duration, flows=cfg.flows, **gen)
             add(w, rig, r, scenario, plane if rate else plane + "/max", x, rep)
+
+
+def scale_rows(cfg):
+    """Rows of one scale_points call."""
+    return max(cfg.repeats, 3) + cfg.repeats
 
 
 def fig6(cfg, shell, w):

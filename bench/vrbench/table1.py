@@ -94,6 +94,10 @@ def table1(cfg, shell, w):
                  dut_prio=cfg.t1_dut_prio)
 
 
+def t1_count(cfg):
+    return 2 * 2 * cfg.repeats * 2	# variants, limits, repeats, VRs
+
+
 T1_TEXT = (
     "Two VRs, VR1 offered 3x the DUT's capacity, VR2 0.3x (the paper: 1000 + 300 kpps on "
     "a 700 kpps forwarder). (a) each VR on its own NIC pair (VR1 in0->out0, VR2 in1->out1), "
