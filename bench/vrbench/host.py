@@ -126,6 +126,10 @@ def rt_unthrottle():
         old = f.read().strip()
     banner("setting kernel.sched_rt_runtime_us = -1 (real-time throttling off) for this "
            "run; it was %s and is restored at exit" % old)
+    if old == "-1":
+        log("bench.py: kernel.sched_rt_runtime_us was -1 already: another bench run may be "
+            "going on (its points and ours would disturb each other), or one did not restore "
+            "it (the kernel's default is 950000)")
     with open(RT_RUNTIME, "w") as f:
         f.write("-1")
     return old
