@@ -35,6 +35,22 @@ def int_list(s):
     return [int(float(x)) for x in csv_list(s)]
 
 
+# (option, type, metavar, help) of the options whose default is the
+# Config field of the same name
+POINT_OPTIONS = (
+    ("--repeats", int, "N", "points per setting"),
+    ("--flows", int, "N", "UDP source ports the generator cycles through"),
+    ("--vr-counts", int_list, "LIST", "fig6: VRs configured"),
+    ("--vif-vrs", int_list, "LIST", "fig8: VRs, 2 virtual interfaces each"),
+    ("--fixed-rate", int, "PPS", "fig6-8: the paced load at which ns/packet is compared"),
+    ("--ovl-duty", float, "F", "overload: share of the DUT core left by the hog"),
+    ("--t1-duty", float, "F", "table1: share of the DUT core left to the DUT, a slower machine"),
+    ("--t1-dut-prio", int, "P", "table1: SCHED_FIFO priority of the DUT's napi kthreads; 0: "
+     "SCHED_OTHER, so that in0's and in1's threads share the core (two FIFO threads of one "
+     "priority do not: the busy one starves the other)"),
+)
+
+
 def parser():
     d = Config()
     ap = argparse.ArgumentParser(prog="bench.py", description=DESCRIPTION,
@@ -59,25 +75,11 @@ def parser():
                     "0 = the generator's max (default: the mode's)")
     pt.add_argument("--duration", type=float, metavar="S",
                     help="seconds of traffic per point (default: the mode's)")
-    pt.add_argument("--repeats", type=int, default=d.repeats, metavar="N",
-                    help="points per setting (default %(default)s)")
-    pt.add_argument("--flows", type=int, default=d.flows, metavar="N",
-                    help="UDP source ports the generator cycles through (default %(default)s)")
-    pt.add_argument("--vr-counts", type=int_list, default=d.vr_counts, metavar="LIST",
-                    help="fig6: VRs configured (default 1,16,128,1024)")
-    pt.add_argument("--vif-vrs", type=int_list, default=d.vif_vrs, metavar="LIST",
-                    help="fig8: VRs, 2 virtual interfaces each (default 1,8,64,512)")
-    pt.add_argument("--fixed-rate", type=int, default=d.fixed_rate, metavar="PPS",
-                    help="fig6-8: the paced load at which ns/packet is compared (default %(default)s)")
-    pt.add_argument("--ovl-duty", type=float, default=d.ovl_duty, metavar="F",
-                    help="overload: share of the DUT core left by the hog (default %(default)s)")
-    pt.add_argument("--t1-duty", type=float, default=d.t1_duty, metavar="F",
-                    help="table1: share of the DUT core left to the DUT, a slower machine "
-                    "(default %(default)s)")
-    pt.add_argument("--t1-dut-prio", type=int, default=d.t1_dut_prio, metavar="P",
-                    help="table1: SCHED_FIFO priority of the DUT's napi kthreads; 0 (default): "
-                    "SCHED_OTHER, so that in0's and in1's threads share the core (two FIFO "
-                    "threads of one priority do not: the busy one starves the other)")
+    for opt, typ, meta, text in POINT_OPTIONS:
+        default = getattr(d, opt[2:].replace("-", "_"))
+        shown = ",".join(map(str, default)) if isinstance(default, list) else default
+        pt.add_argument(opt, type=typ, default=default, metavar=meta,
+                        help="%s (default %s)" % (text, shown))
     rig = ap.add_argument_group("rig and output")
     rig.add_argument("--gen-prio", type=int, default=d.gen_prio, metavar="P",
                      help="run the generator SCHED_FIFO at this priority, below the sink's %d; "
