@@ -128,8 +128,10 @@ $(OUTPUT)/bench/%: bench/%.c $(wildcard bench/*.h) include/vrouter.h $(SKELS) $(
 
 bench-progs: $(BENCH_PROGS)
 
-# The benchmark of shared/BENCH.md: bench/results/*.csv, *.png, summary.md.
-# bench-quick: fig4 and ipv6 (minutes); bench: every scenario.
+# The benchmark of bench/README.md: *.csv, *.png and summary.md in a new
+# dated folder bench/results/<YYYY-MM-DDTHHMM>/ (the committed run in
+# bench/results/ stays). Sets kernel.sched_rt_runtime_us to -1 while it runs.
+# bench-quick: fig4 and ipv6 (minutes); bench: every scenario (~25 minutes).
 bench-quick: bench-progs
 	/usr/bin/python3 bench/bench.py --quick
 

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-# Benchmark smoke run (seconds): the rig of shared/BENCH.md comes up for
+# Benchmark smoke run (seconds): the rig of bench/README.md comes up for
 # every data plane, each forwards the generator's frames rewritten (MACs,
 # TTL), and the CSV is well-formed.  No timing assertions: this machine is
 # shared, absolute numbers mean nothing here.
