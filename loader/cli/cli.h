@@ -19,9 +19,10 @@
 #include "lib/log.h"
 #include "lib/parse.h"
 
+#include "opts.h"
+
 struct vr_ctx;
-struct vr_cmd;
-typedef int (*vr_cmd_fn)(struct vr_ctx *ctx, int argc, char **argv);
+typedef int (*vr_cmd_fn)(struct vr_ctx *ctx, const struct vr_args *a);
 
 /* One vrctl invocation. */
 struct vr_ctx {
@@ -41,11 +42,25 @@ enum vr_lock_mode {
 struct vr_cmd {
 	const char *name;
 	vr_cmd_fn fn;
-	const char *usage;	/* "load IFACE... [--mode native|skb] [--replace]" */
-	const char *help;	/* one line */
+	const char *args;		/* positionals in the usage: "NAME", "[IFACE...]" */
+	int max_pos;			/* positionals at most; -1: any number */
+	const struct vr_opt *opts;	/* NULL-named row ends it; index = the handler's enum */
+	const char *more_usage;		/* further usage lines (neigh), or NULL */
+	const char *help;		/* one line */
 	bool needs_root;
 	enum vr_lock_mode lock;
 };
+
+/* The options of each command, by index into its table (main.c). */
+enum { LOAD_MODE, LOAD_REPLACE };
+enum { UNLOAD_ALL };
+/* The limit options, VR_LIMIT_OPTS rows from FIRST on in a table. */
+enum { LIMIT_RATE_PPS, LIMIT_BURST, LIMIT_RATE_BPS, LIMIT_BURST_BYTES, LIMIT_N_OPTS };
+enum { ADD_MAC, ADD_TABLE, ADD_IFACE, ADD_LIMIT };
+enum { SET_LIMIT };
+enum { STATS_INTERVAL, STATS_COUNT };
+enum { SYNC_FOLLOW };
+
 
 
 /* main.c: print "Error: <fmt>" and the running command's usage to stderr,
@@ -59,32 +74,24 @@ int vr_usage(struct vr_ctx *ctx, const char *fmt, ...) __attribute__((format(pri
 int vr_router_find_named(struct vr_ctx *ctx, const char *name, uint32_t *id,
 			 struct vr_router *rec);
 
-/* Command handlers (rows of the table in main.c).  argv[0] is the
- * command name; global options have already been removed.
- */
-int do_load(struct vr_ctx *ctx, int argc, char **argv);		/* cmd_load.c */
-int do_unload(struct vr_ctx *ctx, int argc, char **argv);
-int do_add_router(struct vr_ctx *ctx, int argc, char **argv);	/* cmd_router.c */
-int do_del_router(struct vr_ctx *ctx, int argc, char **argv);
-int do_list(struct vr_ctx *ctx, int argc, char **argv);		/* cmd_show.c */
-int do_show(struct vr_ctx *ctx, int argc, char **argv);
-int do_stats(struct vr_ctx *ctx, int argc, char **argv);
-int do_neigh(struct vr_ctx *ctx, int argc, char **argv);		/* cmd_neigh.c */
-int do_set_router(struct vr_ctx *ctx, int argc, char **argv);	/* cmd_limit.c */
+/* Command handlers (rows of the table in main.c): A holds the parsed line. */
+int do_load(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_load.c */
+int do_unload(struct vr_ctx *ctx, const struct vr_args *a);
+int do_add_router(struct vr_ctx *ctx, const struct vr_args *a);	/* cmd_router.c */
+int do_del_router(struct vr_ctx *ctx, const struct vr_args *a);
+int do_list(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_show.c */
+int do_show(struct vr_ctx *ctx, const struct vr_args *a);
+int do_stats(struct vr_ctx *ctx, const struct vr_args *a);
+int do_neigh(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_neigh.c */
+int do_set_router(struct vr_ctx *ctx, const struct vr_args *a);	/* cmd_limit.c */
+int do_sync(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_sync.c */
 
-/* cmd_limit.c: admission limits (struct vr_limit), shared with add-router.
- * A request collects --rate-pps/--rate-bps/--burst/--burst-bytes;
- * vr_limit_opt() takes one of them at ARGV[*I] (1 taken, 0 not an
- * admission option, -EINVAL printed); vr_limit_merge() applies the request
- * to CUR (prints its error).
+/* cmd_limit.c: admission limits, shared with add-router.  The limit
+ * options of A (rows FIRST + LIMIT_* of the command's table) applied to
+ * CUR: 0, or -EINVAL (printed); whether any of them is given.
  */
-struct vr_limit_req {
-	const char *rate_pps, *rate_bps, *burst, *burst_bytes;	/* as given */
-};
-int vr_limit_opt(struct vr_ctx *ctx, struct vr_limit_req *q, int argc, char **argv, int *i);
-bool vr_limit_req_empty(const struct vr_limit_req *q);
-int vr_limit_merge(const struct vr_limit_req *q, const struct vr_limit *cur,
+int vr_limit_merge(const struct vr_args *a, int first, const struct vr_limit *cur,
 		   struct vr_limit *out);
-int do_sync(struct vr_ctx *ctx, int argc, char **argv);		/* cmd_sync.c */
+bool vr_limit_given(const struct vr_args *a, int first);
 
 #endif /* VR_CLI_H */

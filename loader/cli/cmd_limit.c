@@ -29,41 +29,14 @@
 
 #define BURST_BYTES_MAX	(1ULL << 40)
 
-bool vr_limit_req_empty(const struct vr_limit_req *q)
+bool vr_limit_given(const struct vr_args *a, int first)
 {
-	return !q->rate_pps && !q->rate_bps && !q->burst && !q->burst_bytes;
-}
+	int i;
 
-int vr_limit_opt(struct vr_ctx *ctx, struct vr_limit_req *q, int argc, char **argv, int *i)
-{
-	static const struct { const char *name; size_t off; } opts[] = {
-		{ "--rate-pps", offsetof(struct vr_limit_req, rate_pps) },
-		{ "--rate-bps", offsetof(struct vr_limit_req, rate_bps) },
-		{ "--burst", offsetof(struct vr_limit_req, burst) },
-		{ "--burst-bytes", offsetof(struct vr_limit_req, burst_bytes) },
-	};
-	const char *a = argv[*i], *v;
-	const char **slot;
-	size_t k, len;
-
-	for (k = 0; k < sizeof(opts) / sizeof(opts[0]); k++) {
-		len = strlen(opts[k].name);
-		if (strncmp(a, opts[k].name, len) || (a[len] && a[len] != '='))
-			continue;
-		if (a[len] == '=') {
-			v = a + len + 1;
-		} else {
-			if (*i + 1 >= argc)
-				return vr_usage(ctx, "%s needs a value", opts[k].name);
-			v = argv[++*i];
-		}
-		slot = (const char **)((char *)q + opts[k].off);
-		if (*slot)
-			return vr_usage(ctx, "%s given twice", opts[k].name);
-		*slot = v;
-		return 1;
-	}
-	return 0;
+	for (i = 0; i < LIMIT_N_OPTS; i++)
+		if (a->val[first + i])
+			return true;
+	return false;
 }
 
 /* "none" -> 0; a number in [MIN, MAX] -> it; else the error line. */
@@ -86,23 +59,27 @@ static int rate_arg(const char *opt, const char *s, uint64_t min, uint64_t max,
 	return 0;
 }
 
-int vr_limit_merge(const struct vr_limit_req *q, const struct vr_limit *cur,
+int vr_limit_merge(const struct vr_args *a, int first, const struct vr_limit *cur,
 		   struct vr_limit *out)
 {
+	const char *rate_pps = a->val[first + LIMIT_RATE_PPS];
+	const char *rate_bps = a->val[first + LIMIT_RATE_BPS];
+	const char *burst = a->val[first + LIMIT_BURST];
+	const char *burst_bytes = a->val[first + LIMIT_BURST_BYTES];
 	struct vr_limit l = *cur;
 	uint64_t v;
 	int err;
 
-	if (q->rate_pps) {
-		err = rate_arg("--rate-pps", q->rate_pps, 1, VR_LIMIT_PPS_MAX, "packets/s", &v);
+	if (rate_pps) {
+		err = rate_arg("--rate-pps", rate_pps, 1, VR_LIMIT_PPS_MAX, "packets/s", &v);
 		if (err)
 			return err;
 		l.rate_pps = v;
 		if (!v)
 			l.burst = 0;
 	}
-	if (q->rate_bps) {
-		err = rate_arg("--rate-bps", q->rate_bps, VR_LIMIT_BPS_MIN, VR_LIMIT_BPS_MAX,
+	if (rate_bps) {
+		err = rate_arg("--rate-bps", rate_bps, VR_LIMIT_BPS_MIN, VR_LIMIT_BPS_MAX,
 			       "bits/s", &v);
 		if (err)
 			return err;
@@ -110,9 +87,9 @@ int vr_limit_merge(const struct vr_limit_req *q, const struct vr_limit *cur,
 		if (!v)
 			l.burst_bytes = 0;
 	}
-	if (q->burst) {
-		if (parse_u64(q->burst, 1, UINT32_MAX, &v)) {
-			pr_err("--burst: '%s' is not a number of packets in 1-%u", q->burst,
+	if (burst) {
+		if (parse_u64(burst, 1, UINT32_MAX, &v)) {
+			pr_err("--burst: '%s' is not a number of packets in 1-%u", burst,
 			       UINT32_MAX);
 			return -EINVAL;
 		}
@@ -122,10 +99,10 @@ int vr_limit_merge(const struct vr_limit_req *q, const struct vr_limit *cur,
 		}
 		l.burst = (uint32_t)v;
 	}
-	if (q->burst_bytes) {
-		if (parse_u64(q->burst_bytes, 64, BURST_BYTES_MAX, &v)) {
+	if (burst_bytes) {
+		if (parse_u64(burst_bytes, 64, BURST_BYTES_MAX, &v)) {
 			pr_err("--burst-bytes: '%s' is not a number of bytes in 64-%llu",
-			       q->burst_bytes, BURST_BYTES_MAX);
+			       burst_bytes, BURST_BYTES_MAX);
 			return -EINVAL;
 		}
 		if (!l.rate_bps) {
@@ -157,39 +134,26 @@ int vr_limit_merge(const struct vr_limit_req *q, const struct vr_limit *cur,
 	return 0;
 }
 
-int do_set_router(struct vr_ctx *ctx, int argc, char **argv)
+int do_set_router(struct vr_ctx *ctx, const struct vr_args *a)
 {
-	struct vr_limit_req q = {};
 	struct vr_limit cur, next;
 	struct vr_router rec;
-	const char *name = NULL;
 	uint32_t id;
-	int i, err;
+	int err;
 
-	for (i = 1; i < argc; i++) {
-		err = vr_limit_opt(ctx, &q, argc, argv, &i);
-		if (err < 0)
-			return err;
-		if (err)
-			continue;
-		if (argv[i][0] == '-')
-			return vr_usage(ctx, "set-router: unknown option '%s'", argv[i]);
-		if (name)
-			return vr_usage(ctx, "set-router: unexpected argument '%s'", argv[i]);
-		name = argv[i];
-	}
-	if (!name)
+	if (a->n_pos < 1)
 		return vr_usage(ctx, "set-router needs a NAME");
-	if (vr_limit_req_empty(&q))
+	if (!vr_limit_given(a, SET_LIMIT))
 		return vr_usage(ctx, "set-router: nothing to set (--rate-pps, --rate-bps, --burst, --burst-bytes)");
 	err = vr_state_open(&ctx->st);
 	if (err)
 		return err;
-	err = vr_router_find_named(ctx, name, &id, &rec);
+	err = vr_router_find_named(ctx, a->pos[0], &id, &rec);
 	if (err)
 		return err;
 	if (rec.state != VR_STATE_READY) {
-		pr_err("VR %s is not ready (state %u): finish or delete it first", name, rec.state);
+		pr_err("VR %s is not ready (state %u): finish or delete it first",
+		       a->pos[0], rec.state);
 		return -EBUSY;
 	}
 	err = vr_limit_read(&ctx->st, id, &cur);
@@ -197,7 +161,7 @@ int do_set_router(struct vr_ctx *ctx, int argc, char **argv)
 		pr_err("cannot read map %s: %s", VR_MAP_LIMITS, strerror(-err));
 		return err;
 	}
-	err = vr_limit_merge(&q, &cur, &next);
+	err = vr_limit_merge(a, SET_LIMIT, &cur, &next);
 	if (err)
 		return err;
 	return vr_limit_write(&ctx->st, id, &next);

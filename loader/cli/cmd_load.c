@@ -3,7 +3,6 @@
  * load / unload: parse, then core/datapath.c attaches or detaches.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -20,89 +19,53 @@ static bool fresh_name(const char *const *names, int n, const char *name)
 	return true;
 }
 
-static int load_parse(struct vr_ctx *ctx, int argc, char **argv,
-		      struct vr_load_req *req, const char **names)
+/* The NIC names in A: distinct, at most VR_MAX_IFACES. */
+static int ifname_args(struct vr_ctx *ctx, const struct vr_args *a)
 {
-	int i, n = 0;
+	int i;
 
-	req->mode = XDP_MODE_UNSPEC;
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "--mode") || !strncmp(a, "--mode=", 7)) {
-			const char *m = a[6] == '=' ? a + 7 : NULL;
-
-			if (!m) {
-				if (i + 1 >= argc)
-					return vr_usage(ctx, "--mode needs native or skb");
-				m = argv[++i];
-			}
-			if (req->mode != XDP_MODE_UNSPEC)
-				return vr_usage(ctx, "--mode given twice");
-			if (!strcmp(m, "native"))
-				req->mode = XDP_MODE_NATIVE;
-			else if (!strcmp(m, "skb"))
-				req->mode = XDP_MODE_SKB;
-			else
-				return vr_usage(ctx, "--mode: '%s' is not native or skb", m);
-		} else if (!strcmp(a, "--replace")) {
-			req->replace = true;
-		} else if (a[0] == '-') {
-			return vr_usage(ctx, "load: unknown option '%s'", a);
-		} else {
-			if (!fresh_name(names, n, a))
-				return vr_usage(ctx, "%s: given twice", a);
-			names[n++] = a;
-		}
-	}
-	if (!n)
-		return vr_usage(ctx, "load: no IFACE given");
-	if (n > VR_MAX_IFACES)
-		return vr_usage(ctx, "load: more than %d NICs", VR_MAX_IFACES);
-	req->ifnames = names;
-	req->n = n;
+	for (i = 0; i < a->n_pos; i++)
+		if (!fresh_name((const char *const *)a->pos, i, a->pos[i]))
+			return vr_usage(ctx, "%s: given twice", a->pos[i]);
+	if (a->n_pos > VR_MAX_IFACES)
+		return vr_usage(ctx, "more than %d NICs", VR_MAX_IFACES);
 	return 0;
 }
 
-int do_load(struct vr_ctx *ctx, int argc, char **argv)
+int do_load(struct vr_ctx *ctx, const struct vr_args *a)
 {
-	struct vr_load_req req = { 0 };
-	const char **names;
+	struct vr_load_req req = {
+		.ifnames = (const char *const *)a->pos,
+		.n = a->n_pos,
+		.mode = XDP_MODE_UNSPEC,
+		.replace = a->val[LOAD_REPLACE] != NULL,
+	};
+	const char *m = a->val[LOAD_MODE];
 	int err;
 
-	names = calloc((size_t)argc, sizeof(*names));
-	if (!names)
-		return -ENOMEM;
-	err = load_parse(ctx, argc, argv, &req, names);
-	if (!err)
-		err = vr_dp_load(&ctx->st, &req);
-	free(names);
-	return err;
+	if (!a->n_pos)
+		return vr_usage(ctx, "load: no IFACE given");
+	err = ifname_args(ctx, a);
+	if (err)
+		return err;
+	if (m && !strcmp(m, "native"))
+		req.mode = XDP_MODE_NATIVE;
+	else if (m && !strcmp(m, "skb"))
+		req.mode = XDP_MODE_SKB;
+	else if (m)
+		return vr_usage(ctx, "--mode: '%s' is not native or skb", m);
+	return vr_dp_load(&ctx->st, &req);
 }
 
-int do_unload(struct vr_ctx *ctx, int argc, char **argv)
+int do_unload(struct vr_ctx *ctx, const struct vr_args *a)
 {
-	const char **names;
-	bool all = false;
-	int i, n = 0, err = 0;
+	bool all = a->val[UNLOAD_ALL] != NULL;
+	int err;
 
-	names = calloc((size_t)argc, sizeof(*names));
-	if (!names)
-		return -ENOMEM;
-	for (i = 1; i < argc && !err; i++) {
-		if (!strcmp(argv[i], "--all"))
-			all = true;
-		else if (argv[i][0] == '-')
-			err = vr_usage(ctx, "unload: unknown option '%s'", argv[i]);
-		else if (!fresh_name(names, n, argv[i]))
-			err = vr_usage(ctx, "%s: given twice", argv[i]);
-		else
-			names[n++] = argv[i];
-	}
-	if (!err && all && n)
-		err = vr_usage(ctx, "unload: --all goes without IFACE");
-	if (!err)
-		err = vr_dp_unload(&ctx->st, names, n, all);
-	free(names);
-	return err;
+	err = ifname_args(ctx, a);
+	if (err)
+		return err;
+	if (all && a->n_pos)
+		return vr_usage(ctx, "unload: --all goes without IFACE");
+	return vr_dp_unload(&ctx->st, (const char *const *)a->pos, a->n_pos, all);
 }

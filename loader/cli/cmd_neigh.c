@@ -59,14 +59,16 @@ static void addr_str(const struct vr_neigh_key *k, char *buf, size_t len)
 		snprintf(buf, len, "?");
 }
 
-static int neigh_parse(struct vr_ctx *ctx, int argc, char **argv, struct neigh_args *a)
+/* iproute2 style: VERB NAME [ADDR] { lladdr MAC | dev IFACE } */
+static int neigh_parse(struct vr_ctx *ctx, const struct vr_args *args, struct neigh_args *a)
 {
+	char *const *argv = args->pos;
+	int argc = args->n_pos, i;
 	const char *verb;
-	int i;
 
-	if (argc < 2)
+	if (argc < 1)
 		return vr_usage(ctx, "neigh: add, replace, del or show?");
-	verb = argv[1];
+	verb = argv[0];
 	if (!strcmp(verb, "add"))
 		a->op = OP_ADD;
 	else if (!strcmp(verb, "replace"))
@@ -78,8 +80,8 @@ static int neigh_parse(struct vr_ctx *ctx, int argc, char **argv, struct neigh_a
 	else
 		return vr_usage(ctx, "neigh: unknown command '%s'", verb);
 
-	i = 2;
-	if (i >= argc || argv[i][0] == '-')
+	i = 1;
+	if (i >= argc)
 		return vr_usage(ctx, "neigh %s: NAME missing", verb);
 	a->name = argv[i++];
 	if (a->op != OP_SHOW) {
@@ -95,8 +97,6 @@ static int neigh_parse(struct vr_ctx *ctx, int argc, char **argv, struct neigh_a
 			slot = &a->lladdr;
 		else if (!strcmp(kw, "dev"))
 			slot = &a->dev;
-		else if (kw[0] == '-')
-			return vr_usage(ctx, "neigh %s: unknown option '%s'", verb, kw);
 		else
 			return vr_usage(ctx, "neigh %s: unexpected argument '%s'", verb, kw);
 		if (*slot)
@@ -152,13 +152,13 @@ static int neigh_show(struct vr_ctx *ctx, struct neigh_args *a)
 	return 0;
 }
 
-int do_neigh(struct vr_ctx *ctx, int argc, char **argv)
+int do_neigh(struct vr_ctx *ctx, const struct vr_args *args)
 {
 	struct neigh_args a = { 0 };
 	char addr[INET6_ADDRSTRLEN];
 	int err;
 
-	err = neigh_parse(ctx, argc, argv, &a);
+	err = neigh_parse(ctx, args, &a);
 	if (err)
 		return err;
 	if (a.op != OP_SHOW) {

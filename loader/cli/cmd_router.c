@@ -6,18 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <net/if.h>
-#include <linux/if_link.h>
-
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 
 #include "cli.h"
 #include "core/router.h"
-#include "nl/netlink.h"
-
-#define add_req vr_router_req
 
 /* parse_mac() plus a reason, for the one error line. */
 static int parse_vr_mac(const char *s, uint8_t mac[VR_ETH_ALEN])
@@ -84,7 +75,7 @@ static int set_ifname(struct vr_att *a, const char *name, size_t len)
 /* --mac MAC | IFACE=MAC, comma-separated: a bare MAC is the VR's MAC on
  * every NIC without its own.
  */
-static int parse_mac_list(struct add_req *r, const char *arg)
+static int parse_mac_list(struct vr_router_req *r, const char *arg)
 {
 	char *copy, *item, *save = NULL, *eq;
 	struct vr_att *a;
@@ -139,7 +130,7 @@ static int parse_mac_list(struct add_req *r, const char *arg)
 	return err;
 }
 
-static int add_att(struct add_req *r, const char *name, size_t len)
+static int add_att(struct vr_router_req *r, const char *name, size_t len)
 {
 	struct vr_att *a;
 	int i, err;
@@ -163,7 +154,7 @@ static int add_att(struct add_req *r, const char *name, size_t len)
 	return 0;
 }
 
-static int parse_iface_list(struct add_req *r, const char *arg)
+static int parse_iface_list(struct vr_router_req *r, const char *arg)
 {
 	const char *p = arg, *c;
 	int err;
@@ -180,104 +171,39 @@ static int parse_iface_list(struct add_req *r, const char *arg)
 	return 0;
 }
 
-/* "--opt VALUE" or "--opt=VALUE" */
-static const char *opt_value(const char *opt, int argc, char **argv, int *i)
+static int parse_add_args(struct vr_ctx *ctx, const struct vr_args *a, struct vr_router_req *r)
 {
-	size_t len = strlen(opt);
-	const char *v;
+	static const struct vr_limit none;
+	const char *name = a->n_pos ? a->pos[0] : NULL;
+	int err;
 
-	if (!strncmp(argv[*i], opt, len) && argv[*i][len] == '=')
-		v = argv[*i] + len + 1;
-	else if (strcmp(argv[*i], opt))
-		return NULL;
-	else if (*i + 1 >= argc)
-		v = "";
-	else
-		v = argv[++*i];
-	if (!*v)	/* the caller returns -EINVAL on "" */
-		pr_err("%s needs a value", opt);
-	return v;
-}
-
-static int parse_add_args(struct vr_ctx *ctx, struct add_req *r, int argc, char **argv)
-{
-	const char *v, *mac_arg = NULL, *iface_arg = NULL, *table_arg = NULL, *name = NULL;
-	struct vr_limit_req limit_req = { 0 };
-	int i, err;
-
-	for (i = 1; i < argc; i++) {
-		err = vr_limit_opt(ctx, &limit_req, argc, argv, &i);
-		if (err < 0)
-			return err;
-		if (err)
-			continue;
-		if ((v = opt_value("--mac", argc, argv, &i))) {
-			if (!*v)
-				return -EINVAL;
-			if (mac_arg) {
-				pr_err("--mac given twice");
-				return -EINVAL;
-			}
-			mac_arg = v;
-		} else if ((v = opt_value("--table", argc, argv, &i))) {
-			if (!*v)
-				return -EINVAL;
-			if (table_arg) {
-				pr_err("--table given twice");
-				return -EINVAL;
-			}
-			table_arg = v;
-		} else if ((v = opt_value("--iface", argc, argv, &i))) {
-			if (!*v)
-				return -EINVAL;
-			if (iface_arg) {
-				pr_err("--iface given twice");
-				return -EINVAL;
-			}
-			iface_arg = v;
-		} else if (argv[i][0] == '-') {
-			return vr_usage(ctx, "unknown option '%s'", argv[i]);
-		} else if (!name) {
-			name = argv[i];
-		} else {
-			return vr_usage(ctx, "unexpected argument '%s'", argv[i]);
-		}
-	}
 	if (!name)
 		return vr_usage(ctx, "add-router needs a NAME");
-	if (!mac_arg)
+	if (!a->val[ADD_MAC])
 		return vr_usage(ctx, "add-router needs --mac");
 	err = check_vr_name(name);
 	if (err)
 		return err;
 	snprintf(r->name, sizeof(r->name), "%s", name);
-	err = parse_mac_list(r, mac_arg);
+	err = parse_mac_list(r, a->val[ADD_MAC]);
 	if (err)
 		return err;
-	if (table_arg) {
-		if (parse_table_id(table_arg, &r->table)) {
-			pr_err("invalid table id '%s'", table_arg);
+	if (a->val[ADD_TABLE]) {
+		if (parse_table_id(a->val[ADD_TABLE], &r->table)) {
+			pr_err("invalid table id '%s'", a->val[ADD_TABLE]);
 			return -EINVAL;
 		}
 		r->has_table = true;
 	}
-	if (iface_arg) {
-		err = parse_iface_list(r, iface_arg);
+	if (a->val[ADD_IFACE]) {
+		err = parse_iface_list(r, a->val[ADD_IFACE]);
 		if (err)
 			return err;
 	}
-	{
-		static const struct vr_limit none;
-
-		err = vr_limit_merge(&limit_req, &none, &r->limit);
-		if (err)
-			return err;
-	}
-	return 0;
+	return vr_limit_merge(a, ADD_LIMIT, &none, &r->limit);
 }
 
-
-int do_add_router(struct vr_ctx *ctx, int argc, char **argv)
+int do_add_router(struct vr_ctx *ctx, const struct vr_args *a)
 {
 	struct vr_router_req *r;
 	uint32_t id;
@@ -286,7 +212,7 @@ int do_add_router(struct vr_ctx *ctx, int argc, char **argv)
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
-	err = parse_add_args(ctx, r, argc, argv);
+	err = parse_add_args(ctx, a, r);
 	if (!err)
 		err = vr_state_open(&ctx->st);
 	if (!err)
@@ -295,27 +221,23 @@ int do_add_router(struct vr_ctx *ctx, int argc, char **argv)
 	return err;
 }
 
-int do_del_router(struct vr_ctx *ctx, int argc, char **argv)
+int do_del_router(struct vr_ctx *ctx, const struct vr_args *a)
 {
 	struct vr_router rec;
 	uint32_t id;
 	int err;
 
-	if (argc < 2)
+	if (a->n_pos < 1)
 		return vr_usage(ctx, "del-router needs a NAME");
-	if (argc > 2 || argv[1][0] == '-')
-		return vr_usage(ctx, "unexpected argument '%s'", argv[argc > 2 ? 2 : 1]);
-	err = check_vr_name(argv[1]);
+	err = check_vr_name(a->pos[0]);
 	if (err)
 		return err;
 	err = vr_state_open(&ctx->st);
 	if (err)
 		return err;
-	err = vr_router_find(&ctx->st, argv[1], &id, &rec);
-	if (err == -ENOENT) {
-		pr_err("no VR named %s", argv[1]);
-		return err;
-	}
+	err = vr_router_find(&ctx->st, a->pos[0], &id, &rec);
+	if (err == -ENOENT)
+		pr_err("no VR named %s", a->pos[0]);
 	if (err)
 		return err;
 	return vr_router_delete(&ctx->st, id, &rec);

@@ -178,28 +178,13 @@ static void print_router(struct vr_ctx *ctx, uint32_t id, const struct vr_router
 	close_json_object();
 }
 
-static int no_args(struct vr_ctx *ctx, int argc, char **argv, int max)
-{
-	int i;
-
-	for (i = 1; i < argc; i++)
-		if (argv[i][0] == '-')
-			return vr_usage(ctx, "%s: unknown option '%s'", argv[0], argv[i]);
-	if (argc - 1 > max)
-		return vr_usage(ctx, "%s: unexpected argument '%s'", argv[0], argv[max + 1]);
-	return 0;
-}
-
-int do_list(struct vr_ctx *ctx, int argc, char **argv)
+int do_list(struct vr_ctx *ctx, const struct vr_args *a)
 {
 	struct vr_router r;
 	uint32_t id = 0;
 	bool first = true;
 	int err;
 
-	err = no_args(ctx, argc, argv, 0);
-	if (err)
-		return err;
 	err = vr_maps_open(&ctx->st);
 	if (err)
 		return err;
@@ -220,21 +205,18 @@ int do_list(struct vr_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
-int do_show(struct vr_ctx *ctx, int argc, char **argv)
+int do_show(struct vr_ctx *ctx, const struct vr_args *a)
 {
 	struct vr_router r;
 	uint32_t id;
 	int err;
 
-	err = no_args(ctx, argc, argv, 1);
-	if (err)
-		return err;
-	if (argc < 2)
+	if (a->n_pos < 1)
 		return vr_usage(ctx, "show: NAME missing");
 	err = vr_maps_open(&ctx->st);
 	if (err)
 		return err;
-	err = vr_router_find_named(ctx, argv[1], &id, &r);
+	err = vr_router_find_named(ctx, a->pos[0], &id, &r);
 	if (err)
 		return err;
 	print_router(ctx, id, &r, true);
@@ -261,53 +243,10 @@ struct snapshot {
 	struct snap_nic nic[VR_MAX_IFACES];
 };
 
-static int ncpus;
-
 static void add_counter(struct vr_counter *sum, const struct vr_counter *c)
 {
 	sum->packets += c->packets;
 	sum->bytes += c->bytes;
-}
-
-static int read_vr_stats(struct vr_ctx *ctx, uint32_t id, struct vr_stats *out)
-{
-	static struct vr_stats *percpu;
-	int c, r;
-
-	if (!percpu) {
-		percpu = calloc((size_t)ncpus, sizeof(*percpu));
-		if (!percpu)
-			return -ENOMEM;
-	}
-	memset(out, 0, sizeof(*out));
-	if (bpf_map_lookup_elem(ctx->st.fd[VRM_STATS], &id, percpu))
-		return -errno;
-	for (c = 0; c < ncpus; c++) {
-		add_counter(&out->rx, &percpu[c].rx);
-		add_counter(&out->fwd, &percpu[c].fwd);
-		add_counter(&out->policed, &percpu[c].policed);
-		for (r = 0; r < VR_PASS_MAX; r++)
-			add_counter(&out->pass[r], &percpu[c].pass[r]);
-	}
-	return 0;
-}
-
-static int read_nic_stats(struct vr_ctx *ctx, uint32_t ifindex, struct vr_nic_stats *out)
-{
-	static struct vr_nic_stats *percpu;
-	int c;
-
-	if (!percpu) {
-		percpu = calloc((size_t)ncpus, sizeof(*percpu));
-		if (!percpu)
-			return -ENOMEM;
-	}
-	memset(out, 0, sizeof(*out));
-	if (bpf_map_lookup_elem(ctx->st.fd[VRM_NICSTATS], &ifindex, percpu))
-		return errno == ENOENT ? 0 : -errno;
-	for (c = 0; c < ncpus; c++)
-		add_counter(&out->no_vr, &percpu[c].no_vr);
-	return 0;
 }
 
 static int take_snapshot(struct vr_ctx *ctx, const char *only, struct snapshot *s)
@@ -323,7 +262,7 @@ static int take_snapshot(struct vr_ctx *ctx, const char *only, struct snapshot *
 			continue;
 		s->vr[s->n_vr].id = id;
 		memcpy(s->vr[s->n_vr].name, r.name, VR_NAME_MAX);
-		err = read_vr_stats(ctx, id, &s->vr[s->n_vr].st);
+		err = vr_stats_read(&ctx->st, id, &s->vr[s->n_vr].st);
 		if (err)
 			break;
 		s->n_vr++;
@@ -336,7 +275,7 @@ static int take_snapshot(struct vr_ctx *ctx, const char *only, struct snapshot *
 		return 0;
 	while (s->n_nic < VR_MAX_IFACES && !vr_iface_next(&ctx->st, &ifindex)) {
 		s->nic[s->n_nic].ifindex = ifindex;
-		err = read_nic_stats(ctx, ifindex, &s->nic[s->n_nic].st);
+		err = vr_nic_stats_read(&ctx->st, ifindex, &s->nic[s->n_nic].st);
 		if (err) {
 			pr_err("cannot read the counters: %s", strerror(-err));
 			return err;
@@ -503,42 +442,36 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-int do_stats(struct vr_ctx *ctx, int argc, char **argv)
+/* --interval and --count of A. */
+static int stats_args(struct vr_ctx *ctx, const struct vr_args *a, uint32_t *interval,
+		      uint32_t *count)
+{
+	if (a->val[STATS_INTERVAL] && parse_u32(a->val[STATS_INTERVAL], 1, 86400, interval))
+		return vr_usage(ctx, "--interval: '%s' is not a number in 1-86400",
+				a->val[STATS_INTERVAL]);
+	if (a->val[STATS_COUNT] && parse_u32(a->val[STATS_COUNT], 1, UINT32_MAX, count))
+		return vr_usage(ctx, "--count: '%s' is not a number in 1-%u",
+				a->val[STATS_COUNT], UINT32_MAX);
+	if (a->val[STATS_COUNT] && !a->val[STATS_INTERVAL])
+		return vr_usage(ctx, "stats: --count goes with --interval");
+	return 0;
+}
+
+int do_stats(struct vr_ctx *ctx, const struct vr_args *a)
 {
 	static struct snapshot snaps[2];
 	struct sigaction sa = { .sa_handler = on_signal };
-	const char *name = NULL;
+	const char *name = a->n_pos ? a->pos[0] : NULL;
 	uint32_t interval = 0, count = 0, done = 0;
-	bool has_count = false;
+	bool has_count = a->val[STATS_COUNT] != NULL;
 	struct timespec ts;
 	struct vr_router r;
 	uint32_t id;
-	int i, err, cur = 0;
+	int err, cur = 0;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "--interval") || !strcmp(a, "--count")) {
-			bool is_int = a[2] == 'i';
-
-			if (i + 1 >= argc)
-				return vr_usage(ctx, "%s needs a number", a);
-			if (parse_u32(argv[++i], 1, is_int ? 86400 : UINT32_MAX,
-				      is_int ? &interval : &count))
-				return vr_usage(ctx, "%s: '%s' is not a number in %u-%u",
-						a, argv[i], 1, is_int ? 86400 : UINT32_MAX);
-			if (!is_int)
-				has_count = true;
-		} else if (a[0] == '-') {
-			return vr_usage(ctx, "stats: unknown option '%s'", a);
-		} else if (!name) {
-			name = a;
-		} else {
-			return vr_usage(ctx, "stats: unexpected argument '%s'", a);
-		}
-	}
-	if (has_count && !interval)
-		return vr_usage(ctx, "stats: --count goes with --interval");
+	err = stats_args(ctx, a, &interval, &count);
+	if (err)
+		return err;
 	err = vr_maps_open(&ctx->st);
 	if (err)
 		return err;
@@ -547,12 +480,6 @@ int do_stats(struct vr_ctx *ctx, int argc, char **argv)
 		if (err)
 			return err;
 	}
-	ncpus = libbpf_num_possible_cpus();
-	if (ncpus <= 0) {
-		pr_err("cannot get the number of CPUs: %s", strerror(-ncpus));
-		return ncpus ? ncpus : -EINVAL;
-	}
-
 	err = take_snapshot(ctx, name, &snaps[cur]);
 	if (err)
 		return err;

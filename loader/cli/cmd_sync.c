@@ -163,25 +163,15 @@ err:
 	return err;
 }
 
-int do_sync(struct vr_ctx *ctx, int argc, char **argv)
+int do_sync(struct vr_ctx *ctx, const struct vr_args *a)
 {
-	const char *name = NULL;
+	const char *name = a->n_pos ? a->pos[0] : NULL;
 	struct vr_router rec;
 	struct sync *s = NULL;
-	bool follow = false;
+	bool follow = a->val[SYNC_FOLLOW] != NULL;
 	uint32_t id;
-	int i, err, ret = 0;
+	int err, ret = 0;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--follow") || !strcmp(argv[i], "-f"))
-			follow = true;
-		else if (argv[i][0] == '-')
-			return vr_usage(ctx, "unknown option '%s'", argv[i]);
-		else if (!name)
-			name = argv[i];
-		else
-			return vr_usage(ctx, "unexpected argument '%s'", argv[i]);
-	}
 	if (name && parse_vr_name(name))
 		return vr_usage(ctx, "'%s' is not a valid router name", name);
 

@@ -17,45 +17,94 @@
 #include "cli.h"
 #include "print.h"
 
-static int do_help(struct vr_ctx *ctx, int argc, char **argv);
+static int do_help(struct vr_ctx *ctx, const struct vr_args *a);
+
+/* The admission limit options, rows FIRST + LIMIT_* of a table: the
+ * same four in add-router and set-router (cmd_limit.c reads them).
+ */
+#define VR_LIMIT_OPTS(first)							\
+	[(first) + LIMIT_RATE_PPS] = { "rate-pps", 0, "{N|none}",		\
+		"packets per second admitted to the VR (1-1e9; none: no limit)" }, \
+	[(first) + LIMIT_BURST] = { "burst", 0, "N",				\
+		"packets admitted back to back after idle (default 10 ms worth)" }, \
+	[(first) + LIMIT_RATE_BPS] = { "rate-bps", 0, "{N|none}",		\
+		"bits per second admitted, frames without FCS (1000-1e15; none)" }, \
+	[(first) + LIMIT_BURST_BYTES] = { "burst-bytes", 0, "N",		\
+		"bytes admitted back to back after idle (default 10 ms worth)" }
+
+static const struct vr_opt load_opts[] = {
+	[LOAD_MODE] = { "mode", 0, "{native|skb}", "XDP attach mode (default native, or as loaded)" },
+	[LOAD_REPLACE] = { "replace", 0, NULL, "swap the program atomically on loaded NICs" },
+	{ 0 }
+};
+
+static const struct vr_opt unload_opts[] = {
+	[UNLOAD_ALL] = { "all", 0, NULL, "delete every VR first (only without IFACE)" },
+	{ 0 }
+};
+
+static const struct vr_opt add_router_opts[] = {
+	[ADD_MAC] = { "mac", 0, "{MAC|IFACE=MAC}[,...]",
+		      "the VR's MAC; a bare MAC: on every NIC without its own", true },
+	[ADD_TABLE] = { "table", 0, "ID", "host routing table of the VR's routes (default: a free one from 1000)" },
+	[ADD_IFACE] = { "iface", 0, "IFACE[,...]", "the NICs (default: those in --mac, or every loaded NIC)" },
+	VR_LIMIT_OPTS(ADD_LIMIT),
+	{ 0 }
+};
+
+static const struct vr_opt set_router_opts[] = {
+	VR_LIMIT_OPTS(SET_LIMIT),
+	{ 0 }
+};
+
+static const struct vr_opt stats_opts[] = {
+	[STATS_INTERVAL] = { "interval", 0, "SECONDS", "print rates every SECONDS (1-86400) until interrupted" },
+	[STATS_COUNT] = { "count", 0, "N", "stop after N intervals" },
+	{ 0 }
+};
+
+static const struct vr_opt sync_opts[] = {
+	[SYNC_FOLLOW] = { "follow", 'f', NULL, "keep following the changes after the full pass" },
+	{ 0 }
+};
 
 static const struct vr_cmd commands[] = {
-	{ .name = "load", .fn = do_load, .needs_root = true, .lock = VR_LOCK,
-	  .usage = "load IFACE... [--mode {native|skb}] [--replace]",
-	  .help = "attach the data plane to NICs (--replace: swap the program atomically on loaded ones)" },
-	{ .name = "unload", .fn = do_unload, .needs_root = true, .lock = VR_LOCK,
-	  .usage = "unload [IFACE...] [--all]",
-	  .help = "detach from NICs; no IFACE: everything, pins removed (--all: delete the VRs too)" },
-	{ .name = "add-router", .fn = do_add_router, .needs_root = true, .lock = VR_LOCK,
-	  .usage = "add-router NAME --mac {MAC|IFACE=MAC}[,...] [--table ID] [--iface IFACE,...]\n"
-		   "       [--rate-pps N] [--burst N] [--rate-bps N] [--burst-bytes N]",
-	  .help = "create a virtual router (a bare MAC: on every NIC without its own)" },
-	{ .name = "set-router", .fn = do_set_router, .needs_root = true, .lock = VR_LOCK,
-	  .usage = "set-router NAME [--rate-pps {N|none}] [--burst N] [--rate-bps {N|none}] [--burst-bytes N]",
-	  .help = "change a VR's admission limit at run time (none: remove it); add-router takes the same options" },
-	{ .name = "del-router", .fn = do_del_router, .needs_root = true, .lock = VR_LOCK,
-	  .usage = "del-router NAME",
+	{ .name = "load", .fn = do_load, .args = "IFACE...", .max_pos = -1,
+	  .opts = load_opts, .needs_root = true, .lock = VR_LOCK,
+	  .help = "attach the data plane to NICs" },
+	{ .name = "unload", .fn = do_unload, .args = "[IFACE...]", .max_pos = -1,
+	  .opts = unload_opts, .needs_root = true, .lock = VR_LOCK,
+	  .help = "detach from NICs; no IFACE: everything, pins removed" },
+	{ .name = "add-router", .fn = do_add_router, .args = "NAME", .max_pos = 1,
+	  .opts = add_router_opts, .needs_root = true, .lock = VR_LOCK,
+	  .help = "create a virtual router" },
+	{ .name = "set-router", .fn = do_set_router, .args = "NAME", .max_pos = 1,
+	  .opts = set_router_opts, .needs_root = true, .lock = VR_LOCK,
+	  .help = "change a VR's admission limit at run time" },
+	{ .name = "del-router", .fn = do_del_router, .args = "NAME", .max_pos = 1,
+	  .needs_root = true, .lock = VR_LOCK,
 	  .help = "delete a virtual router" },
-	{ .name = "list", .fn = do_list, .needs_root = true, .lock = VR_LOCK_NONE,
-	  .usage = "list",
+	{ .name = "list", .fn = do_list, .max_pos = 0,
+	  .needs_root = true, .lock = VR_LOCK_NONE,
 	  .help = "list the virtual routers" },
-	{ .name = "show", .fn = do_show, .needs_root = true, .lock = VR_LOCK_NONE,
-	  .usage = "show NAME",
+	{ .name = "show", .fn = do_show, .args = "NAME", .max_pos = 1,
+	  .needs_root = true, .lock = VR_LOCK_NONE,
 	  .help = "show one virtual router" },
-	{ .name = "stats", .fn = do_stats, .needs_root = true, .lock = VR_LOCK_NONE,
-	  .usage = "stats [NAME] [--interval SECONDS [--count N]]",
-	  .help = "counters per VR and per NIC; --interval: rates until interrupted" },
-	{ .name = "neigh", .fn = do_neigh, .needs_root = true, .lock = VR_LOCK,
-	  .usage = "neigh { add | replace } NAME ADDR lladdr MAC dev IFACE\n"
-		   "       vrctl neigh del NAME ADDR dev IFACE\n"
-		   "       vrctl neigh show NAME [dev IFACE]",
+	{ .name = "stats", .fn = do_stats, .args = "[NAME]", .max_pos = 1,
+	  .opts = stats_opts, .needs_root = true, .lock = VR_LOCK_NONE,
+	  .help = "counters per VR and per NIC" },
+	{ .name = "neigh", .fn = do_neigh, .max_pos = -1,
+	  .args = "{ add | replace } NAME ADDR lladdr MAC dev IFACE",
+	  .more_usage = "       vrctl neigh del NAME ADDR dev IFACE\n"
+			"       vrctl neigh show NAME [dev IFACE]",
+	  .needs_root = true, .lock = VR_LOCK,
 	  .help = "a VR's neighbours in the fast path (until sync mirrors them)" },
-	{ .name = "sync", .fn = do_sync, .needs_root = true, .lock = VR_LOCK_NONE,
-	  .usage = "sync [NAME] [--follow]",
-	  .help = "mirror VR routes/neighbours to the fast path (--follow: keep following the changes)" },
-	{ .name = "help", .fn = do_help, .needs_root = false, .lock = VR_LOCK_NONE,
-	  .usage = "help [COMMAND]",
-	  .help = "this text" },
+	{ .name = "sync", .fn = do_sync, .args = "[NAME]", .max_pos = 1,
+	  .opts = sync_opts, .needs_root = true, .lock = VR_LOCK_NONE,
+	  .help = "mirror VR routes and neighbours to the fast path" },
+	{ .name = "help", .fn = do_help, .args = "[COMMAND]", .max_pos = 1,
+	  .needs_root = false, .lock = VR_LOCK_NONE,
+	  .help = "this text, or a command's usage and options" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -70,26 +119,19 @@ static const struct vr_cmd *find_cmd(const char *name)
 	return NULL;
 }
 
-static void cmd_usage(FILE *f, const struct vr_cmd *c)
-{
-	fprintf(f, "Usage: vrctl %s\n", c->usage);
-}
-
 static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f,
-		"Usage: vrctl [OPTIONS] COMMAND [ARGS]\n"
-		"where  COMMAND := { ");
+	fprintf(f, "Usage: vrctl [OPTIONS] COMMAND [ARGS]\n"
+		   "where  COMMAND := { ");
 	for (i = 0; i < N_COMMANDS; i++)
 		fprintf(f, "%s%s", commands[i].name, i + 1 < N_COMMANDS ? " | " : " }\n");
-	fprintf(f,
-		"       OPTIONS := { --pin-dir DIR | -j[son] | -v[erbose] | -h[elp] }\n"
-		"                  (anywhere on the line; default DIR %s)\n\n",
-		VR_DEFAULT_PIN_DIR);
+	vr_print_global_usage(f);
+	fputc('\n', f);
 	for (i = 0; i < N_COMMANDS; i++)
-		fprintf(f, "  vrctl %s\n        %s\n", commands[i].usage, commands[i].help);
+		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "\n'vrctl help COMMAND' shows a command's usage and options.\n");
 }
 
 int vr_usage(struct vr_ctx *ctx, const char *fmt, ...)
@@ -102,147 +144,87 @@ int vr_usage(struct vr_ctx *ctx, const char *fmt, ...)
 	log_vwrite_line(fmt, ap);
 	va_end(ap);
 	if (ctx->cmd)
-		cmd_usage(stderr, ctx->cmd);
+		vr_print_usage(stderr, ctx->cmd);
 	ctx->usage_error = true;
 	return -EINVAL;
 }
 
-static int do_help(struct vr_ctx *ctx, int argc, char **argv)
+static int do_help(struct vr_ctx *ctx, const struct vr_args *a)
 {
 	const struct vr_cmd *c;
 
-	if (argc > 2)
-		return vr_usage(ctx, "help: too many arguments");
-	if (argc == 2) {
-		c = find_cmd(argv[1]);
-		if (!c) {
-			pr_err("unknown command '%s' (try 'vrctl help')", argv[1]);
-			ctx->usage_error = true;
-			return -EINVAL;
-		}
-		cmd_usage(stdout, c);
+	if (!a->n_pos) {
+		usage(stdout);
 		return 0;
 	}
-	usage(stdout);
+	c = find_cmd(a->pos[0]);
+	if (!c) {
+		pr_err("unknown command '%s' (try 'vrctl help')", a->pos[0]);
+		ctx->usage_error = true;
+		return -EINVAL;
+	}
+	vr_print_help(stdout, c);
 	return 0;
 }
 
-/* -j, -v, -h and clusters of them ("-vv", "-jv"). */
-static bool short_globals(const char *a)
+/* Root, then the lock for commands that change the state. */
+static int run(struct vr_ctx *ctx, const struct vr_args *a)
 {
-	return a[0] == '-' && a[1] && strspn(a + 1, "jvh") == strlen(a + 1);
-}
+	const struct vr_cmd *c = ctx->cmd;
+	int err;
 
-/*
- * Take the global options out of ARGV (in place); returns the new argc,
- * or -1 after a usage error.  "--" stops the scan (and is dropped).
- */
-static int parse_globals(struct vr_ctx *ctx, int argc, char **argv, bool *help)
-{
-	int i, out = 0;
-	bool scanning = true;
-
-	for (i = 0; i < argc; i++) {
-		char *a = argv[i];
-
-		if (!scanning) {
-			argv[out++] = a;
-		} else if (!strcmp(a, "--")) {
-			scanning = false;
-		} else if (!strcmp(a, "--json")) {
-			ctx->json = true;
-		} else if (!strcmp(a, "--verbose")) {
-			ctx->verbose++;
-		} else if (!strcmp(a, "--help")) {
-			*help = true;
-		} else if (short_globals(a)) {
-			for (a++; *a; a++) {
-				if (*a == 'j')
-					ctx->json = true;
-				else if (*a == 'v')
-					ctx->verbose++;
-				else
-					*help = true;
-			}
-		} else if (!strcmp(a, "--pin-dir") || !strncmp(a, "--pin-dir=", 10)) {
-			char *dir = a[9] == '=' ? a + 10 : NULL;
-
-			if (!dir) {
-				if (i + 1 >= argc) {
-					vr_usage(ctx, "--pin-dir needs a directory");
-					return -1;
-				}
-				dir = argv[++i];
-			}
-			if (dir[0] != '/') {
-				vr_usage(ctx, "--pin-dir: '%s' is not an absolute path", dir);
-				return -1;
-			}
-			/* "/sys/fs/bpf/x/" -> "/sys/fs/bpf/x" */
-			while (strlen(dir) > 1 && dir[strlen(dir) - 1] == '/')
-				dir[strlen(dir) - 1] = '\0';
-			ctx->st.pin_dir = dir;
-		} else {
-			argv[out++] = a;
-		}
+	if (c->needs_root && geteuid() != 0) {
+		pr_err("%s: must be run as root", c->name);
+		return -EPERM;
 	}
-	argv[out] = NULL;
-	return out;
+	if (c->lock == VR_LOCK) {
+		err = vr_state_lock_if_exists(&ctx->st);
+		if (err)
+			return err;
+	}
+	new_json_obj(ctx->json);
+	err = c->fn(ctx, a);
+	delete_json_obj();
+	return err;
 }
 
 int main(int argc, char **argv)
 {
 	struct vr_ctx ctx = { 0 };
-	const struct vr_cmd *c;
+	struct vr_args args;
 	bool help = false;
-	int err, n;
+	int err, first;
 
 	vr_state_init(&ctx.st, VR_DEFAULT_PIN_DIR);
-	n = parse_globals(&ctx, argc - 1, argv + 1, &help);
-	if (n < 0)
+	first = vr_parse_globals(&ctx, argc, argv, &help);
+	if (first < 0)
 		return 2;
-	argv++;
 	log_set_verbose(ctx.verbose);
 	log_init_libs();
-
-	if (n == 0) {
+	if (first >= argc) {
 		usage(help ? stdout : stderr);
 		return help ? 0 : 2;
 	}
-	c = find_cmd(argv[0]);
-	if (!c) {
-		if (argv[0][0] == '-')
-			pr_err("unknown option '%s' (try 'vrctl help')", argv[0]);
-		else
-			pr_err("unknown command '%s' (try 'vrctl help')", argv[0]);
+	ctx.cmd = find_cmd(argv[first]);
+	if (!ctx.cmd) {
+		pr_err("unknown command '%s' (try 'vrctl help')", argv[first]);
 		return 2;
 	}
-	ctx.cmd = c;
-	ctx.st.read_only_ok = c->lock == VR_LOCK_NONE;	/* list, show, stats */
+	ctx.st.read_only_ok = ctx.cmd->lock == VR_LOCK_NONE;	/* list, show, stats */
+	if (vr_parse_args(&ctx, argc - first, argv + first, &help, &args))
+		return 2;
+	log_set_verbose(ctx.verbose);
 	if (help) {
-		if (c->fn == do_help)
+		if (ctx.cmd->fn == do_help)
 			usage(stdout);
 		else
-			cmd_usage(stdout, c);
+			vr_print_help(stdout, ctx.cmd);
 		return 0;
 	}
-	if (c->needs_root && geteuid() != 0) {
-		pr_err("%s: must be run as root", c->name);
-		return 1;
-	}
-	if (c->lock == VR_LOCK) {
-		err = vr_state_lock_if_exists(&ctx.st);
-		if (err)
-			return 1;
-	}
-
-	new_json_obj(ctx.json);
-	err = c->fn(&ctx, n, argv);
-	delete_json_obj();
-
+	err = run(&ctx, &args);
 	vr_state_close(&ctx.st);
 	if (err < 0 && !ctx.usage_error && log_error_count() == 0)
-		pr_err("%s: %s", c->name, strerror(-err));
+		pr_err("%s: %s", ctx.cmd->name, strerror(-err));
 	if (err < 0)
 		return ctx.usage_error ? 2 : 1;
 	return 0;

@@ -161,12 +161,12 @@ fails "MAC with 1-digit octets" 1 "malformed MAC '2:0:0:0:0:1'" A $P-x --mac 2:0
 fails "MAC with a blank" 1 "malformed MAC ' 02:00" A $P-x --mac " $M"
 fails "MAC with the group bit (03:...)" 1 "multicast" A $P-x --mac 03:00:00:00:00:01
 fails "broadcast MAC" 1 "multicast" A $P-x --mac ff:ff:ff:ff:ff:ff
-fails "--mac ''" 1 "--mac needs a value" A $P-x --mac ""
-fails "--mac= (empty)" 1 "--mac needs a value" A $P-x --mac=
+fails "--mac ''" 2 "--mac needs a value" A $P-x --mac ""
+fails "--mac= (empty)" 2 "--mac needs a value" A $P-x --mac=
 fails "--mac IFACE= (no MAC)" 1 "malformed MAC ''" A $P-x --mac e0=
 fails "--mac =MAC (no NIC)" 1 "invalid NIC name ''" A $P-x --mac =$M
 fails "--mac ,, (no MAC)" 1 "no MAC given" A $P-x --mac ,,
-fails "--mac given twice" 1 "--mac given twice" A $P-x --mac $M --mac $M
+fails "--mac given twice" 2 "--mac given twice" A $P-x --mac $M --mac $M
 fails "two bare MACs" 1 "more than one MAC without a NIC" A $P-x --mac $M,02:00:00:00:70:02
 fails "--mac: NIC twice" 1 "NIC e0 given twice" A $P-x --mac e0=$M,e0=02:00:00:00:70:02
 fails "--mac for a NIC not in --iface" 1 "e1, which is not in --iface" A $P-x --mac e1=$M --iface e0
@@ -195,9 +195,9 @@ fails "table 0x (no digits)" 1 "invalid table id '0x'" A $P-x --mac $M --table 0
 fails "table 09 (not octal)" 1 "invalid table id '09'" A $P-x --mac $M --table 09
 fails "table ' 5'" 1 "invalid table id ' 5'" A $P-x --mac $M --table " 5"
 fails "table +5" 1 "invalid table id '\\+5'" A $P-x --mac $M --table +5
-fails "--table ''" 1 "--table needs a value" A $P-x --mac $M --table ""
-fails "--table without value" 1 "--table needs a value" A $P-x --mac $M --table
-fails "--iface ''" 1 "--iface needs a value" A $P-x --mac $M --iface ""
+fails "--table ''" 2 "--table needs a value" A $P-x --mac $M --table ""
+fails "--table without value" 2 "--table needs a value" A $P-x --mac $M --table
+fails "--iface ''" 2 "--iface needs a value" A $P-x --mac $M --iface ""
 fails "NIC name of 16 characters" 1 "invalid NIC name 'e0123456789abcde' \\(at most 15" A $P-x --mac $M --iface e0123456789abcde
 fails "NIC name with '/'" 1 "invalid NIC name 'e0/x'" A $P-x --mac $M --iface e0/x
 fails "NIC name with ':'" 1 "invalid NIC name 'e0:1'" A $P-x --mac $M --iface e0:1
@@ -214,10 +214,10 @@ fails "show: name with a newline" 2 "'a\\\\x0ab' is not a valid router name" vrc
 fails "show: empty name" 2 "'' is not a valid router name" vrctl show ""
 fails "stats --interval 86401 (a day at most)" 2 "'86401' is not a number in 1-86400" vrctl stats --interval 86401
 fails "stats --interval 0x10 (decimal only)" 2 "'0x10' is not a number" vrctl stats --interval 0x10
-fails "stats --interval ''" 2 "'' is not a number" vrctl stats --interval ""
+fails "stats --interval ''" 2 "--interval needs a value" vrctl stats --interval ""
 fails "stats --count 0" 2 "'0' is not a number in 1-4294967295" vrctl stats --interval 1 --count 0
 fails "stats --count 2^32" 2 "'4294967296' is not a number" vrctl stats --interval 1 --count 4294967296
-fails "stats --interval without a number" 2 "--interval needs a number" vrctl stats --interval
+fails "stats --interval without a number" 2 "--interval needs a value" vrctl stats --interval
 NOSNAP=
 snap "$T_TMP/args-after"
 check "all those argument errors changed nothing" diff -u "$T_TMP/args-before" "$T_TMP/args-after"
