@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * vr_testmap: a minimal stand-in for vrctl in the namespace tests.  It
- * loads the data plane with its maps pinned in PIN_DIR, attaches it to
- * NICs and writes single map entries, with no checks beyond parsing.
- * Interface names are resolved in the caller's network namespace, so run
- * it with `nsenter --net=...` (not `ip netns exec`, which hides bpffs).
+ * vr_testmap: a minimal stand-in for vrctl in the namespace tests, on the
+ * same core (libvrouter) as vrctl: it attaches the data plane with the
+ * core's load and writes single map entries through the core's typed
+ * helpers, with no checks beyond parsing (no VR records, namespaces or
+ * macvlans).  Interface names are resolved in the caller's network
+ * namespace, so run it with `nsenter --net=...` (not `ip netns exec`,
+ * which hides bpffs).
  *
  *   vr_testmap PIN_DIR attach IFACE...            native XDP + vr_tx_ports
  *   vr_testmap PIN_DIR detach IFACE...
@@ -24,25 +26,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-#include <linux/bpf.h>
-#include <linux/if_link.h>
+#include <sys/socket.h>
 
 #include "vrouter.h"
 #include "vr_pass_names.h"
-#include "vrouter.skel.h"
+#include "core/datapath.h"
+#include "core/maps.h"
+#include "lib/log.h"
+#include "lib/parse.h"
 
-static const char *pin_dir;
+static struct vr_state st;
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
 die(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (log_error_count())	/* the core said why, in one line */
+		exit(1);
 	fputs("vr_testmap: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -51,54 +52,19 @@ die(const char *fmt, ...)
 	exit(1);
 }
 
-static int libbpf_quiet(enum libbpf_print_level level, const char *fmt,
-			va_list ap)
+static __u32 parse_vr_id(const char *s)
 {
-	if (!getenv("VR_TESTMAP_DEBUG"))
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
+	uint32_t v;
 
-static unsigned long parse_ulong(const char *s, const char *what,
-				 unsigned long min, unsigned long max)
-{
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	if (*s < '0' || *s > '9')
-		die("bad %s '%s'", what, s);
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		die("bad %s '%s' (expected %lu..%lu)", what, s, min, max);
+	if (parse_u32(s, 1, VR_MAX_ROUTERS - 1, &v))
+		die("bad VR id '%s' (expected 1..%u)", s, VR_MAX_ROUTERS - 1);
 	return v;
 }
 
-static __u32 parse_vr_id(const char *s)
+static void parse_mac_arg(const char *s, __u8 mac[VR_ETH_ALEN])
 {
-	return parse_ulong(s, "VR id", 1, VR_MAX_ROUTERS - 1);
-}
-
-/* Exactly six two-digit hex bytes separated by ':'; unicast only. */
-#define HEX "0123456789abcdefABCDEF"
-static void parse_mac(const char *s, __u8 mac[VR_ETH_ALEN])
-{
-	int i;
-
-	if (strlen(s) != 17)
+	if (parse_mac(s, mac))
 		die("bad MAC '%s'", s);
-	for (i = 0; i < VR_ETH_ALEN; i++) {
-		const char *p = s + 3 * i;
-		char hex[3] = { p[0], p[1], 0 };
-		char *end;
-
-		/* strlen() == 17: no NUL inside, which strchr() would accept */
-		if ((i < 5 && p[2] != ':') || !strchr(HEX, p[0]) || !strchr(HEX, p[1]))
-			die("bad MAC '%s'", s);
-		mac[i] = strtoul(hex, &end, 16);
-	}
-	if (mac[0] & 1)
-		die("bad MAC '%s' (multicast)", s);
 }
 
 static __u32 parse_iface(const char *s)
@@ -110,191 +76,101 @@ static __u32 parse_iface(const char *s)
 	return idx;
 }
 
-static int map_fd(const char *name)
+static void open_maps(void)
 {
-	char path[PATH_MAX];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", pin_dir, name);
-	fd = bpf_obj_get(path);
-	if (fd < 0)
-		die("cannot open map %s: %s", path, strerror(errno));
-	return fd;
-}
-
-static void map_update(const char *name, const void *key, const void *val)
-{
-	if (bpf_map_update_elem(map_fd(name), key, val, BPF_ANY))
-		die("cannot update %s: %s", name, strerror(errno));
-}
-
-/* The pinned program, loading the skeleton (maps reused from or pinned in
- * pin_dir) and pinning it at PIN_DIR/prog the first time.
- */
-static int prog_fd(void)
-{
-	char path[PATH_MAX];
-	struct vrouter *skel;
-	int fd, err;
-
-	snprintf(path, sizeof(path), "%s/prog", pin_dir);
-	fd = bpf_obj_get(path);
-	if (fd >= 0)
-		return fd;
-	if (errno != ENOENT)
-		die("cannot open %s: %s", path, strerror(errno));
-	if (mkdir(pin_dir, 0700) && errno != EEXIST)
-		die("cannot create %s: %s", pin_dir, strerror(errno));
-
-	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = pin_dir);
-	skel = vrouter__open_opts(&opts);
-	if (!skel)
-		die("cannot open the BPF object: %s", strerror(errno));
-	err = vrouter__load(skel);
-	if (err)
-		die("cannot load the BPF object: %s", strerror(-err));
-	err = bpf_program__pin(skel->progs.vr_forward, path);
-	if (err)
-		die("cannot pin %s: %s", path, strerror(-err));
-	fd = dup(bpf_program__fd(skel->progs.vr_forward));
-	vrouter__destroy(skel);	/* the pins keep program and maps */
-	return fd;
+	if (vr_maps_open(&st))
+		die("cannot open the maps in %s", st.pin_dir);
 }
 
 static void cmd_attach(int argc, char **argv)
 {
-	int fd = prog_fd(), i;
+	struct vr_load_req req = {
+		.ifnames = (const char *const *)argv, .n = argc, .mode = XDP_MODE_NATIVE,
+	};
 
-	for (i = 0; i < argc; i++) {
-		struct bpf_devmap_val dv = { .ifindex = parse_iface(argv[i]) };
-		int err;
-
-		err = bpf_xdp_attach(dv.ifindex, fd, XDP_FLAGS_DRV_MODE, NULL);
-		if (err)
-			die("cannot attach to %s: %s", argv[i], strerror(-err));
-		map_update(VR_MAP_TX, &dv.ifindex, &dv);
-	}
+	if (vr_dp_load(&st, &req))
+		die("cannot attach");
 }
 
 static void cmd_detach(int argc, char **argv)
 {
-	int i;
-
-	for (i = 0; i < argc; i++) {
-		__u32 ifindex = parse_iface(argv[i]);
-		int err;
-
-		err = bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
-		if (err)
-			die("cannot detach from %s: %s", argv[i], strerror(-err));
-		if (bpf_map_delete_elem(map_fd(VR_MAP_TX), &ifindex) && errno != ENOENT)
-			die("cannot update %s: %s", VR_MAP_TX, strerror(errno));
-	}
+	if (vr_dp_unload(&st, (const char *const *)argv, argc, false))
+		die("cannot detach");
 }
 
 static void cmd_mac(char **argv)
 {
-	struct vr_mac_key k;
-	struct vr_mac_val v;
+	__u8 mac[VR_ETH_ALEN];
+	uint32_t table;
+	int err;
 
-	memset(&k, 0, sizeof(k));
-	memset(&v, 0, sizeof(v));
-	k.ifindex = parse_iface(argv[0]);
-	parse_mac(argv[1], k.mac);
-	v.vr_id = parse_vr_id(argv[2]);
-	v.table_id = parse_ulong(argv[3], "table", 1, UINT_MAX);
-	map_update(VR_MAP_MACS, &k, &v);
+	parse_mac_arg(argv[1], mac);
+	if (parse_u32(argv[3], 1, UINT_MAX, &table))
+		die("bad table '%s'", argv[3]);
+	open_maps();
+	err = vr_mac_add(&st, parse_iface(argv[0]), mac, parse_vr_id(argv[2]), table);
+	if (err)
+		die("cannot update %s: %s", VR_MAP_MACS, strerror(-err));
 }
 
 static void cmd_port(char **argv)
 {
-	struct vr_port_key k;
-	struct vr_port_val v;
+	__u8 mac[VR_ETH_ALEN];
+	int err;
 
-	memset(&k, 0, sizeof(k));
-	memset(&v, 0, sizeof(v));
-	k.vr_id = parse_vr_id(argv[0]);
-	k.ifindex = parse_iface(argv[1]);
-	parse_mac(argv[2], v.mac);
-	map_update(VR_MAP_PORTS, &k, &v);
+	parse_mac_arg(argv[2], mac);
+	open_maps();
+	err = vr_port_add(&st, parse_vr_id(argv[0]), parse_iface(argv[1]), mac);
+	if (err)
+		die("cannot update %s: %s", VR_MAP_PORTS, strerror(-err));
 }
 
 static void cmd_neigh(char **argv)
 {
 	struct vr_neigh_key k;
-	struct vr_neigh_val v;
+	__u8 addr[16], mac[VR_ETH_ALEN];
+	int family, err;
 
-	memset(&k, 0, sizeof(k));
-	memset(&v, 0, sizeof(v));
-	k.vr_id = parse_vr_id(argv[0]);
-	k.ifindex = parse_iface(argv[1]);
-	if (inet_pton(AF_INET, argv[2], k.addr) == 1)
-		k.family = VR_AF_INET;
-	else if (inet_pton(AF_INET6, argv[2], k.addr) == 1)
-		k.family = VR_AF_INET6;
+	if (inet_pton(AF_INET, argv[2], addr) == 1)
+		family = AF_INET;
+	else if (inet_pton(AF_INET6, argv[2], addr) == 1)
+		family = AF_INET6;
 	else
 		die("bad address '%s'", argv[2]);
-	parse_mac(argv[3], v.mac);
-	map_update(VR_MAP_NEIGH, &k, &v);
-}
-
-/* Per-CPU values come back as one slot per possible CPU, each rounded up
- * to 8 bytes; the structs here are multiples of 8 already.
- */
-static void *percpu_lookup(const char *name, const void *key, size_t size,
-			   int *ncpus)
-{
-	void *vals;
-
-	*ncpus = libbpf_num_possible_cpus();
-	if (*ncpus <= 0)
-		die("cannot count CPUs");
-	vals = calloc(*ncpus, size);
-	if (!vals)
-		die("out of memory");
-	if (bpf_map_lookup_elem(map_fd(name), key, vals)) {
-		if (errno != ENOENT)
-			die("cannot read %s: %s", name, strerror(errno));
-		memset(vals, 0, *ncpus * size);	/* no entry: all zero */
-	}
-	return vals;
+	parse_mac_arg(argv[3], mac);
+	vr_neigh_key_init(&k, parse_vr_id(argv[0]), parse_iface(argv[1]), family, addr);
+	open_maps();
+	err = vr_neigh_set(&st, &k, mac, BPF_ANY);
+	if (err)
+		die("cannot update %s: %s", VR_MAP_NEIGH, strerror(-err));
 }
 
 static void cmd_stats(char **argv)
 {
-	_Static_assert(sizeof(struct vr_stats) % 8 == 0, "per-CPU slot size");
-	__u32 id = parse_vr_id(argv[0]);
-	__u64 rx = 0, fwd = 0, pass[VR_PASS_MAX] = { 0 };
-	struct vr_stats *s;
-	int ncpus, c, r;
+	struct vr_stats s;
+	int r, err;
 
-	s = percpu_lookup(VR_MAP_STATS, &id, sizeof(*s), &ncpus);
-	for (c = 0; c < ncpus; c++) {
-		rx += s[c].rx.packets;
-		fwd += s[c].fwd.packets;
-		for (r = 0; r < VR_PASS_MAX; r++)
-			pass[r] += s[c].pass[r].packets;
-	}
-	printf("rx %llu\nfwd %llu\n", (unsigned long long)rx,
-	       (unsigned long long)fwd);
+	open_maps();
+	err = vr_stats_read(&st, parse_vr_id(argv[0]), &s);
+	if (err)
+		die("cannot read %s: %s", VR_MAP_STATS, strerror(-err));
+	printf("rx %llu\nfwd %llu\n", (unsigned long long)s.rx.packets,
+	       (unsigned long long)s.fwd.packets);
 	for (r = 0; r < VR_PASS_MAX; r++)
-		printf("%s %llu\n", vr_pass_names[r], (unsigned long long)pass[r]);
-	free(s);
+		printf("%s %llu\n", vr_pass_names[r], (unsigned long long)s.pass[r].packets);
 }
 
 static void cmd_nic(char **argv)
 {
-	_Static_assert(sizeof(struct vr_nic_stats) % 8 == 0, "per-CPU slot size");
+	struct vr_nic_stats s;
 	__u32 ifindex = parse_iface(argv[0]);
-	struct vr_nic_stats *s;
-	__u64 no_vr = 0;
-	int ncpus, c;
+	int err;
 
-	s = percpu_lookup(VR_MAP_NICSTATS, &ifindex, sizeof(*s), &ncpus);
-	for (c = 0; c < ncpus; c++)
-		no_vr += s[c].no_vr.packets;
-	printf("no_vr %llu\n", (unsigned long long)no_vr);
-	free(s);
+	open_maps();
+	err = vr_nic_stats_read(&st, ifindex, &s);
+	if (err)
+		die("cannot read %s: %s", VR_MAP_NICSTATS, strerror(-err));
+	printf("no_vr %llu\n", (unsigned long long)s.no_vr.packets);
 }
 
 int main(int argc, char **argv)
@@ -317,7 +193,7 @@ int main(int argc, char **argv)
 
 	if (argc < 3)
 		die("usage: vr_testmap PIN_DIR attach|detach|mac|port|neigh|stats|nic ARGS...");
-	pin_dir = argv[1];
+	vr_state_init(&st, argv[1]);
 	n = argc - 3;
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[2], cmds[i].name))
@@ -327,7 +203,8 @@ int main(int argc, char **argv)
 	if (cmds[i].nargs < 0 ? n < 1 : n != cmds[i].nargs)
 		die("usage: vr_testmap PIN_DIR %s %s", cmds[i].name, cmds[i].usage);
 
-	libbpf_set_print(libbpf_quiet);
+	log_set_verbose(getenv("VR_TESTMAP_DEBUG") ? 2 : 0);
+	log_init_libs();
 	argv += 3;
 	switch (i) {
 	case 0: cmd_attach(n, argv); break;
@@ -338,5 +215,6 @@ int main(int argc, char **argv)
 	case 5: cmd_stats(argv); break;
 	case 6: cmd_nic(argv); break;
 	}
+	vr_state_close(&st);
 	return 0;
 }
