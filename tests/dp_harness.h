@@ -6,9 +6,12 @@
  * actions and pass reasons, per-CPU counter sums, loading the skeleton with
  * private (unpinned) maps, writing map entries, and one XDP run.
  *
+ * Map entries and counters go through the core's typed helpers
+ * (loader/core/maps.h) on the skeleton's private maps.
+ *
  * Header-only (static functions, like frame.h); include it after
  * "vrouter.h" and "vrouter.skel.h".  The including program owns n_ok,
- * n_fail and ncpus through this header (ncpus is set by dp_load_private).
+ * n_fail and dp_st through this header (dp_st is set by dp_load_private).
  */
 #ifndef VR_TEST_DP_HARNESS_H
 #define VR_TEST_DP_HARNESS_H
@@ -22,8 +25,10 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "core/maps.h"
+
 static int n_ok, n_fail;
-static int ncpus;
+static struct vr_state dp_st;	/* the loaded skeleton's maps */
 
 /* ---- reporting ---- */
 
@@ -98,28 +103,12 @@ static inline int libbpf_print(enum libbpf_print_level level, const char *fmt, v
 /* Sum a per-CPU value of n __u64s over all possible CPUs (0s if absent). */
 static inline void percpu_sum(int fd, const void *key, __u64 *out, size_t n)
 {
-	static __u64 *buf;
-	static size_t cap;
-	size_t need = (size_t)ncpus * n;
-	int c;
-	size_t i;
+	int err = vr_percpu_sum(fd, key, (uint64_t *)out, n);
 
-	if (need > cap) {
-		free(buf);
-		buf = calloc(need, sizeof(__u64));
-		cap = need;
-		if (!buf)
-			die("calloc", ENOMEM);
-	}
-	memset(out, 0, n * sizeof(__u64));
-	if (bpf_map_lookup_elem(fd, key, buf)) {
-		if (errno != ENOENT)
-			die("per-CPU lookup", errno);
-		return;
-	}
-	for (c = 0; c < ncpus; c++)
-		for (i = 0; i < n; i++)
-			out[i] += buf[(size_t)c * n + i];
+	if (err && err != -ENOENT)
+		die("per-CPU lookup", err);
+	if (err)
+		memset(out, 0, n * sizeof(__u64));
 }
 
 /* One frame of len bytes on an expected counter. */
@@ -134,7 +123,7 @@ static inline void add(struct vr_counter *c, size_t len)
 /*
  * Open and load the skeleton with every map private: LIBBPF_PIN_BY_NAME
  * gave each map a pin path at open; clearing it means neither reuse nor
- * creation of a pin.  Sets ncpus.  Dies on any error.
+ * creation of a pin.  Sets dp_st.  Dies on any error.
  */
 static inline struct vrouter *dp_load_private(void)
 {
@@ -152,63 +141,51 @@ static inline struct vrouter *dp_load_private(void)
 	err = vrouter__load(skel);
 	if (err)
 		die("load", err);
-	ncpus = libbpf_num_possible_cpus();
-	if (ncpus <= 0)
-		die("libbpf_num_possible_cpus", ncpus);
+	vr_state_init(&dp_st, NULL);
+	err = vr_state_from_obj(&dp_st, skel->obj);
+	if (err)
+		die("maps of the skeleton", err);
 	return skel;
 }
 
 /* vr_macs: (ingress ifindex, MAC) -> (VR, table). */
-static inline void dp_add_mac(int fd, __u32 ifindex, const __u8 mac[6], __u32 vr_id,
-			      __u32 table_id)
+static inline void dp_add_mac(__u32 ifindex, const __u8 mac[6], __u32 vr_id, __u32 table_id)
 {
-	struct vr_mac_key k;
-	struct vr_mac_val v = { .vr_id = vr_id, .table_id = table_id };
+	int err = vr_mac_add(&dp_st, ifindex, mac, vr_id, table_id);
 
-	memset(&k, 0, sizeof(k));
-	k.ifindex = ifindex;
-	memcpy(k.mac, mac, 6);
-	if (bpf_map_update_elem(fd, &k, &v, BPF_NOEXIST))
-		die("vr_macs update", errno);
+	if (err)
+		die("vr_macs update", err);
 }
 
 /* vr_ports: (VR, egress ifindex) -> the VR's MAC there. */
-static inline void dp_add_port(int fd, __u32 vr_id, __u32 ifindex, const __u8 mac[6])
+static inline void dp_add_port(__u32 vr_id, __u32 ifindex, const __u8 mac[6])
 {
-	struct vr_port_key k = { .vr_id = vr_id, .ifindex = ifindex };
-	struct vr_port_val v;
+	int err = vr_port_add(&dp_st, vr_id, ifindex, mac);
 
-	memset(&v, 0, sizeof(v));
-	memcpy(v.mac, mac, 6);
-	if (bpf_map_update_elem(fd, &k, &v, BPF_NOEXIST))
-		die("vr_ports update", errno);
+	if (err)
+		die("vr_ports update", err);
 }
 
-/* vr_neigh: (VR, ifindex, family, address) -> MAC. */
-static inline void dp_add_neigh(int fd, __u32 vr_id, __u32 ifindex, __u8 family,
-				const void *addr, size_t addr_len, const __u8 mac[6])
+/* vr_neigh: (VR, ifindex, family, address) -> MAC; new entries only. */
+static inline void dp_add_neigh(__u32 vr_id, __u32 ifindex, int family, const void *addr,
+				const __u8 mac[6])
 {
 	struct vr_neigh_key k;
-	struct vr_neigh_val v;
+	int err;
 
-	memset(&k, 0, sizeof(k));
-	memset(&v, 0, sizeof(v));
-	k.vr_id = vr_id;
-	k.ifindex = ifindex;
-	k.family = family;
-	memcpy(k.addr, addr, addr_len);
-	memcpy(v.mac, mac, 6);
-	if (bpf_map_update_elem(fd, &k, &v, BPF_NOEXIST))
-		die("vr_neigh update", errno);
+	vr_neigh_key_init(&k, vr_id, ifindex, family, addr);
+	err = vr_neigh_set(&dp_st, &k, mac, BPF_NOEXIST);
+	if (err)
+		die("vr_neigh update", err);
 }
 
 /* vr_tx_ports: ifindex -> itself (a redirect target). */
-static inline void dp_add_tx(int fd, __u32 ifindex)
+static inline void dp_add_tx(__u32 ifindex)
 {
-	struct bpf_devmap_val v = { .ifindex = ifindex };
+	int err = vr_devmap_add(&dp_st, ifindex);
 
-	if (bpf_map_update_elem(fd, &ifindex, &v, BPF_NOEXIST))
-		die("vr_tx_ports update", errno);
+	if (err)
+		die("vr_tx_ports update", err);
 }
 
 /* ---- running ---- */

@@ -439,8 +439,8 @@ static const struct tcase cases[] = {
 /* ---- plumbing ---- */
 
 static struct vrouter *skel;
-static int prog_fd, fd_macs, fd_ports, fd_neigh, fd_tx, fd_stats, fd_nic;
-static int fd_limits, fd_buckets;
+static int prog_fd, fd_stats, fd_nic;
+static int fd_limits;
 /* Where two frames differ, as "#" lines. */
 static void frame_diff(const __u8 *exp, size_t elen, const __u8 *got, size_t glen)
 {
@@ -947,17 +947,13 @@ static void ecmp(int family)
  */
 static void set_limit(__u32 v, __u64 pps, __u32 burst, __u64 bps, __u64 burst_bytes)
 {
-	static __u32 gen;
 	struct vr_limit l = { .rate_pps = pps, .burst = burst, .rate_bps = bps,
-			      .burst_bytes = burst_bytes, .gen = ++gen };
-	struct vr_bucket zero;
+			      .burst_bytes = burst_bytes };
 
-	memset(&zero, 0, sizeof(zero));
 	if (vr_limit_derive(&l))
 		die("vr_limit_derive", EINVAL);
-	if (bpf_map_update_elem(fd_buckets, &v, &zero, BPF_ANY) ||
-	    bpf_map_update_elem(fd_limits, &v, &l, BPF_ANY))
-		die("vr_limits update", errno);
+	if (vr_limit_write(&dp_st, v, &l))
+		die("vr_limits update", EIO);
 }
 
 /*
@@ -1149,34 +1145,28 @@ static void setup_maps(void)
 	report(!pinned, "setup: program loaded, maps private (%d pinned)", pinned);
 
 	prog_fd = bpf_program__fd(skel->progs.vr_forward);
-	fd_macs = bpf_map__fd(skel->maps.vr_macs);
-	fd_ports = bpf_map__fd(skel->maps.vr_ports);
-	fd_neigh = bpf_map__fd(skel->maps.vr_neigh);
-	fd_tx = bpf_map__fd(skel->maps.vr_tx_ports);
 	fd_stats = bpf_map__fd(skel->maps.vr_stats);
 	fd_nic = bpf_map__fd(skel->maps.vr_nic_stats);
 	fd_limits = bpf_map__fd(skel->maps.vr_limits);
-	fd_buckets = bpf_map__fd(skel->maps.vr_buckets);
 
 	for (i = 0; i < sizeof(macs) / sizeof(macs[0]); i++)
-		dp_add_mac(fd_macs, ifidx[macs[i].nic], macs[i].mac, macs[i].vr, macs[i].table);
+		dp_add_mac(ifidx[macs[i].nic], macs[i].mac, macs[i].vr, macs[i].table);
 	for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++)
-		dp_add_port(fd_ports, ports[i].vr, ifidx[ports[i].nic], ports[i].mac);
+		dp_add_port(ports[i].vr, ifidx[ports[i].nic], ports[i].mac);
 	for (i = 0; i < sizeof(neighs) / sizeof(neighs[0]); i++) {
 		__u8 addr[16];
-		__u8 family;
+		int family;
 
 		if (inet_pton(AF_INET, neighs[i].addr, addr) == 1)
-			family = VR_AF_INET;
+			family = AF_INET;
 		else if (inet_pton(AF_INET6, neighs[i].addr, addr) == 1)
-			family = VR_AF_INET6;
+			family = AF_INET6;
 		else
 			die(neighs[i].addr, EINVAL);
-		dp_add_neigh(fd_neigh, neighs[i].vr, ifidx[neighs[i].nic], family, addr,
-			     family == VR_AF_INET ? 4 : 16, neighs[i].mac);
+		dp_add_neigh(neighs[i].vr, ifidx[neighs[i].nic], family, addr, neighs[i].mac);
 	}
 	for (i = 0; i < sizeof(tx_ports) / sizeof(tx_ports[0]); i++)
-		dp_add_tx(fd_tx, ifidx[tx_ports[i]]);
+		dp_add_tx(ifidx[tx_ports[i]]);
 }
 
 int main(int argc, char **argv)

@@ -448,6 +448,20 @@ void vr_state_init(struct vr_state *st, const char *pin_dir)
 		st->fd[i] = -1;
 }
 
+int vr_state_from_obj(struct vr_state *st, struct bpf_object *obj)
+{
+	struct bpf_map *m;
+	unsigned int i;
+
+	for (i = 0; i < VRM_COUNT; i++) {
+		m = bpf_object__find_map_by_name(obj, vr_maps[i].name);
+		if (!m)
+			return -ENOENT;
+		st->fd[i] = bpf_map__fd(m);
+	}
+	return 0;
+}
+
 void vr_state_close(struct vr_state *st)
 {
 	vr_maps_close(st);

@@ -44,6 +44,13 @@ void vr_state_unlock(struct vr_state *st);
  */
 int vr_maps_open(struct vr_state *st);
 void vr_maps_close(struct vr_state *st);
+/* The maps of a loaded object OBJ (private, unpinned maps: the tests'
+ * BPF_PROG_RUN harness), so that the typed helpers work on them.  The fds
+ * stay OBJ's: do not vr_maps_close() such a state.  -ENOENT: a map of
+ * vr_maps.h is not in OBJ.
+ */
+struct bpf_object;
+int vr_state_from_obj(struct vr_state *st, struct bpf_object *obj);
 /* What a command that changes a loaded vrouter needs: lock, then maps. */
 int vr_state_open(struct vr_state *st);
 /* PIN_DIR/NAME into BUF; -ENAMETOOLONG. */

@@ -786,7 +786,6 @@ static void check_env(void)
 static void setup(int lwt)
 {
 	unsigned int i;
-	int fd;
 
 	fz_model_init(lwt);
 	check_env();
@@ -795,27 +794,22 @@ static void setup(int lwt)
 	fd_stats = bpf_map__fd(skel->maps.vr_stats);
 	fd_nic = bpf_map__fd(skel->maps.vr_nic_stats);
 
-	fd = bpf_map__fd(skel->maps.vr_macs);
 	for (i = 0; i < FZ_NMACS; i++)
-		dp_add_mac(fd, ifidx[fz_macs[i].nic], fz_macs[i].mac, fz_vrs[fz_macs[i].vr].id,
+		dp_add_mac(ifidx[fz_macs[i].nic], fz_macs[i].mac, fz_vrs[fz_macs[i].vr].id,
 			   fz_vrs[fz_macs[i].vr].table);
-	fd = bpf_map__fd(skel->maps.vr_ports);
 	for (i = 0; i < FZ_NPORTS; i++) {
 		__u8 mac[6];
 
 		fz_port_mac(fz_ports[i].vr, fz_ports[i].nic, mac);
-		dp_add_port(fd, fz_vrs[fz_ports[i].vr].id, ifidx[fz_ports[i].nic], mac);
+		dp_add_port(fz_vrs[fz_ports[i].vr].id, ifidx[fz_ports[i].nic], mac);
 	}
-	fd = bpf_map__fd(skel->maps.vr_neigh);
 	for (i = 0; i < FZ_NNEIGH; i++) {
 		__u8 mac[6];
 
 		fz_neigh_mac(i, mac);
-		dp_add_neigh(fd, fz_vrs[fz_neighs[i].vr].id, ifidx[fz_neighs[i].nic],
-			     fz_m.nb[i].family == 4 ? VR_AF_INET : VR_AF_INET6, fz_m.nb[i].addr,
-			     fz_m.nb[i].family == 4 ? 4 : 16, mac);
+		dp_add_neigh(fz_vrs[fz_neighs[i].vr].id, ifidx[fz_neighs[i].nic],
+			     fz_m.nb[i].family == 4 ? AF_INET : AF_INET6, fz_m.nb[i].addr, mac);
 	}
-	fd = bpf_map__fd(skel->maps.vr_limits);
 	for (i = 0; i < FZ_NLIMITS; i++) {
 		struct vr_limit l;
 		__u32 id = fz_vrs[fz_limits[i].vr].id;
@@ -825,13 +819,14 @@ static void setup(int lwt)
 		l.burst = fz_limits[i].burst;
 		l.rate_bps = fz_limits[i].bps;
 		l.burst_bytes = fz_limits[i].burst_bytes;
-		if (vr_limit_derive(&l) || bpf_map_update_elem(fd, &id, &l, BPF_ANY))
-			die("vr_limits update", errno ? errno : EINVAL);
+		if (vr_limit_derive(&l))
+			die("vr_limit_derive", EINVAL);
+		if (vr_limit_write(&dp_st, id, &l))
+			die("vr_limits update", EIO);
 	}
-	fd = bpf_map__fd(skel->maps.vr_tx_ports);
 	for (i = 0; i < FZ_NIC_MAX; i++)
 		if (fz_nics[i].loaded)
-			dp_add_tx(fd, ifidx[i]);
+			dp_add_tx(ifidx[i]);
 	clock_gettime(CLOCK_MONOTONIC, &t_setup);
 }
 
