@@ -34,7 +34,7 @@ for n in gen dut s0 s1; do ns_add $n; done
 veth_add gen g0 dut in0
 veth_add dut out0 s0 s0
 veth_add dut out1 s1 s1
-# A redirect into a veth needs NAPI on its peer (DESIGN.md): GRO on.
+# A redirect into a veth needs NAPI on its peer (docs/design.md): GRO on.
 for x in gen:g0 s0:s0 s1:s1; do nsx ${x%%:*} ethtool -K ${x#*:} gro on >/dev/null; done
 # bpf_fib_lookup checks forwarding on the ingress NIC (IPv4) / globally (IPv6).
 nsx dut sysctl -qw net.ipv4.conf.all.forwarding=1 net.ipv6.conf.all.forwarding=1

@@ -74,7 +74,7 @@ ifindex_of() { ip -n "$P-$1" -o link show "$2" | cut -d: -f1; }
 # failure stops the test); gen quiet (it sends IPv6 only through scapy: no
 # autoconfiguration noise from it); veths gen:g0 <-> dut:in0,
 # dut:out0 <-> s0:s0, dut:out1 <-> s1:s1; GRO on g0, s0 and s1 (NAPI on
-# the peers of redirect targets, DESIGN.md).
+# the peers of redirect targets, docs/design.md).
 topo_gen_dut_s0_s1() {
 	local n x
 	for n in gen dut s0 s1; do setup "namespace $n" ns_add $n; done

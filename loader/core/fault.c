@@ -2,7 +2,7 @@
 /*
  * Fault injection for the tests: VRCTL_FAULT=STEP makes vrctl kill itself
  * with SIGKILL right after the step named STEP of add-router or
- * del-router (the vr_fault_point() calls in cmd_router.c), so that a test
+ * del-router (the vr_fault_point() calls in core/router.c), so that a test
  * can leave every possible half-done state behind and check that the next
  * command reports or repairs it.  Harmless: it only ever kills vrctl
  * itself (no cleanup runs, exactly as with kill -9 or a power cut; the

@@ -83,7 +83,7 @@ const char *vr_pass_reason_name(unsigned int r);
  * (tests: a crash after every step of add-router/del-router).
  */
 void vr_fault_point(const char *step);
-/* vr_fault_point("STEPn") for the Nth (from 0) of a repeated step. */
+/* vr_fault_point("STEPn") for the Nth of a repeated step: N from 0, names from 1 ("add:macvlan1"). */
 void vr_fault_step(const char *step, int n);
 
 #endif /* VR_CORE_STATE_H */

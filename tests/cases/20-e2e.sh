@@ -12,7 +12,7 @@
 # fast path redirects it: the kernel drops frames to a MAC not its own.
 #
 # A redirect into a veth needs NAPI on the PEER of the target (see
-# DESIGN.md): out0's peer s0 gets it from GRO (ethtool -K s0 gro on).
+# docs/design.md): out0's peer s0 gets it from GRO (ethtool -K s0 gro on).
 # Without it the redirected frames are dropped silently.
 . "$(dirname "$0")/../lib.sh"
 

@@ -2,7 +2,7 @@
 /*
  * The oracle: what the data plane must do with a frame, computed from the
  * frame's bytes and the fuzz network (fuzz_net.h) alone.  Written from the
- * contract (DESIGN.md, include/vrouter.h) and the kernel's own rules, not
+ * contract (docs/design.md, include/vrouter.h) and the kernel's own rules, not
  * from bpf/vrouter.bpf.c:
  *
  *   - the VR is (ingress NIC, destination MAC); group MACs are never a VR's;
