@@ -91,17 +91,13 @@ static void print_limit(struct vr_ctx *ctx, uint32_t id)
 	close_json_object();
 }
 
-static void print_router(struct vr_ctx *ctx, uint32_t id, const struct vr_router *r,
-			 bool detail)
+/* Warnings about what is gone behind vrctl's back; whether the namespace is. */
+static bool warn_gone(const struct vr_router *r, const struct port *ports, int n)
 {
-	static struct port ports[MAX_PORTS_SHOWN];
-	char name[IF_NAMESIZE], mac[32], when[64];
-	time_t t = (time_t)(r->created_ns / 1000000000ULL);
-	struct tm tm;
+	char name[IF_NAMESIZE];
 	bool ns_gone;
-	int i, n;
+	int i;
 
-	n = vr_ports_of(ctx, id, ports, MAX_PORTS_SHOWN);
 	for (i = 0; i < n; i++)
 		if (!if_indextoname(ports[i].ifindex, name))
 			pr_warn("VR %s: its NIC with ifindex %u is gone (removed while "
@@ -112,67 +108,75 @@ static void print_router(struct vr_ctx *ctx, uint32_t id, const struct vr_router
 		pr_warn("VR %s: its network namespace is gone (deleted behind "
 			"vrctl's back?); 'vrctl del-router %s' removes the rest",
 			r->name, r->name);
-	when[0] = '\0';
+	return ns_gone;
+}
+
+/* name, id, table, state, netns, created: a line (show) or columns (list). */
+static void print_router_head(uint32_t id, const struct vr_router *r, bool ns_gone,
+			      bool detail)
+{
+	time_t t = (time_t)(r->created_ns / 1000000000ULL);
+	char when[64] = "";
+	struct tm tm;
+
 	if (r->created_ns && gmtime_r(&t, &tm))
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-
-	open_json_object(NULL);
-	if (detail) {
-		print_string(PRINT_ANY, "name", "%s:", r->name);
-		print_uint(PRINT_ANY, "id", " id %u", id);
-		print_uint(PRINT_ANY, "table", " table %u", r->table_id);
-		print_string(PRINT_ANY, "state", " state %s", state_name(r->state));
-		print_string(PRINT_ANY, "netns", " netns %s", r->name);
-		if (ns_gone)
-			print_bool(PRINT_ANY, "netns_missing", " (missing)", true);
-		if (when[0])
-			print_string(PRINT_ANY, "created", " created %s", when);
+	print_string(PRINT_ANY, "name", detail ? "%s:" : "%-16s", r->name);
+	print_uint(PRINT_ANY, "id", detail ? " id %u" : " %5u", id);
+	print_uint(PRINT_ANY, "table", detail ? " table %u" : " %6u", r->table_id);
+	print_string(PRINT_ANY, "state", detail ? " state %s" : " %-9s", state_name(r->state));
+	print_string(detail ? PRINT_ANY : PRINT_JSON, "netns", " netns %s", r->name);
+	if (ns_gone)
+		print_bool(detail ? PRINT_ANY : PRINT_JSON, "netns_missing", " (missing)", true);
+	if (when[0])
+		print_string(detail ? PRINT_ANY : PRINT_JSON, "created", " created %s", when);
+	if (detail)
 		print_nl();
-		print_limit(ctx, id);
-	} else {
-		print_string(PRINT_ANY, "name", "%-16s", r->name);
-		print_uint(PRINT_ANY, "id", " %5u", id);
-		print_uint(PRINT_ANY, "table", " %6u", r->table_id);
-		print_string(PRINT_ANY, "state", " %-9s", state_name(r->state));
-		print_string(PRINT_JSON, "netns", NULL, r->name);
-		if (ns_gone)
-			print_bool(PRINT_JSON, "netns_missing", NULL, true);
-		if (when[0])
-			print_string(PRINT_JSON, "created", NULL, when);
+	else
 		print_text(" ");
-	}
+}
+
+/* The VR's NICs and its MAC on each: one line each (show), a column (list). */
+static void print_router_ports(const struct port *ports, int n, bool detail)
+{
+	enum output_type t = detail ? PRINT_ANY : PRINT_JSON;
+	char name[IF_NAMESIZE], mac[18];
+	int i;
 
 	open_json_array("ifaces");
 	for (i = 0; i < n; i++)
-		if (!detail)
-			print_string(PRINT_ANY, NULL, i ? ",%s" : "%s",
-				     ifname_of(ports[i].ifindex, name));
-		else
-			print_string(PRINT_JSON, NULL, NULL,
-				     ifname_of(ports[i].ifindex, name));
+		print_string(detail ? PRINT_JSON : PRINT_ANY, NULL, i ? ",%s" : "%s",
+			     ifname_of(ports[i].ifindex, name));
 	close_json_array();
 	if (!detail && !n)
 		print_text("-");
-
 	open_json_array("macs");
 	for (i = 0; i < n; i++) {
-		mac_str(ports[i].val.mac, mac);
 		open_json_object(NULL);
-		if (detail) {
-			print_string(PRINT_ANY, "iface", "    %s",
-				     ifname_of(ports[i].ifindex, name));
-			print_uint(PRINT_ANY, "ifindex", " (ifindex %u)", ports[i].ifindex);
-			print_string(PRINT_ANY, "mac", " mac %s", mac);
+		print_string(t, "iface", "    %s", ifname_of(ports[i].ifindex, name));
+		print_uint(t, "ifindex", " (ifindex %u)", ports[i].ifindex);
+		print_string(t, "mac", " mac %s", mac_str(ports[i].val.mac, mac));
+		if (detail)
 			print_nl();
-		} else {
-			print_string(PRINT_JSON, "iface", NULL,
-				     ifname_of(ports[i].ifindex, name));
-			print_uint(PRINT_JSON, "ifindex", NULL, ports[i].ifindex);
-			print_string(PRINT_JSON, "mac", NULL, mac);
-		}
 		close_json_object();
 	}
 	close_json_array();
+}
+
+static void print_router(struct vr_ctx *ctx, uint32_t id, const struct vr_router *r,
+			 bool detail)
+{
+	static struct port ports[MAX_PORTS_SHOWN];
+	bool ns_gone;
+	int n;
+
+	n = vr_ports_of(ctx, id, ports, MAX_PORTS_SHOWN);
+	ns_gone = warn_gone(r, ports, n);
+	open_json_object(NULL);
+	print_router_head(id, r, ns_gone, detail);
+	if (detail)
+		print_limit(ctx, id);
+	print_router_ports(ports, n, detail);
 	if (!detail)
 		print_nl();
 	close_json_object();
@@ -336,14 +340,93 @@ static bool counter_moved(const struct vr_counter *c, const struct vr_counter *p
 	return prev ? c->packets != prev->packets : c->packets != 0;
 }
 
+/* rx - policed: the program counts only the latter. */
+static struct vr_counter admitted(const struct vr_stats *st)
+{
+	struct vr_counter a = st->rx;
+
+	a.packets -= st->policed.packets;
+	a.bytes -= st->policed.bytes;
+	return a;
+}
+
+/* One VR's counters (PV: the same VR in the previous snapshot, or NULL). */
+static void print_vr_stats(const struct snap_vr *v, const struct snap_vr *pv, double secs)
+{
+	struct vr_counter total = {}, ptotal = {}, adm = admitted(&v->st), padm = {};
+	char label[40];
+	int r;
+
+	if (pv)
+		padm = admitted(&pv->st);
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "name", "%s", v->name);
+	print_uint(PRINT_ANY, "id", " (id %u)", v->id);
+	print_nl();
+	print_counter("rx", "rx", &v->st.rx, pv ? &pv->st.rx : NULL, secs);
+	print_counter("admitted", "admitted", &adm, pv ? &padm : NULL, secs);
+	print_counter("policed", "policed", &v->st.policed, pv ? &pv->st.policed : NULL, secs);
+	print_counter("fwd", "fwd", &v->st.fwd, pv ? &pv->st.fwd : NULL, secs);
+	for (r = 0; r < VR_PASS_MAX; r++) {
+		add_counter(&total, &v->st.pass[r]);
+		if (pv)
+			add_counter(&ptotal, &pv->st.pass[r]);
+	}
+	print_counter("pass_total", "pass", &total, pv ? &ptotal : NULL, secs);
+	open_json_object("pass");
+	for (r = 0; r < VR_PASS_MAX; r++) {
+		const struct vr_counter *c = &v->st.pass[r];
+		const struct vr_counter *pc = pv ? &pv->st.pass[r] : NULL;
+
+		snprintf(label, sizeof(label), "  %s", vr_pass_reason_name((unsigned int)r));
+		/* Text shows only the reasons that counted; JSON all. */
+		if (is_json_context() || counter_moved(c, pc))
+			print_counter(vr_pass_reason_name((unsigned int)r), label, c, pc, secs);
+	}
+	close_json_object();
+	close_json_object();
+}
+
+/* Every loaded NIC: its program and no_vr count. */
+static void print_nic_stats(const struct snapshot *s, const struct snapshot *prev,
+			    double secs)
+{
+	static const struct vr_counter zero;
+	char name[IF_NAMESIZE];
+	uint32_t prog_id;
+	int i, m;
+
+	if (s->n_nic)
+		print_text("NICs\n");
+	open_json_array("ifaces");
+	for (i = 0; i < s->n_nic; i++) {
+		const struct snap_nic *nc = &s->nic[i], *pn = NULL;
+
+		if (prev && !(pn = find_nic(prev, nc->ifindex)))
+			continue;
+		if (vr_iface_xdp(nc->ifindex, &prog_id, &m)) {
+			prog_id = 0;
+			m = 0;
+		}
+		open_json_object(NULL);
+		print_string(PRINT_ANY, "ifname", "%s", ifname_of(nc->ifindex, name));
+		print_uint(PRINT_ANY, "ifindex", " (ifindex %u", nc->ifindex);
+		print_string(PRINT_ANY, "mode", ", %s", vr_xdp_mode_name(m));
+		print_uint(PRINT_ANY, "prog_id", ", prog %u)", prog_id);
+		print_nl();
+		print_counter("no_vr", "no_vr", &nc->st.no_vr,
+			      pn ? &pn->st.no_vr : (prev ? &zero : NULL), secs);
+		close_json_object();
+	}
+	close_json_array();
+}
+
 static void print_stats(struct vr_ctx *ctx, const struct snapshot *s,
 			const struct snapshot *prev, bool only)
 {
-	static const struct vr_counter zero;
-	char name[IF_NAMESIZE], label[40];
+	const struct snap_vr *pv = NULL;
 	double secs = 0;
-	int i, r, m;
-	uint32_t prog_id;
+	int i;
 
 	if (prev) {
 		secs = (double)(s->ts.tv_sec - prev->ts.tv_sec) +
@@ -358,79 +441,13 @@ static void print_stats(struct vr_ctx *ctx, const struct snapshot *s,
 	}
 	open_json_array("routers");
 	for (i = 0; i < s->n_vr; i++) {
-		const struct snap_vr *v = &s->vr[i], *pv = NULL;
-		struct vr_counter total = {}, ptotal = {}, adm, padm = {};
-
-		if (prev) {
-			pv = find_vr(prev, v);
-			if (!pv)
-				continue;	/* appeared during the interval */
-		}
-		open_json_object(NULL);
-		print_string(PRINT_ANY, "name", "%s", v->name);
-		print_uint(PRINT_ANY, "id", " (id %u)", v->id);
-		print_nl();
-		print_counter("rx", "rx", &v->st.rx, pv ? &pv->st.rx : NULL, secs);
-		/* admitted = rx - policed (the program counts only the latter) */
-		adm = v->st.rx;
-		adm.packets -= v->st.policed.packets;
-		adm.bytes -= v->st.policed.bytes;
-		if (pv) {
-			padm = pv->st.rx;
-			padm.packets -= pv->st.policed.packets;
-			padm.bytes -= pv->st.policed.bytes;
-		}
-		print_counter("admitted", "admitted", &adm, pv ? &padm : NULL, secs);
-		print_counter("policed", "policed", &v->st.policed,
-			      pv ? &pv->st.policed : NULL, secs);
-		print_counter("fwd", "fwd", &v->st.fwd, pv ? &pv->st.fwd : NULL, secs);
-		for (r = 0; r < VR_PASS_MAX; r++) {
-			add_counter(&total, &v->st.pass[r]);
-			if (pv)
-				add_counter(&ptotal, &pv->st.pass[r]);
-		}
-		print_counter("pass_total", "pass", &total, pv ? &ptotal : NULL, secs);
-		open_json_object("pass");
-		for (r = 0; r < VR_PASS_MAX; r++) {
-			const struct vr_counter *c = &v->st.pass[r];
-			const struct vr_counter *pc = pv ? &pv->st.pass[r] : NULL;
-
-			snprintf(label, sizeof(label), "  %s", vr_pass_reason_name((unsigned int)r));
-			/* Text shows only the reasons that counted; JSON all. */
-			if (is_json_context() || counter_moved(c, pc))
-				print_counter(vr_pass_reason_name((unsigned int)r), label,
-					      c, pc, secs);
-		}
-		close_json_object();
-		close_json_object();
+		/* a VR that appeared during the interval waits for the next */
+		if (!prev || (pv = find_vr(prev, &s->vr[i])))
+			print_vr_stats(&s->vr[i], pv, secs);
 	}
 	close_json_array();
-
-	if (!only) {
-		if (s->n_nic)
-			print_text("NICs\n");
-		open_json_array("ifaces");
-		for (i = 0; i < s->n_nic; i++) {
-			const struct snap_nic *nc = &s->nic[i], *pn = NULL;
-
-			if (prev && !(pn = find_nic(prev, nc->ifindex)))
-				continue;
-			if (vr_iface_xdp(nc->ifindex, &prog_id, &m)) {
-				prog_id = 0;
-				m = 0;
-			}
-			open_json_object(NULL);
-			print_string(PRINT_ANY, "ifname", "%s", ifname_of(nc->ifindex, name));
-			print_uint(PRINT_ANY, "ifindex", " (ifindex %u", nc->ifindex);
-			print_string(PRINT_ANY, "mode", ", %s", vr_xdp_mode_name(m));
-			print_uint(PRINT_ANY, "prog_id", ", prog %u)", prog_id);
-			print_nl();
-			print_counter("no_vr", "no_vr", &nc->st.no_vr,
-				      pn ? &pn->st.no_vr : (prev ? &zero : NULL), secs);
-			close_json_object();
-		}
-		close_json_array();
-	}
+	if (!only)
+		print_nic_stats(s, prev, secs);
 	close_json_object();
 	fflush(stdout);
 }

@@ -115,6 +115,16 @@ expect_fail "bad option" 2 "unknown option '--bogus'" vrctl load e0 --bogus
 expect_fail "bad global-looking option" 2 "unknown option '-x'" vrctl -x
 expect_fail "--pin-dir without a value" 2 "--pin-dir needs" nsx dut "$VRCTL" list --pin-dir
 expect_fail "--pin-dir relative" 2 "not an absolute path" nsx dut "$VRCTL" --pin-dir rel/dir list
+# One option parser for every command: exact long names, each option once, no empty value.
+expect_fail "no prefix matching of options ('--mo')" 2 "unknown option '--mo'" vrctl load e0 --mo skb
+expect_fail "a global option's prefix ('--pin')" 2 "unknown option '--pin'" nsx dut "$VRCTL" --pin /sys/fs/bpf/x list
+expect_fail "an option given twice" 2 "--replace given twice" vrctl load e0 --replace --replace
+expect_fail "an empty value (--mode=)" 2 "--mode needs a value" vrctl load e0 --mode=
+expect_fail "an unknown short option" 2 "unknown option '-x'" vrctl sync -x
+for o in --mac --table --iface --rate-pps --burst --rate-bps --burst-bytes; do
+	check "help add-router: usage and option list name $o" \
+		sh -c "'$VRCTL' help add-router | grep -c -- '$o ' | grep -qx 2"
+done
 
 # --- errors with nothing loaded -------------------------------------------------------
 check "nothing loaded yet: no $PIN_DIR" test ! -e "$PIN_DIR"
