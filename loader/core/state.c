@@ -112,6 +112,62 @@ static int mkdir_p(const char *path, bool *created)
 	return 0;
 }
 
+/* Owned by root and writable by no one else (sticky: others may add
+ * entries but not remove or rename root's, as in /sys/fs/bpf's 1777).
+ */
+static bool trusted_mode(const struct stat *s, bool allow_sticky)
+{
+	return s->st_uid == 0 &&
+	       (!(s->st_mode & (S_IWGRP | S_IWOTH)) ||
+		(allow_sticky && (s->st_mode & S_ISVTX)));
+}
+
+/*
+ * The pin directory FD (opened without following a link) and its parent
+ * must be root's: a directory an unprivileged user made first (bpffs is
+ * often 1777), or a symlink in its place, is refused.  0 or -EPERM
+ * (printed).
+ */
+static int check_trusted(int fd, const char *path)
+{
+	char parent[PATH_MAX], *slash;
+	struct stat d, p;
+
+	if (fstat(fd, &d))
+		return -errno;
+	if (!S_ISDIR(d.st_mode) || !trusted_mode(&d, false)) {
+		pr_err("%s is not vrouter's (owner uid %u, mode %04o): it must be a "
+		       "directory owned by root and writable by no one else; remove "
+		       "it and vrctl makes it again", path, (unsigned int)d.st_uid,
+		       (unsigned int)(d.st_mode & 07777));
+		return -EPERM;
+	}
+	snprintf(parent, sizeof(parent), "%s", path);
+	slash = strrchr(parent, '/');
+	if (slash == parent)
+		slash[1] = '\0';	/* the parent is / */
+	else if (slash)
+		*slash = '\0';
+	if (lstat(parent, &p) || !S_ISDIR(p.st_mode) || !trusted_mode(&p, true)) {
+		pr_err("%s: its parent %s is not root's or is writable by others "
+		       "(without the sticky bit): refusing it", path, parent);
+		return -EPERM;
+	}
+	return 0;
+}
+
+/* Open the pin directory without following a symlink: fd or -errno. */
+static int open_pin_dir(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0 && (errno == ELOOP || errno == ENOTDIR)) {
+		pr_err("%s is a symlink or not a directory: refusing it", path);
+		return -EPERM;
+	}
+	return fd < 0 ? -errno : fd;
+}
+
 static int lock_dir(struct vr_state *st, bool create, bool quiet)
 {
 	struct stat a, b;
@@ -137,9 +193,11 @@ static int lock_dir(struct vr_state *st, bool create, bool quiet)
 				return err;
 			}
 		}
-		fd = open(st->pin_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		fd = open_pin_dir(st->pin_dir);
 		if (fd < 0) {
-			err = -errno;
+			err = fd;
+			if (err == -EPERM)
+				return err;
 			if (err == -ENOENT && !create) {
 				if (!quiet)
 					pr_err("vrouter is not loaded (no %s)",
@@ -155,6 +213,11 @@ static int lock_dir(struct vr_state *st, bool create, bool quiet)
 			close(fd);
 			pr_err("%s: not on a bpf filesystem", st->pin_dir);
 			return -ENOTSUP;
+		}
+		err = check_trusted(fd, st->pin_dir);
+		if (err) {
+			close(fd);
+			return err;
 		}
 		if (flock(fd, LOCK_EX)) {
 			err = -errno;
@@ -414,6 +477,15 @@ int vr_maps_open(struct vr_state *st)
 		pr_err("%s: not on a bpf filesystem", st->pin_dir);
 		return -ENOTSUP;
 	}
+	fd = open_pin_dir(st->pin_dir);
+	if (fd < 0 && fd != -EPERM)
+		pr_err("cannot open %s: %s", st->pin_dir, strerror(-fd));
+	if (fd < 0)
+		return fd;
+	n_prog = check_trusted(fd, st->pin_dir);
+	close(fd);
+	if (n_prog)
+		return n_prog;
 	n_prog = pinned_prog_maps(st, prog_ids, MAX_PROG_MAPS);
 	for (i = 0; i < VRM_COUNT; i++) {
 		fd = open_map(st, i, prog_ids, n_prog);
