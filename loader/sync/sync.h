@@ -40,39 +40,12 @@
 #include <libmnl/libmnl.h>
 
 #include "core/state.h"
+#include "lib/htab.h"
 #include "lib/log.h"
 #include "lib/parse.h"
 
 #define SYNC_MAX_NH	256	/* next hops of one route */
 #define SYNC_LO_IFINDEX	1	/* local routes go on the host's lo */
-
-/* ---- hash table (intrusive, chained) ---- */
-
-struct hnode {
-	struct hnode *next;
-	uint32_t hash;
-};
-
-struct htab {
-	struct hnode **b;
-	size_t nb, n;
-	size_t key_off, key_len;	/* of the key inside the entry */
-};
-
-void htab_init(struct htab *t, size_t key_off, size_t key_len);
-void *htab_find(const struct htab *t, const void *key);
-void htab_add(struct htab *t, struct hnode *e);		/* key not present */
-void htab_del(struct htab *t, struct hnode *e);
-/* Iterate: start with *pos = 0 and prev NULL; deleting the entry
- * returned is allowed before the next call.
- */
-void *htab_next(const struct htab *t, size_t *pos, struct hnode **cur);
-/* Free every entry with FREE_FN (may be NULL: just forget them). */
-void htab_clear(struct htab *t, void (*free_fn)(void *));
-void htab_fini(struct htab *t, void (*free_fn)(void *));
-
-#define htab_for_each(t, pos, cur, e) \
-	for ((pos) = 0, (cur) = NULL; ((e) = htab_next((t), &(pos), &(cur))); )
 
 /* ---- routes ---- */
 
