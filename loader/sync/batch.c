@@ -106,7 +106,6 @@ static void report(struct sync *s, const struct bop *op, int err,
 	}
 	if (vr)
 		vr->failed++;
-	s->n_errors++;
 	if ((*printed)++ >= ERR_PRINT_MAX)
 		return;
 	pr_warn("VR %s: cannot %s route %s/%u metric %u in table %u: %s%s%s",

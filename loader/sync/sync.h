@@ -174,7 +174,6 @@ struct sync {
 	struct nl_sock *hdump;		/* dumps of the host tables */
 	struct batch b;
 	struct sync_vr *vr[VR_MAX_ROUTERS];
-	unsigned int n_errors;		/* request failures reported so far */
 	struct follower *fw;		/* --follow (follow.c); NULL: one pass */
 };
 
