@@ -40,6 +40,8 @@ CLI_OBJS   := $(CLI_SRCS:loader/%.c=$(OUTPUT)/loader/%.o)
 LIBVROUTER := $(OUTPUT)/libvrouter.a
 LOADER_HDRS := $(wildcard loader/*/*.h)
 TEST_PROGS := $(OUTPUT)/tests/test_dataplane $(OUTPUT)/tests/vr_testmap
+# Unit tests of the loader's libraries (tests/cases/05-units.sh).
+TEST_PROGS += $(OUTPUT)/tests/test_htab
 # The data-plane fuzzer (tests/fuzz): its fixed-seed runner is a test program.
 TEST_PROGS += $(OUTPUT)/tests/fuzz_dataplane
 # The benchmark (bench/): its own BPF objects and programs, in .output/bench.

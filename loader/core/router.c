@@ -418,8 +418,29 @@ int vr_router_create(struct vr_state *st, struct vr_router_req *r, uint32_t *id)
 
 /* ---- delete -------------------------------------------------------- */
 
+int vr_router_forget(struct vr_state *st, uint32_t id, const struct vr_router *r)
+{
+	int n_neigh, n_routes;
+
+	n_neigh = vr_map_flush_vr(st, VRM_NEIGH, id);	/* prints its error */
+	vr_fault_point("del:neigh");
+	if (n_neigh < 0)
+		return n_neigh;
+	/* What sync mirrored there, or routes added by hand. */
+	n_routes = nl_table_flush(r->table_id);
+	vr_fault_point("del:table");
+	if (n_routes < 0) {
+		pr_err("VR %s: cannot empty its host table %u: %s", r->name,
+		       r->table_id, strerror(-n_routes));
+		return n_routes;
+	}
+	pr_info("VR %s: host table %u emptied (%d routes), %d neighbours removed",
+		r->name, r->table_id, n_routes, n_neigh);
+	return 0;
+}
+
 /* The fast path's state of VR ID: MACs first (the fast path stops sending
- * frames to the VR), ports, neighbours, its host table.
+ * frames to the VR), ports, then what sync mirrored.
  */
 static int delete_fast_path(struct vr_state *st, uint32_t id, const struct vr_router *r)
 {
@@ -430,21 +451,7 @@ static int delete_fast_path(struct vr_state *st, uint32_t id, const struct vr_ro
 	if (n >= 0)
 		n = vr_map_flush_vr(st, VRM_PORTS, id);
 	vr_fault_point("del:ports");
-	if (n >= 0)
-		n = vr_map_flush_vr(st, VRM_NEIGH, id);
-	vr_fault_point("del:neigh");
-	if (n < 0)
-		return n;
-	/* What sync mirrored there, or routes added by hand. */
-	n = nl_table_flush(r->table_id);
-	vr_fault_point("del:table");
-	if (n < 0) {
-		pr_err("VR %s: cannot empty its host table %u: %s", r->name,
-		       r->table_id, strerror(-n));
-		return n;
-	}
-	pr_info("VR %s: host table %u emptied (%d routes)", r->name, r->table_id, n);
-	return 0;
+	return n < 0 ? n : vr_router_forget(st, id, r);
 }
 
 /* The namespace and its macvlans, explicitly: a namespace lives on while

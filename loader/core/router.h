@@ -52,6 +52,11 @@ int vr_router_create(struct vr_state *st, struct vr_router_req *req, uint32_t *i
  * record.
  */
 int vr_router_delete(struct vr_state *st, uint32_t id, const struct vr_router *rec);
+/* Remove what the fast path mirrored of VR ID (record R): its vr_neigh
+ * entries and every route of its host table.  del-router, and sync for a
+ * VR whose namespace is gone.
+ */
+int vr_router_forget(struct vr_state *st, uint32_t id, const struct vr_router *r);
 /* Host routing table ids 0, 253-255 are the kernel's. */
 bool vr_table_reserved(uint32_t table);
 

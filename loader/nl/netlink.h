@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Kernel-side objects of a VR, through rtnetlink (libmnl) and the netns
- * conventions of iproute2 (/run/netns/NAME bind mounts), never through
- * the `ip` binary.  All return 0 or -errno and print nothing: the caller,
- * which knows the VR, reports.
+ * Kernel-side objects of a VR, through rtnetlink (nl.h, on libmnl) and
+ * the netns conventions of iproute2 (/run/netns/NAME bind mounts), never
+ * through the `ip` binary.  All return 0 or -errno and print nothing: the
+ * caller, which knows the VR, reports.  Files: netns.c, link.c (links),
+ * table.c (routing tables), sysctl.c, genl.c (generic netlink).
  */
 #ifndef VR_NETLINK_H
 #define VR_NETLINK_H
@@ -12,11 +13,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Named network namespaces, compatible with `ip netns`. */
+#include <sys/types.h>
+
+/* Named network namespaces, compatible with `ip netns` (netns.c). */
+#define NETNS_RUN_DIR	"/run/netns"
 int netns_exists(const char *name);		/* 1, 0 */
 int netns_create(const char *name);		/* -EEXIST if it exists */
 int netns_delete(const char *name);		/* -ENOENT if absent */
 int netns_open(const char *name);		/* O_RDONLY fd of /run/netns/NAME, or -errno */
+/* The inode of /run/netns/NAME (which namespace the name stands for now). */
+int netns_stat(const char *name, dev_t *dev, ino_t *ino);
+/* Enter the namespace of NSFD (-1: stay) or NAME (NULL: stay); *SAVED is
+ * the one we were in (-1 if we stayed), for netns_leave() to go back to.
+ */
+int netns_enter_fd(int nsfd, int *saved);
+int netns_enter(const char *name, int *saved);
+void netns_leave(int saved);
 
 /* Create a macvlan NAME over LOWER (host namespace), with MAC, in mode
  * MODE (MACVLAN_MODE_*), move it into namespace NETNS and bring it up.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * sync plumbing: a small hash table, rtnetlink sockets opened inside a
- * namespace, dumps, and the batch of route requests to the host.
+ * The batch of route requests to the host, on nl/nl.h's pieces (its
+ * sequence numbers, send, receive, error and extended ack parsing).
  *
  * The batch: requests are queued in one buffer and sent in chunks of up
  * to 64 KiB, each request without NLM_F_ACK except the last of a chunk.
@@ -11,13 +11,10 @@
  * round trip per chunk instead of one per route.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
@@ -35,304 +32,6 @@ double sync_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* ---- hash table ---- */
-
-static uint32_t hash_bytes(const void *p, size_t len)
-{
-	const uint8_t *b = p;
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= b[i];
-		h *= 16777619u;
-	}
-	return h ^ (h >> 15);
-}
-
-void htab_init(struct htab *t, size_t key_off, size_t key_len)
-{
-	memset(t, 0, sizeof(*t));
-	t->key_off = key_off;
-	t->key_len = key_len;
-}
-
-static const void *hkey(const struct htab *t, const struct hnode *e)
-{
-	return (const char *)e + t->key_off;
-}
-
-void *htab_find(const struct htab *t, const void *key)
-{
-	uint32_t h;
-	struct hnode *e;
-
-	if (!t->nb)
-		return NULL;
-	h = hash_bytes(key, t->key_len);
-	for (e = t->b[h & (t->nb - 1)]; e; e = e->next)
-		if (e->hash == h && !memcmp(hkey(t, e), key, t->key_len))
-			return e;
-	return NULL;
-}
-
-static void htab_grow(struct htab *t)
-{
-	size_t nb = t->nb ? t->nb * 2 : 64, i;
-	struct hnode **b, *e, *next;
-
-	b = calloc(nb, sizeof(*b));
-	if (!b)
-		return;		/* keep the longer chains */
-	for (i = 0; i < t->nb; i++) {
-		for (e = t->b[i]; e; e = next) {
-			next = e->next;
-			e->next = b[e->hash & (nb - 1)];
-			b[e->hash & (nb - 1)] = e;
-		}
-	}
-	free(t->b);
-	t->b = b;
-	t->nb = nb;
-}
-
-void htab_add(struct htab *t, struct hnode *e)
-{
-	struct hnode **slot;
-
-	if (t->n >= t->nb)
-		htab_grow(t);
-	if (!t->nb)
-		abort();	/* out of memory before the first bucket */
-	e->hash = hash_bytes(hkey(t, e), t->key_len);
-	slot = &t->b[e->hash & (t->nb - 1)];
-	e->next = *slot;
-	*slot = e;
-	t->n++;
-}
-
-void htab_del(struct htab *t, struct hnode *e)
-{
-	struct hnode **p;
-
-	for (p = &t->b[e->hash & (t->nb - 1)]; *p; p = &(*p)->next) {
-		if (*p == e) {
-			*p = e->next;
-			t->n--;
-			return;
-		}
-	}
-}
-
-void *htab_next(const struct htab *t, size_t *pos, struct hnode **cur)
-{
-	struct hnode *e = *cur;
-
-	while (!e) {
-		if (*pos >= t->nb)
-			return NULL;
-		e = t->b[(*pos)++];
-	}
-	*cur = e->next;		/* fetched now: the caller may free E */
-	return e;
-}
-
-void htab_clear(struct htab *t, void (*free_fn)(void *))
-{
-	struct hnode *e, *next;
-	size_t i;
-
-	for (i = 0; i < t->nb; i++) {
-		for (e = t->b[i]; e; e = next) {
-			next = e->next;
-			if (free_fn)
-				free_fn(e);
-		}
-		t->b[i] = NULL;
-	}
-	t->n = 0;
-}
-
-void htab_fini(struct htab *t, void (*free_fn)(void *))
-{
-	htab_clear(t, free_fn);
-	free(t->b);
-	t->b = NULL;
-	t->nb = 0;
-}
-
-/* ---- sockets ---- */
-
-static void setopt(struct mnl_socket *nl, int opt)
-{
-	int one = 1;
-
-	/* Best effort: older kernels lack some of them. */
-	mnl_socket_setsockopt(nl, opt, &one, sizeof(one));
-}
-
-/*
- * An rtnetlink socket inside namespace NSFD (-1: here).  A netlink
- * socket stays in the namespace it was created in, so: setns() there,
- * socket(), setns() back.
- */
-int sync_sock_open(struct sync *s, int nsfd, struct mnl_socket **out, bool strict)
-{
-	struct mnl_socket *nl;
-	int err = 0;
-
-	if (nsfd >= 0 && setns(nsfd, CLONE_NEWNET) < 0)
-		return -errno;
-	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (!nl)
-		err = -errno;
-	if (nsfd >= 0 && setns(s->self_ns, CLONE_NEWNET) < 0)
-		abort();	/* cannot fail for the namespace we came from */
-	if (err)
-		return err;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err = -errno;
-		mnl_socket_close(nl);
-		return err;
-	}
-	setopt(nl, NETLINK_CAP_ACK);
-	setopt(nl, NETLINK_EXT_ACK);
-	if (strict)
-		setopt(nl, NETLINK_GET_STRICT_CHK);
-	*out = nl;
-	return 0;
-}
-
-int sync_sock_subscribe(struct mnl_socket *nl, const unsigned int *groups, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++) {
-		unsigned int g = groups[i];
-
-		if (mnl_socket_setsockopt(nl, NETLINK_ADD_MEMBERSHIP, &g, sizeof(g)) < 0)
-			return -errno;
-	}
-	return 0;
-}
-
-int sync_sock_rcvbuf(struct mnl_socket *nl, int bytes)
-{
-	int fd = mnl_socket_get_fd(nl);
-
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) == 0)
-		return 0;
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes)) == 0)
-		return 0;
-	return -errno;
-}
-
-/* ---- dumps ---- */
-
-struct dump_ctx {
-	mnl_cb_t cb;
-	void *data;
-	bool intr;
-};
-
-static int dump_msg_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct dump_ctx *d = data;
-
-	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-		d->intr = true;
-	return d->cb(nlh, d->data);
-}
-
-/* NLMSG_DONE carries the dump's error code (e.g. -ENOENT: no such table). */
-static int dump_done_cb(const struct nlmsghdr *nlh, void *data)
-{
-	int err = 0;
-
-	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(int))
-		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(int));
-	if (err < 0) {
-		errno = -err;
-		return MNL_CB_ERROR;
-	}
-	return MNL_CB_STOP;
-}
-
-static int dump_error_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e)) {
-		errno = EBADMSG;
-		return MNL_CB_ERROR;
-	}
-	if (e->error == 0)
-		return MNL_CB_STOP;
-	errno = -e->error;
-	return MNL_CB_ERROR;
-}
-
-static int talk(struct sync *s, struct mnl_socket *nl, struct nlmsghdr *nlh,
-		mnl_cb_t cb, void *data, uint16_t flags);
-
-int sync_dump(struct sync *s, struct mnl_socket *nl, struct nlmsghdr *nlh,
-	      mnl_cb_t cb, void *data)
-{
-	return talk(s, nl, nlh, cb, data, NLM_F_DUMP);
-}
-
-int sync_talk(struct sync *s, struct mnl_socket *nl, struct nlmsghdr *nlh,
-	      mnl_cb_t cb, void *data)
-{
-	return talk(s, nl, nlh, cb, data, NLM_F_ACK);
-}
-
-int sync_dump_links(struct sync *s, struct mnl_socket *nl, mnl_cb_t cb, void *data)
-{
-	char buf[256];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct ifinfomsg *ifm;
-
-	nlh->nlmsg_type = RTM_GETLINK;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = AF_UNSPEC;
-	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-	return sync_dump(s, nl, nlh, cb, data);
-}
-
-static int talk(struct sync *s, struct mnl_socket *nl, struct nlmsghdr *nlh,
-		mnl_cb_t cb, void *data, uint16_t flags)
-{
-	static char buf[65536];
-	struct dump_ctx d = { .cb = cb, .data = data };
-	mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
-		[NLMSG_DONE] = dump_done_cb,
-		[NLMSG_ERROR] = dump_error_cb,
-	};
-	unsigned int portid = mnl_socket_get_portid(nl);
-	unsigned int seq;
-	ssize_t n;
-	int ret;
-
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	seq = nlh->nlmsg_seq = ++s->seq;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	do {
-		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		ret = mnl_cb_run2(buf, n, seq, portid, dump_msg_cb, &d, ctl,
-				  NLMSG_MIN_TYPE);
-	} while (ret > MNL_CB_STOP);
-	if (ret < 0)
-		return errno ? -errno : -EIO;
-	return d.intr ? -EINTR : 0;
 }
 
 /* ---- the host batch ---- */
@@ -390,25 +89,6 @@ const char *sync_ifname(uint32_t ifindex, char *buf)
 	return buf;
 }
 
-static const char *ext_ack_msg(const struct nlmsghdr *nlh)
-{
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *a;
-	size_t off;
-
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return NULL;
-	off = sizeof(*e);
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
-	mnl_attr_for_each(a, nlh, off) {
-		if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
-		    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0)
-			return mnl_attr_get_str(a);
-	}
-	return NULL;
-}
-
 static void report(struct sync *s, const struct bop *op, int err,
 		   const char *msg, unsigned int *printed)
 {
@@ -426,7 +106,6 @@ static void report(struct sync *s, const struct bop *op, int err,
 	}
 	if (vr)
 		vr->failed++;
-	s->n_errors++;
 	if ((*printed)++ >= ERR_PRINT_MAX)
 		return;
 	pr_warn("VR %s: cannot %s route %s/%u metric %u in table %u: %s%s%s",
@@ -436,83 +115,115 @@ static void report(struct sync *s, const struct bop *op, int err,
 		msg ? ": " : "", msg ? msg : "");
 }
 
+struct flush {
+	struct sync *s;
+	uint32_t seq0;			/* of the batch's first request */
+	uint32_t last;			/* of the chunk's last, acknowledged */
+	size_t first, end;		/* the chunk's requests: [first, end) */
+	unsigned int printed;		/* errors printed */
+};
+
+/* Send the next chunk, from *OFF: up to CHUNK_MAX bytes, the last request
+ * with NLM_F_ACK.
+ */
+static int chunk_send(struct flush *f, size_t *off)
+{
+	struct batch *b = &f->s->b;
+	size_t start = *off;
+	struct nlmsghdr *nlh;
+	int err;
+
+	f->first = f->end;
+	do {
+		nlh = (struct nlmsghdr *)(b->buf + *off);
+		nlh->nlmsg_seq = f->seq0 + (uint32_t)f->end++;
+		*off += NLMSG_ALIGN(nlh->nlmsg_len);
+	} while (*off < b->len &&
+		 *off - start + ((struct nlmsghdr *)(b->buf + *off))->nlmsg_len <= CHUNK_MAX);
+	nlh->nlmsg_flags |= NLM_F_ACK;
+	f->last = nlh->nlmsg_seq;
+	err = nl_send(f->s->host, b->buf + start, *off - start);
+	if (err)
+		pr_err("cannot send route requests: %s", strerror(-err));
+	return err;
+}
+
+/* Replies were lost (ENOBUFS): have every VR of the chunk retried. */
+static void chunk_lost(struct flush *f)
+{
+	struct sync *s = f->s;
+	size_t k;
+
+	for (k = f->first; k < f->end; k++)
+		if (s->b.ops[k].vr_id < VR_MAX_ROUTERS && s->vr[s->b.ops[k].vr_id])
+			s->vr[s->b.ops[k].vr_id]->failed++;
+}
+
+/* The replies in BUF: errors reported; true once the chunk's last request
+ * is acknowledged (requests are handled in order: every error is in).
+ */
+static bool chunk_replies(struct flush *f, const char *buf, int len)
+{
+	uint32_t portid = nl_portid(f->s->host);
+	const struct nlmsghdr *nlh;
+	const char *msg;
+	bool done = false;
+	int err;
+
+	for (nlh = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, len);
+	     nlh = mnl_nlmsg_next(nlh, &len)) {
+		if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_pid != portid ||
+		    mnl_nlmsg_get_payload_len(nlh) < sizeof(struct nlmsgerr) ||
+		    nlh->nlmsg_seq < f->seq0 + f->first || nlh->nlmsg_seq > f->last)
+			continue;
+		err = nl_msg_error(nlh, &msg);
+		if (err)
+			report(f->s, &f->s->b.ops[nlh->nlmsg_seq - f->seq0], err, msg,
+			       &f->printed);
+		if (nlh->nlmsg_seq == f->last)
+			done = true;
+	}
+	return done;
+}
+
+static int chunk_collect(struct flush *f)
+{
+	char buf[16384] __attribute__((aligned(NLMSG_ALIGNTO)));
+	ssize_t n;
+
+	for (;;) {
+		n = nl_recv(f->s->host, buf, sizeof(buf));
+		if (n == -ENOBUFS) {
+			chunk_lost(f);
+			continue;
+		}
+		if (n < 0) {
+			pr_err("cannot read route replies: %s", strerror((int)-n));
+			return (int)n;
+		}
+		if (chunk_replies(f, buf, (int)n))
+			return 0;
+	}
+}
+
 int sync_batch_flush(struct sync *s)
 {
 	struct batch *b = &s->b;
-	char rbuf[16384];
-	unsigned int portid, printed = 0, seq0, last;
-	size_t off = 0, i = 0, start, first;
-	struct nlmsghdr *nlh;
-	int ret = 0;
+	struct flush f = { .s = s };
+	size_t off = 0;
+	int err = 0;
 
 	if (!b->n)
 		return 0;
-	portid = mnl_socket_get_portid(s->host);
-	seq0 = s->seq + 1;
-	s->seq += b->n;
-	while (off < b->len) {
-		start = off;
-		first = i;
-		do {
-			nlh = (struct nlmsghdr *)(b->buf + off);
-			nlh->nlmsg_seq = seq0 + i;
-			off += NLMSG_ALIGN(nlh->nlmsg_len);
-			i++;
-		} while (off < b->len &&
-			 off - start + ((struct nlmsghdr *)(b->buf + off))->nlmsg_len <= CHUNK_MAX);
-		nlh->nlmsg_flags |= NLM_F_ACK;
-		last = nlh->nlmsg_seq;
-		if (mnl_socket_sendto(s->host, b->buf + start, off - start) < 0) {
-			ret = -errno;
-			pr_err("cannot send route requests: %s", strerror(errno));
-			break;
-		}
-		for (;;) {
-			const struct nlmsgerr *e;
-			ssize_t n = mnl_socket_recvfrom(s->host, rbuf, sizeof(rbuf));
-			bool done = false;
-			int left;
-
-			if (n < 0) {
-				if (errno == EINTR)
-					continue;
-				if (errno == ENOBUFS) {
-					/* Errors were lost: have every VR of the chunk retried. */
-					size_t k;
-
-					for (k = first; k < i; k++)
-						if (b->ops[k].vr_id < VR_MAX_ROUTERS &&
-						    s->vr[b->ops[k].vr_id])
-							s->vr[b->ops[k].vr_id]->failed++;
-					continue;
-				}
-				ret = -errno;
-				pr_err("cannot read route replies: %s", strerror(errno));
-				goto out;
-			}
-			left = (int)n;
-			for (nlh = (struct nlmsghdr *)rbuf; mnl_nlmsg_ok(nlh, left);
-			     nlh = mnl_nlmsg_next(nlh, &left)) {
-				if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_pid != portid ||
-				    mnl_nlmsg_get_payload_len(nlh) < sizeof(*e))
-					continue;
-				e = mnl_nlmsg_get_payload(nlh);
-				if (nlh->nlmsg_seq < seq0 || nlh->nlmsg_seq > last)
-					continue;
-				if (e->error)
-					report(s, &b->ops[nlh->nlmsg_seq - seq0], e->error,
-					       ext_ack_msg(nlh), &printed);
-				if (nlh->nlmsg_seq == last)
-					done = true;
-			}
-			if (done)
-				break;
-		}
+	f.seq0 = nl_seq_take(s->host, (uint32_t)b->n);
+	while (!err && off < b->len) {
+		err = chunk_send(&f, &off);
+		if (!err)
+			err = chunk_collect(&f);
 	}
-out:
-	if (printed > ERR_PRINT_MAX)
-		pr_warn("... and %u more route requests refused", printed - ERR_PRINT_MAX);
+	if (f.printed > ERR_PRINT_MAX)
+		pr_warn("... and %u more route requests refused", f.printed - ERR_PRINT_MAX);
 	b->len = 0;
 	b->n = 0;
-	return ret;
+	return err;
 }

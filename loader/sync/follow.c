@@ -9,10 +9,10 @@
  *   - a 1 s timer and inotify on /run/netns: new VRs (vr_routers records),
  *     deleted or re-created namespaces, retries after failures;
  *   - signalfd: SIGTERM/SIGINT end it, SIGHUP -> full pass of every VR.
- * Host requests of one wake-up go out as one batch (sync_nl.c).
+ * Host requests of one wake-up go out as one batch (batch.c).  All its
+ * state is in struct follower, reached from the sync context (s->fw).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,10 +27,12 @@
 #include <bpf/bpf.h>
 #include <linux/rtnetlink.h>
 
+#include "nl/netlink.h"
+#include "core/router.h"
 #include "sync.h"
 
-#define NETNS_RUN_DIR	"/run/netns"
 #define BATCH_SOFT_MAX	(4u << 20)	/* flush mid-drain beyond this */
+#define HOST_EV_RCVBUF	(4 << 20)
 
 enum src_kind { SRC_SIG, SRC_TIMER, SRC_INOTIFY, SRC_HOST, SRC_VR };
 
@@ -45,21 +47,25 @@ struct hlink {
 	uint32_t flags;
 };
 
-static struct src src_sig = { .kind = SRC_SIG }, src_timer = { .kind = SRC_TIMER },
-		  src_ino = { .kind = SRC_INOTIFY }, src_host = { .kind = SRC_HOST };
-static const char *only_name;
-static bool tick_due;
+struct follower {
+	struct sync *s;
+	const char *only_name;		/* follow only this VR (NULL: all) */
+	int epfd, sigfd, timerfd, inofd, ino_wd;
+	struct nl_sock *hev;		/* host link events */
+	struct htab hlinks;		/* host links: ifindex -> flags */
+	struct src src_sig, src_timer, src_ino, src_host;
+	bool maps_ok;			/* the maps are open */
+	bool waiting_said;		/* "not loaded: waiting" printed */
+	bool tick_due;
+	bool resync_all;		/* this round: a full pass of every VR */
+	bool stop;
+};
 
-void sync_follow_only(const char *name)
-{
-	only_name = name;
-}
-
-static int ep_add(struct sync *s, int fd, struct src *src)
+static int ep_add(struct follower *fw, int fd, struct src *src)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = src };
 
-	return epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+	return epoll_ctl(fw->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
 }
 
 /* ---- VRs ---- */
@@ -67,7 +73,7 @@ static int ep_add(struct sync *s, int fd, struct src *src)
 static void vr_detach(struct sync_vr *vr)
 {
 	if (vr->ev)
-		epoll_ctl(vr->s->epfd, EPOLL_CTL_DEL, mnl_socket_get_fd(vr->ev), NULL);
+		epoll_ctl(vr->s->fw->epfd, EPOLL_CTL_DEL, nl_fd(vr->ev), NULL);
 	free(vr->src);
 	vr->src = NULL;
 	sync_vr_detach(vr);
@@ -87,12 +93,21 @@ static int vr_attach(struct sync_vr *vr)
 	src->kind = SRC_VR;
 	src->vr = vr;
 	vr->src = src;
-	err = ep_add(vr->s, mnl_socket_get_fd(vr->ev), src);
+	err = ep_add(vr->s->fw, nl_fd(vr->ev), src);
 	if (err) {
 		vr_detach(vr);
 		return err;
 	}
 	return 0;
+}
+
+static void vr_release(struct sync *s, uint32_t id)
+{
+	if (!s->vr[id])
+		return;
+	vr_detach(s->vr[id]);
+	sync_vr_free(s->vr[id]);
+	s->vr[id] = NULL;
 }
 
 /* The VR's record is gone or changed: its fast-path state goes too. */
@@ -102,7 +117,7 @@ static void vr_drop(struct sync *s, struct sync_vr *vr, const char *why)
 		vr->rec.name, why, vr->rec.table_id);
 	vr_detach(vr);
 	if (!vr->gone)
-		sync_vr_forget(s, vr->id, vr->rec.table_id, vr->rec.name);
+		vr_router_forget(s->st, vr->id, &vr->rec);
 	s->vr[vr->id] = NULL;
 	sync_vr_free(vr);
 }
@@ -113,12 +128,49 @@ static bool rec_same(const struct vr_router *a, const struct vr_router *b)
 	       a->created_ns == b->created_ns;
 }
 
+/* The VR's namespace is missing: reported once, its state removed. */
+static void vr_ns_gone(struct sync *s, struct sync_vr *vr)
+{
+	if (vr->nsfd >= 0)
+		vr_detach(vr);
+	if (vr->gone)
+		return;
+	pr_warn("VR %s: network namespace %s is gone: its routes (table %u) "
+		"and neighbours are removed from the fast path",
+		vr->rec.name, vr->rec.name, vr->rec.table_id);
+	vr_router_forget(s->st, vr->id, &vr->rec);
+	vr->gone = true;
+}
+
+/* Attached to the namespace now at /run/netns/NAME (DEV, INO), or later. */
+static void vr_ns_check(struct sync_vr *vr, dev_t dev, ino_t ino, double now)
+{
+	if (vr->nsfd >= 0 && (dev != vr->ns_dev || ino != vr->ns_ino)) {
+		pr_warn("VR %s: network namespace %s was replaced: full pass",
+			vr->rec.name, vr->rec.name);
+		vr_detach(vr);
+	}
+	if (vr->nsfd < 0) {
+		if (vr->retry_at && now < vr->retry_at)
+			return;
+		if (vr_attach(vr)) {
+			sync_vr_backoff(vr, now);
+			return;
+		}
+		if (vr->gone)
+			pr_info("VR %s: network namespace %s is back", vr->rec.name, vr->rec.name);
+		vr->gone = false;
+		vr->retry_at = 0;
+	}
+	if (vr->retry_at && now >= vr->retry_at)
+		vr->resync = true;
+}
+
 static void tick_vr(struct sync *s, uint32_t id, const struct vr_router *rec, double now)
 {
 	struct sync_vr *vr = s->vr[id];
 	dev_t dev;
 	ino_t ino;
-	int err;
 
 	if (vr && !rec_same(&vr->rec, rec)) {
 		vr_drop(s, vr, "its record changed");
@@ -131,40 +183,10 @@ static void tick_vr(struct sync *s, uint32_t id, const struct vr_router *rec, do
 		s->vr[id] = vr;
 		pr_info("VR %s: id %u, table %u: following", rec->name, id, rec->table_id);
 	}
-	err = sync_netns_id(vr->rec.name, &dev, &ino);
-	if (err) {
-		if (vr->nsfd >= 0)
-			vr_detach(vr);
-		if (!vr->gone) {
-			pr_warn("VR %s: network namespace %s is gone: its routes (table %u) "
-				"and neighbours are removed from the fast path",
-				vr->rec.name, vr->rec.name, vr->rec.table_id);
-			sync_vr_forget(s, id, vr->rec.table_id, vr->rec.name);
-			vr->gone = true;
-		}
-		return;
-	}
-	if (vr->nsfd >= 0 && (dev != vr->ns_dev || ino != vr->ns_ino)) {
-		pr_warn("VR %s: network namespace %s was replaced: full pass",
-			vr->rec.name, vr->rec.name);
-		vr_detach(vr);
-	}
-	if (vr->nsfd < 0) {
-		if (vr->retry_at && now < vr->retry_at)
-			return;
-		err = vr_attach(vr);
-		if (err) {
-			vr->retry_at = now + vr->backoff;
-			vr->backoff = vr->backoff * 2 > 60 ? 60 : vr->backoff * 2;
-			return;
-		}
-		if (vr->gone)
-			pr_info("VR %s: network namespace %s is back", vr->rec.name, vr->rec.name);
-		vr->gone = false;
-		vr->retry_at = 0;
-	}
-	if (vr->retry_at && now >= vr->retry_at)
-		vr->resync = true;
+	if (netns_stat(vr->rec.name, &dev, &ino))
+		vr_ns_gone(s, vr);
+	else
+		vr_ns_check(vr, dev, ino, now);
 }
 
 /* Are the pinned maps still the ones we hold? */
@@ -187,42 +209,51 @@ static bool maps_current(struct sync *s)
 	return same;
 }
 
-static void tick(struct sync *s)
+/* Open the maps once vrouter is loaded: false while it is not. */
+static bool maps_ready(struct follower *fw)
 {
-	static bool waiting_said;
-	struct vr_router rec;
+	struct vr_state *st = fw->s->st;
 	char path[PATH_MAX];
+
+	if (fw->maps_ok)
+		return true;
+	if (vr_pin_path(st, VR_MAP_ROUTERS, path, sizeof(path)) || access(path, F_OK)) {
+		if (!fw->waiting_said)
+			pr_info("vrouter is not loaded (no %s): waiting", path);
+		fw->waiting_said = true;
+		return false;
+	}
+	if (vr_maps_open(st))
+		return false;
+	fw->maps_ok = true;
+	fw->waiting_said = false;
+	pr_info("following the VRs of %s", st->pin_dir);
+	return true;
+}
+
+static void tick(struct follower *fw)
+{
+	struct sync *s = fw->s;
+	struct vr_router rec;
 	double now = sync_now();
 	bool current;
 	uint32_t id;
 	int err;
 
-	if (!s->maps_ok) {
-		if (vr_pin_path(s->st, VR_MAP_ROUTERS, path, sizeof(path)) ||
-		    access(path, F_OK)) {
-			if (!waiting_said)
-				pr_info("vrouter is not loaded (no %s): waiting", path);
-			waiting_said = true;
-			return;
-		}
-		if (vr_maps_open(s->st))
-			return;
-		s->maps_ok = true;
-		waiting_said = false;
-		pr_info("following the VRs of %s", s->st->pin_dir);
-	}
+	if (!maps_ready(fw))
+		return;
 	current = maps_current(s);
-	if (s->inofd >= 0 && s->ino_wd < 0)
-		s->ino_wd = inotify_add_watch(s->inofd, NETNS_RUN_DIR,
-					      IN_CREATE | IN_DELETE | IN_MOVED_FROM |
-					      IN_MOVED_TO | IN_DELETE_SELF);
+	if (fw->inofd >= 0 && fw->ino_wd < 0)
+		fw->ino_wd = inotify_add_watch(fw->inofd, NETNS_RUN_DIR,
+					       IN_CREATE | IN_DELETE | IN_MOVED_FROM |
+					       IN_MOVED_TO | IN_DELETE_SELF);
 	/* Records first, through the maps we hold: VRs deleted by an
 	 * `unload --all` are forgotten before the maps are let go.
 	 */
 	for (id = 1; id < VR_MAX_ROUTERS; id++) {
 		err = vr_router_get(s->st, id, &rec);
 		if (err || rec.state != VR_STATE_READY ||
-		    (only_name && strcmp(rec.name, only_name))) {
+		    (fw->only_name && strcmp(rec.name, fw->only_name))) {
 			if (s->vr[id])
 				vr_drop(s, s->vr[id], err ? "its record is gone" :
 					"it is being deleted");
@@ -232,15 +263,10 @@ static void tick(struct sync *s)
 	}
 	if (!current) {
 		pr_info("vrouter was unloaded: waiting for it");
-		for (id = 1; id < VR_MAX_ROUTERS; id++) {
-			if (s->vr[id]) {
-				vr_detach(s->vr[id]);
-				sync_vr_free(s->vr[id]);
-				s->vr[id] = NULL;
-			}
-		}
+		for (id = 1; id < VR_MAX_ROUTERS; id++)
+			vr_release(s, id);
 		vr_maps_close(s->st);
-		s->maps_ok = false;
+		fw->maps_ok = false;
 	}
 }
 
@@ -278,23 +304,21 @@ static int vr_event_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static void drain(struct sync *s, struct mnl_socket *nl, mnl_cb_t cb, void *data,
-		  bool *lost)
+/* Every event queued on SK, through CB; *LOST if some were dropped. */
+static void drain(struct sync *s, struct nl_sock *sk, mnl_cb_t cb, void *data, bool *lost)
 {
-	static char buf[65536];
+	static char buf[NL_RECV_SIZE] __attribute__((aligned(NLMSG_ALIGNTO)));
 	ssize_t n;
 
 	for (;;) {
-		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		n = nl_recv(sk, buf, sizeof(buf));
+		if (n == -ENOBUFS) {
+			*lost = true;
+			continue;
+		}
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == ENOBUFS) {
-				*lost = true;
-				continue;
-			}
-			if (errno != EAGAIN)
-				pr_warn("netlink events: %s", strerror(errno));
+			if (n != -EAGAIN)
+				pr_warn("netlink events: %s", strerror((int)-n));
 			return;
 		}
 		mnl_cb_run(buf, n, 0, 0, cb, data);
@@ -303,51 +327,59 @@ static void drain(struct sync *s, struct mnl_socket *nl, mnl_cb_t cb, void *data
 	}
 }
 
-static int host_link_cb(const struct nlmsghdr *nlh, void *data)
+/* Host link IFINDEX: NLH says it is new, changed or gone; true if its
+ * VRs must see it (deleted, or up/down changed).
+ */
+static bool hlink_update(struct follower *fw, const struct nlmsghdr *nlh,
+			 const struct ifinfomsg *ifm)
 {
-	struct sync *s = data;
-	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
-	bool del = nlh->nlmsg_type == RTM_DELLINK, changed;
-	uint32_t ifindex, id;
-	struct hlink *l;
-	struct slink *sl;
-	struct hnode *cur;
-	size_t pos;
+	uint32_t ifindex = ifm->ifi_index;
+	struct hlink *l = htab_find(&fw->hlinks, &ifindex);
+	bool changed;
 
-	if ((nlh->nlmsg_type != RTM_NEWLINK && !del) ||
-	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifm))
-		return MNL_CB_OK;
-	ifindex = ifm->ifi_index;
-	l = htab_find(&s->hlinks, &ifindex);
-	if (del) {
-		changed = l != NULL;
-		if (l) {
-			htab_del(&s->hlinks, &l->h);
-			free(l);
-		}
-	} else if (!l) {
+	if (nlh->nlmsg_type == RTM_DELLINK) {
+		if (!l)
+			return false;
+		htab_del(&fw->hlinks, &l->h);
+		free(l);
+		return true;
+	}
+	if (!l) {
 		l = calloc(1, sizeof(*l));
 		if (!l)
 			abort();
 		l->ifindex = ifindex;
 		l->flags = ifm->ifi_flags;
-		htab_add(&s->hlinks, &l->h);
-		changed = false;	/* new: no VR can use it yet */
-	} else {
-		changed = (l->flags ^ ifm->ifi_flags) & IFF_UP;
-		l->flags = ifm->ifi_flags;
+		htab_add(&fw->hlinks, &l->h);
+		return false;	/* new: no VR can use it yet */
 	}
-	if (!changed)
+	changed = (l->flags ^ ifm->ifi_flags) & IFF_UP;
+	l->flags = ifm->ifi_flags;
+	return changed;
+}
+
+static int host_link_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct follower *fw = data;
+	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+	bool del = nlh->nlmsg_type == RTM_DELLINK;
+	struct slink *sl;
+	struct hnode *cur;
+	size_t pos;
+	uint32_t id;
+
+	if ((nlh->nlmsg_type != RTM_NEWLINK && !del) ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifm) || !hlink_update(fw, nlh, ifm))
 		return MNL_CB_OK;
 	for (id = 1; id < VR_MAX_ROUTERS; id++) {
-		struct sync_vr *vr = s->vr[id];
+		struct sync_vr *vr = fw->s->vr[id];
 
 		if (!vr || vr->nsfd < 0)
 			continue;
 		htab_for_each(&vr->links, pos, cur, sl) {
-			if (sl->host_ifindex == ifindex) {
+			if (sl->host_ifindex == (uint32_t)ifm->ifi_index) {
 				pr_info("VR %s: NIC with ifindex %u %s: full pass", vr->rec.name,
-					ifindex, del ? "deleted" :
+					(uint32_t)ifm->ifi_index, del ? "deleted" :
 					(ifm->ifi_flags & IFF_UP) ? "up" : "down");
 				vr->resync = true;
 				break;
@@ -357,56 +389,63 @@ static int host_link_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static int host_links_dump(struct sync *s)
-{
-	return sync_dump_links(s, s->hdump, host_link_cb, s);
-}
-
-static void handle(struct sync *s, struct src *src, bool *resync_all)
+static void handle_signals(struct follower *fw)
 {
 	struct signalfd_siginfo si;
+
+	while (read(fw->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			pr_info("SIGHUP: full pass of every VR");
+			fw->resync_all = true;
+		} else {
+			pr_info("%s: stopping", strsignal(si.ssi_signo));
+			fw->stop = true;
+		}
+	}
+}
+
+static void handle_inotify(struct follower *fw)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
 	struct inotify_event *ie;
-	char ibuf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n;
+
+	while ((n = read(fw->inofd, buf, sizeof(buf))) > 0) {
+		for (ie = (struct inotify_event *)buf; (char *)ie < buf + n;
+		     ie = (struct inotify_event *)((char *)ie + sizeof(*ie) + ie->len)) {
+			if (ie->mask & (IN_DELETE_SELF | IN_IGNORED))
+				fw->ino_wd = -1;
+		}
+	}
+	fw->tick_due = true;
+}
+
+static void handle(struct follower *fw, struct src *src)
+{
 	uint64_t ticks;
 	bool lost = false;
-	ssize_t n;
 
 	switch (src->kind) {
 	case SRC_SIG:
-		while (read(s->sigfd, &si, sizeof(si)) == sizeof(si)) {
-			if (si.ssi_signo == SIGHUP) {
-				pr_info("SIGHUP: full pass of every VR");
-				*resync_all = true;
-			} else {
-				pr_info("%s: stopping", strsignal(si.ssi_signo));
-				s->stop = true;
-			}
-		}
+		handle_signals(fw);
 		break;
 	case SRC_TIMER:
-		while (read(s->timerfd, &ticks, sizeof(ticks)) == sizeof(ticks))
+		while (read(fw->timerfd, &ticks, sizeof(ticks)) == sizeof(ticks))
 			;
-		tick_due = true;
+		fw->tick_due = true;
 		break;
 	case SRC_INOTIFY:
-		while ((n = read(s->inofd, ibuf, sizeof(ibuf))) > 0) {
-			for (ie = (struct inotify_event *)ibuf; (char *)ie < ibuf + n;
-			     ie = (struct inotify_event *)((char *)ie + sizeof(*ie) + ie->len)) {
-				if (ie->mask & (IN_DELETE_SELF | IN_IGNORED))
-					s->ino_wd = -1;
-			}
-		}
-		tick_due = true;
+		handle_inotify(fw);
 		break;
 	case SRC_HOST:
-		drain(s, s->hev, host_link_cb, s, &lost);
+		drain(fw->s, fw->hev, host_link_cb, fw, &lost);
 		if (lost) {
 			pr_info("host link events lost: full pass of every VR");
-			*resync_all = true;
+			fw->resync_all = true;
 		}
 		break;
 	case SRC_VR:
-		drain(s, src->vr->ev, vr_event_cb, src->vr, &lost);
+		drain(fw->s, src->vr->ev, vr_event_cb, src->vr, &lost);
 		if (lost) {
 			pr_info("VR %s: netlink events lost: full pass", src->vr->rec.name);
 			src->vr->resync = true;
@@ -415,19 +454,14 @@ static void handle(struct sync *s, struct src *src, bool *resync_all)
 	}
 }
 
-int sync_follow(struct sync *s)
-{
-	static const unsigned int host_groups[] = { RTNLGRP_LINK };
-	struct itimerspec its = { .it_interval = { 1, 0 }, .it_value = { 1, 0 } };
-	struct epoll_event evs[64];
-	sigset_t mask;
-	bool resync_all;
-	uint32_t id;
-	int i, n, err;
+/* ---- the loop ---- */
 
-	s->epfd = s->sigfd = s->timerfd = s->inofd = -1;
-	s->ino_wd = -1;
-	htab_init(&s->hlinks, offsetof(struct hlink, ifindex), sizeof(uint32_t));
+/* Signals, epoll, the 1 s timer and inotify. */
+static int fw_open_fds(struct follower *fw)
+{
+	struct itimerspec its = { .it_interval = { 1, 0 }, .it_value = { 1, 0 } };
+	sigset_t mask;
+	int err;
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
@@ -435,95 +469,136 @@ int sync_follow(struct sync *s)
 	sigaddset(&mask, SIGHUP);
 	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
 		return -errno;
-	s->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-	s->epfd = epoll_create1(EPOLL_CLOEXEC);
-	s->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	s->inofd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (s->sigfd < 0 || s->epfd < 0 || s->timerfd < 0 || s->inofd < 0) {
+	fw->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	fw->epfd = epoll_create1(EPOLL_CLOEXEC);
+	fw->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	fw->inofd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (fw->sigfd < 0 || fw->epfd < 0 || fw->timerfd < 0 || fw->inofd < 0) {
 		err = -errno;
-		pr_err("sync --follow: cannot set up its event loop: %s", strerror(errno));
-		goto out;
+		pr_err("sync --follow: cannot set up its event loop: %s", strerror(-err));
+		return err;
 	}
-	timerfd_settime(s->timerfd, 0, &its, NULL);
-	err = sync_sock_open(s, -1, &s->hev, false);
+	timerfd_settime(fw->timerfd, 0, &its, NULL);
+	return 0;
+}
+
+/* The host's link events, subscribed before the dump of its links. */
+static int fw_open_host(struct follower *fw)
+{
+	static const unsigned int host_groups[] = { RTNLGRP_LINK };
+	int err;
+
+	err = nl_open_fd(NETLINK_ROUTE, -1, NL_NONBLOCK, &fw->hev);
 	if (!err)
-		err = sync_sock_subscribe(s->hev, host_groups, 1);
+		err = nl_subscribe(fw->hev, host_groups, 1);
 	if (!err)
-		err = sync_sock_rcvbuf(s->hev, 4 << 20);
-	if (!err && fcntl(mnl_socket_get_fd(s->hev), F_SETFL, O_NONBLOCK) < 0)
-		err = -errno;
+		err = nl_rcvbuf(fw->hev, HOST_EV_RCVBUF);
 	if (!err)
-		err = host_links_dump(s);
+		err = nl_link_dump(fw->s->hdump, host_link_cb, fw);
 	if (!err)
-		err = ep_add(s, s->sigfd, &src_sig);
+		err = ep_add(fw, fw->sigfd, &fw->src_sig);
 	if (!err)
-		err = ep_add(s, s->timerfd, &src_timer);
+		err = ep_add(fw, fw->timerfd, &fw->src_timer);
 	if (!err)
-		err = ep_add(s, s->inofd, &src_ino);
+		err = ep_add(fw, fw->inofd, &fw->src_ino);
 	if (!err)
-		err = ep_add(s, mnl_socket_get_fd(s->hev), &src_host);
-	if (err) {
+		err = ep_add(fw, nl_fd(fw->hev), &fw->src_host);
+	if (err)
 		pr_err("sync --follow: cannot follow the host's links: %s", strerror(-err));
-		goto out;
+	return err;
+}
+
+static void fw_close(struct follower *fw)
+{
+	int *fds[] = { &fw->sigfd, &fw->epfd, &fw->timerfd, &fw->inofd };
+	uint32_t id;
+	size_t i;
+
+	for (id = 1; id < VR_MAX_ROUTERS; id++)
+		vr_release(fw->s, id);
+	nl_close(fw->hev);
+	fw->hev = NULL;
+	htab_fini(&fw->hlinks, free);
+	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
 	}
+}
 
-	tick_due = true;
-	while (!s->stop) {
-		resync_all = false;
-		if (tick_due) {
-			tick_due = false;
-			tick(s);
-		}
-		for (id = 1; id < VR_MAX_ROUTERS; id++) {
-			struct sync_vr *vr = s->vr[id];
+/* After a round's events: retries of what the host refused (the tick
+ * makes the full pass then), and SIGHUP's or lost events' full passes.
+ */
+static void fw_schedule(struct follower *fw)
+{
+	struct sync *s = fw->s;
+	uint32_t id;
 
-			if (vr && vr->nsfd >= 0 && (vr->resync || resync_all))
-				sync_vr_full_pass(vr);
-		}
-		sync_batch_flush(s);
-		n = epoll_wait(s->epfd, evs, sizeof(evs) / sizeof(evs[0]), -1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			err = -errno;
-			pr_err("epoll_wait: %s", strerror(errno));
-			break;
-		}
-		for (i = 0; i < n; i++)
-			handle(s, evs[i].data.ptr, &resync_all);
-		sync_batch_flush(s);
-		/* Changes the host refused: a full pass later (the tick). */
-		for (id = 1; id < VR_MAX_ROUTERS; id++) {
-			struct sync_vr *vr = s->vr[id];
-
-			if (vr && vr->failed && !vr->retry_at) {
-				vr->retry_at = sync_now() + vr->backoff;
-				vr->failed = 0;
-			}
-		}
-		if (resync_all)
-			for (id = 1; id < VR_MAX_ROUTERS; id++)
-				if (s->vr[id])
-					s->vr[id]->resync = true;
-	}
-out:
 	for (id = 1; id < VR_MAX_ROUTERS; id++) {
-		if (s->vr[id]) {
-			vr_detach(s->vr[id]);
-			sync_vr_free(s->vr[id]);
-			s->vr[id] = NULL;
-		}
-	}
-	if (s->hev)
-		mnl_socket_close(s->hev);
-	s->hev = NULL;
-	htab_fini(&s->hlinks, free);
-	for (i = 0; i < 4; i++) {
-		int *fd = i == 0 ? &s->sigfd : i == 1 ? &s->epfd : i == 2 ? &s->timerfd : &s->inofd;
+		struct sync_vr *vr = s->vr[id];
 
-		if (*fd >= 0)
-			close(*fd);
-		*fd = -1;
+		if (!vr)
+			continue;
+		if (vr->failed && !vr->retry_at) {
+			vr->retry_at = sync_now() + vr->backoff;
+			vr->failed = 0;
+		}
+		if (fw->resync_all)
+			vr->resync = true;
 	}
-	return s->stop ? 0 : err;
+}
+
+/* One round: due work, then wait for events and apply them. */
+static int fw_round(struct follower *fw)
+{
+	struct sync *s = fw->s;
+	struct epoll_event evs[64];
+	uint32_t id;
+	int i, n;
+
+	fw->resync_all = false;
+	if (fw->tick_due) {
+		fw->tick_due = false;
+		tick(fw);
+	}
+	for (id = 1; id < VR_MAX_ROUTERS; id++)
+		if (s->vr[id] && s->vr[id]->nsfd >= 0 && s->vr[id]->resync)
+			sync_vr_full_pass(s->vr[id]);
+	sync_batch_flush(s);
+	n = epoll_wait(fw->epfd, evs, sizeof(evs) / sizeof(evs[0]), -1);
+	if (n < 0) {
+		if (errno == EINTR)
+			return 0;
+		n = -errno;
+		pr_err("epoll_wait: %s", strerror(-n));
+		return n;
+	}
+	for (i = 0; i < n; i++)
+		handle(fw, evs[i].data.ptr);
+	sync_batch_flush(s);
+	fw_schedule(fw);
+	return 0;
+}
+
+int sync_follow(struct sync *s, const char *only_name)
+{
+	struct follower fw = {
+		.s = s, .only_name = only_name,
+		.epfd = -1, .sigfd = -1, .timerfd = -1, .inofd = -1, .ino_wd = -1,
+		.src_sig = { .kind = SRC_SIG }, .src_timer = { .kind = SRC_TIMER },
+		.src_ino = { .kind = SRC_INOTIFY }, .src_host = { .kind = SRC_HOST },
+		.tick_due = true,
+	};
+	int err;
+
+	htab_init(&fw.hlinks, offsetof(struct hlink, ifindex), sizeof(uint32_t));
+	s->fw = &fw;
+	err = fw_open_fds(&fw);
+	if (!err)
+		err = fw_open_host(&fw);
+	while (!err && !fw.stop)
+		err = fw_round(&fw);
+	fw_close(&fw);
+	s->fw = NULL;
+	return fw.stop ? 0 : err;
 }

@@ -40,31 +40,10 @@ struct sneigh {
 	bool done;
 };
 
-static int neigh_attr_cb(const struct nlattr *a, void *data)
-{
-	struct neigh_msg *m = data;
-	size_t len = mnl_attr_get_payload_len(a);
-
-	switch (mnl_attr_get_type(a)) {
-	case NDA_DST:
-		if (len == (m->family == AF_INET ? 4u : 16u)) {
-			memcpy(m->dst, mnl_attr_get_payload(a), len);
-			m->has_dst = true;
-		}
-		break;
-	case NDA_LLADDR:
-		if (len == VR_ETH_ALEN) {
-			memcpy(m->ll, mnl_attr_get_payload(a), len);
-			m->has_ll = true;
-		}
-		break;
-	}
-	return MNL_CB_OK;
-}
-
 static int parse_neigh(const struct nlmsghdr *nlh, struct neigh_msg *m)
 {
 	const struct ndmsg *ndm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[NDA_MAX + 1];
 
 	memset(m, 0, sizeof(*m));
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ndm))
@@ -77,8 +56,17 @@ static int parse_neigh(const struct nlmsghdr *nlh, struct neigh_msg *m)
 	m->ifindex = ndm->ndm_ifindex;
 	m->state = ndm->ndm_state;
 	m->flags = ndm->ndm_flags;
-	mnl_attr_parse(nlh, sizeof(*ndm), neigh_attr_cb, m);
-	return m->has_dst ? 0 : -EINVAL;
+	nl_attr_parse(nlh, sizeof(*ndm), tb, NDA_MAX);
+	if (tb[NDA_LLADDR] && mnl_attr_get_payload_len(tb[NDA_LLADDR]) == VR_ETH_ALEN) {
+		memcpy(m->ll, mnl_attr_get_payload(tb[NDA_LLADDR]), VR_ETH_ALEN);
+		m->has_ll = true;
+	}
+	if (!tb[NDA_DST] ||
+	    mnl_attr_get_payload_len(tb[NDA_DST]) != (m->family == AF_INET ? 4u : 16u))
+		return -EINVAL;
+	memcpy(m->dst, mnl_attr_get_payload(tb[NDA_DST]), mnl_attr_get_payload_len(tb[NDA_DST]));
+	m->has_dst = true;
+	return 0;
 }
 
 static bool neigh_key(struct sync_vr *vr, const struct neigh_msg *m, struct vr_neigh_key *k)
@@ -119,7 +107,7 @@ static void log_neigh(struct sync_vr *vr, const struct vr_neigh_key *k,
 	char a[INET6_ADDRSTRLEN], dev[IF_NAMESIZE];
 	int fam = k->family == VR_AF_INET ? AF_INET : AF_INET6;
 
-	if (vr->s->verbose < level)
+	if (log_verbose() < level)
 		return;
 	sync_addr_str(fam, k->addr, a, sizeof(a));
 	sync_ifname(k->ifindex, dev);
@@ -250,7 +238,7 @@ int sync_neigh_pass(struct sync_vr *vr)
 	nlh->nlmsg_type = RTM_GETNEIGH;
 	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
 	ndm->ndm_family = AF_UNSPEC;
-	err = sync_dump(s, vr->req, nlh, neigh_want_cb, &p);
+	err = nl_dump(vr->req, nlh, neigh_want_cb, &p);
 	if (err && err != -EINTR)
 		goto out;
 	err = vr_keys(s, vr->id, &keys, &nk);

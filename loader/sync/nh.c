@@ -38,48 +38,30 @@ struct nh_msg {
 	size_t n_grp;
 };
 
-static int nh_attr_cb(const struct nlattr *a, void *data)
-{
-	struct nh_msg *m = data;
-
-	switch (mnl_attr_get_type(a)) {
-	case NHA_ID:
-		if (mnl_attr_validate(a, MNL_TYPE_U32) >= 0)
-			m->id = mnl_attr_get_u32(a);
-		break;
-	case NHA_GROUP:
-		m->grp = mnl_attr_get_payload(a);
-		m->n_grp = mnl_attr_get_payload_len(a) / sizeof(struct nexthop_grp);
-		break;
-	case NHA_BLACKHOLE:
-		m->blackhole = true;
-		break;
-	case NHA_OIF:
-		if (mnl_attr_validate(a, MNL_TYPE_U32) >= 0)
-			m->oif = mnl_attr_get_u32(a);
-		break;
-	case NHA_GATEWAY:
-		m->gw = mnl_attr_get_payload(a);
-		m->gw_len = mnl_attr_get_payload_len(a);
-		break;
-	case NHA_ENCAP:
-	case NHA_ENCAP_TYPE:
-	case NHA_FDB:
-		m->unsupported = true;
-		break;
-	}
-	return MNL_CB_OK;
-}
-
 static int parse_nh(const struct nlmsghdr *nlh, struct nh_msg *m)
 {
 	const struct nhmsg *nhm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[NHA_MAX + 1], *a;
 
 	memset(m, 0, sizeof(*m));
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*nhm))
 		return -EINVAL;
 	m->family = nhm->nh_family;
-	mnl_attr_parse(nlh, sizeof(*nhm), nh_attr_cb, m);
+	nl_attr_parse(nlh, sizeof(*nhm), tb, NHA_MAX);
+	if ((a = nl_attr_valid(tb[NHA_ID], MNL_TYPE_U32)))
+		m->id = mnl_attr_get_u32(a);
+	if ((a = tb[NHA_GROUP])) {
+		m->grp = mnl_attr_get_payload(a);
+		m->n_grp = mnl_attr_get_payload_len(a) / sizeof(struct nexthop_grp);
+	}
+	m->blackhole = tb[NHA_BLACKHOLE] != NULL;
+	if ((a = nl_attr_valid(tb[NHA_OIF], MNL_TYPE_U32)))
+		m->oif = mnl_attr_get_u32(a);
+	if ((a = tb[NHA_GATEWAY])) {
+		m->gw = mnl_attr_get_payload(a);
+		m->gw_len = mnl_attr_get_payload_len(a);
+	}
+	m->unsupported = tb[NHA_ENCAP] || tb[NHA_ENCAP_TYPE] || tb[NHA_FDB];
 	if (!m->id)
 		return -EINVAL;
 	if (m->gw && !((m->family == AF_INET && m->gw_len == 4) ||
@@ -151,7 +133,7 @@ int sync_nhs_dump(struct sync_vr *vr)
 	nlh->nlmsg_type = RTM_GETNEXTHOP;
 	nhm = mnl_nlmsg_put_extra_header(nlh, sizeof(*nhm));
 	nhm->nh_family = AF_UNSPEC;
-	err = sync_dump(vr->s, vr->req, nlh, nh_dump_cb, vr);
+	err = nl_dump(vr->req, nlh, nh_dump_cb, vr);
 	if (err == -EOPNOTSUPP || err == -EINVAL)
 		return 0;	/* a kernel without nexthop objects */
 	return err;

@@ -78,36 +78,31 @@ static void put_via(struct snhop *h, const struct nlattr *a)
 		put_gw(h, via->rtvia_family, via->rtvia_addr, len - sizeof(*via));
 }
 
-struct rtnh_ctx {
-	struct route_msg *m;
-	struct snhop *h;
-};
-
-static int rtnh_attr_cb(const struct nlattr *a, void *data)
+/* A next hop's gateway attributes (of the route, or of one of its
+ * multipath next hops); lwt encapsulation cannot be mirrored.
+ */
+static void parse_hop(struct route_msg *m, struct snhop *h, const struct nlattr **tb, bool *has_gw)
 {
-	struct rtnh_ctx *c = data;
-
-	switch (mnl_attr_get_type(a)) {
-	case RTA_GATEWAY:
-		put_gw(c->h, c->m->key.family, mnl_attr_get_payload(a),
-		       mnl_attr_get_payload_len(a));
-		break;
-	case RTA_VIA:
-		put_via(c->h, a);
-		break;
-	case RTA_ENCAP:
-	case RTA_ENCAP_TYPE:
-		c->m->unsupported = true;
-		break;
+	if (tb[RTA_GATEWAY]) {
+		put_gw(h, m->key.family, mnl_attr_get_payload(tb[RTA_GATEWAY]),
+		       mnl_attr_get_payload_len(tb[RTA_GATEWAY]));
+		*has_gw = true;
 	}
-	return MNL_CB_OK;
+	if (tb[RTA_VIA]) {
+		put_via(h, tb[RTA_VIA]);
+		*has_gw = true;
+	}
+	if (tb[RTA_ENCAP] || tb[RTA_ENCAP_TYPE])
+		m->unsupported = true;
 }
 
 static void parse_multipath(struct route_msg *m, const struct nlattr *a)
 {
 	const struct rtnexthop *rtnh = mnl_attr_get_payload(a);
 	int len = mnl_attr_get_payload_len(a);
-	struct rtnh_ctx c = { .m = m };
+	const struct nlattr *tb[RTA_MAX + 1];
+	struct snhop *h;
+	bool has_gw;
 
 	m->n_nh = 0;
 	while (len >= (int)sizeof(*rtnh) && rtnh->rtnh_len >= sizeof(*rtnh) &&
@@ -116,78 +111,25 @@ static void parse_multipath(struct route_msg *m, const struct nlattr *a)
 			m->unsupported = true;
 			break;
 		}
-		c.h = &m->nh[m->n_nh++];
-		memset(c.h, 0, sizeof(*c.h));
-		c.h->ifindex = rtnh->rtnh_ifindex;
-		c.h->hops = rtnh->rtnh_hops;
-		c.h->flags = rtnh->rtnh_flags & RTNH_F_ONLINK;
-		mnl_attr_parse_payload(RTNH_DATA(rtnh), rtnh->rtnh_len - sizeof(*rtnh),
-				       rtnh_attr_cb, &c);
+		h = &m->nh[m->n_nh++];
+		memset(h, 0, sizeof(*h));
+		h->ifindex = rtnh->rtnh_ifindex;
+		h->hops = rtnh->rtnh_hops;
+		h->flags = rtnh->rtnh_flags & RTNH_F_ONLINK;
+		nl_attr_parse_payload(RTNH_DATA(rtnh), rtnh->rtnh_len - sizeof(*rtnh),
+				      tb, RTA_MAX);
+		parse_hop(m, h, tb, &has_gw);
 		len -= RTNH_ALIGN(rtnh->rtnh_len);
 		rtnh = RTNH_NEXT(rtnh);
 	}
 }
 
-struct rt_attrs {
-	struct route_msg *m;
-	uint32_t oif;
-	bool has_oif, has_gw, has_mp;
-	struct snhop single;
-};
-
-static int rt_attr_cb(const struct nlattr *a, void *data)
-{
-	struct rt_attrs *r = data;
-	struct route_msg *m = r->m;
-
-	switch (mnl_attr_get_type(a)) {
-	case RTA_TABLE:
-		if (mnl_attr_validate(a, MNL_TYPE_U32) >= 0)
-			m->table = mnl_attr_get_u32(a);
-		break;
-	case RTA_DST:
-		if (mnl_attr_get_payload_len(a) == (uint16_t)addr_len(m->key.family))
-			memcpy(m->key.dst, mnl_attr_get_payload(a), addr_len(m->key.family));
-		break;
-	case RTA_PRIORITY:
-		if (mnl_attr_validate(a, MNL_TYPE_U32) >= 0)
-			m->key.prio = mnl_attr_get_u32(a);
-		break;
-	case RTA_OIF:
-		if (mnl_attr_validate(a, MNL_TYPE_U32) >= 0) {
-			r->single.ifindex = mnl_attr_get_u32(a);
-			r->has_oif = true;
-		}
-		break;
-	case RTA_GATEWAY:
-		put_gw(&r->single, m->key.family, mnl_attr_get_payload(a),
-		       mnl_attr_get_payload_len(a));
-		r->has_gw = true;
-		break;
-	case RTA_VIA:
-		put_via(&r->single, a);
-		r->has_gw = true;
-		break;
-	case RTA_MULTIPATH:
-		parse_multipath(m, a);
-		r->has_mp = true;
-		break;
-	case RTA_NH_ID:
-		if (mnl_attr_validate(a, MNL_TYPE_U32) >= 0)
-			m->nh_id = mnl_attr_get_u32(a);
-		break;
-	case RTA_ENCAP:
-	case RTA_ENCAP_TYPE:
-		m->unsupported = true;
-		break;
-	}
-	return MNL_CB_OK;
-}
-
 static int parse_route(const struct nlmsghdr *nlh, struct route_msg *m)
 {
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
-	struct rt_attrs r = { .m = m };
+	const struct nlattr *tb[RTA_MAX + 1], *a;
+	struct snhop single = { 0 };
+	bool has_gw = false;
 
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm))
 		return -EINVAL;
@@ -205,10 +147,23 @@ static int parse_route(const struct nlmsghdr *nlh, struct route_msg *m)
 	m->nh_id = 0;
 	m->unsupported = false;
 	m->n_nh = 0;
-	mnl_attr_parse(nlh, sizeof(*rtm), rt_attr_cb, &r);
-	if (!r.has_mp && (r.has_oif || r.has_gw)) {
-		r.single.flags = m->rtm_flags & RTNH_F_ONLINK;
-		m->nh[0] = r.single;
+	nl_attr_parse(nlh, sizeof(*rtm), tb, RTA_MAX);
+	if ((a = nl_attr_valid(tb[RTA_TABLE], MNL_TYPE_U32)))
+		m->table = mnl_attr_get_u32(a);
+	if ((a = tb[RTA_DST]) && mnl_attr_get_payload_len(a) == addr_len(m->key.family))
+		memcpy(m->key.dst, mnl_attr_get_payload(a), addr_len(m->key.family));
+	if ((a = nl_attr_valid(tb[RTA_PRIORITY], MNL_TYPE_U32)))
+		m->key.prio = mnl_attr_get_u32(a);
+	if ((a = nl_attr_valid(tb[RTA_NH_ID], MNL_TYPE_U32)))
+		m->nh_id = mnl_attr_get_u32(a);
+	if ((a = nl_attr_valid(tb[RTA_OIF], MNL_TYPE_U32)))
+		single.ifindex = mnl_attr_get_u32(a);
+	parse_hop(m, &single, tb, &has_gw);
+	if (tb[RTA_MULTIPATH]) {
+		parse_multipath(m, tb[RTA_MULTIPATH]);
+	} else if (nl_attr_valid(tb[RTA_OIF], MNL_TYPE_U32) || has_gw) {
+		single.flags = m->rtm_flags & RTNH_F_ONLINK;
+		m->nh[0] = single;
 		m->n_nh = 1;
 	}
 	if (m->key.dst_len > addr_len(m->key.family) * 8)
@@ -471,7 +426,7 @@ static void log_route(struct sync_vr *vr, const char *verb, const struct rkey *k
 	size_t n = 0;
 	int i;
 
-	if (vr->s->verbose < level)
+	if (log_verbose() < level)
 		return;
 #define ADD(...) do { if (n < sizeof(line)) \
 		n += snprintf(line + n, sizeof(line) - n, __VA_ARGS__); } while (0)
@@ -660,7 +615,7 @@ int sync_routes_dump(struct sync_vr *vr)
 	htab_clear(&vr->routes, sync_route_free);
 	for (i = 0; i < 2; i++) {
 		dump_req(buf, RTM_GETROUTE, fams[i], RT_TABLE_MAIN);
-		err = sync_dump(vr->s, vr->req, (struct nlmsghdr *)buf, vr_route_cb, vr);
+		err = nl_dump(vr->req, (struct nlmsghdr *)buf, vr_route_cb, vr);
 		if (err == -EINTR)
 			ret = err;
 		else if (err)
@@ -675,33 +630,11 @@ int sync_routes_dump(struct sync_vr *vr)
 
 /* ---- addresses ---- */
 
-struct addr_attrs {
-	const void *local, *address;
-	size_t local_len, address_len;
-};
-
-static int addr_attr_cb(const struct nlattr *a, void *data)
-{
-	struct addr_attrs *x = data;
-
-	switch (mnl_attr_get_type(a)) {
-	case IFA_LOCAL:
-		x->local = mnl_attr_get_payload(a);
-		x->local_len = mnl_attr_get_payload_len(a);
-		break;
-	case IFA_ADDRESS:
-		x->address = mnl_attr_get_payload(a);
-		x->address_len = mnl_attr_get_payload_len(a);
-		break;
-	}
-	return MNL_CB_OK;
-}
-
 /* An address of the VR that becomes a local route. */
 static int parse_addr(const struct nlmsghdr *nlh, struct saddr_key *k)
 {
 	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
-	struct addr_attrs x = { 0 };
+	const struct nlattr *tb[IFA_MAX + 1], *a;
 	const uint8_t *p;
 	size_t len;
 
@@ -709,16 +642,14 @@ static int parse_addr(const struct nlmsghdr *nlh, struct saddr_key *k)
 		return -EINVAL;
 	if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
 		return -EAFNOSUPPORT;
-	mnl_attr_parse(nlh, sizeof(*ifa), addr_attr_cb, &x);
+	nl_attr_parse(nlh, sizeof(*ifa), tb, IFA_MAX);
 	/* IPv4: IFA_LOCAL is the address (IFA_ADDRESS the peer's on p-t-p). */
-	if (ifa->ifa_family == AF_INET && x.local) {
-		p = x.local;
-		len = x.local_len;
-	} else {
-		p = x.address;
-		len = x.address_len;
-	}
-	if (!p || len != (size_t)addr_len(ifa->ifa_family))
+	a = ifa->ifa_family == AF_INET && tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+	if (!a)
+		return -EINVAL;
+	p = mnl_attr_get_payload(a);
+	len = mnl_attr_get_payload_len(a);
+	if (len != (size_t)addr_len(ifa->ifa_family))
 		return -EINVAL;
 	memset(k, 0, sizeof(*k));
 	k->family = ifa->ifa_family;
@@ -767,7 +698,7 @@ int sync_addrs_dump(struct sync_vr *vr)
 	nlh->nlmsg_type = RTM_GETADDR;
 	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = AF_UNSPEC;
-	return sync_dump(vr->s, vr->req, nlh, vr_addr_cb, vr);
+	return nl_dump(vr->req, nlh, vr_addr_cb, vr);
 }
 
 void sync_addr_event(struct sync_vr *vr, const struct nlmsghdr *nlh)
@@ -912,7 +843,7 @@ static int host_dump(struct host_pass *p)
 
 	for (i = 0; i < 2; i++) {
 		dump_req(buf, RTM_GETROUTE, fams[i], p->table);
-		err = sync_dump(p->s, p->s->hdump, (struct nlmsghdr *)buf, host_route_cb, p);
+		err = nl_dump(p->s->hdump, (struct nlmsghdr *)buf, host_route_cb, p);
 		if (err == -ENOENT)
 			continue;	/* no such table (yet) */
 		if (err == -EINTR)

@@ -2,18 +2,18 @@
 /*
  * vrctl sync: the VR's routes, addresses, next hops and neighbours,
  * mirrored from its namespace into the fast path (its host table and
- * vr_neigh).  Internal to the sync_*.c files and cmd_sync.c.
+ * vr_neigh).  Internal to loader/sync; the command line uses sync_api.h.
  *
- *   sync_nl.c     hash table, netlink sockets in a namespace, dumps, the
- *                 pipelined request batch to the host
- *   sync_vr.c     a VR's lifecycle: attach (namespace, sockets), full pass,
- *                 detach, forget (remove its fast-path state); its links
- *   sync_route.c  routes and addresses: the VR's wanted set, rendered for
- *                 the host table, diffed against it, installed
- *   sync_nh.c     nexthop objects (RTA_NH_ID) and their groups
- *   sync_neigh.c  neighbours -> vr_neigh
- *   sync_follow.c the --follow loop: epoll over the VRs' event sockets, the
- *                 host's links, signals, a 1 s tick and /run/netns
+ *   engine.c   a sync context, one full pass of a VR or of all of them
+ *   batch.c    the pipelined request batch to the host (nl/nl.h below)
+ *   vr.c       a VR's lifecycle: attach (namespace, sockets), full pass,
+ *              detach; its links
+ *   route.c    routes and addresses: the VR's wanted set, rendered for
+ *              the host table, diffed against it, installed
+ *   nh.c       nexthop objects (RTA_NH_ID) and their groups
+ *   neigh.c    neighbours -> vr_neigh
+ *   follow.c   the --follow loop: epoll over the VRs' event sockets, the
+ *              host's links, signals, a 1 s tick and /run/netns
  *
  * Model.  For each VR, in memory: its links (VR ifindex -> lower NIC's
  * ifindex in the host), its nexthop objects, its addresses and the routes
@@ -40,39 +40,14 @@
 #include <libmnl/libmnl.h>
 
 #include "core/state.h"
+#include "lib/htab.h"
 #include "lib/log.h"
 #include "lib/parse.h"
+#include "nl/nl.h"
+#include "sync/sync_api.h"
 
 #define SYNC_MAX_NH	256	/* next hops of one route */
 #define SYNC_LO_IFINDEX	1	/* local routes go on the host's lo */
-
-/* ---- hash table (intrusive, chained) ---- */
-
-struct hnode {
-	struct hnode *next;
-	uint32_t hash;
-};
-
-struct htab {
-	struct hnode **b;
-	size_t nb, n;
-	size_t key_off, key_len;	/* of the key inside the entry */
-};
-
-void htab_init(struct htab *t, size_t key_off, size_t key_len);
-void *htab_find(const struct htab *t, const void *key);
-void htab_add(struct htab *t, struct hnode *e);		/* key not present */
-void htab_del(struct htab *t, struct hnode *e);
-/* Iterate: start with *pos = 0 and prev NULL; deleting the entry
- * returned is allowed before the next call.
- */
-void *htab_next(const struct htab *t, size_t *pos, struct hnode **cur);
-/* Free every entry with FREE_FN (may be NULL: just forget them). */
-void htab_clear(struct htab *t, void (*free_fn)(void *));
-void htab_fini(struct htab *t, void (*free_fn)(void *));
-
-#define htab_for_each(t, pos, cur, e) \
-	for ((pos) = 0, (cur) = NULL; ((e) = htab_next((t), &(pos), &(cur))); )
 
 /* ---- routes ---- */
 
@@ -161,8 +136,8 @@ struct sync_vr {
 	dev_t ns_dev;
 	ino_t ns_ino;
 	int32_t host_nsid;		/* the host's nsid inside the VR, -1 unknown */
-	struct mnl_socket *req;		/* dumps inside the VR */
-	struct mnl_socket *ev;		/* events (--follow) */
+	struct nl_sock *req;		/* dumps inside the VR */
+	struct nl_sock *ev;		/* events (--follow) */
 	struct htab links, routes, nhs, addrs;
 	uint32_t gen;
 	bool resync;			/* a full pass is due */
@@ -172,7 +147,7 @@ struct sync_vr {
 	unsigned int failed;		/* requests refused in the last batches */
 	/* counts of the current pass / event batch, for the summary */
 	unsigned int n_add, n_repl, n_del, n_same, n_nset, n_ndel, n_nsame;
-	void *src;			/* epoll source (sync_follow.c) */
+	void *src;			/* epoll source (follow.c) */
 };
 
 /* A queued host request: what to say if it fails. */
@@ -190,40 +165,20 @@ struct batch {
 	size_t n, ops_cap;
 };
 
+struct follower;
+
 struct sync {
 	struct vr_state *st;
-	bool follow;
-	int verbose;
 	int self_ns;			/* fd of the namespace vrctl runs in */
-	struct mnl_socket *host;	/* route requests into the host tables */
-	struct mnl_socket *hdump;	/* dumps of the host tables */
+	struct nl_sock *host;		/* route requests into the host tables */
+	struct nl_sock *hdump;		/* dumps of the host tables */
 	struct batch b;
-	uint32_t seq;
 	struct sync_vr *vr[VR_MAX_ROUTERS];
-	unsigned int n_errors;		/* request failures reported so far */
-	/* --follow */
-	int epfd, sigfd, timerfd, inofd, ino_wd;
-	struct mnl_socket *hev;		/* host link events */
-	struct htab hlinks;		/* host links: ifindex -> flags */
-	bool maps_ok;
-	bool stop;
+	struct follower *fw;		/* --follow (follow.c); NULL: one pass */
 };
 
-/* sync_nl.c */
+/* batch.c */
 double sync_now(void);
-int sync_sock_open(struct sync *s, int nsfd, struct mnl_socket **out, bool strict);
-int sync_sock_subscribe(struct mnl_socket *nl, const unsigned int *groups, int n);
-int sync_sock_rcvbuf(struct mnl_socket *nl, int bytes);
-/* Dump request NLH; CB per message.  0, or -errno (-EINTR: the dump was
- * interrupted by changes: data may be inconsistent, do another pass).
- */
-int sync_dump(struct sync *s, struct mnl_socket *nl, struct nlmsghdr *nlh,
-	      mnl_cb_t cb, void *data);
-/* sync_dump() of every link on NL (RTM_GETLINK, no stats); CB per link. */
-int sync_dump_links(struct sync *s, struct mnl_socket *nl, mnl_cb_t cb, void *data);
-/* One request with NLM_F_ACK; CB for its replies.  0 or -errno. */
-int sync_talk(struct sync *s, struct mnl_socket *nl, struct nlmsghdr *nlh,
-	      mnl_cb_t cb, void *data);
 /* A message in the host batch: returns the header to fill (room for
  * SYNC_MSG_MAX bytes), then sync_batch_commit() with its description.
  */
@@ -237,22 +192,20 @@ int sync_batch_flush(struct sync *s);
 const char *sync_addr_str(int family, const void *addr, char *buf, size_t len);
 const char *sync_ifname(uint32_t ifindex, char *buf);	/* host side */
 
-/* sync_vr.c */
+/* vr.c */
 struct sync_vr *sync_vr_new(struct sync *s, uint32_t id, const struct vr_router *rec);
 void sync_vr_free(struct sync_vr *vr);
 int sync_vr_attach(struct sync_vr *vr);		/* -ENOENT: no namespace */
 void sync_vr_detach(struct sync_vr *vr);
 int sync_vr_full_pass(struct sync_vr *vr);
-/* Remove the VR's state from the fast path: its host table, its vr_neigh entries. */
-int sync_vr_forget(struct sync *s, uint32_t id, uint32_t table, const char *name);
-/* The netns inode of /run/netns/NAME: 0 and dev, ino; or -errno. */
-int sync_netns_id(const char *name, dev_t *dev, ino_t *ino);
+/* A failure: the next full pass after a delay, doubled up to 60 s. */
+void sync_vr_backoff(struct sync_vr *vr, double now);
 uint32_t sync_link_host(struct sync_vr *vr, uint32_t vr_ifindex);	/* 0: none */
 int sync_links_dump(struct sync_vr *vr);
 /* An RTM_NEWLINK/DELLINK event: true if the mapping or up state changed. */
 bool sync_link_event(struct sync_vr *vr, const struct nlmsghdr *nlh);
 
-/* sync_route.c */
+/* route.c */
 void sync_route_free(void *e);
 int sync_addrs_dump(struct sync_vr *vr);
 int sync_routes_dump(struct sync_vr *vr);
@@ -266,7 +219,7 @@ void sync_route_release(struct sync_vr *vr, struct sroute *r);	/* free if unused
 /* The VR's main-table route of R is gone: emit what remains, free if unused. */
 void sync_route_drop(struct sync_vr *vr, struct sroute *r);
 
-/* sync_nh.c */
+/* nh.c */
 void sync_nh_free(void *e);
 int sync_nhs_dump(struct sync_vr *vr);
 void sync_nh_event(struct sync_vr *vr, const struct nlmsghdr *nlh);
@@ -275,12 +228,8 @@ void sync_nh_event(struct sync_vr *vr, const struct nlmsghdr *nlh);
  */
 int sync_nh_resolve(struct sync_vr *vr, uint32_t id, struct rendered *out, bool *blackhole);
 
-/* sync_neigh.c */
+/* neigh.c */
 int sync_neigh_pass(struct sync_vr *vr);
 void sync_neigh_event(struct sync_vr *vr, const struct nlmsghdr *nlh);
-
-/* sync_follow.c */
-int sync_follow(struct sync *s);
-void sync_follow_only(const char *name);	/* follow only the VR NAME */
 
 #endif /* VR_SYNC_H */

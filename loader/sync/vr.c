@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * A VR as sync sees it: its namespace (opened, with its sockets), its
- * links and their lower NICs, the full pass, and forgetting a VR (its
- * host table and vr_neigh entries removed) once its namespace or record
- * is gone.
+ * links and their lower NICs, the full pass.  A VR whose namespace or
+ * record is gone is forgotten with the core's vr_router_forget().
  *
  * Lower NIC of a link in the VR: only macvlans have one.  The kernel
  * reports IFLA_LINK (the lower's ifindex) with IFLA_LINK_NETNSID (the
@@ -29,7 +28,6 @@
 #include "nl/netlink.h"
 #include "sync.h"
 
-#define NETNS_RUN_DIR	"/run/netns"
 #define EV_RCVBUF	(32 << 20)
 
 static const unsigned int vr_groups[] = {
@@ -82,20 +80,6 @@ void sync_vr_free(struct sync_vr *vr)
 	free(vr);
 }
 
-int sync_netns_id(const char *name, dev_t *dev, ino_t *ino)
-{
-	char path[PATH_MAX];
-	struct stat st;
-
-	if (snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, name) >= (int)sizeof(path))
-		return -ENAMETOOLONG;
-	if (stat(path, &st) < 0)
-		return -errno;
-	*dev = st.st_dev;
-	*ino = st.st_ino;
-	return 0;
-}
-
 /* The event sockets' receive buffer; VRCTL_SYNC_EVBUF (bytes) overrides
  * it, so that tests can make events overflow it (ENOBUFS -> full pass).
  */
@@ -109,19 +93,31 @@ static int ev_rcvbuf(void)
 	return EV_RCVBUF;
 }
 
+/* The VR's event socket (--follow), subscribed before the first dump:
+ * nothing falls in between.
+ */
+static int ev_open(struct sync_vr *vr)
+{
+	int err;
+
+	err = nl_open_fd(NETLINK_ROUTE, vr->nsfd, NL_NONBLOCK, &vr->ev);
+	if (!err)
+		err = nl_subscribe(vr->ev, vr_groups, sizeof(vr_groups) / sizeof(vr_groups[0]));
+	if (!err)
+		err = nl_rcvbuf(vr->ev, ev_rcvbuf());
+	return err;
+}
+
 int sync_vr_attach(struct sync_vr *vr)
 {
-	struct sync *s = vr->s;
-	char path[PATH_MAX];
 	struct stat st;
 	int err;
 
 	if (vr->nsfd >= 0)
 		return 0;
-	snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, vr->rec.name);
-	vr->nsfd = open(path, O_RDONLY | O_CLOEXEC);
+	vr->nsfd = netns_open(vr->rec.name);
 	if (vr->nsfd < 0)
-		return -errno;
+		return vr->nsfd;
 	if (fstat(vr->nsfd, &st) < 0) {
 		err = -errno;
 		goto fail;
@@ -129,22 +125,11 @@ int sync_vr_attach(struct sync_vr *vr)
 	vr->ns_dev = st.st_dev;
 	vr->ns_ino = st.st_ino;
 	vr->host_nsid = -1;
-	err = sync_sock_open(s, vr->nsfd, &vr->req, true);
+	err = nl_open_fd(NETLINK_ROUTE, vr->nsfd, NL_STRICT, &vr->req);
+	if (!err && vr->s->fw)
+		err = ev_open(vr);
 	if (err)
 		goto fail;
-	if (s->follow) {
-		/* Subscribed before the first dump: nothing falls in between. */
-		err = sync_sock_open(s, vr->nsfd, &vr->ev, false);
-		if (!err)
-			err = sync_sock_subscribe(vr->ev, vr_groups,
-						  sizeof(vr_groups) / sizeof(vr_groups[0]));
-		if (!err)
-			err = sync_sock_rcvbuf(vr->ev, ev_rcvbuf());
-		if (!err && fcntl(mnl_socket_get_fd(vr->ev), F_SETFL, O_NONBLOCK) < 0)
-			err = -errno;
-		if (err)
-			goto fail;
-	}
 	vr->resync = true;
 	return 0;
 fail:
@@ -156,10 +141,8 @@ fail:
 
 void sync_vr_detach(struct sync_vr *vr)
 {
-	if (vr->ev)
-		mnl_socket_close(vr->ev);
-	if (vr->req)
-		mnl_socket_close(vr->req);
+	nl_close(vr->ev);
+	nl_close(vr->req);
 	if (vr->nsfd >= 0)
 		close(vr->nsfd);
 	vr->ev = vr->req = NULL;
@@ -176,54 +159,28 @@ struct link_msg {
 	const char *name, *kind;
 };
 
-static int linkinfo_cb(const struct nlattr *a, void *data)
-{
-	struct link_msg *m = data;
-
-	if (mnl_attr_get_type(a) == IFLA_INFO_KIND &&
-	    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0)
-		m->kind = mnl_attr_get_str(a);
-	return MNL_CB_OK;
-}
-
-static int link_attr_cb(const struct nlattr *a, void *data)
-{
-	struct link_msg *m = data;
-
-	switch (mnl_attr_get_type(a)) {
-	case IFLA_IFNAME:
-		if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0)
-			m->name = mnl_attr_get_str(a);
-		break;
-	case IFLA_LINK:
-		if (mnl_attr_validate(a, MNL_TYPE_U32) >= 0) {
-			m->link = mnl_attr_get_u32(a);
-			m->has_link = true;
-		}
-		break;
-	case IFLA_LINK_NETNSID:
-		if (mnl_attr_validate(a, MNL_TYPE_U32) >= 0) {
-			m->link_nsid = (int32_t)mnl_attr_get_u32(a);
-			m->has_nsid = true;
-		}
-		break;
-	case IFLA_LINKINFO:
-		mnl_attr_parse_nested(a, linkinfo_cb, m);
-		break;
-	}
-	return MNL_CB_OK;
-}
-
 static int parse_link(const struct nlmsghdr *nlh, struct link_msg *m)
 {
 	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[IFLA_MAX + 1];
 
 	memset(m, 0, sizeof(*m));
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifm))
 		return -EINVAL;
 	m->ifindex = ifm->ifi_index;
 	m->flags = ifm->ifi_flags;
-	mnl_attr_parse(nlh, sizeof(*ifm), link_attr_cb, m);
+	nl_attr_parse(nlh, sizeof(*ifm), tb, IFLA_MAX);
+	if (nl_attr_valid(tb[IFLA_IFNAME], MNL_TYPE_NUL_STRING))
+		m->name = mnl_attr_get_str(tb[IFLA_IFNAME]);
+	if (nl_attr_valid(tb[IFLA_LINK], MNL_TYPE_U32)) {
+		m->link = mnl_attr_get_u32(tb[IFLA_LINK]);
+		m->has_link = true;
+	}
+	if (nl_attr_valid(tb[IFLA_LINK_NETNSID], MNL_TYPE_U32)) {
+		m->link_nsid = (int32_t)mnl_attr_get_u32(tb[IFLA_LINK_NETNSID]);
+		m->has_nsid = true;
+	}
+	m->kind = nl_linkinfo_kind(tb[IFLA_LINKINFO]);
 	return 0;
 }
 
@@ -281,15 +238,13 @@ static int link_dump_cb(const struct nlmsghdr *nlh, void *data)
 
 static int nsid_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *a;
+	const struct nlattr *tb[NETNSA_MAX + 1];
 
 	if (nlh->nlmsg_type != RTM_NEWNSID)
 		return MNL_CB_OK;
-	mnl_attr_for_each(a, nlh, sizeof(struct rtgenmsg)) {
-		if (mnl_attr_get_type(a) == NETNSA_NSID &&
-		    mnl_attr_validate(a, MNL_TYPE_U32) >= 0)
-			*(int32_t *)data = (int32_t)mnl_attr_get_u32(a);
-	}
+	nl_attr_parse(nlh, sizeof(struct rtgenmsg), tb, NETNSA_MAX);
+	if (nl_attr_valid(tb[NETNSA_NSID], MNL_TYPE_U32))
+		*(int32_t *)data = (int32_t)mnl_attr_get_u32(tb[NETNSA_NSID]);
 	return MNL_CB_OK;
 }
 
@@ -305,14 +260,14 @@ static int32_t host_nsid(struct sync_vr *vr)
 	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 	g->rtgen_family = AF_UNSPEC;
 	mnl_attr_put_u32(nlh, NETNSA_FD, (uint32_t)vr->s->self_ns);
-	if (sync_talk(vr->s, vr->req, nlh, nsid_cb, &id))
+	if (nl_request(vr->req, nlh, nsid_cb, &id))
 		return -1;
 	return id;
 }
 
 static int links_dump_once(struct sync_vr *vr)
 {
-	return sync_dump_links(vr->s, vr->req, link_dump_cb, vr);
+	return nl_link_dump(vr->req, link_dump_cb, vr);
 }
 
 int sync_links_dump(struct sync_vr *vr)
@@ -367,9 +322,54 @@ bool sync_link_event(struct sync_vr *vr, const struct nlmsghdr *nlh)
 
 /* ---- passes ---- */
 
+void sync_vr_backoff(struct sync_vr *vr, double now)
+{
+	vr->retry_at = now + vr->backoff;
+	vr->backoff = vr->backoff * 2 > 60 ? 60 : vr->backoff * 2;
+}
+
+static const struct {
+	int (*read)(struct sync_vr *vr);
+	const char *what;
+} vr_reads[] = {
+	{ sync_links_dump, "links" },
+	{ sync_nhs_dump, "nexthops" },
+	{ sync_addrs_dump, "addresses" },
+	{ sync_routes_dump, "routes" },
+	{ sync_neigh_pass, "neighbours" },
+};
+
+/* Read the VR, then diff its host table and queue the changes: 0 or the
+ * error (printed).  *AGAIN: a dump was interrupted, read it all once more.
+ */
+static int pass_read(struct sync_vr *vr, bool *again)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < sizeof(vr_reads) / sizeof(vr_reads[0]); i++) {
+		err = vr_reads[i].read(vr);
+		if (err == -EINTR) {
+			*again = true;
+		} else if (err) {
+			pr_err("VR %s: cannot read its %s: %s", vr->rec.name,
+			       vr_reads[i].what, nl_strerror(vr->req, err));
+			return err;
+		}
+	}
+	err = sync_routes_host_pass(vr);
+	if (err == -EINTR) {
+		*again = true;
+		err = 0;
+	}
+	if (err)
+		pr_err("VR %s: cannot read host table %u: %s", vr->rec.name,
+		       vr->rec.table_id, nl_strerror(vr->s->hdump, err));
+	return err;
+}
+
 int sync_vr_full_pass(struct sync_vr *vr)
 {
-	struct sync *s = vr->s;
 	double t0 = sync_now(), t;
 	bool again = false;
 	int err;
@@ -381,36 +381,9 @@ int sync_vr_full_pass(struct sync_vr *vr)
 	vr->n_nset = vr->n_ndel = vr->n_nsame = 0;
 	vr->failed = 0;
 	vr->resync = false;
-
-#define STEP(call, what) do {						\
-		err = (call);						\
-		if (err == -EINTR) {					\
-			again = true;					\
-		} else if (err) {					\
-			pr_err("VR %s: cannot read its %s: %s",		\
-			       vr->rec.name, what, strerror(-err));	\
-			goto out;					\
-		}							\
-	} while (0)
-
-	STEP(sync_links_dump(vr), "links");
-	STEP(sync_nhs_dump(vr), "nexthops");
-	STEP(sync_addrs_dump(vr), "addresses");
-	STEP(sync_routes_dump(vr), "routes");
-	STEP(sync_neigh_pass(vr), "neighbours");
-	err = sync_routes_host_pass(vr);
-	if (err == -EINTR) {
-		again = true;
-		err = 0;
-	}
-	if (err) {
-		pr_err("VR %s: cannot read host table %u: %s", vr->rec.name,
-		       vr->rec.table_id, strerror(-err));
-		goto out;
-	}
-	err = sync_batch_flush(s);
-#undef STEP
-out:
+	err = pass_read(vr, &again);
+	if (!err)
+		err = sync_batch_flush(vr->s);
 	t = sync_now();
 	pr_info("VR %s: full pass: routes %u added, %u replaced, %u deleted, %u unchanged; "
 		"neighbours %u set, %u deleted, %u unchanged; %u failed; %.1f ms",
@@ -419,29 +392,10 @@ out:
 	if (again)
 		vr->resync = true;	/* changes during the dumps: once more */
 	if (err || vr->failed) {
-		vr->retry_at = t + vr->backoff;
-		vr->backoff = vr->backoff * 2 > 60 ? 60 : vr->backoff * 2;
+		sync_vr_backoff(vr, t);
 	} else {
 		vr->retry_at = 0;
 		vr->backoff = 1;
 	}
 	return err;
-}
-
-int sync_vr_forget(struct sync *s, uint32_t id, uint32_t table, const char *name)
-{
-	int n_routes, n_neigh;
-
-	n_routes = nl_table_flush(table);
-	if (n_routes < 0) {
-		pr_err("VR %s: cannot empty its host table %u: %s", name, table,
-		       strerror(-n_routes));
-		return n_routes;
-	}
-	n_neigh = vr_map_flush_vr(s->st, VRM_NEIGH, id);	/* prints its error */
-	if (n_neigh < 0)
-		return n_neigh;
-	pr_info("VR %s: host table %u emptied (%d routes), %d neighbours removed",
-		name, table, n_routes, n_neigh);
-	return 0;
 }

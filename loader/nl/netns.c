@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Named network namespaces the way iproute2 makes them (bind mounts of
+ * /proc/.../ns/net under /run/netns), and running a step inside one:
+ * setns() there, do it, setns() back.  vrctl is single-threaded, which is
+ * what setns(CLONE_NEWNET) on the process needs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "nl/netlink.h"
+
+static int netns_path(const char *name, char *buf, size_t len)
+{
+	if (!name || !*name || strchr(name, '/') || !strcmp(name, ".") ||
+	    !strcmp(name, ".."))
+		return -EINVAL;
+	if ((size_t)snprintf(buf, len, "%s/%s", NETNS_RUN_DIR, name) >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int netns_exists(const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (netns_path(name, path, sizeof(path)))
+		return 0;
+	return stat(path, &st) == 0;
+}
+
+int netns_open(const char *name)
+{
+	char path[PATH_MAX];
+	int err, fd;
+
+	err = netns_path(name, path, sizeof(path));
+	if (err)
+		return err;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int netns_enter_fd(int nsfd, int *saved)
+{
+	int err;
+
+	*saved = -1;
+	if (nsfd < 0)
+		return 0;
+	*saved = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (*saved < 0)
+		return -errno;
+	if (setns(nsfd, CLONE_NEWNET) < 0) {
+		err = -errno;
+		close(*saved);
+		*saved = -1;
+		return err;
+	}
+	return 0;
+}
+
+int netns_enter(const char *name, int *saved)
+{
+	int fd, err;
+
+	*saved = -1;
+	if (!name)
+		return 0;
+	fd = netns_open(name);
+	if (fd < 0)
+		return fd;
+	err = netns_enter_fd(fd, saved);
+	close(fd);
+	return err;
+}
+
+void netns_leave(int saved)
+{
+	if (saved < 0)
+		return;
+	/* Cannot fail for a namespace we were in a moment ago. */
+	if (setns(saved, CLONE_NEWNET) < 0)
+		abort();
+	close(saved);
+}
+
+int netns_stat(const char *name, dev_t *dev, ino_t *ino)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int err;
+
+	err = netns_path(name, path, sizeof(path));
+	if (err)
+		return err;
+	if (stat(path, &st) < 0)
+		return -errno;
+	*dev = st.st_dev;
+	*ino = st.st_ino;
+	return 0;
+}
+
+/* Make /run/netns a shared mount point, as `ip netns add` does, so that
+ * unmounting a namespace file in one mount namespace unmounts it in all
+ * of them and the namespace can be freed.
+ */
+static int netns_run_dir_prepare(void)
+{
+	bool made_mount = false;
+
+	if (mkdir(NETNS_RUN_DIR, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	while (mount("", NETNS_RUN_DIR, "none", MS_SHARED | MS_REC, NULL)) {
+		if (errno != EINVAL || made_mount)
+			return -errno;
+		if (mount(NETNS_RUN_DIR, NETNS_RUN_DIR, "none",
+			  MS_BIND | MS_REC, NULL))
+			return -errno;
+		made_mount = true;
+	}
+	return 0;
+}
+
+int netns_create(const char *name)
+{
+	char path[PATH_MAX];
+	int err, fd, saved;
+
+	err = netns_path(name, path, sizeof(path));
+	if (err)
+		return err;
+	err = netns_run_dir_prepare();
+	if (err)
+		return err;
+
+	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+
+	saved = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (saved < 0) {
+		err = -errno;
+		goto err_unlink;
+	}
+	if (unshare(CLONE_NEWNET) < 0) {
+		err = -errno;
+		close(saved);
+		goto err_unlink;
+	}
+	/* The bind mount keeps the new namespace alive after we leave it. */
+	err = mount("/proc/thread-self/ns/net", path, "none", MS_BIND, NULL) ?
+		-errno : 0;
+	netns_leave(saved);
+	if (err)
+		goto err_unlink;
+	return 0;
+
+err_unlink:
+	unlink(path);
+	return err;
+}
+
+int netns_delete(const char *name)
+{
+	char path[PATH_MAX];
+	int err;
+
+	err = netns_path(name, path, sizeof(path));
+	if (err)
+		return err;
+	if (access(path, F_OK) < 0)
+		return -errno;
+	/* EINVAL: not a mount point (a file left by a crash): still remove it. */
+	if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL)
+		return -errno;
+	if (unlink(path) < 0)
+		return -errno;
+	return 0;
+}

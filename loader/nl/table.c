@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* Emptying a host routing table, as `ip route flush table T` does. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/rtnetlink.h>
+
+#include "nl/netlink.h"
+#include "nl/nl.h"
+
+struct flush_ctx {
+	uint32_t table;
+	char *msgs;		/* the table's routes, as dumped */
+	size_t len, cap;
+};
+
+static uint32_t route_table(const struct nlmsghdr *nlh, const struct rtmsg *rtm)
+{
+	const struct nlattr *tb[RTA_MAX + 1];
+
+	nl_attr_parse(nlh, sizeof(*rtm), tb, RTA_MAX);
+	if (nl_attr_valid(tb[RTA_TABLE], MNL_TYPE_U32))
+		return mnl_attr_get_u32(tb[RTA_TABLE]);
+	return rtm->rtm_table;
+}
+
+static int flush_collect_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	struct flush_ctx *f = data;
+	char *p;
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE || mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm) ||
+	    route_table(nlh, rtm) != f->table)
+		return MNL_CB_OK;
+	if (f->len + nlh->nlmsg_len > f->cap) {
+		f->cap = 2 * (f->cap + nlh->nlmsg_len);
+		p = realloc(f->msgs, f->cap);
+		if (!p)
+			return MNL_CB_ERROR;
+		f->msgs = p;
+	}
+	memcpy(f->msgs + f->len, nlh, nlh->nlmsg_len);
+	f->len += NLMSG_ALIGN(nlh->nlmsg_len);
+	return MNL_CB_OK;
+}
+
+/*
+ * Every route of TABLE in the current namespace, IPv4 and IPv6, is
+ * deleted by sending back the message the dump returned.
+ */
+int nl_table_flush(uint32_t table)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct flush_ctx f = { .table = table };
+	struct nl_sock *sk;
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+	size_t off;
+	int i, err, n = 0;
+
+	err = nl_open(NETLINK_ROUTE, NULL, 0, &sk);
+	if (err)
+		return err;
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETROUTE;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_UNSPEC;
+	for (i = 0, err = -EINTR; err == -EINTR && i < NL_DUMP_TRIES; i++) {
+		f.len = 0;
+		nlh->nlmsg_flags = 0;
+		err = nl_dump(sk, nlh, flush_collect_cb, &f);
+	}
+	if (err == -EINTR)
+		err = 0;	/* routes came and went meanwhile: those seen go */
+	for (off = 0; !err && off < f.len; off += NLMSG_ALIGN(nlh->nlmsg_len)) {
+		nlh = (struct nlmsghdr *)(f.msgs + off);
+		nlh->nlmsg_type = RTM_DELROUTE;
+		nlh->nlmsg_flags = 0;
+		err = nl_request(sk, nlh, NULL, NULL);
+		if (err == -ESRCH)	/* gone with another one (a nexthop's routes) */
+			err = 0;
+		else if (!err)
+			n++;
+	}
+	free(f.msgs);
+	nl_close(sk);
+	return err ? err : n;
+}
