@@ -2,31 +2,27 @@
 /*
  * User-space helpers shared by the benchmark's programs (benchctl,
  * trafficgen).  Header-only; not for the BPF side (see bench.h for what
- * the BPF programs and user space share).
+ * the BPF programs and user space share).  MAC addresses are parsed by
+ * the core's parse_mac() (loader/lib/parse.h).
  */
 #ifndef VR_BENCH_UTIL_H
 #define VR_BENCH_UTIL_H
 
-#include <stdio.h>
+#include <time.h>
 #include <linux/types.h>
 
-/* "aa:bb:cc:dd:ee:ff" (hex, any case, 1 or 2 digits a byte) into mac[6];
- * text after the sixth byte is ignored.  0, or -1 if it does not parse.
- */
-static inline int parse_mac(const char *s, __u8 *mac)
+/* CLOCK_MONOTONIC, the clock of bpf_ktime_get_ns(), in ns and in s. */
+static inline __u64 bench_mono_ns(void)
 {
-	unsigned int b[6];
-	int i;
+	struct timespec ts;
 
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4],
-		   &b[5]) != 6)
-		return -1;
-	for (i = 0; i < 6; i++) {
-		if (b[i] > 255)
-			return -1;
-		mac[i] = b[i];
-	}
-	return 0;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static inline double bench_mono_s(void)
+{
+	return bench_mono_ns() / 1e9;
 }
 
 #endif /* VR_BENCH_UTIL_H */

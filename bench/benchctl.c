@@ -6,7 +6,8 @@
  *   benchctl sink-attach PIN_DIR IFACE DMAC SMAC|any TTL
  *   benchctl sink-read PIN_DIR                 JSON on stdout
  *   benchctl xdpfwd-attach IFACE...            the no-VR bound (xdpfwd.bpf.c)
- *   benchctl vr-attach PIN_DIR IFACE...        vrouter, maps pinned in PIN_DIR
+ *   benchctl vr-attach PIN_DIR IFACE...        vrouter (vrctl load's data path,
+ *                                              native), maps pinned in PIN_DIR
  *   benchctl vr PIN_DIR -                      map entries from stdin, lines:
  *       mac IFACE MAC VR_ID TABLE
  *       port VR_ID IFACE MAC
@@ -27,7 +28,9 @@
  *                                              frame, BPF_PROG_RUN repeat
  *
  * XDP programs are attached in native mode over netlink, so they stay
- * after this exits; they go with the namespace's devices.
+ * after this exits; they go with the namespace's devices.  vrouter's
+ * maps are loaded, written and read through the core (libvrouter:
+ * core/datapath.h, core/maps.h), as vrctl does.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -40,21 +43,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "vrouter.h"
+#include "core/datapath.h"
 #include "core/maps.h"
+#include "lib/log.h"
+#include "lib/parse.h"
 #include "bench.h"
 #include "bench_util.h"
-#include "vrouter.skel.h"
 #include "bench/sink.skel.h"
 #include "bench/xdpfwd.skel.h"
 #include "bench/admitcmp.skel.h"
-
-static int ncpus;
 
 static void die(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));
@@ -62,6 +66,8 @@ static void die(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (log_error_count())	/* the core said why, in one line */
+		exit(1);
 	fprintf(stderr, "benchctl: ");
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -79,13 +85,18 @@ static unsigned int ifindex_of(const char *name)
 	return i;
 }
 
+static void mac_arg(const char *s, __u8 mac[VR_ETH_ALEN])
+{
+	if (parse_mac(s, mac))
+		die("bad MAC %s", s);
+}
+
 static void attach(int prog_fd, unsigned int ifindex, const char *name)
 {
 	int err = bpf_xdp_attach(ifindex, prog_fd, XDP_FLAGS_DRV_MODE, NULL);
 
 	if (err)
-		fprintf(stderr, "benchctl: attach to %s: %s\n", name, strerror(-err)),
-		exit(1);
+		die("attach to %s: %s", name, strerror(-err));
 }
 
 static void pin(struct bpf_map *m, const char *dir)
@@ -96,7 +107,7 @@ static void pin(struct bpf_map *m, const char *dir)
 	snprintf(path, sizeof(path), "%s/%s", dir, bpf_map__name(m));
 	err = bpf_map__pin(m, path);
 	if (err)
-		fprintf(stderr, "benchctl: pin %s: %s\n", path, strerror(-err)), exit(1);
+		die("pin %s: %s", path, strerror(-err));
 }
 
 static int open_pinned(const char *dir, const char *name)
@@ -115,7 +126,7 @@ static int cmd_sink_attach(int argc, char **argv)
 {
 	struct sink *skel;
 	unsigned int ifindex;
-	__u8 mac[6];
+	__u8 mac[VR_ETH_ALEN];
 	int i, err;
 
 	if (argc != 6)
@@ -124,14 +135,12 @@ static int cmd_sink_attach(int argc, char **argv)
 	skel = sink__open();
 	if (!skel)
 		die("open sink: %s", strerror(errno));
-	if (parse_mac(argv[3], mac))
-		die("bad MAC %s", argv[3]);
-	for (i = 0; i < 6; i++)
+	mac_arg(argv[3], mac);
+	for (i = 0; i < VR_ETH_ALEN; i++)
 		*(__u8 *)&skel->rodata->exp_dmac[i] = mac[i];
 	if (strcmp(argv[4], "any")) {
-		if (parse_mac(argv[4], mac))
-			die("bad MAC %s", argv[4]);
-		for (i = 0; i < 6; i++)
+		mac_arg(argv[4], mac);
+		for (i = 0; i < VR_ETH_ALEN; i++)
 			*(__u8 *)&skel->rodata->exp_smac[i] = mac[i];
 		skel->rodata->check_smac = 1;
 	}
@@ -148,42 +157,64 @@ static int cmd_sink_attach(int argc, char **argv)
 	return 0;
 }
 
-/* Sum a per-CPU __u64 array element. */
-static __u64 percpu_u64(int fd, __u32 key)
+/* The sink's counters over the CPUs: sums, but lat_max is a maximum. */
+static void sink_stats_read(int fd, struct bench_sink_stats *s)
 {
-	__u64 v[ncpus], s = 0;
-	int i;
+	int ncpus = libbpf_num_possible_cpus(), i;
+	struct bench_sink_stats *v;
+	__u32 zero = 0;
 
-	if (bpf_map_lookup_elem(fd, &key, v))
-		return 0;
-	for (i = 0; i < ncpus; i++)
-		s += v[i];
-	return s;
+	if (ncpus <= 0)
+		die("cannot count CPUs");
+	v = calloc(ncpus, sizeof(*v));
+	if (!v)
+		die("out of memory");
+	if (bpf_map_lookup_elem(fd, &zero, v))
+		die("read sink_stats: %s", strerror(errno));
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < ncpus; i++) {
+		s->rx += v[i].rx;
+		s->ours += v[i].ours;
+		s->bytes += v[i].bytes;
+		s->bad_mac += v[i].bad_mac;
+		s->bad_ttl += v[i].bad_ttl;
+		s->other += v[i].other;
+		s->lat_sum += v[i].lat_sum;
+		if (v[i].lat_max > s->lat_max)
+			s->lat_max = v[i].lat_max;
+	}
+	free(v);
+}
+
+/* "KEY":{"i":count,...}: the non-zero entries of the per-CPU __u64 array
+ * PIN_DIR/MAP (N entries), summed over the CPUs.
+ */
+static void print_percpu_counts(const char *dir, const char *map, const char *key, __u32 n)
+{
+	int fd = open_pinned(dir, map), first = 1;
+	uint64_t v;
+	__u32 k;
+
+	printf("\"%s\":{", key);
+	for (k = 0; k < n; k++) {
+		if (vr_percpu_sum(fd, &k, &v, 1) || !v)
+			continue;
+		printf("%s\"%u\":%llu", first ? "" : ",", k, (unsigned long long)v);
+		first = 0;
+	}
+	printf("}");
+	close(fd);
 }
 
 static int cmd_sink_read(int argc, char **argv)
 {
-	struct bench_sink_stats v[ncpus], s = {};
-	int fd, i, first = 1;
-	__u32 zero = 0, k;
-	__u64 n, fmin = ~0ull, fmax = 0, nflows = 0;
+	struct bench_sink_stats s;
+	int fd;
 
 	if (argc != 2)
 		die("usage: sink-read PIN_DIR");
 	fd = open_pinned(argv[1], "sink_stats");
-	if (bpf_map_lookup_elem(fd, &zero, v))
-		die("read sink_stats: %s", strerror(errno));
-	for (i = 0; i < ncpus; i++) {
-		s.rx += v[i].rx;
-		s.ours += v[i].ours;
-		s.bytes += v[i].bytes;
-		s.bad_mac += v[i].bad_mac;
-		s.bad_ttl += v[i].bad_ttl;
-		s.other += v[i].other;
-		s.lat_sum += v[i].lat_sum;
-		if (v[i].lat_max > s.lat_max)
-			s.lat_max = v[i].lat_max;
-	}
+	sink_stats_read(fd, &s);
 	close(fd);
 	printf("{\"rx\":%llu,\"ours\":%llu,\"bytes\":%llu,\"bad_mac\":%llu,"
 	       "\"bad_ttl\":%llu,\"other\":%llu,\"lat_sum\":%llu,\"lat_max\":%llu,",
@@ -191,34 +222,10 @@ static int cmd_sink_read(int argc, char **argv)
 	       (unsigned long long)s.bytes, (unsigned long long)s.bad_mac,
 	       (unsigned long long)s.bad_ttl, (unsigned long long)s.other,
 	       (unsigned long long)s.lat_sum, (unsigned long long)s.lat_max);
-
-	fd = open_pinned(argv[1], "sink_flows");
-	printf("\"flows\":{");
-	for (k = 0; k < BENCH_MAX_FLOWS; k++) {
-		n = percpu_u64(fd, k);
-		if (!n)
-			continue;
-		printf("%s\"%u\":%llu", first ? "" : ",", k, (unsigned long long)n);
-		first = 0;
-		nflows++;
-		if (n < fmin)
-			fmin = n;
-		if (n > fmax)
-			fmax = n;
-	}
-	close(fd);
-	printf("},\"lat\":{");
-	fd = open_pinned(argv[1], "sink_lat");
-	first = 1;
-	for (k = 0; k < BENCH_LAT_BUCKETS; k++) {
-		n = percpu_u64(fd, k);
-		if (!n)
-			continue;
-		printf("%s\"%u\":%llu", first ? "" : ",", k, (unsigned long long)n);
-		first = 0;
-	}
-	close(fd);
-	printf("},\"lat_sub\":%d}\n", BENCH_LAT_SUB);
+	print_percpu_counts(argv[1], "sink_flows", "flows", BENCH_MAX_FLOWS);
+	printf(",");
+	print_percpu_counts(argv[1], "sink_lat", "lat", BENCH_LAT_BUCKETS);
+	printf(",\"lat_sub\":%d}\n", BENCH_LAT_SUB);
 	return 0;
 }
 
@@ -247,164 +254,152 @@ static int cmd_xdpfwd_attach(int argc, char **argv)
 	return 0;
 }
 
+/* ---- vrouter, through the core (libvrouter) -------------------------- */
+
+static struct vr_state vr_st;
+
+/* vrouter's maps pinned in PIN_DIR, open; LOCK: the pin directory locked
+ * too (the commands that write).
+ */
+static struct vr_state *vr_open(const char *pin_dir, bool lock)
+{
+	vr_state_init(&vr_st, pin_dir);
+	if (lock ? vr_state_open(&vr_st) : vr_maps_open(&vr_st))
+		die("cannot open vrouter's maps in %s", pin_dir);
+	return &vr_st;
+}
+
+static __u32 u32_arg(const char *s)
+{
+	uint32_t v;
+
+	if (parse_u32(s, 0, UINT32_MAX, &v))
+		die("bad number %s", s);
+	return v;
+}
+
+static __u64 u64_arg(const char *s)
+{
+	uint64_t v;
+
+	if (parse_u64(s, 0, UINT64_MAX, &v))
+		die("bad number %s", s);
+	return v;
+}
+
+/* vrctl load's data path, in native mode; the maps pinned in PIN_DIR. */
 static int cmd_vr_attach(int argc, char **argv)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = argv[1]);
-	struct bpf_devmap_val dv = {};
-	struct vrouter *skel;
-	unsigned int ifindex;
-	int i, err;
+	struct vr_load_req req = {
+		.ifnames = (const char *const *)argv + 2, .n = argc - 2,
+		.mode = XDP_MODE_NATIVE,
+	};
 
 	if (argc < 3)
 		die("usage: vr-attach PIN_DIR IFACE...");
-	mkdir(argv[1], 0700);
-	skel = vrouter__open_opts(&oo);
-	if (!skel)
-		die("open vrouter: %s", strerror(errno));
-	err = vrouter__load(skel);
-	if (err)
-		die("load vrouter: %s", strerror(-err));
-	for (i = 2; i < argc; i++) {
-		ifindex = ifindex_of(argv[i]);
-		dv.ifindex = ifindex;
-		err = bpf_map_update_elem(bpf_map__fd(skel->maps.vr_tx_ports),
-					  &ifindex, &dv, 0);
-		if (err)
-			die("vr_tx_ports: %s", strerror(errno));
-		attach(bpf_program__fd(skel->progs.vr_forward), ifindex, argv[i]);
-	}
-	vrouter__destroy(skel);
+	vr_state_init(&vr_st, argv[1]);
+	if (vr_dp_load(&vr_st, &req))
+		die("cannot attach vrouter");
+	vr_state_close(&vr_st);
 	return 0;
 }
 
-static int vr_line(int fd_mac, int fd_port, int fd_neigh, char *line)
+/* One map line of `vr PIN_DIR -` (A[0] the kind, N words): 0 or -errno.
+ * Every entry is new: the bench writes each once into fresh maps.
+ */
+static int vr_line_entry(struct vr_state *st, char a[5][64], int n)
 {
-	char a[5][64];
-	int n = sscanf(line, "%63s %63s %63s %63s %63s", a[0], a[1], a[2], a[3], a[4]);
+	__u8 mac[VR_ETH_ALEN], addr[16];
+	struct vr_neigh_key k;
+	int family;
 
-	if (n <= 0)
-		return 0;
 	if (!strcmp(a[0], "mac") && n == 5) {
-		struct vr_mac_key k = { .ifindex = ifindex_of(a[1]) };
-		struct vr_mac_val v = { .vr_id = atoi(a[3]), .table_id = atoi(a[4]) };
-
-		if (parse_mac(a[2], k.mac))
-			return -1;
-		return bpf_map_update_elem(fd_mac, &k, &v, 0);
+		if (parse_mac(a[2], mac))
+			return -EINVAL;
+		return vr_mac_add(st, ifindex_of(a[1]), mac, u32_arg(a[3]), u32_arg(a[4]));
 	}
 	if (!strcmp(a[0], "port") && n == 4) {
-		struct vr_port_key k = { .vr_id = atoi(a[1]), .ifindex = ifindex_of(a[2]) };
-		struct vr_port_val v = {};
-
-		if (parse_mac(a[3], v.mac))
-			return -1;
-		return bpf_map_update_elem(fd_port, &k, &v, 0);
+		if (parse_mac(a[3], mac))
+			return -EINVAL;
+		return vr_port_add(st, u32_arg(a[1]), ifindex_of(a[2]), mac);
 	}
 	if (!strcmp(a[0], "neigh") && n == 5) {
-		struct vr_neigh_key k = { .vr_id = atoi(a[1]), .ifindex = ifindex_of(a[2]) };
-		struct vr_neigh_val v = {};
-
-		if (strchr(a[3], ':')) {
-			k.family = VR_AF_INET6;
-			if (inet_pton(AF_INET6, a[3], k.addr) != 1)
-				return -1;
-		} else {
-			k.family = VR_AF_INET;
-			if (inet_pton(AF_INET, a[3], k.addr) != 1)
-				return -1;
-		}
-		if (parse_mac(a[4], v.mac))
-			return -1;
-		return bpf_map_update_elem(fd_neigh, &k, &v, 0);
+		family = strchr(a[3], ':') ? AF_INET6 : AF_INET;
+		if (inet_pton(family, a[3], addr) != 1 || parse_mac(a[4], mac))
+			return -EINVAL;
+		vr_neigh_key_init(&k, u32_arg(a[1]), ifindex_of(a[2]), family, addr);
+		return vr_neigh_set(st, &k, mac, BPF_ANY);
 	}
-	return -1;
+	return -EINVAL;
 }
 
 static int cmd_vr(int argc, char **argv)
 {
-	int fd_mac, fd_port, fd_neigh;
-	char line[512];
+	struct vr_state *st;
+	char line[512], a[5][64];
+	int n, err;
 
 	if (argc != 3 || strcmp(argv[2], "-"))
 		die("usage: vr PIN_DIR - (entries on stdin)");
-	fd_mac = open_pinned(argv[1], VR_MAP_MACS);
-	fd_port = open_pinned(argv[1], VR_MAP_PORTS);
-	fd_neigh = open_pinned(argv[1], VR_MAP_NEIGH);
+	st = vr_open(argv[1], true);
 	while (fgets(line, sizeof(line), stdin)) {
-		if (vr_line(fd_mac, fd_port, fd_neigh, line)) {
-			line[strcspn(line, "\n")] = 0;
-			die("bad entry or map update failed: %s", line);
-		}
+		line[strcspn(line, "\n")] = 0;
+		n = sscanf(line, "%63s %63s %63s %63s %63s", a[0], a[1], a[2], a[3], a[4]);
+		if (n <= 0)
+			continue;
+		err = vr_line_entry(st, a, n);
+		if (err)
+			die("bad entry or map update failed (%s): %s", strerror(-err), line);
 	}
+	vr_state_close(st);
 	return 0;
 }
 
 static int cmd_vr_stats(int argc, char **argv)
 {
-	struct vr_stats v[ncpus];
-	__u64 rx = 0, fwd = 0, policed = 0, pass[VR_PASS_MAX] = {};
-	__u32 key;
-	int fd, i, r;
+	struct vr_state *st;
+	struct vr_stats s;
+	int r, err;
 
 	if (argc != 3)
 		die("usage: vr-stats PIN_DIR VR_ID");
-	key = atoi(argv[2]);
-	fd = open_pinned(argv[1], VR_MAP_STATS);
-	if (bpf_map_lookup_elem(fd, &key, v))
-		die("read vr_stats: %s", strerror(errno));
-	for (i = 0; i < ncpus; i++) {
-		rx += v[i].rx.packets;
-		fwd += v[i].fwd.packets;
-		for (r = 0; r < VR_PASS_MAX; r++)
-			pass[r] += v[i].pass[r].packets;
-	}
-	for (i = 0; i < ncpus; i++)
-		policed += v[i].policed.packets;
-	printf("{\"rx\":%llu,\"fwd\":%llu,\"policed\":%llu,\"pass\":[", (unsigned long long)rx,
-	       (unsigned long long)fwd, (unsigned long long)policed);
+	st = vr_open(argv[1], false);
+	err = vr_stats_read(st, u32_arg(argv[2]), &s);
+	if (err)
+		die("read %s: %s", VR_MAP_STATS, strerror(-err));
+	printf("{\"rx\":%llu,\"fwd\":%llu,\"policed\":%llu,\"pass\":[",
+	       (unsigned long long)s.rx.packets, (unsigned long long)s.fwd.packets,
+	       (unsigned long long)s.policed.packets);
 	for (r = 0; r < VR_PASS_MAX; r++)
-		printf("%s%llu", r ? "," : "", (unsigned long long)pass[r]);
+		printf("%s%llu", r ? "," : "", (unsigned long long)s.pass[r].packets);
 	printf("]}\n");
+	vr_state_close(st);
 	return 0;
 }
 
+/* A VR's admission limit, as vrctl set-router writes it. */
 static int cmd_limit(int argc, char **argv)
 {
 	struct vr_limit l = {};
-	struct vr_bucket zero = {};
-	int fd_l, fd_b;
-	__u32 key;
+	struct vr_state *st;
+	__u32 vr_id;
 
 	if (argc != 5 && argc != 7)
 		die("usage: limit PIN_DIR VR_ID PPS BURST [BPS BURST_BYTES]");
-	key = atoi(argv[2]);
-	l.rate_pps = strtoull(argv[3], NULL, 10);
-	l.burst = strtoul(argv[4], NULL, 10);
+	vr_id = u32_arg(argv[2]);
+	l.rate_pps = u64_arg(argv[3]);
+	l.burst = u32_arg(argv[4]);
 	if (argc == 7) {
-		l.rate_bps = strtoull(argv[5], NULL, 10);
-		l.burst_bytes = strtoull(argv[6], NULL, 10);
+		l.rate_bps = u64_arg(argv[5]);
+		l.burst_bytes = u64_arg(argv[6]);
 	}
 	if (vr_limit_derive(&l))
 		die("limit out of range");
-	fd_l = open_pinned(argv[1], VR_MAP_LIMITS);
-	fd_b = open_pinned(argv[1], VR_MAP_BUCKETS);
-	{
-		struct vr_limit cur;
-
-		if (!bpf_map_lookup_elem(fd_l, &key, &cur))
-			l.gen = cur.gen + 1;	/* CPUs drop older credit */
-	}
-	if (bpf_map_update_elem(fd_b, &key, &zero, 0) || bpf_map_update_elem(fd_l, &key, &l, 0))
-		die("write limit: %s", strerror(errno));
+	st = vr_open(argv[1], true);
+	if (vr_limit_write(st, vr_id, &l))
+		die("write limit");
+	vr_state_close(st);
 	return 0;
-}
-
-static double mono_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* One thread per CPU, BPF_PROG_RUN repeat in a loop for `secs`, busy a
@@ -435,8 +430,8 @@ static void *run_thread(void *arg)
 		r->err = -EINVAL;
 		return NULL;
 	}
-	t0 = mono_s();
-	while ((a = mono_s()) - t0 < r->secs) {
+	t0 = bench_mono_s();
+	while ((a = bench_mono_s()) - t0 < r->secs) {
 		struct xdp_md md = { .data_end = r->len, .ingress_ifindex = r->ifindex };
 		LIBBPF_OPTS(bpf_test_run_opts, o,
 			.data_in = r->frame, .data_size_in = r->len,
@@ -448,7 +443,7 @@ static void *run_thread(void *arg)
 			r->err = -errno;
 			return NULL;
 		}
-		b = mono_s();
+		b = bench_mono_s();
 		r->runs += repeat;
 		r->busy_ns += (double)repeat * o.duration;
 		r->retval = o.retval;
@@ -513,6 +508,21 @@ static void print_runners(const struct runner *r, int n)
 	printf("]");
 }
 
+/* N runners of PROG_FD on FRAME (LEN bytes, from IFINDEX) for SECS. */
+static void runners_set(struct runner *r, int n, int prog_fd, const void *frame, __u32 len,
+			__u32 ifindex, const char *secs)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		r[i].prog_fd = prog_fd;
+		r[i].frame = frame;
+		r[i].len = len;
+		r[i].ifindex = ifindex;
+		r[i].secs = atof(secs);
+	}
+}
+
 static int cmd_admit_cmp(int argc, char **argv)
 {
 	static const char *const modes[] = { "none", "lookup", "shared", "percpu", "slot",
@@ -520,12 +530,11 @@ static int cmd_admit_cmp(int argc, char **argv)
 	struct runner r[16];
 	struct admitcmp *skel;
 	struct vr_limit l = {};
-	struct cmp_stats { __u64 admitted, policed; } st[ncpus];
+	uint64_t st[2];		/* cmp_stats summed: admitted, policed */
 	__u8 frame[60] = { 0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2, 0x08, 0x00 };
-	__u64 adm = 0, pol = 0;
 	__u32 key = 1, mode;
 	double t0, el;
-	int n, i;
+	int n, err;
 
 	if (argc != 7)
 		die("usage: admit-cmp MODE PPS BURST SPLIT CPU[:DUTY],... SECONDS");
@@ -549,53 +558,37 @@ static int cmd_admit_cmp(int argc, char **argv)
 		l.pkt_batch = l.pkt_cost;
 	if (bpf_map_update_elem(bpf_map__fd(skel->maps.cmp_limits), &key, &l, 0))
 		die("cmp_limits: %s", strerror(errno));
-	for (i = 0; i < n; i++) {
-		r[i].prog_fd = bpf_program__fd(skel->progs.admit_cmp);
-		r[i].frame = frame;
-		r[i].len = sizeof(frame);
-		r[i].ifindex = 1;
-		r[i].secs = atof(argv[6]);
-	}
-	t0 = mono_s();
+	runners_set(r, n, bpf_program__fd(skel->progs.admit_cmp), frame, sizeof(frame), 1,
+		    argv[6]);
+	t0 = bench_mono_s();
 	run_all(r, n);
-	el = mono_s() - t0;
+	el = bench_mono_s() - t0;
 	key = 0;
-	if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.cmp_stats), &key, st))
-		die("cmp_stats: %s", strerror(errno));
-	for (i = 0; i < ncpus; i++) {
-		adm += st[i].admitted;
-		pol += st[i].policed;
-	}
+	err = vr_percpu_sum(bpf_map__fd(skel->maps.cmp_stats), &key, st, 2);
+	if (err)
+		die("cmp_stats: %s", strerror(-err));
 	printf("{\"mode\":\"%s\",\"limit_pps\":%llu,\"burst\":%u,\"split\":%s,\"seconds\":%.3f,"
 	       "\"admitted\":%llu,\"policed\":%llu,\"admitted_pps\":%.0f,",
 	       modes[mode], (unsigned long long)l.rate_pps, l.burst, argv[4], el,
-	       (unsigned long long)adm, (unsigned long long)pol, adm / el);
+	       (unsigned long long)st[0], (unsigned long long)st[1], st[0] / el);
 	print_runners(r, n);
 	printf("}\n");
 	admitcmp__destroy(skel);
 	return 0;
 }
 
-static int cmd_prog_cost(int argc, char **argv)
+/* A 60-byte IPv4/UDP frame (64 with FCS) to DMAC, SRC -> DST, TTL 64,
+ * ports 40 -> 9, header checksum filled.
+ */
+static void udp4_frame(__u8 frame[60], const char *dmac, const char *src, const char *dst)
 {
-	struct runner r[16];
-	struct admitcmp *skel;
-	__u8 frame[64] = {};
 	struct in_addr s4, d4;
-	__u32 prog_id = 0, key = 0, sum = 0, ifindex;
-	int n, i, prog_fd, tfd;
+	__u32 sum = 0;
+	int i;
 
-	if (argc != 7)
-		die("usage: prog-cost IFACE DMAC SRC DST CPU,... SECONDS");
-	ifindex = ifindex_of(argv[1]);
-	if (bpf_xdp_query_id(ifindex, 0, &prog_id) || !prog_id)
-		die("no XDP program on %s", argv[1]);
-	prog_fd = bpf_prog_get_fd_by_id(prog_id);
-	if (prog_fd < 0)
-		die("prog %u: %s", prog_id, strerror(errno));
-	/* 60-byte IPv4/UDP frame (64 with FCS), TTL 64, checksum filled */
-	if (parse_mac(argv[2], frame) || inet_pton(AF_INET, argv[3], &s4) != 1 ||
-	    inet_pton(AF_INET, argv[4], &d4) != 1)
+	memset(frame, 0, 60);
+	if (parse_mac(dmac, frame) || inet_pton(AF_INET, src, &s4) != 1 ||
+	    inet_pton(AF_INET, dst, &d4) != 1)
 		die("bad MAC or address");
 	memcpy(frame + 6, "\x02\x00\x00\x00\x00\x02", 6);
 	frame[12] = 0x08;
@@ -613,6 +606,25 @@ static int cmd_prog_cost(int argc, char **argv)
 	sum = (sum & 0xffff) + (sum >> 16);
 	frame[24] = (__u8)(~sum >> 8);
 	frame[25] = (__u8)~sum;
+}
+
+static int cmd_prog_cost(int argc, char **argv)
+{
+	struct runner r[16];
+	struct admitcmp *skel;
+	__u8 frame[64] = {};
+	__u32 prog_id = 0, key = 0, ifindex;
+	int n, prog_fd, tfd;
+
+	if (argc != 7)
+		die("usage: prog-cost IFACE DMAC SRC DST CPU,... SECONDS");
+	ifindex = ifindex_of(argv[1]);
+	if (bpf_xdp_query_id(ifindex, 0, &prog_id) || !prog_id)
+		die("no XDP program on %s", argv[1]);
+	prog_fd = bpf_prog_get_fd_by_id(prog_id);
+	if (prog_fd < 0)
+		die("prog %u: %s", prog_id, strerror(errno));
+	udp4_frame(frame, argv[2], argv[3], argv[4]);
 
 	skel = admitcmp__open_and_load();
 	if (!skel)
@@ -622,13 +634,8 @@ static int cmd_prog_cost(int argc, char **argv)
 	if (bpf_map_update_elem(tfd, &key, &prog_fd, 0))
 		die("target: %s", strerror(errno));
 	n = parse_cpus(argv[5], r, 16);
-	for (i = 0; i < n; i++) {
-		r[i].prog_fd = bpf_program__fd(skel->progs.restore_and_call);
-		r[i].frame = frame;
-		r[i].len = 60;
-		r[i].ifindex = ifindex;
-		r[i].secs = atof(argv[6]);
-	}
+	runners_set(r, n, bpf_program__fd(skel->progs.restore_and_call), frame, 60, ifindex,
+		    argv[6]);
 	run_all(r, n);
 	printf("{\"prog_id\":%u,", prog_id);
 	print_runners(r, n);
@@ -661,9 +668,9 @@ static int cmd_hog(int argc, char **argv)
 	if (sched_setaffinity(0, sizeof(set), &set) ||
 	    sched_setscheduler(0, SCHED_FIFO, &sp))
 		die("hog: %s", strerror(errno));
-	end = mono_s() + atof(argv[4]);
+	end = bench_mono_s() + atof(argv[4]);
 	clock_gettime(CLOCK_MONOTONIC, &next);
-	while (mono_s() < end) {
+	while (bench_mono_s() < end) {
 		double spin_until;
 
 		next.tv_nsec += period;
@@ -672,7 +679,7 @@ static int cmd_hog(int argc, char **argv)
 			next.tv_sec++;
 		}
 		spin_until = next.tv_sec + next.tv_nsec / 1e9 - duty * period / 1e9;
-		while (mono_s() < spin_until)
+		while (bench_mono_s() < spin_until)
 			;
 		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
 	}
@@ -681,32 +688,23 @@ static int cmd_hog(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	ncpus = libbpf_num_possible_cpus();
-	if (ncpus <= 0)
-		die("cannot count CPUs");
+	static const struct {
+		const char *name;
+		int (*run)(int argc, char **argv);
+	} cmds[] = {
+		{ "sink-attach", cmd_sink_attach }, { "sink-read", cmd_sink_read },
+		{ "xdpfwd-attach", cmd_xdpfwd_attach }, { "vr-attach", cmd_vr_attach },
+		{ "vr", cmd_vr }, { "vr-stats", cmd_vr_stats }, { "limit", cmd_limit },
+		{ "admit-cmp", cmd_admit_cmp }, { "prog-cost", cmd_prog_cost },
+		{ "hog", cmd_hog },
+	};
+	size_t i;
+
 	if (argc < 2)
-		die("usage: benchctl sink-attach|sink-read|xdpfwd-attach|vr-attach|vr|vr-stats|limit|admit-cmp|prog-cost ...");
+		die("usage: benchctl sink-attach|sink-read|xdpfwd-attach|vr-attach|vr|vr-stats|limit|admit-cmp|prog-cost|hog ...");
 	argc--, argv++;
-	if (!strcmp(argv[0], "sink-attach"))
-		return cmd_sink_attach(argc, argv);
-	if (!strcmp(argv[0], "sink-read"))
-		return cmd_sink_read(argc, argv);
-	if (!strcmp(argv[0], "xdpfwd-attach"))
-		return cmd_xdpfwd_attach(argc, argv);
-	if (!strcmp(argv[0], "vr-attach"))
-		return cmd_vr_attach(argc, argv);
-	if (!strcmp(argv[0], "vr"))
-		return cmd_vr(argc, argv);
-	if (!strcmp(argv[0], "vr-stats"))
-		return cmd_vr_stats(argc, argv);
-	if (!strcmp(argv[0], "limit"))
-		return cmd_limit(argc, argv);
-	if (!strcmp(argv[0], "admit-cmp"))
-		return cmd_admit_cmp(argc, argv);
-	if (!strcmp(argv[0], "prog-cost"))
-		return cmd_prog_cost(argc, argv);
-	if (!strcmp(argv[0], "hog"))
-		return cmd_hog(argc, argv);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[0], cmds[i].name))
+			return cmds[i].run(argc, argv);
 	die("unknown command %s", argv[0]);
-	return 1;
 }

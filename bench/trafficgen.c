@@ -28,6 +28,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "lib/parse.h"
 #include "bench.h"
 #include "bench_util.h"
 #include "bench/trafficgen.skel.h"
@@ -42,14 +43,31 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static __u64 now_ns(void)
-{
-	struct timespec ts;
+/* The command line. */
+struct tg_opts {
+	const char *dev, *src_ip, *dst_ip, *weights, *devs, *dev_macs;
+	__u8 dmac[6], smac[6];
+	int have_dmac, have_smac, cpu;
+	double rate, duration;
+	unsigned long long count;
+	unsigned int size, flows, dests, sport, dport, ttl, batch, slack, macs, step;
+};
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
+/* A run: the options, what follows from them, the generator. */
+struct tg {
+	struct tg_opts o;
+	unsigned int w[BENCH_MAX_MACIDX], nw, wsum;	/* --mac-weights */
+	unsigned int devidx[BENCH_MAX_MACIDX], ndev;	/* ifindex of each device */
+	unsigned int ifindex, hdr, len;			/* len: without the FCS */
+	int v6;
+	struct in6_addr s6, d6;
+	struct in_addr s4, d4;
+	__u8 frame[FRAME_MAX];
+	struct trafficgen *skel;
+	__u64 calls, iters, gap_ns;
+};
 
+/* The device's own MAC, from sysfs ("aa:bb:cc:dd:ee:ff\n"). */
 static int read_mac(const char *dev, __u8 *mac)
 {
 	char path[128], buf[64];
@@ -60,9 +78,12 @@ static int read_mac(const char *dev, __u8 *mac)
 	f = fopen(path, "r");
 	if (!f)
 		return -1;
-	ok = fgets(buf, sizeof(buf), f) && !parse_mac(buf, mac);
+	ok = fgets(buf, sizeof(buf), f) != NULL;
 	fclose(f);
-	return ok ? 0 : -1;
+	if (!ok)
+		return -1;
+	buf[strcspn(buf, "\n")] = 0;
+	return parse_mac(buf, mac) ? -1 : 0;
 }
 
 /* Ones' complement sum of raw 16-bit words, as the BPF side adds them. */
@@ -110,7 +131,37 @@ static void usage(void)
 	exit(2);
 }
 
-int main(int argc, char **argv)
+static void parse_opt(struct tg_opts *o, int c)
+{
+	switch (c) {
+	case 'd': o->dev = optarg; break;
+	case 'M': if (parse_mac(optarg, o->dmac)) usage(); o->have_dmac = 1; break;
+	case 'm': if (parse_mac(optarg, o->smac)) usage(); o->have_smac = 1; break;
+	case 's': o->src_ip = optarg; break;
+	case 'D': o->dst_ip = optarg; break;
+	case 'r': o->rate = atof(optarg); break;
+	case 't': o->duration = atof(optarg); break;
+	case 'n': o->count = strtoull(optarg, NULL, 0); break;
+	case 'S': o->size = atoi(optarg); break;
+	case 'f': o->flows = atoi(optarg); break;
+	case 'N': o->dests = atoi(optarg); break;
+	case 'p': o->sport = atoi(optarg); break;
+	case 'P': o->dport = atoi(optarg); break;
+	case 'T': o->ttl = atoi(optarg); break;
+	case 'b': o->batch = atoi(optarg); break;
+	case 'L': o->slack = atoi(optarg); break;
+	case 'c': o->cpu = atoi(optarg); break;
+	case 'K': o->macs = atoi(optarg); break;
+	case 'x': o->step = atoi(optarg); break;
+	case 'W': o->weights = optarg; break;
+	case 'V': o->devs = optarg; break;
+	case 'X': o->dev_macs = optarg; break;
+	default: usage();
+	}
+}
+
+/* The options into O, checked: 0, or the exit status. */
+static int parse_args(int argc, char **argv, struct tg_opts *o)
 {
 	static const struct option lo[] = {
 		{ "dev", 1, 0, 'd' }, { "dst-mac", 1, 0, 'M' },
@@ -126,327 +177,429 @@ int main(int argc, char **argv)
 		{ "slack", 1, 0, 'L' }, { "dev-macs", 1, 0, 'X' },
 		{ "help", 0, 0, 'h' }, { 0 }
 	};
-	const char *dev = NULL, *src_ip = NULL, *dst_ip = NULL, *weights = NULL, *devs = NULL;
-	const char *dev_macs = NULL;
-	unsigned int w[BENCH_MAX_MACIDX] = {}, nw = 0, wsum = 0, ndev = 1;
-	unsigned int devidx[BENCH_MAX_MACIDX] = {};
-	__u8 dmac[6], smac[6], frame[FRAME_MAX] = {};
-	int have_dmac = 0, have_smac = 0, v6, c, err, cpu = -1;
-	double rate = 0, duration = 0;
-	unsigned long long count = 0;
-	unsigned int size = 64, flows = 1, dests = 1, sport = 9000, dport = 9;
-	unsigned int ttl = 64, batch = 256, slack = 0, len, hdr, ifindex, i, macs = 1, step = 1;
-	struct in6_addr s6, d6;
-	struct in_addr s4, d4;
-	struct trafficgen *skel;
-	struct bench_payload *pl;
-	struct udphdr *udp;
-	__u64 t0, t_end, calls = 0, iters = 0, gap_ns = 0, repeat = 1 << 18;
+	int c;
 
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-		switch (c) {
-		case 'd': dev = optarg; break;
-		case 'M': if (parse_mac(optarg, dmac)) usage(); have_dmac = 1; break;
-		case 'm': if (parse_mac(optarg, smac)) usage(); have_smac = 1; break;
-		case 's': src_ip = optarg; break;
-		case 'D': dst_ip = optarg; break;
-		case 'r': rate = atof(optarg); break;
-		case 't': duration = atof(optarg); break;
-		case 'n': count = strtoull(optarg, NULL, 0); break;
-		case 'S': size = atoi(optarg); break;
-		case 'f': flows = atoi(optarg); break;
-		case 'N': dests = atoi(optarg); break;
-		case 'p': sport = atoi(optarg); break;
-		case 'P': dport = atoi(optarg); break;
-		case 'T': ttl = atoi(optarg); break;
-		case 'b': batch = atoi(optarg); break;
-		case 'L': slack = atoi(optarg); break;
-		case 'c': cpu = atoi(optarg); break;
-		case 'K': macs = atoi(optarg); break;
-		case 'x': step = atoi(optarg); break;
-		case 'W': weights = optarg; break;
-		case 'V': devs = optarg; break;
-		case 'X': dev_macs = optarg; break;
-		default: usage();
-		}
-	}
-	if (!dev || !have_dmac || !src_ip || !dst_ip || optind != argc)
+	*o = (struct tg_opts){ .cpu = -1, .size = 64, .flows = 1, .dests = 1, .sport = 9000,
+			       .dport = 9, .ttl = 64, .batch = 256, .macs = 1, .step = 1 };
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1)
+		parse_opt(o, c);
+	if (!o->dev || !o->have_dmac || !o->src_ip || !o->dst_ip || optind != argc)
 		usage();
-	if (!flows || !dests || !step || !macs || macs > 65536 || flows > 65535 || !batch || batch > 256 || slack > 4096 ||
-	    !ttl || ttl > 255 || rate < 0) {
+	if (!o->flows || !o->dests || !o->step || !o->macs || o->macs > 65536 ||
+	    o->flows > 65535 || !o->batch || o->batch > 256 || o->slack > 4096 ||
+	    !o->ttl || o->ttl > 255 || o->rate < 0) {
 		fprintf(stderr, "trafficgen: bad --flows, --dests, --batch, --ttl or --rate\n");
 		return 2;
 	}
-	if (!duration && !count)
-		duration = 1;
-	if (weights) {
-		char *copy = strdup(weights), *t, *save = NULL;
+	if (!o->duration && !o->count)
+		o->duration = 1;
+	return 0;
+}
 
-		for (t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-			if (nw == BENCH_MAX_MACIDX || atoi(t) < 0) {
-				fprintf(stderr, "trafficgen: bad --mac-weights\n");
-				return 2;
-			}
-			w[nw] = atoi(t);
-			wsum += w[nw++];
-		}
-		free(copy);
-		if (!wsum || wsum > BENCH_PAT_MAX) {
-			fprintf(stderr, "trafficgen: --mac-weights sum 1..%d\n", BENCH_PAT_MAX);
+/* --mac-weights W,...: 0, or the exit status. */
+static int parse_weights(struct tg *t)
+{
+	char *copy = strdup(t->o.weights), *tok, *save = NULL;
+
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (t->nw == BENCH_MAX_MACIDX || atoi(tok) < 0) {
+			fprintf(stderr, "trafficgen: bad --mac-weights\n");
 			return 2;
 		}
-		macs = nw;
+		t->w[t->nw] = atoi(tok);
+		t->wsum += t->w[t->nw++];
 	}
+	free(copy);
+	if (!t->wsum || t->wsum > BENCH_PAT_MAX) {
+		fprintf(stderr, "trafficgen: --mac-weights sum 1..%d\n", BENCH_PAT_MAX);
+		return 2;
+	}
+	t->o.macs = t->nw;
+	return 0;
+}
 
-	v6 = strchr(dst_ip, ':') != NULL;
-	if (v6 ? inet_pton(AF_INET6, src_ip, &s6) != 1 || inet_pton(AF_INET6, dst_ip, &d6) != 1
-	       : inet_pton(AF_INET, src_ip, &s4) != 1 || inet_pton(AF_INET, dst_ip, &d4) != 1) {
-		fprintf(stderr, "trafficgen: bad address %s or %s\n", src_ip, dst_ip);
+/* Addresses and frame length: 0, or the exit status. */
+static int parse_frame(struct tg *t)
+{
+	const char *src = t->o.src_ip, *dst = t->o.dst_ip;
+	unsigned int min;
+
+	t->v6 = strchr(dst, ':') != NULL;
+	if (t->v6 ? inet_pton(AF_INET6, src, &t->s6) != 1 || inet_pton(AF_INET6, dst, &t->d6) != 1
+		  : inet_pton(AF_INET, src, &t->s4) != 1 || inet_pton(AF_INET, dst, &t->d4) != 1) {
+		fprintf(stderr, "trafficgen: bad address %s or %s\n", src, dst);
 		return 2;
 	}
-	hdr = v6 ? BENCH_HDR6 : BENCH_HDR4;
-	len = size - 4;		/* no FCS on a veth */
-	if (size < 64 || len < ((hdr + 3) & ~3u) || len > FRAME_MAX) {
+	t->hdr = t->v6 ? BENCH_HDR6 : BENCH_HDR4;
+	t->len = t->o.size - 4;		/* no FCS on a veth */
+	min = (t->hdr + 3) & ~3u;
+	if (t->o.size < 64 || t->len < min || t->len > FRAME_MAX) {
 		fprintf(stderr, "trafficgen: --size %u out of range (%u..%u)\n",
-			size, (((hdr + 3) & ~3u) + 4) < 64 ? 64 : ((hdr + 3) & ~3u) + 4,
-			FRAME_MAX + 4);
+			t->o.size, (min + 4) < 64 ? 64 : min + 4, FRAME_MAX + 4);
 		return 2;
 	}
-	ifindex = if_nametoindex(dev);
-	if (!ifindex) {
-		fprintf(stderr, "trafficgen: no device %s\n", dev);
+	return 0;
+}
+
+/* The device, its MAC, the CPU: 0, or the exit status. */
+static int setup_host(struct tg *t)
+{
+	t->ifindex = if_nametoindex(t->o.dev);
+	if (!t->ifindex) {
+		fprintf(stderr, "trafficgen: no device %s\n", t->o.dev);
 		return 1;
 	}
-	if (!have_smac && read_mac(dev, smac)) {
-		fprintf(stderr, "trafficgen: cannot read the MAC of %s\n", dev);
+	if (!t->o.have_smac && read_mac(t->o.dev, t->o.smac)) {
+		fprintf(stderr, "trafficgen: cannot read the MAC of %s\n", t->o.dev);
 		return 1;
 	}
-	if (cpu >= 0) {
+	if (t->o.cpu >= 0) {
 		cpu_set_t set;
 
 		CPU_ZERO(&set);
-		CPU_SET(cpu, &set);
+		CPU_SET(t->o.cpu, &set);
 		if (sched_setaffinity(0, sizeof(set), &set)) {
 			perror("trafficgen: sched_setaffinity");
 			return 1;
 		}
 	}
+	return 0;
+}
 
-	skel = trafficgen__open();
-	if (!skel) {
-		fprintf(stderr, "trafficgen: open: %s\n", strerror(errno));
-		return 1;
-	}
+/* The IPv4 header (daddr 0) and its sum; the UDP header after it. */
+static struct udphdr *frame_ip4(struct tg *t)
+{
+	struct iphdr *ip = (void *)(t->frame + 14);
+	struct udphdr *udp;
 
-	/* The frame: Ethernet, IP, UDP, payload; varying fields left 0. */
-	{
-		struct ethhdr *eth = (void *)frame;
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->tot_len = htons(t->len - 14);
+	ip->ttl = t->o.ttl;
+	ip->protocol = IPPROTO_UDP;
+	ip->saddr = t->s4.s_addr;
+	t->skel->rodata->ip_csum_base = sum16(ip, sizeof(*ip));
+	udp = (void *)(ip + 1);
+	udp->len = htons(t->len - 14 - 20);
+	t->skel->rodata->dst_base = ntohl(t->d4.s_addr);
+	return udp;
+}
 
-		memcpy(eth->h_dest, dmac, 6);
-		memcpy(eth->h_source, smac, 6);
-		eth->h_proto = htons(v6 ? ETH_P_IPV6 : ETH_P_IP);
-	}
-	if (!v6) {
-		struct iphdr *ip = (void *)(frame + 14);
+/* The IPv6 header (daddr's low 32 bits 0); the UDP header after it, and
+ * the UDP sum of the pseudo header, UDP header and payload with magic set.
+ */
+static struct udphdr *frame_ip6(struct tg *t)
+{
+	struct ipv6hdr *ip6 = (void *)(t->frame + 14);
+	struct { struct in6_addr s, d; __be32 len; __u8 z[3], nh; } ph = {};
+	struct bench_payload *pl;
+	struct udphdr *udp;
 
-		ip->version = 4;
-		ip->ihl = 5;
-		ip->tot_len = htons(len - 14);
-		ip->ttl = ttl;
-		ip->protocol = IPPROTO_UDP;
-		ip->saddr = s4.s_addr;
-		skel->rodata->ip_csum_base = sum16(ip, sizeof(*ip));
-		udp = (void *)(ip + 1);
-		udp->len = htons(len - 14 - 20);
-		skel->rodata->dst_base = ntohl(d4.s_addr);
-	} else {
-		struct ipv6hdr *ip6 = (void *)(frame + 14);
-		struct { struct in6_addr s, d; __be32 len; __u8 z[3], nh; } ph = {};
+	ip6->version = 6;
+	ip6->payload_len = htons(t->len - 14 - 40);
+	ip6->nexthdr = IPPROTO_UDP;
+	ip6->hop_limit = t->o.ttl;
+	ip6->saddr = t->s6;
+	ip6->daddr = t->d6;
+	ip6->daddr.s6_addr32[3] = 0;
+	udp = (void *)(ip6 + 1);
+	udp->len = htons(t->len - 14 - 40);
+	ph.s = t->s6;
+	ph.d = ip6->daddr;
+	ph.len = htonl(t->len - 14 - 40);
+	ph.nh = IPPROTO_UDP;
+	t->skel->rodata->dst_base = ntohl(t->d6.s6_addr32[3]);
+	t->skel->rodata->is_v6 = 1;
+	udp->dest = htons(t->o.dport);
+	pl = (void *)(udp + 1);
+	pl->magic = BENCH_MAGIC;
+	t->skel->rodata->udp_csum_base = sum16(&ph, sizeof(ph)) +
+					 sum16(udp, t->len - 14 - 40);
+	return udp;
+}
 
-		ip6->version = 6;
-		ip6->payload_len = htons(len - 14 - 40);
-		ip6->nexthdr = IPPROTO_UDP;
-		ip6->hop_limit = ttl;
-		ip6->saddr = s6;
-		ip6->daddr = d6;
-		ip6->daddr.s6_addr32[3] = 0;
-		udp = (void *)(ip6 + 1);
-		udp->len = htons(len - 14 - 40);
-		ph.s = s6;
-		ph.d = ip6->daddr;
-		ph.len = htonl(len - 14 - 40);
-		ph.nh = IPPROTO_UDP;
-		skel->rodata->dst_base = ntohl(d6.s6_addr32[3]);
-		skel->rodata->is_v6 = 1;
-		/* pseudo header + UDP header + payload with magic set */
-		udp->dest = htons(dport);
-		pl = (void *)(udp + 1);
-		pl->magic = BENCH_MAGIC;
-		skel->rodata->udp_csum_base = sum16(&ph, sizeof(ph)) +
-					      sum16(udp, len - 14 - 40);
-	}
-	udp->dest = htons(dport);
+/* The frame: Ethernet, IP, UDP, payload; varying fields left 0.  Into
+ * the template.
+ */
+static void frame_build(struct tg *t)
+{
+	struct ethhdr *eth = (void *)t->frame;
+	struct bench_payload *pl;
+	struct udphdr *udp;
+	unsigned int i;
+
+	memcpy(eth->h_dest, t->o.dmac, 6);
+	memcpy(eth->h_source, t->o.smac, 6);
+	eth->h_proto = htons(t->v6 ? ETH_P_IPV6 : ETH_P_IP);
+	udp = t->v6 ? frame_ip6(t) : frame_ip4(t);
+	udp->dest = htons(t->o.dport);
 	pl = (void *)(udp + 1);
 	pl->magic = BENCH_MAGIC;
 	for (i = 0; i < BENCH_TMPL_WORDS; i++)
-		memcpy((void *)&skel->rodata->tmpl[i], frame + 4 * i, 4);
+		memcpy((void *)&t->skel->rodata->tmpl[i], t->frame + 4 * i, 4);
+}
 
-	skel->rodata->dests = dests;
-	skel->rodata->dst_step = step;
-	skel->rodata->flows = flows;
-	skel->rodata->nflow = (flows > dests ? flows : dests);
-	if (skel->rodata->nflow > BENCH_MAX_FLOWS)
-		skel->rodata->nflow = BENCH_MAX_FLOWS;
-	skel->rodata->sport_base = sport;
-	skel->rodata->macs = macs;
-	skel->rodata->mac_lo = dmac[4] << 8 | dmac[5];
-	if (rate > 0) {
-		double ifp = 1e9 / rate * 65536.0;
+/* Destinations, flows, MACs and pacing. */
+static void set_params(struct tg *t)
+{
+	const struct tg_opts *o = &t->o;
+	struct trafficgen__rodata *ro = t->skel->rodata;
 
-		skel->rodata->interval_fp = ifp < 1 ? 1 : (__u64)ifp;
-		skel->rodata->slack_fp = (__u64)(ifp * (slack ? slack : batch));
+	ro->dests = o->dests;
+	ro->dst_step = o->step;
+	ro->flows = o->flows;
+	ro->nflow = (o->flows > o->dests ? o->flows : o->dests);
+	if (ro->nflow > BENCH_MAX_FLOWS)
+		ro->nflow = BENCH_MAX_FLOWS;
+	ro->sport_base = o->sport;
+	ro->macs = o->macs;
+	ro->mac_lo = o->dmac[4] << 8 | o->dmac[5];
+	if (o->rate > 0) {
+		double ifp = 1e9 / o->rate * 65536.0;
+
+		ro->interval_fp = ifp < 1 ? 1 : (__u64)ifp;
+		ro->slack_fp = (__u64)(ifp * (o->slack ? o->slack : o->batch));
 	}
+}
 
-	if (nw) {
-		/* smooth weighted round robin: spread each MAC evenly */
-		int cur[BENCH_MAX_MACIDX] = {}, best;
-		unsigned int k, j;
+/* --mac-weights as a pattern: smooth weighted round robin spreads each
+ * MAC evenly.
+ */
+static void set_mac_pattern(struct tg *t)
+{
+	int cur[BENCH_MAX_MACIDX] = {}, best;
+	unsigned int k, j;
 
-		for (k = 0; k < wsum; k++) {
-			best = -1;
-			for (j = 0; j < nw; j++) {
-				cur[j] += w[j];
-				if (best < 0 || cur[j] > cur[best])
-					best = j;
-			}
-			cur[best] -= wsum;
-			*(__u8 *)&skel->rodata->mac_pat[k] = best;
+	for (k = 0; k < t->wsum; k++) {
+		best = -1;
+		for (j = 0; j < t->nw; j++) {
+			cur[j] += t->w[j];
+			if (best < 0 || cur[j] > cur[best])
+				best = j;
 		}
-		skel->rodata->pat_len = wsum;
+		cur[best] -= t->wsum;
+		*(__u8 *)&t->skel->rodata->mac_pat[k] = best;
 	}
-	devidx[0] = ifindex;
-	if (devs) {
-		char *copy = strdup(devs), *t, *save = NULL;
+	t->skel->rodata->pat_len = t->wsum;
+}
 
-		for (t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-			if (ndev == BENCH_MAX_MACIDX || !(devidx[ndev] = if_nametoindex(t))) {
-				fprintf(stderr, "trafficgen: bad --devs %s\n", t);
-				return 2;
-			}
-			ndev++;
-		}
-		free(copy);
-		skel->rodata->ndevs = ndev;
-	}
-	if (dev_macs) {
-		char *copy = strdup(dev_macs), *t, *save = NULL;
-		__u8 m[6];
-		unsigned int n = 0;
+/* --devs IFACE,...: 0, or the exit status. */
+static int parse_devs(struct tg *t)
+{
+	char *copy = strdup(t->o.devs), *tok, *save = NULL;
 
-		for (t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-			if (n == ndev || parse_mac(t, m)) {
-				fprintf(stderr, "trafficgen: bad --dev-macs %s (one MAC per device)\n", t);
-				return 2;
-			}
-			for (i = 0; i < 6; i++)
-				*(__u8 *)&skel->rodata->dev_dmac[n][i] = m[i];
-			n++;
-		}
-		free(copy);
-		if (n != ndev || nw || macs != 1) {
-			fprintf(stderr, "trafficgen: --dev-macs needs one MAC per device and no --macs or --mac-weights\n");
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (t->ndev == BENCH_MAX_MACIDX || !(t->devidx[t->ndev] = if_nametoindex(tok))) {
+			fprintf(stderr, "trafficgen: bad --devs %s\n", tok);
 			return 2;
 		}
-		skel->rodata->dev_dmacs = 1;
-		skel->rodata->macs = macs = ndev;
+		t->ndev++;
 	}
+	free(copy);
+	t->skel->rodata->ndevs = t->ndev;
+	return 0;
+}
 
-	err = trafficgen__load(skel);
+/* --dev-macs MAC,...: one per device; 0, or the exit status. */
+static int parse_dev_macs(struct tg *t)
+{
+	char *copy = strdup(t->o.dev_macs), *tok, *save = NULL;
+	__u8 m[6];
+	unsigned int n = 0, i;
+
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (n == t->ndev || parse_mac(tok, m)) {
+			fprintf(stderr, "trafficgen: bad --dev-macs %s (one MAC per device)\n", tok);
+			return 2;
+		}
+		for (i = 0; i < 6; i++)
+			*(__u8 *)&t->skel->rodata->dev_dmac[n][i] = m[i];
+		n++;
+	}
+	free(copy);
+	if (n != t->ndev || t->nw || t->o.macs != 1) {
+		fprintf(stderr, "trafficgen: --dev-macs needs one MAC per device and no --macs or --mac-weights\n");
+		return 2;
+	}
+	t->skel->rodata->dev_dmacs = 1;
+	t->skel->rodata->macs = t->o.macs = t->ndev;
+	return 0;
+}
+
+/* The generator configured from the options (before load): 0, or the
+ * exit status.
+ */
+static int configure(struct tg *t)
+{
+	int rc = 0;
+
+	frame_build(t);
+	set_params(t);
+	if (t->nw)
+		set_mac_pattern(t);
+	t->devidx[0] = t->ifindex;
+	t->ndev = 1;
+	if (t->o.devs)
+		rc = parse_devs(t);
+	if (!rc && t->o.dev_macs)
+		rc = parse_dev_macs(t);
+	return rc;
+}
+
+/* Load, and the devmap of --devs: 0, or the exit status. */
+static int load(struct tg *t)
+{
+	unsigned int i;
+	int err;
+
+	err = trafficgen__load(t->skel);
 	if (err) {
 		fprintf(stderr, "trafficgen: load: %s\n", strerror(-err));
 		return 1;
 	}
-
-	for (i = 0; ndev > 1 && i < ndev; i++) {
-		if (bpf_map_update_elem(bpf_map__fd(skel->maps.tx_devs), &i, &devidx[i], 0)) {
+	for (i = 0; t->ndev > 1 && i < t->ndev; i++) {
+		if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.tx_devs), &i, &t->devidx[i], 0)) {
 			fprintf(stderr, "trafficgen: tx_devs: %s\n", strerror(errno));
 			return 1;
 		}
 	}
+	return 0;
+}
+
+/* The next call's repeat count: aim at CALL_NS per run (each call costs
+ * 1-2 ms of setup and teardown in which nothing is sent), not far past
+ * T_END.  REPEAT frames took B - A ns.
+ */
+static __u64 next_repeat(__u64 repeat, __u64 a, __u64 b, __u64 t_end)
+{
+	double per_ns, want;
+
+	if (b <= a)
+		return repeat;
+	per_ns = (double)repeat / (b - a);
+	want = per_ns * CALL_NS;
+	if (t_end && want > per_ns * (t_end - b) + 1024)
+		want = per_ns * (t_end - b) + 1024;
+	return want < 1024 ? 1024 : want > 1e9 ? 1e9 : (__u64)want;
+}
+
+/* BPF_PROG_RUN live frames until the end, the count or a signal: 0, or
+ * the exit status.
+ */
+static int run(struct tg *t)
+{
+	__u64 t0, t_end, repeat = 1 << 18, a, b;
+	int err;
+
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-
-	t0 = now_ns();
-	t_end = duration > 0 ? t0 + (__u64)(duration * 1e9) : 0;
-	skel->bss->end_ns = t_end;
-	skel->bss->limit = count;
+	t0 = bench_mono_ns();
+	t_end = t->o.duration > 0 ? t0 + (__u64)(t->o.duration * 1e9) : 0;
+	t->skel->bss->end_ns = t_end;
+	t->skel->bss->limit = t->o.count;
 
 	while (!stop) {
-		struct xdp_md ctx_in = { .data_end = len, .ingress_ifindex = ifindex };
+		struct xdp_md ctx_in = { .data_end = t->len, .ingress_ifindex = t->ifindex };
 		LIBBPF_OPTS(bpf_test_run_opts, opts,
-			.data_in = frame,
-			.data_size_in = len,
+			.data_in = t->frame,
+			.data_size_in = t->len,
 			.ctx_in = &ctx_in,
 			.ctx_size_in = sizeof(ctx_in),
 			.flags = BPF_F_TEST_XDP_LIVE_FRAMES,
 			.repeat = repeat,
-			.batch_size = batch,
+			.batch_size = t->o.batch,
 		);
-		__u64 a = now_ns(), b;
 
-		skel->bss->call_first_ns = 0;
-
-		err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.trafficgen), &opts);
+		a = bench_mono_ns();
+		t->skel->bss->call_first_ns = 0;
+		err = bpf_prog_test_run_opts(bpf_program__fd(t->skel->progs.trafficgen), &opts);
 		if (err) {
 			fprintf(stderr, "trafficgen: BPF_PROG_RUN: %s\n", strerror(errno));
 			return 1;
 		}
-		b = now_ns();
+		b = bench_mono_ns();
 		/* setup before the first run, teardown after the last */
-		gap_ns += (skel->bss->call_first_ns - a) + (b - skel->bss->call_last_ns);
-		calls++;
-		iters += repeat;
-		if ((t_end && b >= t_end) || (count && skel->bss->sent >= count))
+		t->gap_ns += (t->skel->bss->call_first_ns - a) + (b - t->skel->bss->call_last_ns);
+		t->calls++;
+		t->iters += repeat;
+		if ((t_end && b >= t_end) || (t->o.count && t->skel->bss->sent >= t->o.count))
 			break;
-		/* Aim at CALL_NS per run: each call costs 1-2 ms of
-		 * setup and teardown in which nothing is sent.  Do not run
-		 * far past the end.
-		 */
-		if (b > a) {
-			double per_ns = (double)repeat / (b - a);
-			double want = per_ns * CALL_NS;
-
-			if (t_end && want > per_ns * (t_end - b) + 1024)
-				want = per_ns * (t_end - b) + 1024;
-			repeat = want < 1024 ? 1024 : want > 1e9 ? 1e9 : (__u64)want;
-		}
+		repeat = next_repeat(repeat, a, b, t_end);
 	}
+	return 0;
+}
 
-	{
-		__u64 sent = skel->bss->sent;
-		__u64 el = skel->bss->last_ns - skel->bss->first_ns;
-		/* n frames span n-1 intervals */
-		double offered = sent > 1 && el ? (sent - 1) * 1e9 / el : 0;
+static void print_results(const struct tg *t)
+{
+	const struct trafficgen__bss *bss = t->skel->bss;
+	__u64 sent = bss->sent;
+	__u64 el = bss->last_ns - bss->first_ns;
+	/* n frames span n-1 intervals */
+	double offered = sent > 1 && el ? (sent - 1) * 1e9 / el : 0;
+	unsigned int i, macs = t->o.macs;
 
-		printf("sent=%llu elapsed_ns=%llu offered_pps=%.0f set_pps=%.0f "
-		       "frame_bytes=%u ipv6=%d paced_drops=%llu lag_resets=%llu "
-		       "lag_lost_ns=%llu lag_max_ns=%llu calls=%llu call_gap_ns=%llu "
-		       "iterations=%llu\n",
-		       (unsigned long long)sent, (unsigned long long)el, offered,
-		       rate, len + 4, v6, (unsigned long long)skel->bss->paced,
-		       (unsigned long long)skel->bss->lag_resets,
-		       (unsigned long long)skel->bss->lag_lost_ns,
-		       (unsigned long long)skel->bss->lag_max_ns,
-		       (unsigned long long)calls, (unsigned long long)gap_ns,
-		       (unsigned long long)iters);
-		if (macs > 1 || nw) {
-			printf("sent_idx=");
-			for (i = 0; i < (macs < BENCH_MAX_MACIDX ? macs : BENCH_MAX_MACIDX); i++)
-				printf("%s%llu", i ? "," : "",
-				       (unsigned long long)skel->bss->sent_idx[i]);
-			printf("\n");
-		}
+	printf("sent=%llu elapsed_ns=%llu offered_pps=%.0f set_pps=%.0f "
+	       "frame_bytes=%u ipv6=%d paced_drops=%llu lag_resets=%llu "
+	       "lag_lost_ns=%llu lag_max_ns=%llu calls=%llu call_gap_ns=%llu "
+	       "iterations=%llu\n",
+	       (unsigned long long)sent, (unsigned long long)el, offered,
+	       t->o.rate, t->len + 4, t->v6, (unsigned long long)bss->paced,
+	       (unsigned long long)bss->lag_resets,
+	       (unsigned long long)bss->lag_lost_ns,
+	       (unsigned long long)bss->lag_max_ns,
+	       (unsigned long long)t->calls, (unsigned long long)t->gap_ns,
+	       (unsigned long long)t->iters);
+	if (macs > 1 || t->nw) {
+		printf("sent_idx=");
+		for (i = 0; i < (macs < BENCH_MAX_MACIDX ? macs : BENCH_MAX_MACIDX); i++)
+			printf("%s%llu", i ? "," : "", (unsigned long long)bss->sent_idx[i]);
+		printf("\n");
 	}
-	trafficgen__destroy(skel);
+}
+
+/* What follows from the options, and the host side: 0, or the exit status. */
+static int prepare(struct tg *t)
+{
+	int rc = 0;
+
+	if (t->o.weights)
+		rc = parse_weights(t);
+	if (!rc)
+		rc = parse_frame(t);
+	if (!rc)
+		rc = setup_host(t);
+	return rc;
+}
+
+/* The generator opened, configured and loaded: 0, or the exit status. */
+static int open_generator(struct tg *t)
+{
+	int rc;
+
+	t->skel = trafficgen__open();
+	if (!t->skel) {
+		fprintf(stderr, "trafficgen: open: %s\n", strerror(errno));
+		return 1;
+	}
+	rc = configure(t);
+	return rc ? rc : load(t);
+}
+
+int main(int argc, char **argv)
+{
+	static struct tg t;
+	int rc;
+
+	rc = parse_args(argc, argv, &t.o);
+	if (!rc)
+		rc = prepare(&t);
+	if (!rc)
+		rc = open_generator(&t);
+	if (!rc)
+		rc = run(&t);
+	if (rc)
+		return rc;
+	print_results(&t);
+	trafficgen__destroy(t.skel);
 	return 0;
 }

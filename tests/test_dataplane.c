@@ -992,93 +992,130 @@ static int burst_exact(__u32 v, const __u8 *frame, size_t len, __u32 n, __u32 ad
 	return snap_check(&want, &after) && !bad;
 }
 
-static void admission(void)
-{
-	static __u8 f1[FB_MAX], f2[FB_MAX];
-	const struct fb_params p1 = F4(MAC_VR1, SRC4, "198.18.10.5", .payload = 18);
-	const struct fb_params p2 = F4(MAC_VR2, SRC4, "198.18.10.5", .payload = 18);
-	const __u8 nh1[6] = MAC_N(1, 0, 2), nh2[6] = MAC_N(2, 1, 2);
-	size_t l1 = fb_build(f1, sizeof(f1), &p1), l2 = fb_build(f2, sizeof(f2), &p2);
+/* The admission tests' frames: F1 to VR 1 (never limited) and F2 to VR 2,
+ * and the next hops they are forwarded to.
+ */
+struct adm_frames {
+	__u8 f1[FB_MAX], f2[FB_MAX];
+	size_t l1, l2;
+	__u8 nh1[6], nh2[6];
+};
 
+/* VR V's limit as written, changed by the caller, written back in the
+ * same generation (bucket and CPU credit kept, unlike set_limit()).
+ */
+static void limit_get(__u32 v, struct vr_limit *l)
+{
+	int err = vr_limit_read(&dp_st, v, l);
+
+	if (err)
+		die("vr_limits lookup", err);
+}
+
+static void limit_put(__u32 v, const struct vr_limit *l)
+{
+	if (bpf_map_update_elem(fd_limits, &v, l, BPF_ANY))
+		die("vr_limits update", errno);
+}
+
+/* Packet bucket: limited, changed, removed. */
+static void admission_pps(const struct adm_frames *a)
+{
 	/* Packet bucket: burst 5, 1 pps. */
 	set_limit(2, 1, 5, 0, 0);
-	report(burst_exact(2, f2, l2, 8, 5, "pps"),
+	report(burst_exact(2, a->f2, a->l2, 8, 5, "pps"),
 	       "admission: VR 2 limited to 1 pps burst 5: exactly 5 of 8 back-to-back "
 	       "frames forwarded, 3 policed");
-	report(check_frame(IN0, f2, l2, XDP_DROP, 2, -1, OUT1, NULL),
+	report(check_frame(IN0, a->f2, a->l2, XDP_DROP, 2, -1, OUT1, NULL),
 	       "admission: one more VR 2 frame: XDP_DROP, frame unchanged, rx and policed +1");
-	report(check_frame(IN0, f1, l1, XDP_REDIRECT, 1, -1, OUT0, nh1),
+	report(check_frame(IN0, a->f1, a->l1, XDP_REDIRECT, 1, -1, OUT0, a->nh1),
 	       "admission: VR 1 (no limit) still forwarded while VR 2 is over its limit");
 	/* Changing the limit takes effect on the next frame (no reload). */
 	set_limit(2, 1000000000ULL, 1000, 0, 0);
-	report(burst_exact(2, f2, l2, 1000, 1000, "pps high"),
+	report(burst_exact(2, a->f2, a->l2, 1000, 1000, "pps high"),
 	       "admission: VR 2 raised to 1 Gpps burst 1000: 1000 of 1000 forwarded");
 	set_limit(2, 0, 0, 0, 0);
-	report(check_frame(IN0, f2, l2, XDP_REDIRECT, 2, -1, OUT1, nh2),
+	report(check_frame(IN0, a->f2, a->l2, XDP_REDIRECT, 2, -1, OUT1, a->nh2),
 	       "admission: VR 2 limit removed: forwarded");
-	report(burst_exact(2, f2, l2, 100, 100, "none"),
+	report(burst_exact(2, a->f2, a->l2, 100, 100, "none"),
 	       "admission: VR 2 without a limit: 100 of 100 forwarded");
+}
+
+/* Byte bucket, alone and with the packet bucket (a refused frame gives
+ * its packet back).
+ */
+static void admission_bytes(const struct adm_frames *a)
+{
+	struct vr_limit l;
+	size_t l2 = a->l2;
 
 	/* Byte bucket: 1 kbit/s, room for exactly 3 frames. */
 	set_limit(2, 0, 0, 1000, 3 * l2);
-	report(burst_exact(2, f2, l2, 7, 3, "bps"),
+	report(burst_exact(2, a->f2, l2, 7, 3, "bps"),
 	       "admission: VR 2 limited to 1 kbit/s, burst 3 frames' bytes (%zu): "
 	       "exactly 3 of 7 forwarded", 3 * l2);
 	set_limit(2, 0, 0, 1000, 3 * l2 - 1);
-	report(burst_exact(2, f2, l2, 7, 2, "bps-1"),
+	report(burst_exact(2, a->f2, l2, 7, 2, "bps-1"),
 	       "admission: burst one byte short of 3 frames: exactly 2 of 7 forwarded");
 	/* Both: the byte bucket refuses the 3rd, which gives its packet back,
 	 * so after the byte limit is lifted the packet bucket still has 2.
 	 */
 	set_limit(2, 1, 4, 1000, 2 * l2);
-	report(burst_exact(2, f2, l2, 5, 2, "pps+bps"),
+	report(burst_exact(2, a->f2, l2, 5, 2, "pps+bps"),
 	       "admission: pps burst 4 and bytes for 2 frames: exactly 2 of 5 forwarded");
-	{
-		struct vr_limit l;
-		__u32 k = 2;
-
-		/* the same generation: the bucket and the CPU's credit stay */
-		if (bpf_map_lookup_elem(fd_limits, &k, &l))
-			die("vr_limits lookup", errno);
-		l.rate_bps = l.burst_bytes = 0;
-		vr_limit_derive(&l);
-		if (bpf_map_update_elem(fd_limits, &k, &l, BPF_ANY))
-			die("vr_limits update", errno);
-	}
-	report(burst_exact(2, f2, l2, 4, 2, "refund"),
+	/* the same generation: the bucket and the CPU's credit stay */
+	limit_get(2, &l);
+	l.rate_bps = l.burst_bytes = 0;
+	vr_limit_derive(&l);
+	limit_put(2, &l);
+	report(burst_exact(2, a->f2, l2, 4, 2, "refund"),
 	       "admission: refused frames gave their packet back: 2 more of 4 pass the packet bucket");
+}
+
+/* Credit taken in batches, and a new generation dropping what a CPU holds. */
+static void admission_batches(const struct adm_frames *a)
+{
+	struct vr_limit l;
+	size_t l2 = a->l2;
+
 	/* Batches of credit (burst 200: 16 frames at a time) keep totals exact. */
 	set_limit(2, 1, 200, 0, 0);
-	report(burst_exact(2, f2, l2, 230, 200, "batched"),
+	report(burst_exact(2, a->f2, l2, 230, 200, "batched"),
 	       "admission: 1 pps burst 200 (credit taken 16 frames at a time): exactly 200 of 230");
 	set_limit(2, 1, 203, 0, 0);
-	report(burst_exact(2, f2, l2, 210, 203, "batched-odd"),
+	report(burst_exact(2, a->f2, l2, 210, 203, "batched-odd"),
 	       "admission: burst 203 (not a multiple of the batch): exactly 203 of 210");
 	set_limit(2, 0, 0, 1000, 200 * l2);
-	report(burst_exact(2, f2, l2, 230, 200, "batched-bytes"),
+	report(burst_exact(2, a->f2, l2, 230, 200, "batched-bytes"),
 	       "admission: 1 kbit/s with bytes for 200 frames (byte credit in batches): exactly 200 of 230");
 	/* A new generation drops what a CPU still holds: burst 100 -> 12 at a
 	 * time (burst / 8); 10 frames leave 2 in this CPU's credit.
 	 */
 	set_limit(2, 1, 100, 0, 0);
-	report(burst_exact(2, f2, l2, 10, 10, "gen-a"), "admission: 10 frames of burst 100");
-	{
-		struct vr_limit l;
-		__u32 k = 2;
-
-		if (bpf_map_lookup_elem(fd_limits, &k, &l))
-			die("vr_limits lookup", errno);
-		l.gen++;	/* the bucket stays: 100 - 12 taken */
-		if (bpf_map_update_elem(fd_limits, &k, &l, BPF_ANY))
-			die("vr_limits update", errno);
-	}
-	report(burst_exact(2, f2, l2, 100, 88, "gen-b"),
+	report(burst_exact(2, a->f2, l2, 10, 10, "gen-a"), "admission: 10 frames of burst 100");
+	limit_get(2, &l);
+	l.gen++;	/* the bucket stays: 100 - 12 taken */
+	limit_put(2, &l);
+	report(burst_exact(2, a->f2, l2, 100, 88, "gen-b"),
 	       "admission: after a new generation the 2 credits held are gone: 88 of 100 more");
 	set_limit(2, 0, 0, 0, 0);
+}
+
+static void admission(void)
+{
+	static struct adm_frames a = { .nh1 = MAC_N(1, 0, 2), .nh2 = MAC_N(2, 1, 2) };
+	const struct fb_params p1 = F4(MAC_VR1, SRC4, "198.18.10.5", .payload = 18);
+	const struct fb_params p2 = F4(MAC_VR2, SRC4, "198.18.10.5", .payload = 18);
+
+	a.l1 = fb_build(a.f1, sizeof(a.f1), &p1);
+	a.l2 = fb_build(a.f2, sizeof(a.f2), &p2);
+	admission_pps(&a);
+	admission_bytes(&a);
+	admission_batches(&a);
 
 	/* The limit of one VR does not touch another's frames or bucket. */
 	set_limit(3, 1, 1, 0, 0);
-	report(burst_exact(1, f1, l1, 200, 200, "other"),
+	report(burst_exact(1, a.f1, a.l1, 200, 200, "other"),
 	       "admission: VR 3 limited to 1 pps: VR 1 forwards 200 of 200");
 	set_limit(3, 0, 0, 0, 0);
 }

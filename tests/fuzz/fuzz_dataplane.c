@@ -252,84 +252,109 @@ static int neigh_of_mac(const __u8 *mac)
 /* The REDIRECT invariants, from the bytes and the configuration alone
  * (the model is used only for the VR's route: its longest prefix match).
  */
-static void check_redirect(const struct fz_frame *fr, const __u8 *out, size_t out_len)
-{
-	const __u8 *in = fr->buf, *ip = in + FB_ETH_HLEN, *oip = out + FB_ETH_HLEN;
-	size_t len = fr->len, l3 = len - FB_ETH_HLEN, i;
-	int vr, family, pi, ni, ri, j, leg_ok = 0;
-	const uint8_t *src, *dst;
-	enum fz_nic egress;
-	__u8 want_ip[60];
+/* fail(), as a 0 to return from a check that returns 1 when all is well. */
+#define FAILED(...) (fail(__VA_ARGS__), 0)
 
-	if (out_len != len)
-		return fail("REDIRECT changed the length to %zu", out_len);
-	vr = in[0] & 1 ? -1 : fz_mac_lookup(fr->in, in);
-	if (vr < 0)
-		return fail("REDIRECT of a frame not sent to a VR MAC on %s", fz_nics[fr->in].name);
+/* A redirected IPv4 header: well formed, TTL > 1, forwardable addresses. */
+static int redirect_ip4_ok(const __u8 *ip, size_t l3)
+{
+	const uint8_t *src = ip + 12, *dst = ip + 16;
+
+	if (l3 < 20 || ip[0] != 0x45 || fb_get16(ip + 2) < 20 || fb_get16(ip + 2) > l3)
+		return FAILED("REDIRECT of a malformed IPv4 header (version/IHL/tot_len)");
+	if (!fb_ipv4_csum_ok(ip, 20))
+		return FAILED("REDIRECT of an IPv4 header with a bad checksum");
+	if (ip[8] <= 1)
+		return FAILED("REDIRECT with TTL %u", ip[8]);
+	if ((dst[0] & 0xf0) == 0xe0 || (src[0] & 0xf0) == 0xe0 || dst[0] == 0 ||
+	    dst[0] == 127 || src[0] == 0 || src[0] == 127 ||
+	    !memcmp(dst, "\xff\xff\xff\xff", 4) || !memcmp(src, "\xff\xff\xff\xff", 4))
+		return FAILED("REDIRECT of an address the kernel never forwards");
+	return 1;
+}
+
+/* A redirected IPv6 header: well formed, no hop-by-hop, hop limit > 1,
+ * forwardable addresses.
+ */
+static int redirect_ip6_ok(const __u8 *ip, size_t l3)
+{
+	const uint8_t *src = ip + 8, *dst = ip + 24;
+
+	if (l3 < 40 || ip[0] >> 4 != 6 || 40u + fb_get16(ip + 4) > l3)
+		return FAILED("REDIRECT of a malformed IPv6 header (version/payload_len)");
+	if (ip[6] == 0)
+		return FAILED("REDIRECT of IPv6 with hop-by-hop options");
+	if (ip[7] <= 1)
+		return FAILED("REDIRECT with hop limit %u", ip[7]);
+	if (fz_v6_scoped(src) || fz_v6_scoped(dst) || fz_v6_is(src, 0) ||
+	    fz_v6_is(src, 1) || fz_v6_is(dst, 1))
+		return FAILED("REDIRECT of an address the kernel never forwards");
+	return 1;
+}
+
+/* The input frame IN of LEN bytes may be forwarded: its *FAMILY (4, 6)
+ * and destination address *DST.
+ */
+static int redirect_in_ok(const __u8 *in, size_t len, int *family, const uint8_t **dst)
+{
+	const __u8 *ip = in + FB_ETH_HLEN;
+	size_t l3 = len - FB_ETH_HLEN;
+
 	switch (fb_get16(in + 12)) {
 	case 0x0800:
-		family = 4;
-		src = ip + 12;
-		dst = ip + 16;
-		if (l3 < 20 || ip[0] != 0x45 || fb_get16(ip + 2) < 20 || fb_get16(ip + 2) > l3)
-			return fail("REDIRECT of a malformed IPv4 header (version/IHL/tot_len)");
-		if (!fb_ipv4_csum_ok(ip, 20))
-			return fail("REDIRECT of an IPv4 header with a bad checksum");
-		if (ip[8] <= 1)
-			return fail("REDIRECT with TTL %u", ip[8]);
-		if ((dst[0] & 0xf0) == 0xe0 || (src[0] & 0xf0) == 0xe0 || dst[0] == 0 ||
-		    dst[0] == 127 || src[0] == 0 || src[0] == 127 ||
-		    !memcmp(dst, "\xff\xff\xff\xff", 4) || !memcmp(src, "\xff\xff\xff\xff", 4))
-			return fail("REDIRECT of an address the kernel never forwards");
-		break;
+		*family = 4;
+		*dst = ip + 16;
+		return redirect_ip4_ok(ip, l3);
 	case 0x86dd:
-		family = 6;
-		src = ip + 8;
-		dst = ip + 24;
-		if (l3 < 40 || ip[0] >> 4 != 6 || 40u + fb_get16(ip + 4) > l3)
-			return fail("REDIRECT of a malformed IPv6 header (version/payload_len)");
-		if (ip[6] == 0)
-			return fail("REDIRECT of IPv6 with hop-by-hop options");
-		if (ip[7] <= 1)
-			return fail("REDIRECT with hop limit %u", ip[7]);
-		if (fz_v6_scoped(src) || fz_v6_scoped(dst) || fz_v6_is(src, 0) ||
-		    fz_v6_is(src, 1) || fz_v6_is(dst, 1))
-			return fail("REDIRECT of an address the kernel never forwards");
-		break;
+		*family = 6;
+		*dst = ip + 24;
+		return redirect_ip6_ok(ip, l3);
 	default:
-		return fail("REDIRECT of ethertype %04x", fb_get16(in + 12));
+		return FAILED("REDIRECT of ethertype %04x", fb_get16(in + 12));
 	}
+}
+
+/* OUT leaves VR VR's port (*EGRESS, a loaded NIC whose MTU fits L3
+ * bytes) to a neighbour of VR on that NIC (*NI).
+ */
+static int redirect_egress_ok(int vr, const __u8 *out, size_t l3, enum fz_nic *egress, int *ni)
+{
+	int pi = nic_of_port_mac(vr, out + 6);
 
 	/* Egress: the NIC whose port MAC of this VR is the new source. */
-	pi = nic_of_port_mac(vr, out + 6);
 	if (pi < 0) {
 		pi = nic_of_port_mac(-1, out + 6);
 		if (pi >= 0)
-			return fail("CROSS-VR: source MAC is VR %u's port on %s, frame is VR %u's",
-				    fz_vrs[fz_ports[pi].vr].id, fz_nics[fz_ports[pi].nic].name,
-				    fz_vrs[vr].id);
-		return fail("source MAC is no VR's port MAC");
+			return FAILED("CROSS-VR: source MAC is VR %u's port on %s, frame is VR %u's",
+				      fz_vrs[fz_ports[pi].vr].id, fz_nics[fz_ports[pi].nic].name,
+				      fz_vrs[vr].id);
+		return FAILED("source MAC is no VR's port MAC");
 	}
-	egress = fz_ports[pi].nic;
-	if (!fz_nics[egress].loaded)
-		return fail("redirected to %s, which is not loaded", fz_nics[egress].name);
-	if (l3 > fz_nics[egress].mtu)
-		return fail("%zu bytes redirected to %s, MTU %u", l3, fz_nics[egress].name,
-			    fz_nics[egress].mtu);
-	ni = neigh_of_mac(out);
-	if (ni < 0)
-		return fail("destination MAC is no neighbour's");
-	if (fz_neighs[ni].vr != vr || fz_neighs[ni].nic != egress)
-		return fail("%sdestination MAC is VR %u's neighbour %s on %s; frame is VR %u's, out of %s",
-			    fz_neighs[ni].vr != vr ? "CROSS-VR: " : "",
-			    fz_vrs[fz_neighs[ni].vr].id, fz_neighs[ni].addr,
-			    fz_nics[fz_neighs[ni].nic].name, fz_vrs[vr].id, fz_nics[egress].name);
+	*egress = fz_ports[pi].nic;
+	if (!fz_nics[*egress].loaded)
+		return FAILED("redirected to %s, which is not loaded", fz_nics[*egress].name);
+	if (l3 > fz_nics[*egress].mtu)
+		return FAILED("%zu bytes redirected to %s, MTU %u", l3, fz_nics[*egress].name,
+			      fz_nics[*egress].mtu);
+	*ni = neigh_of_mac(out);
+	if (*ni < 0)
+		return FAILED("destination MAC is no neighbour's");
+	if (fz_neighs[*ni].vr != vr || fz_neighs[*ni].nic != *egress)
+		return FAILED("%sdestination MAC is VR %u's neighbour %s on %s; frame is VR %u's, out of %s",
+			      fz_neighs[*ni].vr != vr ? "CROSS-VR: " : "",
+			      fz_vrs[fz_neighs[*ni].vr].id, fz_neighs[*ni].addr,
+			      fz_nics[fz_neighs[*ni].nic].name, fz_vrs[vr].id, fz_nics[*egress].name);
+	return 1;
+}
 
-	/* The VR's own table must give this egress and next hop. */
-	ri = fz_vrs[vr].has_table ? fz_lookup(vr, family, dst) : -1;
+/* The VR's own table must give this egress and next hop for DST. */
+static int redirect_route_ok(int vr, int family, const uint8_t *dst, enum fz_nic egress, int ni)
+{
+	int ri = fz_vrs[vr].has_table ? fz_lookup(vr, family, dst) : -1, j, leg_ok = 0;
+
 	if (ri < 0 || (fz_routes[ri].type != RT_UNICAST))
-		return fail("VR %u's table has no unicast route for this destination",
-			    fz_vrs[vr].id);
+		return FAILED("VR %u's table has no unicast route for this destination",
+			      fz_vrs[vr].id);
 	for (j = 0; j < fz_routes[ri].nhops; j++) {
 		const struct fz_hop_addr *gw = &fz_m.gw[ri][j];
 		int nfam = gw->family ? gw->family : family;
@@ -339,32 +364,60 @@ static void check_redirect(const struct fz_frame *fr, const __u8 *out, size_t ou
 			leg_ok = 1;
 	}
 	if (!leg_ok)
-		return fail("VR %u's route %s does not go to %s via %s", fz_vrs[vr].id,
-			    fz_routes[ri].prefix, fz_nics[egress].name, fz_neighs[ni].addr);
+		return FAILED("VR %u's route %s does not go to %s via %s", fz_vrs[vr].id,
+			      fz_routes[ri].prefix, fz_nics[egress].name, fz_neighs[ni].addr);
+	return 1;
+}
 
-	/* Bytes: only MACs, TTL/hop limit and the IPv4 checksum change. */
+/* Bytes: only MACs, TTL/hop limit and the IPv4 checksum change. */
+static int redirect_bytes_ok(const __u8 *in, const __u8 *out, size_t len, int family)
+{
+	const __u8 *ip = in + FB_ETH_HLEN, *oip = out + FB_ETH_HLEN;
+	__u8 want_ip[60];
+	size_t i;
+
 	if (memcmp(in + 12, out + 12, 2))
-		return fail("ethertype changed");
+		return FAILED("ethertype changed");
 	if (family == 4) {
 		memcpy(want_ip, ip, 20);
 		want_ip[8]--;
 		memcpy(want_ip + 10, &(uint16_t){ fb_ipv4_csum(want_ip, 20) }, 2);
 		if (!fb_ipv4_csum_ok(oip, 20))
-			return fail("output IPv4 header checksum does not verify");
+			return FAILED("output IPv4 header checksum does not verify");
 		if (memcmp(want_ip, oip, 20))
-			return fail("output IPv4 header: TTL %u -> %u, checksum %04x -> %04x "
-				    "(full recomputation %04x)", ip[8], oip[8], fb_get16(ip + 10),
-				    fb_get16(oip + 10), fb_get16(want_ip + 10));
+			return FAILED("output IPv4 header: TTL %u -> %u, checksum %04x -> %04x "
+				      "(full recomputation %04x)", ip[8], oip[8], fb_get16(ip + 10),
+				      fb_get16(oip + 10), fb_get16(want_ip + 10));
 		i = FB_ETH_HLEN + 20;
 	} else {
 		memcpy(want_ip, ip, 40);
 		want_ip[7]--;
 		if (memcmp(want_ip, oip, 40))
-			return fail("output IPv6 header differs beyond hop limit - 1");
+			return FAILED("output IPv6 header differs beyond hop limit - 1");
 		i = FB_ETH_HLEN + 40;
 	}
 	if (memcmp(in + i, out + i, len - i))
-		return fail("bytes after the IP header changed");
+		return FAILED("bytes after the IP header changed");
+	return 1;
+}
+
+static void check_redirect(const struct fz_frame *fr, const __u8 *out, size_t out_len)
+{
+	const __u8 *in = fr->buf;
+	size_t len = fr->len;
+	const uint8_t *dst;
+	enum fz_nic egress;
+	int vr, family, ni;
+
+	if (out_len != len)
+		return fail("REDIRECT changed the length to %zu", out_len);
+	vr = in[0] & 1 ? -1 : fz_mac_lookup(fr->in, in);
+	if (vr < 0)
+		return fail("REDIRECT of a frame not sent to a VR MAC on %s", fz_nics[fr->in].name);
+	if (redirect_in_ok(in, len, &family, &dst) &&
+	    redirect_egress_ok(vr, out, len - FB_ETH_HLEN, &egress, &ni) &&
+	    redirect_route_ok(vr, family, dst, egress, ni))
+		redirect_bytes_ok(in, out, len, family);
 }
 
 /* What a frame did to the counters, from the program's own account. */

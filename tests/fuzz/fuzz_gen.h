@@ -543,6 +543,73 @@ static inline size_t fz_l4_hlen(int proto)
 	return proto == IPPROTO_UDP ? FB_UDP_HLEN : proto == IPPROTO_TCP ? FB_TCP_HLEN : 0;
 }
 
+/* The IPv4 header's knobs (id, fragment, options, broken version/IHL):
+ * the header length.
+ */
+static inline size_t fz_gen_ip4_knobs(struct fz_src *s, struct fb_params *p)
+{
+	p->id = (uint16_t)fz_pick(s, 65536);
+	switch (FZ_WPICK(s, 60, 20, 10, 10)) {
+	case 0: p->frag_off = 0; break;
+	case 1: p->frag_off = 0x4000; break;
+	case 2: p->frag_off = (uint16_t)(0x2000 | fz_pick(s, 0x2000)); break;
+	default: p->frag_off = (uint16_t)fz_pick(s, 65536); break;
+	}
+	if (fz_chance(s, 8))
+		p->ip_opt_words = (uint8_t)(1 + fz_pick(s, 10));
+	if (fz_chance(s, 4))
+		p->version = (int)fz_pick(s, 16) ? : FB_ZERO;
+	if (fz_chance(s, 4))
+		p->ihl = (int)fz_pick(s, 16) ? : FB_ZERO;
+	return FB_IP4_HLEN + 4u * p->ip_opt_words;
+}
+
+/* The IPv6 header's knobs (flow label, broken version, *WANT_EXT
+ * extension headers): the header length with room for them.
+ */
+static inline size_t fz_gen_ip6_knobs(struct fz_src *s, struct fb_params *p, int *want_ext)
+{
+	p->flowlabel = fz_chance(s, 50) ? fz_pick(s, 1u << 20) : 0;
+	if (fz_chance(s, 4))
+		p->version = (int)fz_pick(s, 16) ? : FB_ZERO;
+	*want_ext = fz_chance(s, 25);
+	/* room for up to three extension headers of 24 bytes */
+	return FB_IP6_HLEN + (*want_ext ? 3 * 24 : 0);
+}
+
+/* Trailer: bytes after the datagram (Ethernet padding, or junk). */
+static inline void fz_gen_trailer(struct fz_src *s, struct fz_frame *fr)
+{
+	size_t room = FZ_FRAME_MAX - fr->len, t;
+
+	t = fz_pick(s, 2) ? fz_pick(s, 47) : fz_pick(s, (uint32_t)room + 1);
+	if (t > room)
+		t = room;
+	if (fz_pick(s, 2))
+		fz_fill(s, fr->buf + fr->len, t);
+	else
+		memset(fr->buf + fr->len, 0, t);
+	fr->len += t;
+}
+
+/* tot_len / payload_len that disagree with the frame. */
+static inline void fz_gen_len_defect(struct fz_src *s, struct fz_frame *fr, int family)
+{
+	uint8_t *ip = fr->buf + FB_ETH_HLEN;
+	uint16_t right = (uint16_t)fb_get16(ip + (family == 4 ? 2 : 4)), v;
+
+	switch (FZ_WPICK(s, 30, 20, 15, 10, 10, 15)) {
+	case 0: v = (uint16_t)(right + 1 + fz_pick(s, 4)); break;
+	case 1: v = (uint16_t)(right - 1 - fz_pick(s, 4)); break;
+	case 2: v = (uint16_t)(fr->len - FB_ETH_HLEN - (family == 4 ? 0 : 40)
+			       + fz_pick(s, 3) - 1); break;
+	case 3: v = 0; break;
+	case 4: v = (uint16_t)(family == 4 ? 19 + fz_pick(s, 2) : 0xffff); break;
+	default: v = (uint16_t)fz_pick(s, 65536); break;
+	}
+	fb_put16(ip + (family == 4 ? 2 : 4), v);
+}
+
 /* An IP frame through frame.h, then reshaped.  family 4 or 6. */
 static inline void fz_gen_ip(struct fz_src *s, struct fz_frame *fr, struct fb_params *p,
 			     int family)
@@ -565,29 +632,7 @@ static inline void fz_gen_ip(struct fz_src *s, struct fz_frame *fr, struct fb_pa
 	p->dport = (uint16_t)fz_pick(s, 65536);
 	if (fz_chance(s, 30))
 		p->tos = (uint8_t)fz_pick(s, 256);
-	if (family == 4) {
-		p->id = (uint16_t)fz_pick(s, 65536);
-		switch (FZ_WPICK(s, 60, 20, 10, 10)) {
-		case 0: p->frag_off = 0; break;
-		case 1: p->frag_off = 0x4000; break;
-		case 2: p->frag_off = (uint16_t)(0x2000 | fz_pick(s, 0x2000)); break;
-		default: p->frag_off = (uint16_t)fz_pick(s, 65536); break;
-		}
-		if (fz_chance(s, 8))
-			p->ip_opt_words = (uint8_t)(1 + fz_pick(s, 10));
-		if (fz_chance(s, 4))
-			p->version = (int)fz_pick(s, 16) ? : FB_ZERO;
-		if (fz_chance(s, 4))
-			p->ihl = (int)fz_pick(s, 16) ? : FB_ZERO;
-		l3hdr = FB_IP4_HLEN + 4u * p->ip_opt_words;
-	} else {
-		p->flowlabel = fz_chance(s, 50) ? fz_pick(s, 1u << 20) : 0;
-		if (fz_chance(s, 4))
-			p->version = (int)fz_pick(s, 16) ? : FB_ZERO;
-		want_ext = fz_chance(s, 25);
-		/* room for up to three extension headers of 24 bytes */
-		l3hdr = FB_IP6_HLEN + (want_ext ? 3 * 24 : 0);
-	}
+	l3hdr = family == 4 ? fz_gen_ip4_knobs(s, p) : fz_gen_ip6_knobs(s, p, &want_ext);
 	p->payload = fz_gen_payload(s, l3hdr + fz_l4_hlen(p->proto));
 	fr->len = fb_build(fr->buf, sizeof(fr->buf), p);
 	if (!fr->len) {		/* cannot happen with these knobs; keep a frame anyway */
@@ -604,33 +649,10 @@ static inline void fz_gen_ip(struct fz_src *s, struct fz_frame *fr, struct fb_pa
 		ext = fz_gen_ext(s, fr, FB_ETH_HLEN);
 		fb_put16(ip + 4, (uint16_t)(fb_get16(ip + 4) + ext));
 	}
-	/* Trailer: bytes after the datagram (Ethernet padding, or junk). */
-	if (fz_chance(s, 12) && fr->len < FZ_FRAME_MAX) {
-		size_t room = FZ_FRAME_MAX - fr->len, t;
-
-		t = fz_pick(s, 2) ? fz_pick(s, 47) : fz_pick(s, (uint32_t)room + 1);
-		if (t > room)
-			t = room;
-		if (fz_pick(s, 2))
-			fz_fill(s, fr->buf + fr->len, t);
-		else
-			memset(fr->buf + fr->len, 0, t);
-		fr->len += t;
-	}
-	if (len_defect) {	/* tot_len / payload_len that disagree with the frame */
-		uint16_t right = (uint16_t)fb_get16(ip + (family == 4 ? 2 : 4)), v;
-
-		switch (FZ_WPICK(s, 30, 20, 15, 10, 10, 15)) {
-		case 0: v = (uint16_t)(right + 1 + fz_pick(s, 4)); break;
-		case 1: v = (uint16_t)(right - 1 - fz_pick(s, 4)); break;
-		case 2: v = (uint16_t)(fr->len - FB_ETH_HLEN - (family == 4 ? 0 : 40)
-				       + fz_pick(s, 3) - 1); break;
-		case 3: v = 0; break;
-		case 4: v = (uint16_t)(family == 4 ? 19 + fz_pick(s, 2) : 0xffff); break;
-		default: v = (uint16_t)fz_pick(s, 65536); break;
-		}
-		fb_put16(ip + (family == 4 ? 2 : 4), v);
-	}
+	if (fz_chance(s, 12) && fr->len < FZ_FRAME_MAX)
+		fz_gen_trailer(s, fr);
+	if (len_defect)
+		fz_gen_len_defect(s, fr, family);
 	if (family == 4) {
 		fz_fix_csum4(fr);
 		if (fz_chance(s, 5))
