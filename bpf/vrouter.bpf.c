@@ -110,6 +110,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } vr_routers SEC(".maps");
 
+/* Host sysctls vrctl changed, with their old values; not used by the program. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct vr_sysctl_key);
+	__type(value, struct vr_sysctl_val);
+	__uint(max_entries, VR_MAX_SYSCTLS);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vr_sysctls SEC(".maps");
+
 static __always_inline void count(struct vr_counter *c, __u64 bytes)
 {
 	c->packets++;

@@ -24,7 +24,8 @@
 	X(ROUTERS,  VR_MAP_ROUTERS,  BPF_MAP_TYPE_ARRAY,         __u32,               struct vr_router,       VR_MAX_ROUTERS) \
 	X(LIMITS,   VR_MAP_LIMITS,   BPF_MAP_TYPE_ARRAY,         __u32,               struct vr_limit,        VR_MAX_ROUTERS) \
 	X(BUCKETS,  VR_MAP_BUCKETS,  BPF_MAP_TYPE_ARRAY,         __u32,               struct vr_bucket,       VR_MAX_ROUTERS) \
-	X(CREDITS,  VR_MAP_CREDITS,  BPF_MAP_TYPE_PERCPU_ARRAY,  __u32,               struct vr_credit,       VR_MAX_ROUTERS)
+	X(CREDITS,  VR_MAP_CREDITS,  BPF_MAP_TYPE_PERCPU_ARRAY,  __u32,               struct vr_credit,       VR_MAX_ROUTERS) \
+	X(SYSCTLS,  VR_MAP_SYSCTLS,  BPF_MAP_TYPE_HASH,          struct vr_sysctl_key, struct vr_sysctl_val,  VR_MAX_SYSCTLS)
 
 /* VRM_MACS, VRM_PORTS, ...: indexes of vr_maps[] and vr_state.fd[]. */
 enum vr_map_id {

@@ -42,6 +42,7 @@
 #define VR_MAP_LIMITS	"vr_limits"
 #define VR_MAP_BUCKETS	"vr_buckets"
 #define VR_MAP_CREDITS	"vr_credits"
+#define VR_MAP_SYSCTLS	"vr_sysctls"
 
 /* vr_macs: which VR a frame belongs to. */
 struct vr_mac_key {
@@ -151,6 +152,23 @@ struct vr_router {
 	__u32 state;			/* enum vr_router_state */
 	__u32 table_id;			/* host table mirroring the VR's routes */
 	__u64 created_ns;		/* CLOCK_REALTIME at creation */
+};
+
+/* vr_sysctls: the host sysctls vrctl changed (IPv4/IPv6 forwarding,
+ * accept_ra, the ECMP hash policy) with the value each had before, so that
+ * unload puts them back.  vrctl's record, like vr_routers; the program
+ * never reads it.
+ */
+#define VR_MAX_SYSCTLS		2048
+#define VR_SYSCTL_PATH_MAX	64	/* "net/ipv6/conf/IFNAME/accept_ra", NUL-padded */
+#define VR_SYSCTL_VALUE_MAX	16
+
+struct vr_sysctl_key {
+	char path[VR_SYSCTL_PATH_MAX];	/* below /proc/sys, NUL-padded */
+};
+
+struct vr_sysctl_val {
+	char old[VR_SYSCTL_VALUE_MAX];	/* as read, NUL-terminated */
 };
 
 /*

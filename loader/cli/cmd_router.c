@@ -195,6 +195,9 @@ static int parse_add_args(struct vr_ctx *ctx, const struct vr_args *a, struct vr
 		}
 		r->has_table = true;
 	}
+	if (a->val[ADD_FORCE] && !a->val[ADD_TABLE])
+		return vr_usage(ctx, "--force goes with --table");
+	r->force = a->val[ADD_FORCE] != NULL;
 	if (a->val[ADD_IFACE]) {
 		err = parse_iface_list(r, a->val[ADD_IFACE]);
 		if (err)

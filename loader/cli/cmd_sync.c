@@ -69,7 +69,6 @@ int do_sync(struct vr_ctx *ctx, const struct vr_args *a)
 	if (follow) {
 		/* No lock: add-router and del-router go on meanwhile. */
 		vr_state_unlock(&ctx->st);
-		sync_host_sysctls();
 		err = sync_follow(s, name);
 		goto out;
 	}
@@ -88,7 +87,6 @@ int do_sync(struct vr_ctx *ctx, const struct vr_args *a)
 			goto out;
 		}
 	}
-	sync_host_sysctls();
 	open_json_array(NULL);
 	if (name)
 		err = sync_pass_vr(s, id, &rec, print_summary, NULL);

@@ -48,6 +48,7 @@ static const struct vr_opt add_router_opts[] = {
 		      "the VR's MAC; a bare MAC: on every NIC without its own", true },
 	[ADD_TABLE] = { "table", 0, "ID", "host routing table of the VR's routes (default: a free one from 1000)" },
 	[ADD_IFACE] = { "iface", 0, "IFACE[,...]", "the NICs (default: those in --mac, or every loaded NIC)" },
+	[ADD_FORCE] = { "force", 0, NULL, "take --table even though the host has routes or rules for it" },
 	VR_LIMIT_OPTS(ADD_LIMIT),
 	{ 0 }
 };

@@ -24,6 +24,7 @@
 #include <xdp/libxdp.h>
 
 #include "core/datapath.h"
+#include "core/hostcfg.h"
 #include "core/maps.h"
 #include "core/router.h"
 #include "lib/log.h"
@@ -201,9 +202,9 @@ struct load_if {
 	enum xdp_attach_mode old_mode;
 	enum xdp_attach_mode mode;	/* wanted */
 	/* done so far */
-	bool devmap_added, attached, replaced, sysctl_done;
+	bool devmap_added, attached, replaced;
+	bool sysctl_done;		/* its forwarding turned on (and recorded) by this load */
 	int old_fd;			/* of old_id, while replaced */
-	char sysctl_old[16];
 };
 
 static void unpin_new_maps(struct vr_state *st, unsigned int before)
@@ -311,7 +312,7 @@ static void load_undo_if(struct vr_state *st, struct load_if *f, int prog_fd)
 
 	if (f->sysctl_done) {
 		snprintf(path, sizeof(path), "net/ipv4/conf/%s/forwarding", f->name);
-		sysctl_set(NULL, path, f->sysctl_old, NULL, 0);
+		vr_sysctl_restore(st, path);
 	}
 	if (f->attached) {
 		err = detach_prog(f->ifindex, prog_fd, f->mode);
@@ -363,8 +364,7 @@ struct load_op {
 	bool locked;			/* load_prepare() took the lock: undo from here */
 	unsigned int pins_before;	/* map pins before the command */
 	__u32 tx_id;			/* vr_tx_ports' map id, 0 if none yet */
-	bool v6_done;			/* net.ipv6.conf.all.forwarding set */
-	char v6_old[16];
+	bool v6_done;			/* IPv6 forwarding turned on by this load */
 };
 
 /* Lock (creating the directory), open what is there, check every NIC. */
@@ -476,13 +476,10 @@ static int load_apply_if(struct load_op *op, struct load_if *f)
 	}
 	/* IPv4: bpf_fib_lookup checks forwarding on the ingress NIC. */
 	snprintf(path, sizeof(path), "net/ipv4/conf/%s/forwarding", f->name);
-	err = sysctl_set(NULL, path, "1", f->sysctl_old, sizeof(f->sysctl_old));
-	if (err) {
-		pr_err("%s: cannot enable net.ipv4.conf.%s.forwarding: %s", f->name,
-		       f->name, strerror(-err));
+	err = vr_sysctl_change(op->st, path, "1");
+	if (err < 0)
 		return err;
-	}
-	f->sysctl_done = true;
+	f->sysctl_done = err == 1;
 	return 0;
 }
 
@@ -496,13 +493,13 @@ static int load_apply(struct load_op *op)
 		return err;
 	op->tx_id = fd_id(op->st->fd[VRM_TX]);
 	/* IPv6 forwarding is global: bpf_fib_lookup checks it for IPv6. */
-	err = sysctl_set(NULL, "net/ipv6/conf/all/forwarding", "1", op->v6_old,
-			 sizeof(op->v6_old));
-	if (err) {
-		pr_err("cannot enable net.ipv6.conf.all.forwarding: %s", strerror(-err));
+	err = vr_host_ipv6_forwarding(op->st);
+	if (err < 0)
 		return err;
-	}
-	op->v6_done = true;
+	op->v6_done = err == 1;
+	err = vr_host_ecmp_policy(op->st);
+	if (err)
+		return err;
 	/* libxdp's multiprog dispatcher would give each NIC its own copy
 	 * (an freplace link), and it cannot take an already loaded program;
 	 * vrouter shares one pinned program and swaps it atomically, so it
@@ -525,8 +522,10 @@ static void load_undo(struct load_op *op)
 
 	for (i = op->req->n - 1; i >= 0; i--)
 		load_undo_if(st, &op->ifs[i], op->prog_fd);
-	if (op->v6_done)
-		sysctl_set(NULL, "net/ipv6/conf/all/forwarding", op->v6_old, NULL, 0);
+	if (op->v6_done) {	/* and the accept_ra it raised for it */
+		vr_sysctl_restore(st, "net/ipv6/conf/all/forwarding");
+		vr_sysctl_restore_all(st, "net/ipv6/conf/*/accept_ra");
+	}
 	vr_maps_close(st);
 	unpin_new_maps(st, op->pins_before);
 	if (st->pin_dir_created && rmdir(st->pin_dir))
@@ -709,6 +708,25 @@ static int unload_empty_dir(struct vr_state *st)
 	return err;
 }
 
+/* The host sysctls load changed, as they were: the unloaded NICs'
+ * forwarding; after a full unload, every one.
+ */
+static void unload_sysctls(struct vr_state *st, const struct unload_if *u, int n,
+			   bool everything)
+{
+	char path[64];
+	int i;
+
+	if (everything) {
+		vr_sysctl_restore_all(st, NULL);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "net/ipv4/conf/%s/forwarding", u[i].name);
+		vr_sysctl_restore(st, path);
+	}
+}
+
 /* Every pin and the directory: after a full unload. */
 static void unload_pins(struct vr_state *st)
 {
@@ -819,6 +837,7 @@ int vr_dp_unload(struct vr_state *st, const char *const *ifnames, int n, bool de
 		if (u[i].name)
 			pr_info("%s: unloaded", u[i].name);
 	}
+	unload_sysctls(st, u, n, everything);
 	if (everything)
 		unload_pins(st);
 out:

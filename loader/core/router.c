@@ -177,12 +177,27 @@ static int check_macs_free(struct vr_state *st, const struct vr_router_req *r)
 	return 0;
 }
 
+/*
+ * A host table for the VR: never one that vrctl did not make (routes in
+ * it, or an ip rule naming it, which the host's own routing may use):
+ * the automatic choice skips those, an explicit --table is refused unless
+ * FORCE.  Sync makes the table exactly the VR's routes, and del-router
+ * empties it.
+ */
 static int pick_table(struct vr_state *st, struct vr_router_req *r)
 {
+	static uint8_t busy[VR_TABLE_MAX - VR_TABLE_MIN + 1];
+	uint8_t used;
 	int err;
 
-	if (!r->has_table)
-		return vr_table_alloc(st, &r->table);	/* prints "full" */
+	if (!r->has_table) {
+		err = nl_tables_used(VR_TABLE_MIN, VR_TABLE_MAX, busy);
+		if (err) {
+			pr_err("cannot read the host's routes and rules: %s", strerror(-err));
+			return err;
+		}
+		return vr_table_alloc(st, busy, &r->table);	/* prints "full" */
+	}
 	if (vr_table_reserved(r->table)) {
 		pr_err("table %u is reserved (0 unspec, 253 default, 254 main, 255 local)",
 		       r->table);
@@ -193,6 +208,17 @@ static int pick_table(struct vr_state *st, struct vr_router_req *r)
 		return err;
 	if (err) {
 		pr_err("table %u is in use by another VR", r->table);
+		return -EEXIST;
+	}
+	err = nl_tables_used(r->table, r->table, &used);
+	if (err) {
+		pr_err("cannot read the host's routes and rules: %s", strerror(-err));
+		return err;
+	}
+	if (used && !r->force) {
+		pr_err("table %u holds routes or is named by an ip rule in the host: "
+		       "not vrctl's (--force takes it, and sync then replaces its routes)",
+		       r->table);
 		return -EEXIST;
 	}
 	return 0;

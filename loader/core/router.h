@@ -40,6 +40,7 @@ struct vr_router_req {
 	bool has_iface;
 	uint32_t table;
 	bool has_table;
+	bool force;				/* take TABLE though the host uses it */
 	struct vr_limit limit;			/* derived (vr_limit_derive) */
 };
 

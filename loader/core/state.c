@@ -631,14 +631,15 @@ int vr_table_in_use(struct vr_state *st, uint32_t table_id)
 	return err == -ENOENT ? 0 : err;
 }
 
-int vr_table_alloc(struct vr_state *st, uint32_t *table_id)
+int vr_table_alloc(struct vr_state *st, const uint8_t *busy, uint32_t *table_id)
 {
 	static bool used[VR_TABLE_MAX - VR_TABLE_MIN + 1];
 	struct vr_router r;
 	uint32_t i = 0, t;
 	int err;
 
-	memset(used, 0, sizeof(used));
+	for (t = 0; t < sizeof(used); t++)
+		used[t] = busy && busy[t];
 	while (!(err = vr_router_next(st, &i, &r)))
 		if (r.table_id >= VR_TABLE_MIN && r.table_id <= VR_TABLE_MAX)
 			used[r.table_id - VR_TABLE_MIN] = true;

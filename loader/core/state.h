@@ -69,7 +69,11 @@ int vr_router_find(struct vr_state *st, const char *name, uint32_t *id, struct v
 int vr_router_alloc(struct vr_state *st, uint32_t *id);	/* lowest free >= 1; prints "full" */
 int vr_router_write(struct vr_state *st, uint32_t id, const struct vr_router *rec);
 int vr_table_in_use(struct vr_state *st, uint32_t table_id);	/* 1, 0, -errno */
-int vr_table_alloc(struct vr_state *st, uint32_t *table_id);	/* lowest free; prints "full" */
+/* The lowest table id in [VR_TABLE_MIN, VR_TABLE_MAX] no VR record has
+ * and BUSY (indexed from VR_TABLE_MIN; NULL: none) does not mark; prints
+ * "no free table id".
+ */
+int vr_table_alloc(struct vr_state *st, const uint8_t *busy, uint32_t *table_id);
 
 /* Loaded NICs (vr_tx_ports keys). */
 int vr_iface_loaded(struct vr_state *st, uint32_t ifindex);	/* 1 yes, 0 no, -errno */

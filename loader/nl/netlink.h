@@ -51,9 +51,14 @@ int nl_link_del_kind(const char *netns, const char *kind);
  * current namespace: the number deleted, or -errno.
  */
 int nl_table_flush(uint32_t table);
+/* USED[t - LO] = 1 for every table t in [LO, HI] that holds a route
+ * (IPv4 or IPv6) or that an ip rule names, in the current namespace.
+ */
+int nl_tables_used(uint32_t lo, uint32_t hi, uint8_t *used);
 
 /* Write VALUE to /proc/sys/PATH inside NETNS (NULL: host), e.g.
- * "net/ipv4/ip_forward".  Reads the old value into OLD if non-NULL.
+ * "net/ipv4/ip_forward".  Reads the old value into OLD if non-NULL
+ * (without a trailing newline); VALUE NULL: only read.
  */
 int sysctl_set(const char *netns, const char *path, const char *value,
 	       char *old, size_t oldlen);

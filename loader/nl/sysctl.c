@@ -25,7 +25,7 @@ int sysctl_set(const char *netns, const char *path, const char *value,
 	err = netns_enter(netns, &saved);
 	if (err)
 		return err;
-	fd = open(file, O_RDWR | O_CLOEXEC);
+	fd = open(file, (value ? O_RDWR : O_RDONLY) | O_CLOEXEC);
 	err = fd < 0 ? -errno : 0;
 	netns_leave(saved);
 	if (err)
@@ -45,6 +45,8 @@ int sysctl_set(const char *netns, const char *path, const char *value,
 			goto out;
 		}
 	}
+	if (!value)
+		goto out;	/* read only */
 	len = strlen(value);
 	n = write(fd, value, len);
 	if (n < 0)

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* Emptying a host routing table, as `ip route flush table T` does. */
+/* Host routing tables: emptying one, as `ip route flush table T` does;
+ * which ones routes or rules use.
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
 
 #include "nl/netlink.h"
@@ -88,4 +91,73 @@ int nl_table_flush(uint32_t table)
 	free(f.msgs);
 	nl_close(sk);
 	return err ? err : n;
+}
+
+/* ---- which tables are in use ---- */
+
+struct used_ctx {
+	uint32_t lo, hi;
+	uint8_t *used;		/* [hi - lo + 1] */
+};
+
+static void mark(struct used_ctx *u, uint32_t table)
+{
+	if (table >= u->lo && table <= u->hi)
+		u->used[table - u->lo] = 1;
+}
+
+static int used_route_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+
+	if (nlh->nlmsg_type == RTM_NEWROUTE && mnl_nlmsg_get_payload_len(nlh) >= sizeof(*rtm))
+		mark(data, route_table(nlh, rtm));
+	return MNL_CB_OK;
+}
+
+static int used_rule_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[FRA_MAX + 1];
+
+	if (nlh->nlmsg_type != RTM_NEWRULE || mnl_nlmsg_get_payload_len(nlh) < sizeof(*frh))
+		return MNL_CB_OK;
+	nl_attr_parse(nlh, sizeof(*frh), tb, FRA_MAX);
+	mark(data, nl_attr_valid(tb[FRA_TABLE], MNL_TYPE_U32) ?
+		   mnl_attr_get_u32(tb[FRA_TABLE]) : frh->table);
+	return MNL_CB_OK;
+}
+
+/* A dump of TYPE (RTM_GETROUTE, RTM_GETRULE), all families, into CB. */
+static int dump_all(struct nl_sock *sk, uint16_t type, size_t hdrlen, mnl_cb_t cb, void *data)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	int i, err = -EINTR;
+
+	nlh->nlmsg_type = type;
+	/* rtmsg and fib_rule_hdr both start with the family byte */
+	memset(mnl_nlmsg_put_extra_header(nlh, hdrlen), 0, hdrlen);
+	for (i = 0; err == -EINTR && i < NL_DUMP_TRIES; i++) {
+		nlh->nlmsg_flags = 0;
+		err = nl_dump(sk, nlh, cb, data);
+	}
+	return err;
+}
+
+int nl_tables_used(uint32_t lo, uint32_t hi, uint8_t *used)
+{
+	struct used_ctx u = { .lo = lo, .hi = hi, .used = used };
+	struct nl_sock *sk;
+	int err;
+
+	memset(used, 0, hi - lo + 1);
+	err = nl_open(NETLINK_ROUTE, NULL, 0, &sk);
+	if (err)
+		return err;
+	err = dump_all(sk, RTM_GETROUTE, sizeof(struct rtmsg), used_route_cb, &u);
+	if (!err)
+		err = dump_all(sk, RTM_GETRULE, sizeof(struct fib_rule_hdr), used_rule_cb, &u);
+	nl_close(sk);
+	return err;
 }

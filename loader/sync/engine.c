@@ -17,31 +17,6 @@
 
 #define HOST_RCVBUF	(4 << 20)
 
-static const char *const host_sysctls[][2] = {
-	{ "net/ipv4/fib_multipath_hash_policy", "1" },
-	{ "net/ipv6/fib_multipath_hash_policy", "1" },
-};
-
-void sync_host_sysctls(void)
-{
-	char old[32], name[64], *p;
-	size_t i;
-	int err;
-
-	for (i = 0; i < sizeof(host_sysctls) / sizeof(host_sysctls[0]); i++) {
-		snprintf(name, sizeof(name), "%s", host_sysctls[i][0]);
-		for (p = name; *p; p++)
-			if (*p == '/')
-				*p = '.';
-		err = sysctl_set(NULL, host_sysctls[i][0], host_sysctls[i][1], old, sizeof(old));
-		if (err)
-			pr_warn("cannot set %s=%s (ECMP spreads flows by ports only with it): %s",
-				name, host_sysctls[i][1], strerror(-err));
-		else
-			pr_info("%s=%s (was %s)", name, host_sysctls[i][1], old);
-	}
-}
-
 void sync_free(struct sync *s)
 {
 	if (!s)

@@ -35,11 +35,6 @@ typedef void (*sync_result_fn)(const struct sync_result *r, void *arg);
 int sync_new(struct vr_state *st, struct sync **out);
 void sync_free(struct sync *s);		/* NULL is fine */
 
-/* The host settings the fast path's ECMP relies on, in the namespace
- * vrctl runs in: fib_multipath_hash_policy=1 (L4 hash) for IPv4 and IPv6.
- * Warned about, not fatal, if they cannot be set.
- */
-void sync_host_sysctls(void);
 
 /* One full pass of VR ID with record REC (READY); a missing namespace is
  * an error, and the VR's fast-path state is removed.  RESULT may be NULL.

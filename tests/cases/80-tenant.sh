@@ -6,8 +6,14 @@
 #   - an unprivileged user prepares the pin directory (bpffs is 1777 here):
 #     made first, a symlink in its place, a group-writable directory, a
 #     parent writable by others: vrctl refuses them and changes nothing.
+#   - the host's own IPv6 autoconfiguration: load turns IPv6 forwarding on,
+#     yet router advertisements on a NIC it does not load still configure
+#     it; unload puts every sysctl load changed back.
 #
-#   dut:e0 == peer:p0
+#   - host routing tables: add-router never takes one the host uses (routes
+#     or an ip rule) unless told to with --force.
+#
+#   dut:e0 == peer:p0, dut:mgmt == peer:pm (the host's own NIC, never loaded)
 . "$(dirname "$0")/../lib.sh"
 
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }
@@ -58,5 +64,73 @@ check "nothing attached by the refused loads" eval "! xdp_on_e0"
 check "a root-made pin directory under the 1777 bpffs is fine: load e0" vrctl load e0
 check_eq "it is 0700 root" "700 0" "$(stat -c '%a %u' "$PIN_DIR")"
 check "nobody cannot open it to hold its lock" eval "! nobody flock -n '$PIN_DIR' true 2>/dev/null"
+check "unload" vrctl unload
+
+# --- the host's sysctls: IPv6 autoconfiguration kept, everything restored -------------
+setup "veth dut:mgmt <-> peer:pm" veth_add dut mgmt peer pm
+sysctls() {
+	nsx dut sh -c 'cd /proc/sys/net; cat ipv6/conf/all/forwarding ipv6/conf/mgmt/accept_ra \
+		ipv6/conf/default/accept_ra ipv4/conf/e0/forwarding ipv4/fib_multipath_hash_policy' | xargs
+}
+before=$(sysctls)
+check_eq "a fresh host: IPv6 forwarding off, accept_ra 1, e0 not forwarding, ECMP policy 0" \
+	"0 1 1 0 0" "$before"
+check "load e0" vrctl load e0
+check_eq "load: IPv6 forwarding on, accept_ra 2 on mgmt and default, e0 forwarding, L4 ECMP" \
+	"1 2 2 1 1" "$(sysctls)"
+sleep 2	# mgmt's link-local address through DAD
+PM_MAC=$(mac_of peer pm)
+nsx peer "$PY" -c "
+from scapy.all import Ether, IPv6, ICMPv6ND_RA, ICMPv6NDOptSrcLLAddr, ICMPv6NDOptPrefixInfo, sendp
+sendp(Ether(dst='33:33:00:00:00:01', src='$PM_MAC') / IPv6(src='fe80::99', dst='ff02::1', hlim=255) /
+      ICMPv6ND_RA(routerlifetime=1800) / ICMPv6NDOptSrcLLAddr(lladdr='$PM_MAC') /
+      ICMPv6NDOptPrefixInfo(prefix='2001:2:0:99::', prefixlen=64, L=1, A=1,
+                            validlifetime=3600, preferredlifetime=1800),
+      iface='pm', verbose=0)" 2>"$T_TMP/ra.err" || sed 's/^/#   /' "$T_TMP/ra.err"
+for i in $(seq 30); do
+	ip -n "$(ns dut)" -6 route show default | grep -q "via fe80::99 dev mgmt" && break
+	sleep 0.1
+done
+check "a router advertisement on mgmt still gives the host its default route" \
+	sh -c "ip -n $(ns dut) -6 route show default | grep -q 'via fe80::99 dev mgmt'"
+check "... and its SLAAC address" sh -c "ip -n $(ns dut) -6 addr show dev mgmt | grep -q 'inet6 2001:2:0:99:'"
+check "unload" vrctl unload
+check_eq "unload: every sysctl load changed is back" "$before" "$(sysctls)"
+check "the admin turns IPv6 forwarding on" nsx dut sysctl -qw net.ipv6.conf.all.forwarding=1
+check "load e0" vrctl load e0
+check_eq "accept_ra left alone when forwarding was already on" 1 \
+	"$(nsx dut cat /proc/sys/net/ipv6/conf/mgmt/accept_ra)"
+check "unload" vrctl unload
+check_eq "... and forwarding stays on, as the admin set it" 1 \
+	"$(nsx dut cat /proc/sys/net/ipv6/conf/all/forwarding)"
+
+# --- host routing tables ---------------------------------------------------------------
+table_of() { vrctl -j show "$1" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["table"])'; }
+host_table() { ip -n "$(ns dut)" -4 route show table "$1" 2>/dev/null; ip -n "$(ns dut)" -6 route show table "$1"; }
+setup "the host routes by table 1000 (a route there)" \
+	ip -n "$(ns dut)" route add 198.18.200.0/24 dev mgmt table 1000
+setup "and an ip rule names table 1001" ip -n "$(ns dut)" rule add to 198.18.201.0/24 table 1001 prio 100
+setup "an IPv6 route in table 1002" ip -n "$(ns dut)" -6 route add 2001:2:0:202::/64 dev mgmt table 1002
+check "load e0" vrctl load e0
+check "add-router t1 (table chosen by vrctl)" vrctl add-router "$P-t1" --mac 02:00:00:00:80:01
+check_eq "it skipped the tables the host uses (1000 route, 1001 rule, 1002 IPv6 route)" \
+	1003 "$(table_of "$P-t1")"
+vrctl add-router "$P-t2" --mac 02:00:00:00:80:02 --table 1000 >"$T_TMP/o" 2>"$T_TMP/e"
+check_eq "an explicit --table the host uses is refused" "1 1" \
+	"$? $(grep -c '^Error: table 1000 holds routes or is named by an ip rule' "$T_TMP/e")"
+check "... nothing made" eval "! ip netns list | grep -q '^$P-t2'"
+vrctl add-router "$P-t2" --mac 02:00:00:00:80:02 --table 1001 >"$T_TMP/o" 2>"$T_TMP/e"
+check_eq "... also one only an ip rule names" "1 1" "$? $(grep -c '^Error: table 1001' "$T_TMP/e")"
+check_eq "the host's routes are untouched" "198.18.200.0/24 dev mgmt scope link " \
+	"$(ip -n "$(ns dut)" route show table 1000 | head -1)"
+vrctl add-router "$P-t2" --mac 02:00:00:00:80:02 --force >"$T_TMP/o" 2>"$T_TMP/e"
+check_eq "--force without --table is a usage error" "2 1" "$? $(grep -c -- '--force goes with --table' "$T_TMP/e")"
+check "add-router --table 1000 --force takes it" \
+	vrctl add-router "$P-t2" --mac 02:00:00:00:80:02 --table 1000 --force
+check_eq "... as asked" 1000 "$(table_of "$P-t2")"
+check "del-router t1" vrctl del-router "$P-t1"
+check_eq "del-router emptied only its own table: 1002's IPv6 route is still there" \
+	"2001:2:0:202::/64 dev mgmt metric 1024 pref medium" "$(host_table 1002 | head -1)"
+check "del-router t2" vrctl del-router "$P-t2"
 check "unload" vrctl unload
 t_end
