@@ -152,6 +152,8 @@ struct vr_router {
 	__u32 state;			/* enum vr_router_state */
 	__u32 table_id;			/* host table mirroring the VR's routes */
 	__u64 created_ns;		/* CLOCK_REALTIME at creation */
+	__u64 netns_dev;		/* the namespace add-router made (st_dev and */
+	__u64 netns_ino;		/* st_ino of /run/netns/NAME); 0: none made yet */
 };
 
 /* vr_sysctls: the host sysctls vrctl changed (IPv4/IPv6 forwarding,

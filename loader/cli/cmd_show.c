@@ -91,6 +91,15 @@ static void print_limit(struct vr_ctx *ctx, uint32_t id)
 	close_json_object();
 }
 
+/* Is the XDP program attached to IFINDEX (detached behind vrctl's back)? */
+static bool xdp_attached(uint32_t ifindex)
+{
+	uint32_t prog_id;
+	int mode;
+
+	return !vr_iface_xdp(ifindex, &prog_id, &mode) && prog_id;
+}
+
 /* Warnings about what is gone behind vrctl's back; whether the namespace is. */
 static bool warn_gone(const struct vr_router *r, const struct port *ports, int n)
 {
@@ -98,11 +107,16 @@ static bool warn_gone(const struct vr_router *r, const struct port *ports, int n
 	bool ns_gone;
 	int i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (!if_indextoname(ports[i].ifindex, name))
 			pr_warn("VR %s: its NIC with ifindex %u is gone (removed while "
 				"loaded?); 'vrctl del-router %s' removes its entries",
 				r->name, ports[i].ifindex, r->name);
+		else if (!xdp_attached(ports[i].ifindex))
+			pr_warn("VR %s: NIC %s has no XDP program (detached, not by "
+				"vrctl): its frames take the slow path; 'vrctl load %s' "
+				"attaches it again", r->name, name, name);
+	}
 	ns_gone = r->state == VR_STATE_READY && !netns_exists(r->name);
 	if (ns_gone)
 		pr_warn("VR %s: its network namespace is gone (deleted behind "
@@ -156,6 +170,8 @@ static void print_router_ports(const struct port *ports, int n, bool detail)
 		print_string(t, "iface", "    %s", ifname_of(ports[i].ifindex, name));
 		print_uint(t, "ifindex", " (ifindex %u)", ports[i].ifindex);
 		print_string(t, "mac", " mac %s", mac_str(ports[i].val.mac, mac));
+		if (!xdp_attached(ports[i].ifindex))
+			print_bool(t, "xdp_detached", " (XDP detached)", true);
 		if (detail)
 			print_nl();
 		close_json_object();

@@ -202,6 +202,7 @@ struct load_if {
 	enum xdp_attach_mode old_mode;
 	enum xdp_attach_mode mode;	/* wanted */
 	/* done so far */
+	bool reattach;			/* in the devmap, but no program attached */
 	bool devmap_added, attached, replaced;
 	bool sysctl_done;		/* its forwarding turned on (and recorded) by this load */
 	int old_fd;			/* of old_id, while replaced */
@@ -283,11 +284,13 @@ static int load_check(struct vr_state *st, struct load_if *ifs, int n,
 			       prog_name_of(f->old_id, name, sizeof(name)));
 			return -EBUSY;
 		}
-		if ((f->in_devmap || f->old_id) && !replace) {
+		if (f->old_id && !replace) {
 			pr_err("%s: already loaded (--replace swaps the program)",
 			       f->name);
 			return -EEXIST;
 		}
+		/* Loaded, but its program detached behind vrctl's back. */
+		f->reattach = f->in_devmap && !f->old_id;
 		f->mode = mode;
 		if (f->old_id) {
 			if (mode == XDP_MODE_UNSPEC) {
@@ -564,6 +567,9 @@ int vr_dp_load(struct vr_state *st, const struct vr_load_req *req)
 	if (err && op.locked)
 		load_undo(&op);
 	for (i = 0; !err && i < req->n; i++) {
+		if (op.ifs[i].reattach)
+			pr_warn("%s: its XDP program had been detached (not by vrctl): "
+				"attached again", op.ifs[i].name);
 		pr_info("%s: %s (%s mode, program id %u)", op.ifs[i].name,
 			op.ifs[i].replaced ? "replaced" : op.ifs[i].old_id ? "unchanged" :
 			"loaded", mode_name(op.ifs[i].mode), fd_id(op.prog_fd));

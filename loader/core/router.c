@@ -265,11 +265,14 @@ struct create_done {
 	int links, ports, macs;
 };
 
+/* The VR's record in STATE, with the identity of its namespace once made. */
 static int step_record(struct vr_state *st, const struct vr_router_req *r, uint32_t id,
 		       uint32_t state)
 {
 	struct vr_router rec;
 	struct timespec ts;
+	dev_t dev;
+	ino_t ino;
 	int err;
 
 	memset(&rec, 0, sizeof(rec));
@@ -278,6 +281,16 @@ static int step_record(struct vr_state *st, const struct vr_router_req *r, uint3
 	rec.table_id = r->table;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	rec.created_ns = (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+	if (state != VR_STATE_CREATING || r->netns_made) {
+		err = netns_stat(r->name, &dev, &ino);
+		if (err) {
+			pr_err("cannot read the identity of network namespace %s: %s",
+			       r->name, strerror(-err));
+			return err;
+		}
+		rec.netns_dev = dev;
+		rec.netns_ino = ino;
+	}
 	err = vr_router_write(st, id, &rec);
 	if (err)
 		pr_err("cannot write the record of VR %s into %s: %s", r->name,
@@ -285,9 +298,13 @@ static int step_record(struct vr_state *st, const struct vr_router_req *r, uint3
 	return err;
 }
 
-/* The namespace, lo up, the VR's sysctls. */
-static int step_netns(const char *name, struct create_done *done)
+/* The namespace (its identity into the record at once: del-router deletes
+ * only that namespace), lo up, the VR's sysctls.
+ */
+static int step_netns(struct vr_state *st, struct vr_router_req *r, uint32_t id,
+		      struct create_done *done)
 {
+	const char *name = r->name;
 	size_t i;
 	int err;
 
@@ -297,6 +314,10 @@ static int step_netns(const char *name, struct create_done *done)
 		return err;
 	}
 	done->netns = true;
+	r->netns_made = true;
+	err = step_record(st, r, id, VR_STATE_CREATING);
+	if (err)
+		return err;
 	vr_fault_point("add:netns");
 	err = nl_link_up(name, "lo");
 	if (err) {
@@ -423,7 +444,7 @@ int vr_router_create(struct vr_state *st, struct vr_router_req *r, uint32_t *id)
 		return err;
 	done.record = true;
 	vr_fault_point("add:record");
-	err = step_netns(r->name, &done);
+	err = step_netns(st, r, *id, &done);
 	if (!err)
 		err = step_links(r, &done);
 	if (!err)
@@ -480,16 +501,34 @@ static int delete_fast_path(struct vr_state *st, uint32_t id, const struct vr_ro
 	return n < 0 ? n : vr_router_forget(st, id, r);
 }
 
-/* The namespace and its macvlans, explicitly: a namespace lives on while
- * a process is in it.
- */
-static int delete_netns(const char *name, bool was_ready)
+/* Is /run/netns/NAME the namespace add-router made for R? */
+static bool netns_is_vrs(const struct vr_router *r)
 {
+	dev_t dev;
+	ino_t ino;
+
+	return r->netns_ino && !netns_stat(r->name, &dev, &ino) &&
+	       dev == r->netns_dev && ino == r->netns_ino;
+}
+
+/* The namespace and its macvlans, explicitly: a namespace lives on while
+ * a process is in it.  Only the namespace add-router made: one of that
+ * name made by someone else (after a crash before add-router made its
+ * own, or after the VR's was deleted) is left alone.
+ */
+static int delete_netns(const struct vr_router *r, bool was_ready)
+{
+	const char *name = r->name;
 	int err;
 
 	if (!name[0] || !netns_exists(name)) {
 		if (was_ready)
 			pr_warn("network namespace %s was already gone", name);
+		return 0;
+	}
+	if (!netns_is_vrs(r) && netns_is_ns(name)) {
+		pr_warn("network namespace %s is not the one add-router made for VR %s: "
+			"left alone", name, name);
 		return 0;
 	}
 	/* -EINVAL: /run/netns/NAME is a file but no namespace (a crash
@@ -529,7 +568,7 @@ int vr_router_delete(struct vr_state *st, uint32_t id, const struct vr_router *r
 	vr_fault_point("del:record");
 	err = delete_fast_path(st, id, &r);
 	if (!err)
-		err = delete_netns(r.name, rec->state == VR_STATE_READY);
+		err = delete_netns(&r, rec->state == VR_STATE_READY);
 	if (err)
 		return err;
 	err = vr_stats_zero(st, id);

@@ -42,6 +42,7 @@ struct vr_router_req {
 	bool has_table;
 	bool force;				/* take TABLE though the host uses it */
 	struct vr_limit limit;			/* derived (vr_limit_derive) */
+	bool netns_made;			/* set by vr_router_create() */
 };
 
 /* Create the VR REQ asks for (REQ's att[] and table are resolved in

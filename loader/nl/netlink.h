@@ -21,6 +21,8 @@ int netns_exists(const char *name);		/* 1, 0 */
 int netns_create(const char *name);		/* -EEXIST if it exists */
 int netns_delete(const char *name);		/* -ENOENT if absent */
 int netns_open(const char *name);		/* O_RDONLY fd of /run/netns/NAME, or -errno */
+/* Is /run/netns/NAME a namespace (not a file left by a crash)?  1, 0. */
+int netns_is_ns(const char *name);
 /* The inode of /run/netns/NAME (which namespace the name stands for now). */
 int netns_stat(const char *name, dev_t *dev, ino_t *ino);
 /* Enter the namespace of NSFD (-1: stay) or NAME (NULL: stay); *SAVED is

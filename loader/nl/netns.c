@@ -16,6 +16,8 @@
 #include <unistd.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <sys/types.h>
 
 #include "nl/netlink.h"
@@ -94,6 +96,15 @@ void netns_leave(int saved)
 	if (setns(saved, CLONE_NEWNET) < 0)
 		abort();
 	close(saved);
+}
+
+int netns_is_ns(const char *name)
+{
+	char path[PATH_MAX];
+	struct statfs sf;
+
+	return !netns_path(name, path, sizeof(path)) && !statfs(path, &sf) &&
+	       sf.f_type == NSFS_MAGIC;
 }
 
 int netns_stat(const char *name, dev_t *dev, ino_t *ino)

@@ -12,6 +12,10 @@
 #
 #   - host routing tables: add-router never takes one the host uses (routes
 #     or an ip rule) unless told to with --force.
+#   - namespaces by identity: del-router of a VR whose add-router died
+#     before making its namespace leaves a namespace of that name that
+#     someone else made alone.
+#   - XDP detached behind vrctl's back: show says so, load attaches again.
 #
 #   dut:e0 == peer:p0, dut:mgmt == peer:pm (the host's own NIC, never loaded)
 . "$(dirname "$0")/../lib.sh"
@@ -132,5 +136,39 @@ check "del-router t1" vrctl del-router "$P-t1"
 check_eq "del-router emptied only its own table: 1002's IPv6 route is still there" \
 	"2001:2:0:202::/64 dev mgmt metric 1024 pref medium" "$(host_table 1002 | head -1)"
 check "del-router t2" vrctl del-router "$P-t2"
+
+# --- namespaces are the VR's by identity, not by name -----------------------------------
+VRCTL_FAULT=add:record vrctl add-router "$P-n1" --mac 02:00:00:00:80:11 >/dev/null 2>&1
+check_eq "add-router killed after its record, before its namespace" "creating" \
+	"$(vrctl -j show "$P-n1" 2>/dev/null | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["state"])')"
+setup "someone else makes a namespace of that name, with a link in it" \
+	sh -c "ip netns add '$P-n1' && ip -n '$P-n1' link add own0 type veth peer name own1"
+vrctl del-router "$P-n1" >"$T_TMP/o" 2>"$T_TMP/e"
+check_eq "del-router (the documented repair) succeeds and says it leaves that namespace" "0 1" \
+	"$? $(grep -c "^Warning: network namespace $P-n1 is not the one add-router made" "$T_TMP/e")"
+check "... which is still there, with its link" ip -n "$P-n1" link show own0
+check_eq "... and the VR is gone" "" "$(vrctl list | grep -w "$P-n1")"
+ip netns del "$P-n1"
+check "add-router n2" vrctl add-router "$P-n2" --mac 02:00:00:00:80:12
+check "del-router n2" vrctl del-router "$P-n2"
+check "a VR's own namespace goes with it" eval "! ip netns list | grep -qw '$P-n2'"
+
+# --- XDP detached behind vrctl's back ------------------------------------------------
+check "add-router x1" vrctl add-router "$P-x1" --mac 02:00:00:00:80:21
+prog=$(ip -n "$(ns dut)" -d link show e0 | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p')
+setup "the XDP program is detached by hand" ip -n "$(ns dut)" link set e0 xdp off
+vrctl show "$P-x1" >"$T_TMP/o" 2>"$T_TMP/e"
+check_eq "show: a warning and the NIC marked" "1 1" \
+	"$(grep -c 'NIC e0 has no XDP program (detached, not by vrctl)' "$T_TMP/e") $(grep -c 'XDP detached' "$T_TMP/o")"
+check_eq "show -j: xdp_detached" True \
+	"$(vrctl -j show "$P-x1" 2>/dev/null | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["macs"][0].get("xdp_detached"))')"
+vrctl load e0 >"$T_TMP/o" 2>"$T_TMP/e"
+check_eq "load e0 attaches it again (not 'already loaded')" "0 1" \
+	"$? $(grep -c 'had been detached (not by vrctl): attached again' "$T_TMP/e")"
+check_eq "... the pinned program, the same id" "$prog" \
+	"$(ip -n "$(ns dut)" -d link show e0 | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p')"
+vrctl show "$P-x1" >"$T_TMP/o" 2>"$T_TMP/e"
+check_eq "show: no warning any more" "0 0" "$(grep -c 'XDP' "$T_TMP/e") $(grep -c 'XDP detached' "$T_TMP/o")"
+check "del-router x1" vrctl del-router "$P-x1"
 check "unload" vrctl unload
 t_end
