@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/inotify.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 
@@ -580,6 +581,42 @@ static int fw_round(struct follower *fw)
 	return 0;
 }
 
+/* Descriptors the follower holds per VR: its namespace, a request and an
+ * event socket; and besides the VRs: epoll, signals, timer, inotify, the
+ * host's sockets, libbpf's map fds.
+ */
+#define FDS_PER_VR	3
+#define FDS_BASE	64
+
+/*
+ * Following every VR needs more descriptors than a service's usual soft
+ * limit (1024 under systemd): raise it to the hard limit, and say when
+ * even that cannot follow VR_MAX_ROUTERS VRs.
+ */
+static void raise_nofile(void)
+{
+	rlim_t need = (rlim_t)FDS_PER_VR * VR_MAX_ROUTERS + FDS_BASE;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	if (rl.rlim_cur < rl.rlim_max && rl.rlim_cur < need) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl))
+			pr_warn("cannot raise the open files limit: %s", strerror(errno));
+		else
+			pr_info("open files limit raised to %llu",
+				(unsigned long long)rl.rlim_cur);
+	}
+	if (rl.rlim_cur < need)
+		pr_warn("open files limited to %llu: enough for %llu VRs, not all %d "
+			"(raise the hard limit, e.g. LimitNOFILE=%llu)",
+			(unsigned long long)rl.rlim_cur,
+			(unsigned long long)(rl.rlim_cur > FDS_BASE ?
+					     (rl.rlim_cur - FDS_BASE) / FDS_PER_VR : 0),
+			VR_MAX_ROUTERS - 1, (unsigned long long)need);
+}
+
 int sync_follow(struct sync *s, const char *only_name)
 {
 	struct follower fw = {
@@ -591,6 +628,7 @@ int sync_follow(struct sync *s, const char *only_name)
 	};
 	int err;
 
+	raise_nofile();
 	htab_init(&fw.hlinks, offsetof(struct hlink, ifindex), sizeof(uint32_t));
 	s->fw = &fw;
 	err = fw_open_fds(&fw);
