@@ -108,6 +108,9 @@ struct slink {
 	uint32_t host_ifindex;		/* the lower NIC, 0 if none */
 	uint32_t flags;			/* IFF_* */
 	uint32_t gen;
+	bool foreign;			/* stacked on a shared NIC, not vrctl's: to delete */
+	uint32_t lower_ifindex;		/* its lower NIC, if foreign */
+	char kind[16];			/* "macvlan", ... if foreign */
 	char name[IF_NAMESIZE];
 };
 

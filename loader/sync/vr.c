@@ -8,8 +8,16 @@
  * reports IFLA_LINK (the lower's ifindex) with IFLA_LINK_NETNSID (the
  * lower's namespace as the VR names it); when that namespace is the one
  * vrctl runs in (RTM_GETNSID of our namespace inside the VR), IFLA_LINK
- * is the host ifindex.  Otherwise the macvlan's name is looked up here:
- * a VR's macvlan is named like its NIC.
+ * is the host ifindex.  Never by name: a tenant names its links as it
+ * likes, "out1" over a veth of its own included.
+ *
+ * A tenant may create links in its namespace, but none stacked on the
+ * shared NICs: a macvlan (any mode) on its own macvlan lands on the NIC
+ * and would receive other VRs' frames (source mode) or frames the fast
+ * path does not police (another MAC).  The one vrctl made is the macvlan
+ * on the NIC with the VR's MAC there (vr_ports); any other link whose
+ * lower is in vrctl's namespace is deleted and reported, by every pass
+ * and by the follower as soon as its event arrives.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -122,6 +130,17 @@ int sync_vr_attach(struct sync_vr *vr)
 		err = -errno;
 		goto fail;
 	}
+	/* By identity: a namespace of that name made by someone else is not
+	 * the VR's, and nothing of it is mirrored.
+	 */
+	if (vr->rec.netns_ino && (st.st_dev != vr->rec.netns_dev ||
+				  st.st_ino != vr->rec.netns_ino)) {
+		pr_warn("VR %s: /run/netns/%s is not the namespace add-router made "
+			"(replaced?): it is not followed", vr->rec.name, vr->rec.name);
+		close(vr->nsfd);
+		vr->nsfd = -1;
+		return -ENOENT;
+	}
 	vr->ns_dev = st.st_dev;
 	vr->ns_ino = st.st_ino;
 	vr->host_nsid = -1;
@@ -155,7 +174,8 @@ void sync_vr_detach(struct sync_vr *vr)
 struct link_msg {
 	uint32_t ifindex, flags, link;
 	int32_t link_nsid;
-	bool has_link, has_nsid;
+	bool has_link, has_nsid, has_addr;
+	const uint8_t *addr;		/* IFLA_ADDRESS, VR_ETH_ALEN bytes */
 	const char *name, *kind;
 };
 
@@ -180,32 +200,37 @@ static int parse_link(const struct nlmsghdr *nlh, struct link_msg *m)
 		m->link_nsid = (int32_t)mnl_attr_get_u32(tb[IFLA_LINK_NETNSID]);
 		m->has_nsid = true;
 	}
+	if (tb[IFLA_ADDRESS] && mnl_attr_get_payload_len(tb[IFLA_ADDRESS]) == VR_ETH_ALEN) {
+		m->addr = mnl_attr_get_payload(tb[IFLA_ADDRESS]);
+		m->has_addr = true;
+	}
 	m->kind = nl_linkinfo_kind(tb[IFLA_LINKINFO]);
 	return 0;
 }
 
-static uint32_t lower_of(struct sync_vr *vr, const struct link_msg *m)
+/* The host ifindex of M's lower device, 0 if it is not in vrctl's namespace. */
+static uint32_t lower_of(const struct sync_vr *vr, const struct link_msg *m)
 {
-	unsigned int idx;
+	if (m->has_link && m->has_nsid && vr->host_nsid >= 0 && m->link_nsid == vr->host_nsid)
+		return m->link;
+	return 0;
+}
 
-	if (!m->kind || (strcmp(m->kind, "macvlan") && strcmp(m->kind, "macvtap")))
-		return 0;
-	if (m->has_link && m->has_nsid && vr->host_nsid >= 0) {
-		if (m->link_nsid == vr->host_nsid)
-			return m->link;
-		return 0;	/* its lower lives in another namespace */
-	}
-	if (!m->name)
-		return 0;
-	idx = if_nametoindex(m->name);
-	return idx;
+/* The macvlan vrctl made for the VR on NIC LOWER: the VR's MAC there. */
+static bool vrctl_made(struct sync_vr *vr, const struct link_msg *m, uint32_t lower)
+{
+	uint8_t mac[VR_ETH_ALEN];
+
+	return m->kind && !strcmp(m->kind, "macvlan") && m->has_addr &&
+	       !vr_port_get(vr->s->st, vr->id, lower, mac) &&
+	       !memcmp(mac, m->addr, VR_ETH_ALEN);
 }
 
 static bool link_update(struct sync_vr *vr, const struct link_msg *m)
 {
 	struct slink *l = htab_find(&vr->links, &m->ifindex);
 	uint32_t host = lower_of(vr, m);
-	bool changed;
+	bool changed, foreign = host && !vrctl_made(vr, m, host);
 
 	if (!l) {
 		l = calloc(1, sizeof(*l));
@@ -218,12 +243,51 @@ static bool link_update(struct sync_vr *vr, const struct link_msg *m)
 		changed = l->host_ifindex != host ||
 			  (host && ((l->flags ^ m->flags) & IFF_UP));
 	}
-	l->host_ifindex = host;
+	l->host_ifindex = foreign ? 0 : host;
+	l->foreign = foreign;
 	l->flags = m->flags;
 	l->gen = vr->gen;
 	if (m->name)
 		snprintf(l->name, sizeof(l->name), "%s", m->name);
+	l->lower_ifindex = foreign ? host : 0;
+	if (foreign)
+		snprintf(l->kind, sizeof(l->kind), "%s", m->kind ? m->kind : "link");
 	return changed;
+}
+
+/* Delete the links a tenant stacked on a shared NIC (after a dump, not
+ * inside one: the request socket is the dump's).
+ */
+static void reap_foreign(struct sync_vr *vr)
+{
+	char buf[256], nic[IF_NAMESIZE];
+	struct ifinfomsg *ifm;
+	struct nlmsghdr *nlh;
+	struct hnode *cur;
+	struct slink *l;
+	size_t pos;
+	int err;
+
+	htab_for_each(&vr->links, pos, cur, l) {
+		if (!l->foreign)
+			continue;
+		nlh = mnl_nlmsg_put_header(buf);
+		nlh->nlmsg_type = RTM_DELLINK;
+		ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+		ifm->ifi_family = AF_UNSPEC;
+		ifm->ifi_index = (int)l->ifindex;
+		err = nl_request(vr->req, nlh, NULL, NULL);
+		if (err && err != -ENODEV)
+			pr_err("VR %s: cannot delete link %s, stacked on shared NIC %s: %s",
+			       vr->rec.name, l->name, sync_ifname(l->lower_ifindex, nic),
+			       nl_strerror(vr->req, err));
+		else
+			pr_warn("VR %s: link %s (%s on shared NIC %s) was not made by vrctl: "
+				"deleted (a tenant may not stack links on the NICs)",
+				vr->rec.name, l->name, l->kind, sync_ifname(l->lower_ifindex, nic));
+		htab_del(&vr->links, &l->h);
+		free(l);
+	}
 }
 
 static int link_dump_cb(const struct nlmsghdr *nlh, void *data)
@@ -293,6 +357,7 @@ int sync_links_dump(struct sync_vr *vr)
 			free(l);
 		}
 	}
+	reap_foreign(vr);
 	return err;
 }
 
@@ -307,11 +372,15 @@ bool sync_link_event(struct sync_vr *vr, const struct nlmsghdr *nlh)
 {
 	struct link_msg m;
 	struct slink *l;
+	bool changed;
 
 	if (parse_link(nlh, &m))
 		return false;
-	if (nlh->nlmsg_type == RTM_NEWLINK)
-		return link_update(vr, &m);
+	if (nlh->nlmsg_type == RTM_NEWLINK) {
+		changed = link_update(vr, &m);
+		reap_foreign(vr);
+		return changed;
+	}
 	l = htab_find(&vr->links, &m.ifindex);
 	if (!l)
 		return false;
