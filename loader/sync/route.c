@@ -38,6 +38,8 @@ struct route_msg {
 	uint32_t nh_id;
 	bool unsupported;
 	bool extra;		/* attributes sync never writes (src, mtu, pref, ...) */
+	uint8_t src_len;	/* IPv6 source-specific route: from SRC/SRC_LEN */
+	uint8_t src[16];
 	uint16_t n_nh;
 	struct snhop nh[SYNC_MAX_NH];
 };
@@ -146,6 +148,8 @@ static int parse_route(const struct nlmsghdr *nlh, struct route_msg *m)
 	m->protocol = rtm->rtm_protocol;
 	m->scope = rtm->rtm_scope;
 	m->rtm_flags = rtm->rtm_flags;
+	m->src_len = rtm->rtm_src_len;
+	memset(m->src, 0, sizeof(m->src));
 	m->nh_id = 0;
 	m->unsupported = false;
 	m->n_nh = 0;
@@ -154,6 +158,8 @@ static int parse_route(const struct nlmsghdr *nlh, struct route_msg *m)
 		m->table = mnl_attr_get_u32(a);
 	if ((a = tb[RTA_DST]) && mnl_attr_get_payload_len(a) == addr_len(m->key.family))
 		memcpy(m->key.dst, mnl_attr_get_payload(a), addr_len(m->key.family));
+	if ((a = tb[RTA_SRC]) && mnl_attr_get_payload_len(a) == addr_len(m->key.family))
+		memcpy(m->src, mnl_attr_get_payload(a), addr_len(m->key.family));
 	if ((a = nl_attr_valid(tb[RTA_PRIORITY], MNL_TYPE_U32)))
 		m->key.prio = mnl_attr_get_u32(a);
 	if ((a = nl_attr_valid(tb[RTA_NH_ID], MNL_TYPE_U32)))
@@ -171,7 +177,8 @@ static int parse_route(const struct nlmsghdr *nlh, struct route_msg *m)
 		m->nh[0] = single;
 		m->n_nh = 1;
 	}
-	if (m->key.dst_len > addr_len(m->key.family) * 8)
+	if (m->key.dst_len > addr_len(m->key.family) * 8 ||
+	    m->src_len > addr_len(m->key.family) * 8)
 		return -EINVAL;
 	return 0;
 }
@@ -535,7 +542,11 @@ static void queue_replace(struct sync *s, uint32_t id, uint32_t table,
 	sync_batch_commit(s, nlh, &op);
 }
 
-static void queue_delete(struct sync *s, uint32_t id, uint32_t table, const struct rkey *k)
+/* Delete K (the first route of that key: IPv4 keeps routes appended
+ * under one key in order), or with SRC_LEN the IPv6 route of K from SRC.
+ */
+static void queue_delete_from(struct sync *s, uint32_t id, uint32_t table, const struct rkey *k,
+			      uint8_t src_len, const uint8_t *src)
 {
 	struct nlmsghdr *nlh = sync_batch_msg(s);
 	struct bop op = { .vr_id = id, .table = table, .kind = 'd', .key = *k };
@@ -545,7 +556,16 @@ static void queue_delete(struct sync *s, uint32_t id, uint32_t table, const stru
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	put_dst(nlh, rtm, k, table);
 	rtm->rtm_scope = RT_SCOPE_NOWHERE;
+	if (src_len) {
+		rtm->rtm_src_len = src_len;
+		mnl_attr_put(nlh, RTA_SRC, addr_len(k->family), src);
+	}
 	sync_batch_commit(s, nlh, &op);
+}
+
+static void queue_delete(struct sync *s, uint32_t id, uint32_t table, const struct rkey *k)
+{
+	queue_delete_from(s, id, table, k, 0, NULL);
 }
 
 void sync_route_emit(struct sync_vr *vr, struct sroute *r)
@@ -849,14 +869,15 @@ static int host_route_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	if (m->table != p->table || (m->rtm_flags & RTM_F_CLONED))
 		return MNL_CB_OK;
-	r = vr ? htab_find(&vr->routes, &m->key) : NULL;
+	/* A source-specific route is never one sync writes. */
+	r = vr && !m->src_len ? htab_find(&vr->routes, &m->key) : NULL;
 	if (r)
 		render(vr, r, &scratch_want);
 	if (r && scratch_want.type != RTN_UNSPEC) {
 		host_wanted(p, r, m);
 		return MNL_CB_OK;
 	}
-	queue_delete(p->s, p->id, p->table, &m->key);
+	queue_delete_from(p->s, p->id, p->table, &m->key, m->src_len, m->src);
 	if (vr) {
 		log_route(vr, "del", &m->key, p->table, NULL, 2);
 		vr->n_del++;

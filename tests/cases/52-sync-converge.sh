@@ -165,7 +165,8 @@ setup "issue (IPv4): starting content" eval "flush_table &&
 converge issue-v4
 
 # --- stale: a previous configuration, its gateways on out1; a reject route
-# on the gateway (IPv6 refuses a gateway it resolves to a reject route) ---------
+# on the gateway (IPv6 refuses a gateway it resolves to a reject route); a
+# source-specific route under a wanted prefix -------------------------------
 setup "stale: starting content" eval "flush_table &&
 	hw -4 route add 198.18.12.0/24 dev out1 &&
 	hw -4 route add local 198.18.12.1 dev lo &&
@@ -175,6 +176,7 @@ setup "stale: starting content" eval "flush_table &&
 	hw -6 route add 2001:2:0:12::/64 dev out1 &&
 	hw -6 route add 2001:2:0:100::/64 via 2001:2:0:12::2 dev out1 &&
 	hw -6 route add blackhole 2001:2:0:104::/64 &&
+	hw -6 route add 2001:2:0:100::/64 from 2001:2:0:5::/64 via 2001:2:0:12::2 dev out1 onlink &&
 	hw -6 route add unreachable 2001:2:0:10::2/128"
 converge stale
 
@@ -238,7 +240,11 @@ setup "IPv6 off on dut's out1; A: an IPv6 network on out1 and a route via it" ev
 	nsx dut sysctl -qw net.ipv6.conf.out1.disable_ipv6=1 &&
 	ip -n $A addr add 2001:2:0:12::1/64 dev out1 nodad &&
 	ip -n $A route add 2001:2:0:107::/64 via 2001:2:0:12::2"
-check "refused: vrctl sync exits 1" eval "! vrctl sync >$T_TMP/ref-out 2>&1"
+check "refused: vrctl sync exits 1" eval "! vrctl -vv sync >$T_TMP/ref-log 2>&1"
+grep -E '^(Warning|Error): ' "$T_TMP/ref-log" >"$T_TMP/ref-out"
+check "refused: sent again once the rest was in, then with their keys deleted first" eval "
+	grep -q 'debug: VR $A: 2 route requests refused: sent once more' $T_TMP/ref-log &&
+	grep -q 'debug: VR $A: 2 route requests refused: sent with their keys deleted first' $T_TMP/ref-log"
 cat >"$T_TMP/ref-want" <<EOF
 Error: VR $A: 2 route requests were refused
 Warning: VR $A: cannot install route 2001:2:0:107::/64 metric 1024 in table $TA: No route to host
