@@ -56,20 +56,24 @@ struct nlmsghdr *sync_batch_msg(struct sync *s)
 	return mnl_nlmsg_put_header(b->buf + b->len);
 }
 
+/* ARRAY of *CAP elements of SIZE bytes, twice as large (FIRST if empty). */
+static void *grow(void *array, size_t *cap, size_t size, size_t first)
+{
+	size_t n = *cap ? *cap * 2 : first;
+
+	array = realloc(array, n * size);
+	if (!array)
+		abort();
+	*cap = n;
+	return array;
+}
+
 void sync_batch_commit(struct sync *s, struct nlmsghdr *nlh, const struct bop *op)
 {
 	struct batch *b = &s->b;
-	struct bop *p;
 
-	if (b->n == b->ops_cap) {
-		size_t cap = b->ops_cap ? b->ops_cap * 2 : 4096;
-
-		p = realloc(b->ops, cap * sizeof(*p));
-		if (!p)
-			abort();
-		b->ops = p;
-		b->ops_cap = cap;
-	}
+	if (b->n == b->ops_cap)
+		b->ops = grow(b->ops, &b->ops_cap, sizeof(*b->ops), 4096);
 	nlh->nlmsg_flags |= NLM_F_REQUEST;
 	b->ops[b->n++] = *op;
 	b->len += NLMSG_ALIGN(nlh->nlmsg_len);
@@ -140,15 +144,8 @@ static void refused(struct sync *s, const struct bop *op, int err,
 		return;
 	if (!b->keep)
 		return report(s, op, err, msg, printed);
-	if (b->n_fail == b->fails_cap) {
-		size_t cap = b->fails_cap ? b->fails_cap * 2 : 64;
-
-		f = realloc(b->fails, cap * sizeof(*f));
-		if (!f)
-			abort();
-		b->fails = f;
-		b->fails_cap = cap;
-	}
+	if (b->n_fail == b->fails_cap)
+		b->fails = grow(b->fails, &b->fails_cap, sizeof(*b->fails), 64);
 	f = &b->fails[b->n_fail++];
 	f->op = *op;
 	f->err = err;
