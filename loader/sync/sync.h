@@ -25,7 +25,9 @@
  * mirrored (a next hop on a device without a lower NIC, lwt encap, an
  * unknown nexthop id) -> a throw route, so the fast path hands such
  * traffic to the VR's kernel rather than forwarding it by a less specific
- * route.  A full pass dumps both sides and sends only the differences;
+ * route.  A full pass dumps both sides and sends only the differences,
+ * ordered so that the kernel accepts each (route.c, tier_of()), retries
+ * what was refused, and turns what is still refused into a throw route;
  * events send the rendered state of the keys they touch.
  */
 #ifndef VR_SYNC_H
