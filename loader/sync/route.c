@@ -37,7 +37,7 @@ struct route_msg {
 	uint32_t rtm_flags;
 	uint32_t nh_id;
 	bool unsupported;
-	bool extra;		/* attributes sync never writes (src, mtu, pref, ...) */
+	bool extra;		/* attributes sync never writes: prefsrc, metrics (mtu), realm, pref, expiry */
 	uint8_t src_len;	/* IPv6 source-specific route: from SRC/SRC_LEN */
 	uint8_t src[16];
 	uint16_t n_nh;
