@@ -56,20 +56,24 @@ struct nlmsghdr *sync_batch_msg(struct sync *s)
 	return mnl_nlmsg_put_header(b->buf + b->len);
 }
 
+/* ARRAY of *CAP elements of SIZE bytes, twice as large (FIRST if empty). */
+static void *grow(void *array, size_t *cap, size_t size, size_t first)
+{
+	size_t n = *cap ? *cap * 2 : first;
+
+	array = realloc(array, n * size);
+	if (!array)
+		abort();
+	*cap = n;
+	return array;
+}
+
 void sync_batch_commit(struct sync *s, struct nlmsghdr *nlh, const struct bop *op)
 {
 	struct batch *b = &s->b;
-	struct bop *p;
 
-	if (b->n == b->ops_cap) {
-		size_t cap = b->ops_cap ? b->ops_cap * 2 : 4096;
-
-		p = realloc(b->ops, cap * sizeof(*p));
-		if (!p)
-			abort();
-		b->ops = p;
-		b->ops_cap = cap;
-	}
+	if (b->n == b->ops_cap)
+		b->ops = grow(b->ops, &b->ops_cap, sizeof(*b->ops), 4096);
 	nlh->nlmsg_flags |= NLM_F_REQUEST;
 	b->ops[b->n++] = *op;
 	b->len += NLMSG_ALIGN(nlh->nlmsg_len);
@@ -89,21 +93,30 @@ const char *sync_ifname(uint32_t ifindex, char *buf)
 	return buf;
 }
 
+/* A refusal worth a line: not a deletion of what is gone already, not a
+ * lower NIC that is down (the host link event will resync).
+ */
+static bool refusal_counts(const struct bop *op, int err)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (op->kind == 'd' && (err == -ENOENT || err == -ESRCH))
+		return false;
+	if (err == -ENETDOWN) {
+		pr_debug("table %u: %s/%u: lower NIC down", op->table,
+			 sync_addr_str(op->key.family, op->key.dst, a, sizeof(a)),
+			 op->key.dst_len);
+		return false;
+	}
+	return true;
+}
+
 static void report(struct sync *s, const struct bop *op, int err,
 		   const char *msg, unsigned int *printed)
 {
 	struct sync_vr *vr = op->vr_id < VR_MAX_ROUTERS ? s->vr[op->vr_id] : NULL;
 	char a[INET6_ADDRSTRLEN];
 
-	if (op->kind == 'd' && (err == -ENOENT || err == -ESRCH))
-		return;		/* already gone */
-	if (err == -ENETDOWN) {
-		/* The lower NIC is down: the host link event will resync. */
-		pr_debug("table %u: %s/%u: lower NIC down", op->table,
-			 sync_addr_str(op->key.family, op->key.dst, a, sizeof(a)),
-			 op->key.dst_len);
-		return;
-	}
 	if (vr)
 		vr->failed++;
 	if ((*printed)++ >= ERR_PRINT_MAX)
@@ -112,7 +125,43 @@ static void report(struct sync *s, const struct bop *op, int err,
 		vr ? vr->rec.name : "?", op->kind == 'd' ? "delete" : "install",
 		sync_addr_str(op->key.family, op->key.dst, a, sizeof(a)),
 		op->key.dst_len, op->key.prio, op->table, strerror(-err),
-		msg ? ": " : "", msg ? msg : "");
+		msg && *msg ? ": " : "", msg ? msg : "");
+}
+
+static void report_more(unsigned int printed)
+{
+	if (printed > ERR_PRINT_MAX)
+		pr_warn("... and %u more route requests refused", printed - ERR_PRINT_MAX);
+}
+
+static void refused(struct sync *s, const struct bop *op, int err,
+		    const char *msg, unsigned int *printed)
+{
+	struct batch *b = &s->b;
+	struct bfail *f;
+
+	if (!refusal_counts(op, err))
+		return;
+	if (!b->keep)
+		return report(s, op, err, msg, printed);
+	if (b->n_fail == b->fails_cap)
+		b->fails = grow(b->fails, &b->fails_cap, sizeof(*b->fails), 64);
+	f = &b->fails[b->n_fail++];
+	f->op = *op;
+	f->err = err;
+	snprintf(f->msg, sizeof(f->msg), "%s", msg ? msg : "");
+}
+
+void sync_batch_report(struct sync *s)
+{
+	struct batch *b = &s->b;
+	unsigned int printed = 0;
+	size_t i;
+
+	for (i = 0; i < b->n_fail; i++)
+		report(s, &b->fails[i].op, b->fails[i].err, b->fails[i].msg, &printed);
+	report_more(printed);
+	b->n_fail = 0;
 }
 
 struct flush {
@@ -178,8 +227,8 @@ static bool chunk_replies(struct flush *f, const char *buf, int len)
 			continue;
 		err = nl_msg_error(nlh, &msg);
 		if (err)
-			report(f->s, &f->s->b.ops[nlh->nlmsg_seq - f->seq0], err, msg,
-			       &f->printed);
+			refused(f->s, &f->s->b.ops[nlh->nlmsg_seq - f->seq0], err, msg,
+				&f->printed);
 		if (nlh->nlmsg_seq == f->last)
 			done = true;
 	}
@@ -221,8 +270,7 @@ int sync_batch_flush(struct sync *s)
 		if (!err)
 			err = chunk_collect(&f);
 	}
-	if (f.printed > ERR_PRINT_MAX)
-		pr_warn("... and %u more route requests refused", f.printed - ERR_PRINT_MAX);
+	report_more(f.printed);
 	b->len = 0;
 	b->n = 0;
 	return err;

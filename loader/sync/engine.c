@@ -27,6 +27,7 @@ void sync_free(struct sync *s)
 		close(s->self_ns);
 	free(s->b.buf);
 	free(s->b.ops);
+	free(s->b.fails);
 	free(s);
 }
 

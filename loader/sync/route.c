@@ -22,6 +22,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include <linux/icmpv6.h>
 #include <linux/rtnetlink.h>
 
 #include "sync.h"
@@ -36,6 +37,9 @@ struct route_msg {
 	uint32_t rtm_flags;
 	uint32_t nh_id;
 	bool unsupported;
+	bool extra;		/* attributes sync never writes: prefsrc, metrics (mtu), realm, pref, expiry */
+	uint8_t src_len;	/* IPv6 source-specific route: from SRC/SRC_LEN */
+	uint8_t src[16];
 	uint16_t n_nh;
 	struct snhop nh[SYNC_MAX_NH];
 };
@@ -144,6 +148,8 @@ static int parse_route(const struct nlmsghdr *nlh, struct route_msg *m)
 	m->protocol = rtm->rtm_protocol;
 	m->scope = rtm->rtm_scope;
 	m->rtm_flags = rtm->rtm_flags;
+	m->src_len = rtm->rtm_src_len;
+	memset(m->src, 0, sizeof(m->src));
 	m->nh_id = 0;
 	m->unsupported = false;
 	m->n_nh = 0;
@@ -152,10 +158,15 @@ static int parse_route(const struct nlmsghdr *nlh, struct route_msg *m)
 		m->table = mnl_attr_get_u32(a);
 	if ((a = tb[RTA_DST]) && mnl_attr_get_payload_len(a) == addr_len(m->key.family))
 		memcpy(m->key.dst, mnl_attr_get_payload(a), addr_len(m->key.family));
+	if ((a = tb[RTA_SRC]) && mnl_attr_get_payload_len(a) == addr_len(m->key.family))
+		memcpy(m->src, mnl_attr_get_payload(a), addr_len(m->key.family));
 	if ((a = nl_attr_valid(tb[RTA_PRIORITY], MNL_TYPE_U32)))
 		m->key.prio = mnl_attr_get_u32(a);
 	if ((a = nl_attr_valid(tb[RTA_NH_ID], MNL_TYPE_U32)))
 		m->nh_id = mnl_attr_get_u32(a);
+	m->extra = tb[RTA_PREFSRC] || tb[RTA_METRICS] || tb[RTA_FLOW] || tb[RTA_EXPIRES] ||
+		   ((a = nl_attr_valid(tb[RTA_PREF], MNL_TYPE_U8)) &&
+		    mnl_attr_get_u8(a) != ICMPV6_ROUTER_PREF_MEDIUM);
 	if ((a = nl_attr_valid(tb[RTA_OIF], MNL_TYPE_U32)))
 		single.ifindex = mnl_attr_get_u32(a);
 	parse_hop(m, &single, tb, &has_gw);
@@ -166,7 +177,8 @@ static int parse_route(const struct nlmsghdr *nlh, struct route_msg *m)
 		m->nh[0] = single;
 		m->n_nh = 1;
 	}
-	if (m->key.dst_len > addr_len(m->key.family) * 8)
+	if (m->key.dst_len > addr_len(m->key.family) * 8 ||
+	    m->src_len > addr_len(m->key.family) * 8)
 		return -EINVAL;
 	return 0;
 }
@@ -530,7 +542,11 @@ static void queue_replace(struct sync *s, uint32_t id, uint32_t table,
 	sync_batch_commit(s, nlh, &op);
 }
 
-static void queue_delete(struct sync *s, uint32_t id, uint32_t table, const struct rkey *k)
+/* Delete K (the first route of that key: IPv4 keeps routes appended
+ * under one key in order), or with SRC_LEN the IPv6 route of K from SRC.
+ */
+static void queue_delete_from(struct sync *s, uint32_t id, uint32_t table, const struct rkey *k,
+			      uint8_t src_len, const uint8_t *src)
 {
 	struct nlmsghdr *nlh = sync_batch_msg(s);
 	struct bop op = { .vr_id = id, .table = table, .kind = 'd', .key = *k };
@@ -540,7 +556,16 @@ static void queue_delete(struct sync *s, uint32_t id, uint32_t table, const stru
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	put_dst(nlh, rtm, k, table);
 	rtm->rtm_scope = RT_SCOPE_NOWHERE;
+	if (src_len) {
+		rtm->rtm_src_len = src_len;
+		mnl_attr_put(nlh, RTA_SRC, addr_len(k->family), src);
+	}
 	sync_batch_commit(s, nlh, &op);
+}
+
+static void queue_delete(struct sync *s, uint32_t id, uint32_t table, const struct rkey *k)
+{
+	queue_delete_from(s, id, table, k, 0, NULL);
 }
 
 void sync_route_emit(struct sync_vr *vr, struct sroute *r)
@@ -801,6 +826,38 @@ struct host_pass {
 	uint32_t id, table;
 };
 
+/* A host route under a key the VR wants: the same, to replace, or one of
+ * several IPv4 routes appended under the key (a replace would change only
+ * the first): then they are all deleted, and the wanted one added after.
+ */
+static void host_wanted(struct host_pass *p, struct sroute *r, const struct route_msg *m)
+{
+	struct sync_vr *vr = p->vr;
+
+	if (r->gen != vr->gen) {
+		r->gen = vr->gen;
+		r->host_n = 0;
+	}
+	if (r->host_n < UINT16_MAX)
+		r->host_n++;
+	if (r->host_n == 1) {
+		render_host(m, &scratch_have);
+		r->host_same = !m->extra && !m->nh_id &&
+			       rendered_eq(&scratch_want, &scratch_have);
+		vr->n_same += r->host_same;
+		return;
+	}
+	if (r->host_n == 2) {
+		vr->n_same -= r->host_same;
+		r->host_same = false;
+		queue_delete(p->s, p->id, p->table, &m->key);	/* the first */
+		vr->n_del++;
+	}
+	queue_delete(p->s, p->id, p->table, &m->key);
+	log_route(vr, "del", &m->key, p->table, NULL, 2);
+	vr->n_del++;
+}
+
 static int host_route_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct host_pass *p = data;
@@ -812,26 +869,19 @@ static int host_route_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	if (m->table != p->table || (m->rtm_flags & RTM_F_CLONED))
 		return MNL_CB_OK;
-	r = vr ? htab_find(&vr->routes, &m->key) : NULL;
+	/* A source-specific route is never one sync writes. */
+	r = vr && !m->src_len ? htab_find(&vr->routes, &m->key) : NULL;
 	if (r)
 		render(vr, r, &scratch_want);
-	if (!r || scratch_want.type == RTN_UNSPEC) {
-		queue_delete(p->s, p->id, p->table, &m->key);
-		if (vr) {
-			log_route(vr, "del", &m->key, p->table, NULL, 2);
-			vr->n_del++;
-		}
+	if (r && scratch_want.type != RTN_UNSPEC) {
+		host_wanted(p, r, m);
 		return MNL_CB_OK;
 	}
-	r->gen = vr->gen;
-	render_host(m, &scratch_have);
-	if (rendered_eq(&scratch_want, &scratch_have)) {
-		vr->n_same++;
-		return MNL_CB_OK;
+	queue_delete_from(p->s, p->id, p->table, &m->key, m->src_len, m->src);
+	if (vr) {
+		log_route(vr, "del", &m->key, p->table, NULL, 2);
+		vr->n_del++;
 	}
-	queue_replace(p->s, p->id, p->table, &m->key, &scratch_want);
-	log_route(vr, "replace", &m->key, p->table, &scratch_want, 2);
-	vr->n_repl++;
 	return MNL_CB_OK;
 }
 
@@ -854,34 +904,148 @@ static int host_dump(struct host_pass *p)
 	return ret;
 }
 
+/* The order in which the kernel accepts a table's routes: a gateway is
+ * validated against the routes already there (the connected route of its
+ * device; IPv6 refuses one that resolves to a reject route), so routes
+ * without a gateway and local routes come first, then gateway routes,
+ * then blackhole, unreachable, prohibit and throw routes.
+ */
+static int tier_of(const struct rendered *w)
+{
+	if (w->type == RTN_LOCAL || (w->type == RTN_UNICAST && !rendered_has_gw(w)))
+		return 0;
+	return w->type == RTN_UNICAST ? 1 : 2;
+}
+
+/* What the host lacks or holds otherwise, of TIER. */
+static void host_queue_tier(struct sync_vr *vr, int tier)
+{
+	struct rendered *w = &scratch_want;
+	struct sroute *r;
+	struct hnode *cur;
+	size_t pos;
+	bool found;
+
+	htab_for_each(&vr->routes, pos, cur, r) {
+		found = r->gen == vr->gen;
+		if (found && r->host_same)
+			continue;
+		render(vr, r, w);
+		if (w->type == RTN_UNSPEC || tier_of(w) != tier)
+			continue;
+		queue_replace(vr->s, vr->id, vr->rec.table_id, &r->key, w);
+		if (found && r->host_n == 1) {
+			log_route(vr, "replace", &r->key, vr->rec.table_id, w, 2);
+			vr->n_repl++;
+		} else {
+			log_route(vr, "add", &r->key, vr->rec.table_id, w, 2);
+			vr->n_add++;
+		}
+	}
+}
+
 int sync_routes_host_pass(struct sync_vr *vr)
 {
 	struct host_pass p = {
 		.s = vr->s, .vr = vr, .id = vr->id, .table = vr->rec.table_id,
 	};
-	struct sroute *r;
-	struct hnode *cur;
-	size_t pos;
-	int err, round;
+	int err, tier;
 
+	/* The dump queues the deletions: they go first. */
 	err = host_dump(&p);
 	if (err && err != -EINTR)
 		return err;
-	/* What the host lacks: routes without a gateway first, so that the
-	 * kernel finds the connected route of each gateway in the table.
-	 */
-	for (round = 0; round < 2; round++) {
-		htab_for_each(&vr->routes, pos, cur, r) {
-			if (r->gen == vr->gen)
-				continue;
-			render(vr, r, &scratch_want);
-			if (scratch_want.type == RTN_UNSPEC ||
-			    rendered_has_gw(&scratch_want) != (round == 1))
-				continue;
-			queue_replace(vr->s, vr->id, vr->rec.table_id, &r->key, &scratch_want);
-			log_route(vr, "add", &r->key, vr->rec.table_id, &scratch_want, 2);
-			vr->n_add++;
+	for (tier = 0; tier < 3; tier++)
+		host_queue_tier(vr, tier);
+	return err;
+}
+
+/* ---- retries ---- */
+
+enum retry { RETRY_AS_IS, RETRY_DELETE_FIRST };
+
+/* Queue again the VR's requests the host refused in the last flush,
+ * rendered anew (HOW: as they are, or after deleting their key, for an
+ * entry that cannot be replaced); the other VRs' refusals stay kept.
+ * How many.
+ */
+static size_t requeue(struct sync_vr *vr, enum retry how)
+{
+	struct batch *b = &vr->s->b;
+	struct rendered *w = &scratch_want;
+	uint32_t table = vr->rec.table_id;
+	size_t i, kept = 0, n = 0;
+	struct sroute *r;
+
+	for (i = 0; i < b->n_fail; i++) {
+		const struct bop *op = &b->fails[i].op;
+
+		if (op->vr_id != vr->id || op->table != table) {
+			b->fails[kept++] = b->fails[i];
+			continue;
 		}
+		n++;
+		r = htab_find(&vr->routes, &op->key);
+		w->type = RTN_UNSPEC;
+		if (r)
+			render(vr, r, w);
+		if (how == RETRY_DELETE_FIRST || w->type == RTN_UNSPEC)
+			queue_delete(vr->s, vr->id, table, &op->key);
+		if (w->type != RTN_UNSPEC)
+			queue_replace(vr->s, vr->id, table, &op->key, w);
 	}
+	b->n_fail = kept;
+	return n;
+}
+
+/* A throw route for each route the host still refuses, so that the fast
+ * path hands its traffic to the VR instead of forwarding it by what the
+ * table held or by a less specific route.  How many.
+ */
+static size_t queue_throws(struct sync_vr *vr)
+{
+	struct batch *b = &vr->s->b;
+	struct rendered *w = &scratch_want;
+	size_t i, n = 0;
+	struct sroute *r;
+
+	for (i = 0; i < b->n_fail; i++) {
+		const struct bop *op = &b->fails[i].op;
+
+		if (op->vr_id != vr->id || op->table != vr->rec.table_id || op->kind != 'a' ||
+		    !(r = htab_find(&vr->routes, &op->key)))
+			continue;
+		render(vr, r, w);
+		if (w->type == RTN_UNSPEC)
+			continue;
+		w->type = RTN_THROW;
+		w->scope = RT_SCOPE_UNIVERSE;
+		w->n_nh = 0;
+		queue_replace(vr->s, vr->id, op->table, &op->key, w);
+		n++;
+	}
+	return n;
+}
+
+int sync_routes_converge(struct sync_vr *vr)
+{
+	static const char *const how[] = { "once more", "with their keys deleted first" };
+	struct sync *s = vr->s;
+	int err, round;
+	size_t n;
+
+	s->b.keep = true;
+	err = sync_batch_flush(s);
+	for (round = RETRY_AS_IS; !err && round <= RETRY_DELETE_FIRST; round++) {
+		n = requeue(vr, round);
+		if (!n)
+			break;
+		pr_debug("VR %s: %zu route requests refused: sent %s", vr->rec.name, n, how[round]);
+		err = sync_batch_flush(s);
+	}
+	s->b.keep = false;
+	if (!err && queue_throws(vr))
+		err = sync_batch_flush(s);
+	sync_batch_report(s);
 	return err;
 }

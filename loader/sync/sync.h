@@ -25,7 +25,9 @@
  * mirrored (a next hop on a device without a lower NIC, lwt encap, an
  * unknown nexthop id) -> a throw route, so the fast path hands such
  * traffic to the VR's kernel rather than forwarding it by a less specific
- * route.  A full pass dumps both sides and sends only the differences;
+ * route.  A full pass dumps both sides and sends only the differences,
+ * ordered so that the kernel accepts each (route.c, tier_of()), retries
+ * what was refused, and turns what is still refused into a throw route;
  * events send the rendered state of the keys they touch.
  */
 #ifndef VR_SYNC_H
@@ -79,6 +81,8 @@ struct sroute {
 	struct snhop *nh;	/* n_nh, as the VR reported them */
 	uint16_t n_local;	/* the VR's addresses equal to this /32 or /128 */
 	uint32_t gen;		/* last full pass that found it in the host */
+	uint16_t host_n;	/* entries with its key found then (IPv4: appended) */
+	bool host_same;		/* ... and the one found is the rendered state */
 };
 
 /* What a key should be in the host table. */
@@ -161,11 +165,22 @@ struct bop {
 	struct rkey key;
 };
 
+/* A request the host refused, kept (batch.keep) for the full pass to retry. */
+#define SYNC_ACK_MAX	256
+struct bfail {
+	struct bop op;
+	int err;
+	char msg[SYNC_ACK_MAX];		/* the kernel's extended ack, "" if none */
+};
+
 struct batch {
 	char *buf;
 	size_t len, cap;
 	struct bop *ops;
 	size_t n, ops_cap;
+	bool keep;			/* refusals into fails[], not reported */
+	struct bfail *fails;
+	size_t n_fail, fails_cap;
 };
 
 struct follower;
@@ -189,9 +204,12 @@ double sync_now(void);
 struct nlmsghdr *sync_batch_msg(struct sync *s);
 void sync_batch_commit(struct sync *s, struct nlmsghdr *nlh, const struct bop *op);
 /* Send everything queued and collect the errors (reported, counted in
- * the VR's ->failed).  0 or -errno on a socket error.
+ * the VR's ->failed; with b.keep set, kept in b.fails instead).  0 or
+ * -errno on a socket error.
  */
 int sync_batch_flush(struct sync *s);
+/* Report and count the refusals kept in b.fails, one line each; empty it. */
+void sync_batch_report(struct sync *s);
 const char *sync_addr_str(int family, const void *addr, char *buf, size_t len);
 const char *sync_ifname(uint32_t ifindex, char *buf);	/* host side */
 
@@ -212,8 +230,16 @@ bool sync_link_event(struct sync_vr *vr, const struct nlmsghdr *nlh);
 void sync_route_free(void *e);
 int sync_addrs_dump(struct sync_vr *vr);
 int sync_routes_dump(struct sync_vr *vr);
-/* Diff against the host table and queue the changes (not flushed). */
+/* Diff against the host table and queue the changes (not flushed), in
+ * an order the kernel accepts: deletions, then routes without a gateway,
+ * then routes with one, then the other types.
+ */
 int sync_routes_host_pass(struct sync_vr *vr);
+/* Flush the pass's requests; retry what the host refused, then with its
+ * key deleted first; what is still refused is reported and becomes a
+ * throw route.  0 or -errno on a socket error.
+ */
+int sync_routes_converge(struct sync_vr *vr);
 void sync_route_event(struct sync_vr *vr, const struct nlmsghdr *nlh);
 void sync_addr_event(struct sync_vr *vr, const struct nlmsghdr *nlh);
 /* Queue the rendered state of R (replace or delete). */

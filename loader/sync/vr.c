@@ -452,7 +452,7 @@ int sync_vr_full_pass(struct sync_vr *vr)
 	vr->resync = false;
 	err = pass_read(vr, &again);
 	if (!err)
-		err = sync_batch_flush(vr->s);
+		err = sync_routes_converge(vr);
 	t = sync_now();
 	pr_info("VR %s: full pass: routes %u added, %u replaced, %u deleted, %u unchanged; "
 		"neighbours %u set, %u deleted, %u unchanged; %u failed; %.1f ms",
