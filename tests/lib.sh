@@ -88,4 +88,33 @@ topo_gen_dut_s0_s1() {
 	done
 }
 
+# The frame sender and capturer (tests/pkt.py) and the VR namespace runner.
+PKT=("$PY" "$TOP/tests/pkt.py")
+vx() { local v=$1; shift; nsenter --net="/run/netns/$v" "$@"; }	# in a VR
+# until_ok SECONDS CMD...: poll CMD every 50 ms until it succeeds.
+until_ok() {
+	local n=$(($1 * 20)); shift
+	while ! "$@" >/dev/null 2>&1; do
+		n=$((n - 1)); [ $n -le 0 ] && return 1; sleep 0.05
+	done
+}
+# capture_start NS IF FILE STOP: capture UDP frames on IF in namespace NS
+# into FILE in the background (its pid appended to caps[]) until a frame
+# with payload STOP, and wait until the socket is ready.
+capture_start() {
+	rm -f "$T_TMP/ready-$1"
+	nsx "$1" "${PKT[@]}" capture "$2" --ready "$T_TMP/ready-$1" --stop "$4" \
+		--timeout 5 >"$3" 2>"$T_TMP/cap-$1.err" &
+	caps+=($!)
+	until_ok 5 test -e "$T_TMP/ready-$1"
+}
+# start_follower: `vrctl sync --follow -v` in dut with $PIN_DIR, logging to
+# $T_TMP/follow.log; FPID is vrctl itself (nsenter execs it).
+start_follower() {
+	nsenter --net="/run/netns/$P-dut" "$VRCTL" --pin-dir "$PIN_DIR" -v sync --follow \
+		>>"$T_TMP/follow.log" 2>&1 &
+	FPID=$!
+	until_ok 3 grep -q "following the VRs" "$T_TMP/follow.log"
+}
+
 t_end() { return $T_FAILED; }

@@ -17,7 +17,6 @@
 . "$(dirname "$0")/../lib.sh"
 
 TM="$TESTBIN/vr_testmap"
-PKT=("$PY" "$TOP/tests/pkt.py")
 VR=1 TABLE=1001
 VR_IN=02:00:00:00:01:01		# VR's MAC on in0 (frames are sent to it)
 VR_OUT=02:00:00:00:01:02	# VR's MAC on out0 (source of forwarded frames)

@@ -16,7 +16,6 @@
 # "$P-*") removes them too.
 . "$(dirname "$0")/../lib.sh"
 
-PKT=("$PY" "$TOP/tests/pkt.py")
 TM="$TESTBIN/vr_testmap"
 A=$P-a B=$P-b TB=1234
 A_MAC=02:00:00:00:0a:01			# A on every NIC
@@ -255,15 +254,6 @@ names=(a4 a6 b4 b6 a-stop b-stop)
 specs=("$(frame $A_MAC 198.18.100.99 64 vrt-a4)" "$(frame $A_MAC 2001:2:0:100::99 64 vrt-a6)"
 	"$(frame $B_IN 198.18.100.99 17 vrt-b4)" "$(frame $B_IN 2001:2:0:100::99 2 vrt-b6)"
 	"$(frame $A_MAC 198.18.100.98 64 stop-a)" "$(frame $B_IN 198.18.100.98 64 stop-b)")
-# capture_start NS IF FILE STOP: capture in the background, wait until ready.
-capture_start() {
-	rm -f "$T_TMP/ready-$1"
-	nsx "$1" "${PKT[@]}" capture "$2" --ready "$T_TMP/ready-$1" --stop "$4" \
-		--timeout 5 >"$3" 2>"$T_TMP/cap-$1.err" &
-	caps+=($!)
-	for _ in $(seq 100); do [ -e "$T_TMP/ready-$1" ] && return 0; sleep 0.05; done
-	return 1
-}
 send_all() {	# OUT_PREFIX: send the frames, captures at s0 and s1
 	caps=()
 	capture_start s0 s0 "$T_TMP/$1-s0" stop-a && capture_start s1 s1 "$T_TMP/$1-s1" stop-b ||

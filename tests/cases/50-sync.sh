@@ -14,20 +14,11 @@
 # second leg of its ECMP routes.  Same in 2001:2::/48.
 . "$(dirname "$0")/../lib.sh"
 
-PKT=("$PY" "$TOP/tests/pkt.py")
 A=$P-a B=$P-b TA=1100 TB=1101
 A_MAC=02:00:00:00:0a:01
 B_IN=02:00:00:00:0b:01 B_OUT=02:00:00:00:0b:02
 GEN_MAC=02:00:00:00:00:01
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }
-vx() { local v=$1; shift; nsenter --net="/run/netns/$v" "$@"; }	# in a VR
-# until SECONDS CMD...: poll CMD every 50 ms
-until_ok() {
-	local n=$(($1 * 20)); shift
-	while ! "$@" >/dev/null 2>&1; do
-		n=$((n - 1)); [ $n -le 0 ] && return 1; sleep 0.05
-	done
-}
 # hroute TABLE [-6] PREFIX: the host table's route, on one line
 hroute() {
 	local t=$1; shift
@@ -57,13 +48,6 @@ frame() {	# DMAC DST DATA [SPORT]
 	echo "dmac=$1,smac=$GEN_MAC,src=$src,dst=$2,ttl=64,sport=${4:-4000},dport=9,data=$3"
 }
 send() { nsx gen "${PKT[@]}" send g0 "$@"; }
-capture_start() {	# NS IF FILE STOP
-	rm -f "$T_TMP/ready-$1"
-	nsx "$1" "${PKT[@]}" capture "$2" --ready "$T_TMP/ready-$1" --stop "$4" \
-		--timeout 5 >"$3" 2>"$T_TMP/cap-$1.err" &
-	caps+=($!)
-	until_ok 5 test -e "$T_TMP/ready-$1"
-}
 # send_cap NAME SPEC...: send the frames plus stop-a (A -> s0) and stop-b
 # (B -> s1), capturing at s0 and s1 into $T_TMP/NAME-s0/-s1; the sent
 # frames' hex in SENT[].
@@ -161,12 +145,6 @@ print(r, n) if sys.argv[1] == "all" else print(r)' "${1:-routes}"
 check_eq "a second pass changes no route" 0 "$(changes)"
 
 # --- follow ---------------------------------------------------------------------
-start_follower() {	# $! is vrctl itself: nsenter execs it
-	nsenter --net="/run/netns/$P-dut" "$VRCTL" --pin-dir "$PIN_DIR" -v sync --follow \
-		>>"$T_TMP/follow.log" 2>&1 &
-	FPID=$!
-	until_ok 3 grep -q "following the VRs" "$T_TMP/follow.log"
-}
 check "vrctl sync --follow started" start_follower
 
 # Static routes, overlapping VRs.  The first frames go the slow way: the

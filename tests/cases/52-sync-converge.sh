@@ -18,18 +18,10 @@
 # mean the pass left them.
 . "$(dirname "$0")/../lib.sh"
 
-PKT=("$PY" "$TOP/tests/pkt.py")
 A=$P-a TA=1120
 A_MAC=02:00:00:00:0a:01
 GEN_MAC=02:00:00:00:00:01
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }
-vx() { local v=$1; shift; nsenter --net="/run/netns/$v" "$@"; }	# in a VR
-until_ok() {
-	local n=$(($1 * 20)); shift
-	while ! "$@" >/dev/null 2>&1; do
-		n=$((n - 1)); [ $n -le 0 ] && return 1; sleep 0.05
-	done
-}
 st() {	# st fwd: A's forwarded packets
 	vrctl -j stats "$A" | "$PY" -c '
 import json, sys
@@ -39,13 +31,6 @@ frame() {	# DST DATA
 	local src=198.18.1.2
 	[ "${1#*:}" != "$1" ] && src=2001:2:0:1::2
 	echo "dmac=$A_MAC,smac=$GEN_MAC,src=$src,dst=$1,ttl=64,sport=4000,dport=9,data=$2"
-}
-capture_start() {	# NS IF FILE STOP
-	rm -f "$T_TMP/ready-$1"
-	nsx "$1" "${PKT[@]}" capture "$2" --ready "$T_TMP/ready-$1" --stop "$4" \
-		--timeout 5 >"$3" 2>"$T_TMP/cap-$1.err" &
-	caps+=($!)
-	until_ok 5 test -e "$T_TMP/ready-$1"
 }
 # the host table T, IPv4 then IPv6, trailing blanks cut, sorted
 table() { { ip -n "$(ns dut)" -4 route show table "$1"; ip -n "$(ns dut)" -6 route show table "$1"; } |

@@ -14,12 +14,6 @@
 A=$P-a TA=1200
 A_MAC=02:00:00:00:0a:01
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }
-until_ok() {
-	local n=$(($1 * 20)); shift
-	while ! "$@" >/dev/null 2>&1; do
-		n=$((n - 1)); [ $n -le 0 ] && return 1; sleep 0.05
-	done
-}
 hroute() {	# TABLE [-6] PREFIX: the host table's route, one line
 	local t=$1; shift
 	ip -n "$(ns dut)" "${@:1:$#-1}" route show table "$t" "${@: -1}" | tr -s ' \t\n' ' ' | sed 's/ $//'
