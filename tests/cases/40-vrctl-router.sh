@@ -148,19 +148,20 @@ else
 	bpftool batch file "$T_TMP/unfill" >/dev/null 2>&1
 fi
 # VR ids exhausted: every free slot of vr_routers holds a READY record.
-"$PY" - "$PIN_DIR" "$ID_A" "$ID_B" <<'EOF' >"$T_TMP/fill"
+VSZ=$(bpftool -j map show pinned "$PIN_DIR/vr_routers" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["bytes_value"])')
+"$PY" - "$PIN_DIR" "$ID_A" "$ID_B" "$VSZ" <<'EOF' >"$T_TMP/fill"
 import sys
-pin, used = sys.argv[1], {int(sys.argv[2]), int(sys.argv[3])}
+pin, used, vsz = sys.argv[1], {int(sys.argv[2]), int(sys.argv[3])}, int(sys.argv[4])
 for i in range(1, 1024):
     if i in used:
         continue
     name = ("fill%d" % i).encode().ljust(32, b"\0")
-    rec = name + (2).to_bytes(4, "little") + (0).to_bytes(4, "little") + bytes(8)
-    val = " ".join(str(b) for b in rec)
+    rec = name + (2).to_bytes(4, "little") + (0).to_bytes(4, "little")
+    val = " ".join(str(b) for b in rec.ljust(vsz, b"\0"))
     print("map update pinned %s/vr_routers key %s value %s" % (
         pin, " ".join(str(b) for b in i.to_bytes(4, "little")), val))
 EOF
-sed 's/\(key [0-9 ]*\) value .*/\1 value '"$(printf '0 %.0s' {1..48})"'/' "$T_TMP/fill" >"$T_TMP/unfill"
+sed 's/\(key [0-9 ]*\) value .*/\1 value '"$(printf '0 %.0s' $(seq "$VSZ"))"'/' "$T_TMP/fill" >"$T_TMP/unfill"
 if bpftool batch file "$T_TMP/fill" >/dev/null 2>"$T_TMP/out"; then
 	fails "VR ids exhausted" "full" add-router $C --mac 02:00:00:00:0c:01
 	check "vr_routers emptied of filler" bpftool batch file "$T_TMP/unfill"
