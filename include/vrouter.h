@@ -154,7 +154,27 @@ struct vr_router {
 	__u64 created_ns;		/* CLOCK_REALTIME at creation */
 	__u64 netns_dev;		/* the namespace add-router made (st_dev and */
 	__u64 netns_ino;		/* st_ino of /run/netns/NAME); 0: none made yet */
+	__u32 quota_neigh;		/* vr_neigh entries at most (VR_QUOTA_*) */
+	__u32 quota_routes;		/* routes in its host table at most */
+	__u32 quota_macs;		/* vr_macs entries (NICs) at most */
+	__u32 pad;
 };
+
+/*
+ * Per-VR quotas on what the VRs share, so that no tenant takes what the
+ * others need.  Map-backed ones are guarantees: vrctl keeps the sum of
+ * every VR's quota within the map's size, so a VR within its quota always
+ * finds room (defaults: the map size over VR_MAX_ROUTERS, 128 neighbours
+ * and 8 NICs each).  Routes live in the kernel's memory (about 200 bytes
+ * each), not in a map: their quota bounds what one tenant can make the
+ * host hold (default 10,000; a full Internet table, about 1.1M IPv4 and
+ * 250k IPv6 routes, fits in a quota of 1,500,000).  A VR over a quota
+ * keeps what fits, and the rest of its traffic takes the slow path.
+ */
+#define VR_QUOTA_NEIGH_DEFAULT	(VR_MAX_NEIGH / VR_MAX_ROUTERS)		/* 128 */
+#define VR_QUOTA_MACS_DEFAULT	(VR_MAX_MACS / VR_MAX_ROUTERS)		/* 8 */
+#define VR_QUOTA_ROUTES_DEFAULT	10000
+#define VR_QUOTA_ROUTES_MAX	4000000
 
 /* vr_sysctls: the host sysctls vrctl changed (IPv4/IPv6 forwarding,
  * accept_ra, the ECMP hash policy) with the value each had before, so that

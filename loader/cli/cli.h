@@ -56,8 +56,11 @@ enum { LOAD_MODE, LOAD_REPLACE };
 enum { UNLOAD_ALL };
 /* The limit options, VR_LIMIT_OPTS rows from FIRST on in a table. */
 enum { LIMIT_RATE_PPS, LIMIT_BURST, LIMIT_RATE_BPS, LIMIT_BURST_BYTES, LIMIT_N_OPTS };
-enum { ADD_MAC, ADD_TABLE, ADD_IFACE, ADD_FORCE, ADD_LIMIT };
-enum { SET_LIMIT };
+/* The quota options, VR_QUOTA_OPTS rows from FIRST on in a table. */
+enum { QUOTA_NEIGH, QUOTA_ROUTES, QUOTA_MACS, QUOTA_N_OPTS };
+enum { ADD_MAC, ADD_TABLE, ADD_IFACE, ADD_FORCE, ADD_LIMIT,
+       ADD_QUOTA = ADD_LIMIT + LIMIT_N_OPTS };
+enum { SET_LIMIT, SET_QUOTA = SET_LIMIT + LIMIT_N_OPTS };
 enum { STATS_INTERVAL, STATS_COUNT };
 enum { SYNC_FOLLOW };
 
@@ -93,5 +96,11 @@ int do_sync(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_sync.c */
 int vr_limit_merge(const struct vr_args *a, int first, const struct vr_limit *cur,
 		   struct vr_limit *out);
 bool vr_limit_given(const struct vr_args *a, int first);
+/* The quota options of A (rows FIRST + QUOTA_*) into Q (those not given
+ * keep Q's value): 0, or -EINVAL (printed); whether any is given.
+ */
+struct vr_quota;
+int vr_quota_merge(const struct vr_args *a, int first, struct vr_quota *q);
+bool vr_quota_given(const struct vr_args *a, int first);
 
 #endif /* VR_CLI_H */

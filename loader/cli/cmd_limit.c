@@ -26,6 +26,7 @@
 
 #include "cli.h"
 #include "core/maps.h"
+#include "core/quota.h"
 
 #define BURST_BYTES_MAX	(1ULL << 40)
 
@@ -134,17 +135,100 @@ int vr_limit_merge(const struct vr_args *a, int first, const struct vr_limit *cu
 	return 0;
 }
 
-int do_set_router(struct vr_ctx *ctx, const struct vr_args *a)
+bool vr_quota_given(const struct vr_args *a, int first)
+{
+	int i;
+
+	for (i = 0; i < QUOTA_N_OPTS; i++)
+		if (a->val[first + i])
+			return true;
+	return false;
+}
+
+int vr_quota_merge(const struct vr_args *a, int first, struct vr_quota *q)
+{
+	static const struct { const char *opt; uint32_t max; size_t off; } opts[] = {
+		[QUOTA_NEIGH] = { "--quota-neigh", VR_MAX_NEIGH, offsetof(struct vr_quota, neigh) },
+		[QUOTA_ROUTES] = { "--quota-routes", VR_QUOTA_ROUTES_MAX,
+				   offsetof(struct vr_quota, routes) },
+		[QUOTA_MACS] = { "--quota-macs", VR_MAX_MACS, offsetof(struct vr_quota, macs) },
+	};
+	const char *v;
+	int i;
+
+	for (i = 0; i < QUOTA_N_OPTS; i++) {
+		v = a->val[first + i];
+		if (v && parse_u32(v, 1, opts[i].max,
+				   (uint32_t *)((char *)q + opts[i].off))) {
+			pr_err("%s: '%s' is not a number in 1-%u", opts[i].opt, v, opts[i].max);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* set-router's quotas for VR ID (record REC): checked against what the VR
+ * has and what the others' quotas leave, then written into its record.
+ */
+static int set_quota(struct vr_ctx *ctx, const struct vr_args *a, uint32_t id,
+		     struct vr_router *rec)
+{
+	struct vr_quota q;
+	uint32_t ifindex = 0, n_macs = 0;
+	uint8_t mac[VR_ETH_ALEN];
+	int err;
+
+	vr_quota_of(rec, &q);
+	err = vr_quota_merge(a, SET_QUOTA, &q);
+	if (err)
+		return err;
+	while (!vr_port_next(&ctx->st, id, &ifindex, mac))
+		n_macs++;
+	if (n_macs > q.macs) {
+		pr_err("VR %s has %u NICs: a MAC quota of %u is below that", rec->name,
+		       n_macs, q.macs);
+		return -EINVAL;
+	}
+	err = vr_quota_check(&ctx->st, id, rec->name, &q);
+	if (err)
+		return err;
+	rec->quota_neigh = q.neigh;
+	rec->quota_routes = q.routes;
+	rec->quota_macs = q.macs;
+	err = vr_router_write(&ctx->st, id, rec);
+	if (err)
+		pr_err("cannot write the record of VR %s: %s", rec->name, strerror(-err));
+	return err;
+}
+
+/* set-router's limit for VR ID. */
+static int set_limit(struct vr_ctx *ctx, const struct vr_args *a, uint32_t id)
 {
 	struct vr_limit cur, next;
+	int err;
+
+	err = vr_limit_read(&ctx->st, id, &cur);
+	if (err) {
+		pr_err("cannot read map %s: %s", VR_MAP_LIMITS, strerror(-err));
+		return err;
+	}
+	err = vr_limit_merge(a, SET_LIMIT, &cur, &next);
+	if (err)
+		return err;
+	return vr_limit_write(&ctx->st, id, &next);
+}
+
+int do_set_router(struct vr_ctx *ctx, const struct vr_args *a)
+{
 	struct vr_router rec;
 	uint32_t id;
 	int err;
 
 	if (a->n_pos < 1)
 		return vr_usage(ctx, "set-router needs a NAME");
-	if (!vr_limit_given(a, SET_LIMIT))
-		return vr_usage(ctx, "set-router: nothing to set (--rate-pps, --rate-bps, --burst, --burst-bytes)");
+	if (!vr_limit_given(a, SET_LIMIT) && !vr_quota_given(a, SET_QUOTA))
+		return vr_usage(ctx, "set-router: nothing to set (--rate-pps, --rate-bps, --burst, "
+				"--burst-bytes, --quota-neigh, --quota-routes, --quota-macs)");
 	err = vr_state_open(&ctx->st);
 	if (err)
 		return err;
@@ -156,13 +240,26 @@ int do_set_router(struct vr_ctx *ctx, const struct vr_args *a)
 		       a->pos[0], rec.state);
 		return -EBUSY;
 	}
-	err = vr_limit_read(&ctx->st, id, &cur);
-	if (err) {
-		pr_err("cannot read map %s: %s", VR_MAP_LIMITS, strerror(-err));
-		return err;
+	/* Both checked before either is written: a bad value changes nothing. */
+	if (vr_quota_given(a, SET_QUOTA)) {
+		struct vr_quota q;
+
+		vr_quota_of(&rec, &q);
+		err = vr_quota_merge(a, SET_QUOTA, &q);
+		if (err)
+			return err;
 	}
-	err = vr_limit_merge(a, SET_LIMIT, &cur, &next);
-	if (err)
-		return err;
-	return vr_limit_write(&ctx->st, id, &next);
+	if (vr_limit_given(a, SET_LIMIT)) {
+		struct vr_limit cur, next;
+
+		if (!vr_limit_read(&ctx->st, id, &cur) &&
+		    vr_limit_merge(a, SET_LIMIT, &cur, &next))
+			return -EINVAL;
+	}
+	if (vr_quota_given(a, SET_QUOTA)) {
+		err = set_quota(ctx, a, id, &rec);
+		if (err)
+			return err;
+	}
+	return vr_limit_given(a, SET_LIMIT) ? set_limit(ctx, a, id) : 0;
 }

@@ -22,6 +22,7 @@
 
 #include "cli.h"
 #include "core/maps.h"
+#include "core/quota.h"
 #include "print.h"
 
 enum neigh_op { OP_ADD, OP_REPLACE, OP_DEL, OP_SHOW };
@@ -152,6 +153,24 @@ static int neigh_show(struct vr_ctx *ctx, struct neigh_args *a)
 	return 0;
 }
 
+/* A new entry must fit in the VR's neighbour quota. */
+static int check_quota(struct vr_ctx *ctx, const struct neigh_args *a)
+{
+	uint8_t mac[VR_ETH_ALEN];
+	struct vr_quota q;
+	int n;
+
+	if (!vr_neigh_get(&ctx->st, &a->key, mac))
+		return 0;	/* replaces one it has */
+	vr_quota_of(&a->rec, &q);
+	n = vr_neigh_count(&ctx->st, a->id);
+	if (n >= 0 && (uint32_t)n >= q.neigh) {
+		pr_err("VR %s has %d neighbours, its quota (set-router --quota-neigh)", a->name, n);
+		return -EDQUOT;
+	}
+	return 0;
+}
+
 int do_neigh(struct vr_ctx *ctx, const struct vr_args *args)
 {
 	struct neigh_args a = { 0 };
@@ -195,7 +214,12 @@ int do_neigh(struct vr_ctx *ctx, const struct vr_args *args)
 		}
 		return 0;
 	}
-	err = vr_neigh_set(&ctx->st, &a.key, a.val.mac, a.op == OP_ADD ? BPF_NOEXIST : BPF_ANY);
+	err = check_quota(ctx, &a);
+	if (!err)
+		err = vr_neigh_set(&ctx->st, &a.key, a.val.mac,
+				   a.op == OP_ADD ? BPF_NOEXIST : BPF_ANY);
+	if (err == -EDQUOT)
+		return err;
 	if (err) {
 		if (err == -EEXIST)
 			pr_err("%s dev %s: neighbour exists in %s (use 'neigh replace')",

@@ -203,7 +203,8 @@ static int parse_add_args(struct vr_ctx *ctx, const struct vr_args *a, struct vr
 		if (err)
 			return err;
 	}
-	return vr_limit_merge(a, ADD_LIMIT, &none, &r->limit);
+	err = vr_quota_merge(a, ADD_QUOTA, &r->quota);
+	return err ? err : vr_limit_merge(a, ADD_LIMIT, &none, &r->limit);
 }
 
 int do_add_router(struct vr_ctx *ctx, const struct vr_args *a)

@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "core/datapath.h"
 #include "core/maps.h"
+#include "core/quota.h"
 #include "nl/netlink.h"
 #include "print.h"
 
@@ -179,6 +180,25 @@ static void print_router_ports(const struct port *ports, int n, bool detail)
 	close_json_array();
 }
 
+/* "    quota neigh 3/128 routes 10000 macs 2/8": used where vrctl knows it. */
+static void print_quota(struct vr_ctx *ctx, uint32_t id, const struct vr_router *r, int n_macs)
+{
+	struct vr_quota q;
+	int n = vr_neigh_count(&ctx->st, id);
+
+	vr_quota_of(r, &q);
+	open_json_object("quota");
+	print_text("    quota neigh ");
+	if (n >= 0)
+		print_uint(PRINT_ANY, "neigh_used", "%u/", (unsigned int)n);
+	print_uint(PRINT_ANY, "neigh", "%u", q.neigh);
+	print_uint(PRINT_ANY, "routes", " routes %u", q.routes);
+	print_uint(PRINT_ANY, "macs_used", " macs %u/", (unsigned int)n_macs);
+	print_uint(PRINT_ANY, "macs", "%u", q.macs);
+	print_nl();
+	close_json_object();
+}
+
 static void print_router(struct vr_ctx *ctx, uint32_t id, const struct vr_router *r,
 			 bool detail)
 {
@@ -190,8 +210,10 @@ static void print_router(struct vr_ctx *ctx, uint32_t id, const struct vr_router
 	ns_gone = warn_gone(r, ports, n);
 	open_json_object(NULL);
 	print_router_head(id, r, ns_gone, detail);
-	if (detail)
+	if (detail) {
 		print_limit(ctx, id);
+		print_quota(ctx, id, r, n);
+	}
 	print_router_ports(ports, n, detail);
 	if (!detail)
 		print_nl();

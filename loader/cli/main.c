@@ -32,6 +32,15 @@ static int do_help(struct vr_ctx *ctx, const struct vr_args *a);
 	[(first) + LIMIT_BURST_BYTES] = { "burst-bytes", 0, "N",		\
 		"bytes admitted back to back after idle (default 10 ms worth)" }
 
+/* The quota options, rows FIRST + QUOTA_* (cmd_limit.c reads them). */
+#define VR_QUOTA_OPTS(first)							\
+	[(first) + QUOTA_NEIGH] = { "quota-neigh", 0, "N",			\
+		"neighbours in the fast path at most (default 128; all VRs' sum <= 131072)" }, \
+	[(first) + QUOTA_ROUTES] = { "quota-routes", 0, "N",			\
+		"routes mirrored into its host table at most (default 10000; max 4000000)" }, \
+	[(first) + QUOTA_MACS] = { "quota-macs", 0, "N",			\
+		"NICs (MACs) at most (default 8; all VRs' sum <= 8192)" }
+
 static const struct vr_opt load_opts[] = {
 	[LOAD_MODE] = { "mode", 0, "{native|skb}", "XDP attach mode (default native, or as loaded)" },
 	[LOAD_REPLACE] = { "replace", 0, NULL, "swap the program atomically on loaded NICs" },
@@ -50,11 +59,13 @@ static const struct vr_opt add_router_opts[] = {
 	[ADD_IFACE] = { "iface", 0, "IFACE[,...]", "the NICs (default: those in --mac, or every loaded NIC)" },
 	[ADD_FORCE] = { "force", 0, NULL, "take --table even though the host has routes or rules for it" },
 	VR_LIMIT_OPTS(ADD_LIMIT),
+	VR_QUOTA_OPTS(ADD_QUOTA),
 	{ 0 }
 };
 
 static const struct vr_opt set_router_opts[] = {
 	VR_LIMIT_OPTS(SET_LIMIT),
+	VR_QUOTA_OPTS(SET_QUOTA),
 	{ 0 }
 };
 
@@ -81,7 +92,7 @@ static const struct vr_cmd commands[] = {
 	  .help = "create a virtual router" },
 	{ .name = "set-router", .fn = do_set_router, .args = "NAME", .max_pos = 1,
 	  .opts = set_router_opts, .needs_root = true, .lock = VR_LOCK,
-	  .help = "change a VR's admission limit at run time" },
+	  .help = "change a VR's admission limit and quotas at run time" },
 	{ .name = "del-router", .fn = do_del_router, .args = "NAME", .max_pos = 1,
 	  .needs_root = true, .lock = VR_LOCK,
 	  .help = "delete a virtual router" },

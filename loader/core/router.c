@@ -224,6 +224,20 @@ static int pick_table(struct vr_state *st, struct vr_router_req *r)
 	return 0;
 }
 
+/* The VR's quotas, defaults filled in: its NICs within its MAC quota, and
+ * every VR's quotas within the maps.
+ */
+static int check_quota(struct vr_state *st, struct vr_router_req *r)
+{
+	vr_quota_defaults(&r->quota);
+	if ((uint32_t)r->n_att > r->quota.macs) {
+		pr_err("VR %s: %d NICs, over its MAC quota of %u (--quota-macs)",
+		       r->name, r->n_att, r->quota.macs);
+		return -EINVAL;
+	}
+	return vr_quota_check(st, 0, r->name, &r->quota);
+}
+
 /* Everything checked and resolved before the first change; *ID allocated. */
 static int create_plan(struct vr_state *st, struct vr_router_req *r, uint32_t *id)
 {
@@ -248,6 +262,8 @@ static int create_plan(struct vr_state *st, struct vr_router_req *r, uint32_t *i
 		return -EEXIST;
 	}
 	err = resolve_atts(st, r);
+	if (!err)
+		err = check_quota(st, r);
 	if (!err)
 		err = check_macs_free(st, r);
 	if (!err)
@@ -281,6 +297,9 @@ static int step_record(struct vr_state *st, const struct vr_router_req *r, uint3
 	rec.table_id = r->table;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	rec.created_ns = (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+	rec.quota_neigh = r->quota.neigh;
+	rec.quota_routes = r->quota.routes;
+	rec.quota_macs = r->quota.macs;
 	if (state != VR_STATE_CREATING || r->netns_made) {
 		err = netns_stat(r->name, &dev, &ino);
 		if (err) {

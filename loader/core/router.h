@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <net/if.h>
 
+#include "core/quota.h"
 #include "core/state.h"
 
 /* A NIC of the VR: by name, then resolved (ifindex, the VR's MAC there). */
@@ -42,6 +43,7 @@ struct vr_router_req {
 	bool has_table;
 	bool force;				/* take TABLE though the host uses it */
 	struct vr_limit limit;			/* derived (vr_limit_derive) */
+	struct vr_quota quota;			/* 0: the default */
 	bool netns_made;			/* set by vr_router_create() */
 };
 

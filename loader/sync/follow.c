@@ -177,6 +177,12 @@ static void tick_vr(struct sync *s, uint32_t id, const struct vr_router *rec, do
 		vr_drop(s, vr, "its record changed");
 		vr = NULL;
 	}
+	if (vr && (vr->rec.quota_neigh != rec->quota_neigh ||
+		   vr->rec.quota_routes != rec->quota_routes)) {
+		pr_info("VR %s: its quotas changed: full pass", rec->name);
+		vr->rec = *rec;
+		vr->resync = true;
+	}
 	if (!vr) {
 		vr = sync_vr_new(s, id, rec);
 		if (!vr)
@@ -562,9 +568,17 @@ static int fw_round(struct follower *fw)
 		fw->tick_due = false;
 		tick(fw);
 	}
-	for (id = 1; id < VR_MAX_ROUTERS; id++)
-		if (s->vr[id] && s->vr[id]->nsfd >= 0 && s->vr[id]->resync)
-			sync_vr_full_pass(s->vr[id]);
+	for (id = 1; id < VR_MAX_ROUTERS; id++) {
+		struct sync_vr *vr = s->vr[id];
+
+		if (!vr || vr->nsfd < 0)
+			continue;
+		if (vr->resync)
+			sync_vr_full_pass(vr);
+		else if (vr->neigh_retry)
+			sync_neigh_pass(vr);	/* room freed: the ones left out */
+		vr->neigh_retry = false;
+	}
 	sync_batch_flush(s);
 	n = epoll_wait(fw->epfd, evs, sizeof(evs) / sizeof(evs[0]), -1);
 	if (n < 0) {

@@ -6,7 +6,10 @@
  * a STALE entry's address while it re-checks it); FAILED, INCOMPLETE,
  * NOARP and deleted ones are removed.  A full pass makes vr_neigh's
  * entries of the VR exactly the wanted set (entries added by hand with
- * `vrctl neigh` included).
+ * `vrctl neigh` included), as far as the VR's neighbour quota goes: the
+ * ones beyond it stay out (their traffic is no_neigh: the slow path),
+ * reported once per change of state, and are written when room frees
+ * (an entry of the VR deleted, or of any VR when vr_neigh was full).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +22,7 @@
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 
+#include "core/quota.h"
 #include "sync.h"
 
 #define NUD_MIRRORED (NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT)
@@ -121,20 +125,63 @@ static void log_neigh(struct sync_vr *vr, const struct vr_neigh_key *k,
 						  vr->rec.name, a, dev, what);
 }
 
-static int map_set(struct sync *s, const struct vr_neigh_key *k, const struct vr_neigh_val *v)
+static uint32_t neigh_quota(const struct sync_vr *vr)
 {
-	static bool full_reported;
+	struct vr_quota q;
 
-	if (!bpf_map_update_elem(s->st->fd[VRM_NEIGH], k, v, BPF_ANY))
+	vr_quota_of(&vr->rec, &q);
+	return q.neigh;
+}
+
+/* VR's state against its quota (and a full map) changed: say so, once. */
+static void neigh_report(struct sync_vr *vr, bool over, bool map_full, size_t wanted)
+{
+	if (over == vr->neigh_over)
+		return;
+	vr->neigh_over = over;
+	if (over && map_full)
+		pr_warn("VR %s: %s is full (%d entries): its neighbours beyond %u are left to "
+			"the slow path until room frees", vr->rec.name, VR_MAP_NEIGH,
+			VR_MAX_NEIGH, vr->n_neigh);
+	else if (over)
+		pr_warn("VR %s: %zu neighbours, over its quota of %u: the rest are left to "
+			"the slow path", vr->rec.name, wanted, neigh_quota(vr));
+	else
+		pr_warn("VR %s: every neighbour in the fast path again (%u)", vr->rec.name,
+			vr->n_neigh);
+}
+
+/* Write one of VR's neighbours; NEW: not in vr_neigh yet, so counted
+ * against the quota.  0, -EDQUOT (over the quota), -ENOSPC (map full),
+ * -errno.
+ */
+static int neigh_set(struct sync_vr *vr, const struct vr_neigh_key *k,
+		     const struct vr_neigh_val *v, bool is_new)
+{
+	if (is_new && vr->n_neigh >= neigh_quota(vr))
+		return -EDQUOT;
+	if (!bpf_map_update_elem(vr->s->st->fd[VRM_NEIGH], k, v, is_new ? BPF_NOEXIST : BPF_ANY)) {
+		vr->n_neigh += is_new;
 		return 0;
-	if ((errno == E2BIG || errno == ENOMEM || errno == ENOSPC) && !full_reported) {
-		full_reported = true;
-		pr_warn("%s is full (%d entries): neighbours left to the slow path",
-			VR_MAP_NEIGH, VR_MAX_NEIGH);
-	} else if (errno != E2BIG && errno != ENOMEM && errno != ENOSPC) {
-		pr_warn("cannot write %s: %s", VR_MAP_NEIGH, strerror(errno));
 	}
+	if (errno == E2BIG || errno == ENOMEM || errno == ENOSPC)
+		return -ENOSPC;
+	pr_warn("VR %s: cannot write %s: %s", vr->rec.name, VR_MAP_NEIGH, strerror(errno));
 	return -errno;
+}
+
+/* An entry of VR left vr_neigh: room, for it and (if the map was full)
+ * for every VR that waits.
+ */
+static void neigh_freed(struct sync_vr *vr)
+{
+	uint32_t id;
+
+	if (vr->n_neigh)
+		vr->n_neigh--;
+	for (id = 1; id < VR_MAX_ROUTERS; id++)
+		if (vr->s->vr[id] && vr->s->vr[id]->neigh_over)
+			vr->s->vr[id]->neigh_retry = true;
 }
 
 void sync_neigh_event(struct sync_vr *vr, const struct nlmsghdr *nlh)
@@ -146,17 +193,24 @@ void sync_neigh_event(struct sync_vr *vr, const struct nlmsghdr *nlh)
 	if (parse_neigh(nlh, &m) || !neigh_key(vr, &m, &k))
 		return;
 	if (nlh->nlmsg_type == RTM_NEWNEIGH && mirrored(&m)) {
+		bool is_new = bpf_map_lookup_elem(vr->s->st->fd[VRM_NEIGH], &k, &old) != 0;
+		int err;
+
 		memcpy(v.mac, m.ll, VR_ETH_ALEN);
-		if (!bpf_map_lookup_elem(vr->s->st->fd[VRM_NEIGH], &k, &old) &&
-		    !memcmp(old.mac, v.mac, VR_ETH_ALEN))
+		if (!is_new && !memcmp(old.mac, v.mac, VR_ETH_ALEN))
 			return;
-		if (!map_set(vr->s, &k, &v))
+		err = neigh_set(vr, &k, &v, is_new);
+		if (!err)
 			log_neigh(vr, &k, &v, state_name(m.state), 1);
+		else if (err == -EDQUOT || err == -ENOSPC)
+			neigh_report(vr, true, err == -ENOSPC, vr->n_neigh + 1);
 		return;
 	}
-	if (!bpf_map_delete_elem(vr->s->st->fd[VRM_NEIGH], &k))
+	if (!bpf_map_delete_elem(vr->s->st->fd[VRM_NEIGH], &k)) {
 		log_neigh(vr, &k, NULL, nlh->nlmsg_type == RTM_DELNEIGH ? "deleted" :
 			  state_name(m.state), 1);
+		neigh_freed(vr);
+	}
 }
 
 /* ---- full pass ---- */
@@ -164,6 +218,7 @@ void sync_neigh_event(struct sync_vr *vr, const struct nlmsghdr *nlh)
 struct neigh_pass {
 	struct sync_vr *vr;
 	struct htab want;
+	uint32_t kept;		/* wanted entries already in vr_neigh, kept */
 };
 
 static int neigh_want_cb(const struct nlmsghdr *nlh, void *data)
@@ -220,18 +275,65 @@ static int vr_keys(struct sync *s, uint32_t id, struct vr_neigh_key **out, size_
 	return 0;
 }
 
+/* Entry K of the VR in vr_neigh: deleted if the VR no longer has it (or
+ * it is over the quota, which may have been lowered), updated if changed.
+ */
+static void neigh_keep(struct sync_vr *vr, struct neigh_pass *p, const struct vr_neigh_key *k)
+{
+	struct sneigh *n = htab_find(&p->want, k);
+	struct vr_neigh_val v;
+	int fd = vr->s->st->fd[VRM_NEIGH];
+
+	if (n && p->kept < neigh_quota(vr)) {
+		n->done = true;
+		p->kept++;
+		if (!bpf_map_lookup_elem(fd, k, &v) && !memcmp(v.mac, n->val.mac, VR_ETH_ALEN)) {
+			vr->n_nsame++;
+		} else if (!neigh_set(vr, k, &n->val, false)) {
+			log_neigh(vr, k, &n->val, "changed", 2);
+			vr->n_nset++;
+		}
+		return;
+	}
+	if (!bpf_map_delete_elem(fd, k)) {
+		log_neigh(vr, k, NULL, n ? "over the quota" : "not in the VR", 2);
+		vr->n_ndel++;
+		vr->n_neigh--;
+	}
+}
+
+/* The wanted neighbours not in vr_neigh yet, as far as quota and room go. */
+static int neigh_add_new(struct sync_vr *vr, struct neigh_pass *p)
+{
+	bool map_full = false;
+	struct hnode *cur;
+	struct sneigh *n;
+	size_t pos;
+	int err;
+
+	htab_for_each(&p->want, pos, cur, n) {
+		if (n->done)
+			continue;
+		err = neigh_set(vr, &n->key, &n->val, true);
+		if (!err) {
+			log_neigh(vr, &n->key, &n->val, "added", 2);
+			vr->n_nset++;
+		}
+		map_full |= err == -ENOSPC;
+	}
+	neigh_report(vr, p->want.n > vr->n_neigh, map_full, p->want.n);
+	return 0;
+}
+
 int sync_neigh_pass(struct sync_vr *vr)
 {
 	struct neigh_pass p = { .vr = vr };
 	struct sync *s = vr->s;
 	struct vr_neigh_key *keys = NULL;
-	struct vr_neigh_val v;
 	char buf[256];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ndmsg *ndm;
-	struct sneigh *n;
-	struct hnode *cur;
-	size_t i, nk = 0, pos;
+	size_t i, nk = 0;
 	int err;
 
 	htab_init(&p.want, offsetof(struct sneigh, key), sizeof(struct vr_neigh_key));
@@ -246,34 +348,10 @@ int sync_neigh_pass(struct sync_vr *vr)
 		pr_err("cannot read %s: %s", VR_MAP_NEIGH, strerror(-err));
 		goto out;
 	}
-	for (i = 0; i < nk; i++) {
-		n = htab_find(&p.want, &keys[i]);
-		if (!n) {
-			if (!bpf_map_delete_elem(s->st->fd[VRM_NEIGH], &keys[i])) {
-				log_neigh(vr, &keys[i], NULL, "not in the VR", 2);
-				vr->n_ndel++;
-			}
-			continue;
-		}
-		n->done = true;
-		if (!bpf_map_lookup_elem(s->st->fd[VRM_NEIGH], &keys[i], &v) &&
-		    !memcmp(v.mac, n->val.mac, VR_ETH_ALEN)) {
-			vr->n_nsame++;
-			continue;
-		}
-		if (!map_set(s, &n->key, &n->val)) {
-			log_neigh(vr, &n->key, &n->val, "changed", 2);
-			vr->n_nset++;
-		}
-	}
-	htab_for_each(&p.want, pos, cur, n) {
-		if (n->done)
-			continue;
-		if (!map_set(s, &n->key, &n->val)) {
-			log_neigh(vr, &n->key, &n->val, "added", 2);
-			vr->n_nset++;
-		}
-	}
+	vr->n_neigh = (uint32_t)nk;
+	for (i = 0; i < nk; i++)
+		neigh_keep(vr, &p, &keys[i]);
+	err = neigh_add_new(vr, &p);
 out:
 	free(keys);
 	htab_fini(&p.want, free);

@@ -25,6 +25,7 @@
 #include <linux/icmpv6.h>
 #include <linux/rtnetlink.h>
 
+#include "core/quota.h"
 #include "sync.h"
 
 #define IP6_RT_PRIO_USER	1024	/* the kernel's metric for 0 */
@@ -343,6 +344,11 @@ static void render_main(struct sync_vr *vr, const struct sroute *r, struct rende
 		if (!host)
 			return render_throw(r, out, "next hop on a device without a lower NIC");
 		out->nh[i].ifindex = host;
+		/* Over the quota, the connected route a gateway is checked
+		 * against may be one left out: the device is given, so onlink.
+		 */
+		if (vr->routes_over && out->nh[i].gw_family)
+			out->nh[i].flags |= RTNH_F_ONLINK;
 	}
 	if (out->n_nh == 1)
 		out->nh[0].hops = 0;
@@ -354,7 +360,10 @@ static void render_main(struct sync_vr *vr, const struct sroute *r, struct rende
 /* What R's key should be in the host table; type RTN_UNSPEC: nothing. */
 static void render(struct sync_vr *vr, const struct sroute *r, struct rendered *out)
 {
-	if (r->n_local) {
+	if (r->over_quota) {
+		out->type = RTN_UNSPEC;	/* its traffic: no route, the slow path */
+		out->n_nh = 0;
+	} else if (r->n_local) {
 		render_local(&r->key, out);
 	} else if (r->has_main) {
 		render_main(vr, r, out);
@@ -803,11 +812,16 @@ void sync_route_event(struct sync_vr *vr, const struct nlmsghdr *nlh)
 		r = route_get(vr, &m->key);
 		main_set(r, m);
 		sync_route_emit(vr, r);
+		/* At the quota: the full pass decides which routes stay. */
+		if (vr->routes.n > vr_route_quota(vr))
+			vr->resync = true;
 		return;
 	}
 	r = htab_find(&vr->routes, &m->key);
 	if (!r || !r->has_main)
 		return;
+	if (vr->routes_over)
+		vr->resync = true;	/* room for a route left out */
 	if (m->key.family == AF_INET6 && !m->nh_id && !r->nh_id && r->n_nh > 1 &&
 	    m->n_nh >= 1 && remove_legs(r, m)) {
 		sync_route_emit(vr, r);
@@ -816,6 +830,71 @@ void sync_route_event(struct sync_vr *vr, const struct nlmsghdr *nlh)
 	main_clear(r);
 	sync_route_emit(vr, r);
 	sync_route_release(vr, r);
+}
+
+/* ---- the route quota ---- */
+
+uint32_t vr_route_quota(const struct sync_vr *vr)
+{
+	struct vr_quota q;
+
+	vr_quota_of(&vr->rec, &q);
+	return q.routes;
+}
+
+/* Most specific first; among equals, the lowest metric (the kernel's pick)
+ * first.
+ */
+static int cmp_specific(const void *a, const void *b)
+{
+	const struct sroute *x = *(const struct sroute *const *)a;
+	const struct sroute *y = *(const struct sroute *const *)b;
+
+	if (x->key.dst_len != y->key.dst_len)
+		return x->key.dst_len > y->key.dst_len ? -1 : 1;
+	return x->key.prio < y->key.prio ? -1 : x->key.prio > y->key.prio;
+}
+
+/*
+ * Over the quota, the most specific routes are the ones kept: a dropped
+ * route is never more specific than a kept one, so a frame it would have
+ * matched finds either a more specific kept route (as in the VR) or no
+ * route in the host table (the slow path); never a wrong one.
+ */
+void sync_routes_quota(struct sync_vr *vr)
+{
+	struct vr_quota q = { .routes = vr_route_quota(vr) };
+	struct sroute *r, **v = NULL;
+	struct hnode *cur;
+	size_t pos, n = 0, i;
+
+	htab_for_each(&vr->routes, pos, cur, r) {
+		r->over_quota = false;
+		n += r->has_main || r->n_local;
+	}
+	if (n > q.routes) {
+		v = malloc(n * sizeof(*v));
+		if (!v)
+			abort();
+		n = 0;
+		htab_for_each(&vr->routes, pos, cur, r)
+			if (r->has_main || r->n_local)
+				v[n++] = r;
+		qsort(v, n, sizeof(*v), cmp_specific);
+		for (i = q.routes; i < n; i++)
+			v[i]->over_quota = true;
+		free(v);
+	}
+	if ((n > q.routes) != vr->routes_over) {
+		vr->routes_over = n > q.routes;
+		if (vr->routes_over)
+			pr_warn("VR %s: %zu routes, over its quota of %u: the %zu least specific "
+				"are not mirrored (their traffic takes the slow path)",
+				vr->rec.name, n, q.routes, n - q.routes);
+		else
+			pr_warn("VR %s: %zu routes, within its quota of %u again", vr->rec.name,
+				n, q.routes);
+	}
 }
 
 /* ---- the host table ---- */

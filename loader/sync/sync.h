@@ -83,6 +83,7 @@ struct sroute {
 	uint32_t gen;		/* last full pass that found it in the host */
 	uint16_t host_n;	/* entries with its key found then (IPv4: appended) */
 	bool host_same;		/* ... and the one found is the rendered state */
+	bool over_quota;	/* beyond the VR's route quota: not mirrored */
 };
 
 /* What a key should be in the host table. */
@@ -148,6 +149,10 @@ struct sync_vr {
 	struct htab links, routes, nhs, addrs;
 	uint32_t gen;
 	bool resync;			/* a full pass is due */
+	bool routes_over;		/* over its route quota (reported) */
+	bool neigh_over;		/* over its neighbour quota or vr_neigh full (reported) */
+	bool neigh_retry;		/* a neighbour pass is due: room may have freed */
+	uint32_t n_neigh;		/* its vr_neigh entries, as far as sync knows */
 	bool gone;			/* namespace missing, reported */
 	double retry_at;		/* failures: full pass again then (0: no) */
 	double backoff;
@@ -235,6 +240,11 @@ int sync_routes_dump(struct sync_vr *vr);
  * then routes with one, then the other types.
  */
 int sync_routes_host_pass(struct sync_vr *vr);
+/* Mark the routes beyond the VR's route quota (the least specific) as not
+ * mirrored, and report a change of state.
+ */
+void sync_routes_quota(struct sync_vr *vr);
+uint32_t vr_route_quota(const struct sync_vr *vr);
 /* Flush the pass's requests; retry what the host refused, then with its
  * key deleted first; what is still refused is reported and becomes a
  * throw route.  0 or -errno on a socket error.

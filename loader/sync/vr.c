@@ -426,6 +426,7 @@ static int pass_read(struct sync_vr *vr, bool *again)
 			return err;
 		}
 	}
+	sync_routes_quota(vr);
 	err = sync_routes_host_pass(vr);
 	if (err == -EINTR) {
 		*again = true;

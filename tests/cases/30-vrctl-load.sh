@@ -123,7 +123,7 @@ expect_fail "an empty value (--mode=)" 2 "--mode needs a value" vrctl load e0 --
 expect_fail "an unknown short option" 2 "unknown option '-x'" vrctl sync -x
 for o in --mac --table --iface --rate-pps --burst --rate-bps --burst-bytes; do
 	check "help add-router: usage and option list name $o" \
-		sh -c "'$VRCTL' help add-router | grep -c -- '$o ' | grep -qx 2"
+		sh -c "'$VRCTL' help add-router | grep -q -- '\[$o \|^Usage: .* $o ' && '$VRCTL' help add-router | grep -q -- '^  $o '"
 done
 
 # --- errors with nothing loaded -------------------------------------------------------
@@ -235,7 +235,7 @@ check_eq "e1 still loaded after the blocked unload" "$P1" "$(prog_id e1)"
 VR=$P-v VRID=5 TABLE=1500 VRMAC=02:00:00:00:05:01
 setup "VR namespace (a VR has one)" ip netns add "$VR"
 setup "VR record" mupdate vr_routers "$(hx '<I' $VRID)" \
-	"$(hx '<32sIIQ' "$VR" 2 $TABLE 1700000000000000000)"
+	"$(hx '<32sIIQQQIIII' "$VR" 2 $TABLE 1700000000000000000 0 0 0 0 0 0)"
 setup "VR port e0" mupdate vr_ports "$(hx '<II' $VRID "$IF0")" "$(hx '<6s2x' $VRMAC)"
 setup "VR port e1" mupdate vr_ports "$(hx '<II' $VRID "$IF1")" "$(hx '<6s2x' $VRMAC)"
 setup "VR MAC on e0" mupdate vr_macs "$(hx '<I6s2x' "$IF0" $VRMAC)" "$(hx '<II' $VRID $TABLE)"
@@ -249,7 +249,7 @@ check_eq "list -j: the VR" "[['$VR', $VRID, $TABLE, 'ready']]" \
 vrctl show "$VR" >"$T_TMP/o" 2>&1
 check "show (text)" grep -q "^$VR: id $VRID table $TABLE state ready netns $VR" "$T_TMP/o"
 check "show (text) lists the MAC per NIC" grep -q "e1 (ifindex $IF1) mac $VRMAC" "$T_TMP/o"
-check_eq "show -j: keys" "['created', 'id', 'ifaces', 'limit', 'macs', 'name', 'netns', 'state', 'table']" \
+check_eq "show -j: keys" "['created', 'id', 'ifaces', 'limit', 'macs', 'name', 'netns', 'quota', 'state', 'table']" \
 	"$(vrctl show "$VR" -j | jget 'sorted(j)')"
 check_eq "show -j: values" "$VR $VRID $TABLE ready $VR ['e0', 'e1'] $VRMAC" \
 	"$(vrctl show "$VR" -j | jget '" ".join(map(str, [j["name"], j["id"], j["table"], j["state"], j["netns"], j["ifaces"], j["macs"][0]["mac"]]))')"

@@ -71,6 +71,7 @@ setup "A adds a private macvlan 'sec0' with a MAC of its own (no admission for i
 	ip -n "$A" link add sec0 link in0 address 02:00:00:00:84:99 type macvlan mode private
 until_ok 2 eval "! ip -n $A link show sec0"
 check "the follower deleted sec0" eval "! ip -n $A link show sec0 >/dev/null 2>&1"
+until_ok 2 grep -q "VR $A: link sec0" "$T_TMP/follow.log"
 check_eq "... and said so, naming A" 1 \
 	"$(grep -c "VR $A: link sec0 (macvlan on shared NIC in0) was not made by vrctl: deleted" "$T_TMP/follow.log")"
 stop_follower "$FPID"

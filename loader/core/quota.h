@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Per-VR quotas (include/vrouter.h explains them and their defaults):
+ * the ones backed by a map are guarantees, because the sum of all VRs'
+ * quotas is kept within the map's size.
+ */
+#ifndef VR_CORE_QUOTA_H
+#define VR_CORE_QUOTA_H
+
+#include <stdint.h>
+
+#include "core/state.h"
+
+struct vr_quota {
+	uint32_t neigh, routes, macs;
+};
+
+/* REC's quotas; 0 in a record reads as the default. */
+void vr_quota_of(const struct vr_router *rec, struct vr_quota *q);
+/* Q with every 0 replaced by its default. */
+void vr_quota_defaults(struct vr_quota *q);
+/* Can VR ID (0: a VR being created) have quotas Q, the other VRs keeping
+ * theirs?  0, or -ENOSPC / -EINVAL with the error printed (NAME names it).
+ */
+int vr_quota_check(struct vr_state *st, uint32_t id, const char *name,
+		   const struct vr_quota *q);
+/* The number of vr_neigh entries of VR ID, or -errno. */
+int vr_neigh_count(struct vr_state *st, uint32_t id);
+
+#endif /* VR_CORE_QUOTA_H */
