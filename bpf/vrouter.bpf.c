@@ -248,6 +248,36 @@ static __always_inline int fib_forward(struct xdp_md *ctx, struct ethhdr *eth,
 	return bpf_redirect_map(&vr_tx_ports, fib->ifindex, 0);
 }
 
+/*
+ * The VR's reverse-path filter (its rp_filter on the macvlan of this NIC,
+ * mirrored by sync into vr_mac_val): the route back to the source, in the
+ * VR's table, must leave by the ingress NIC (strict) or just exist as a
+ * unicast route (loose).  A source that is the VR's own address finds a
+ * local route (NOT_FWDED) and fails both, as the kernel's martian check.
+ * Multipath: the helper returns one leg, where the kernel accepts any; a
+ * false failure only sends the frame to the kernel.  Only VRs with an
+ * rp_filter pay for the second lookup.
+ */
+static __always_inline int rpf_ok(struct xdp_md *ctx, const struct vr_mac_val *vr,
+				  const struct iphdr *iph)
+{
+	struct bpf_fib_lookup back = {};
+	long rc;
+
+	back.family = VR_AF_INET;
+	back.tos = iph->tos;
+	back.ipv4_src = iph->daddr;
+	back.ipv4_dst = iph->saddr;
+	back.ifindex = ctx->ingress_ifindex;
+	back.tbid = vr->table_id;
+	rc = bpf_fib_lookup(ctx, &back, sizeof(back),
+			    BPF_FIB_LOOKUP_DIRECT | BPF_FIB_LOOKUP_TBID |
+			    BPF_FIB_LOOKUP_SKIP_NEIGH);
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
+		return 0;
+	return vr->rp_filter == VR_RPF_LOOSE || back.ifindex == ctx->ingress_ifindex;
+}
+
 static __always_inline int forward_ipv4(struct xdp_md *ctx,
 					struct hdr_cursor *c,
 					struct ethhdr *eth,
@@ -284,6 +314,9 @@ static __always_inline int forward_ipv4(struct xdp_md *ctx,
 	if (src_hi == 0 || src_hi == 127 || iph->saddr == 0xffffffff ||
 	    dst_hi == 0 || dst_hi == 127)
 		return pass(st, VR_PASS_ADDR_SCOPE, bytes);
+	/* The kernel checks the source (routing the input) before the TTL. */
+	if (vr->rp_filter && !rpf_ok(ctx, vr, iph))
+		return pass(st, VR_PASS_RP_FILTER, bytes);
 	if (iph->ttl <= 1)
 		return pass(st, VR_PASS_TTL, bytes);
 

@@ -51,9 +51,18 @@ struct vr_mac_key {
 	__u8 pad[2];
 };
 
+/* The VR's reverse-path filter on its macvlan of that NIC, as the VR set
+ * it (max of net.ipv4.conf.all and conf.IFACE rp_filter; sync mirrors it).
+ */
+#define VR_RPF_OFF	0
+#define VR_RPF_STRICT	1		/* the route back to the source leaves by the ingress NIC */
+#define VR_RPF_LOOSE	2		/* some route back to the source exists */
+
 struct vr_mac_val {
 	__u32 vr_id;			/* index into vr_stats */
 	__u32 table_id;			/* host routing table holding the VR's routes */
+	__u8 rp_filter;			/* VR_RPF_*: IPv4 sources checked as the VR would */
+	__u8 pad[3];
 };
 
 /* vr_ports: the VR's presence on an egress NIC, and its MAC there.  A
@@ -110,6 +119,7 @@ enum vr_pass_reason {
 	VR_PASS_NO_NEIGH,		/* next hop not in vr_neigh */
 	VR_PASS_EGRESS_NOT_LOADED,	/* egress NIC not in vr_tx_ports */
 	VR_PASS_NO_PORT,		/* VR has no MAC on the egress NIC */
+	VR_PASS_RP_FILTER,		/* IPv4 source fails the VR's rp_filter (or is its own) */
 	VR_PASS_MAX
 };
 

@@ -71,20 +71,24 @@ struct mac_ent {
 	enum nic nic;
 	__u8 mac[6];
 	__u32 vr, table;
+	__u8 rp_filter;		/* VR_RPF_* */
 };
 
 static const struct mac_ent macs[] = {
-	{ IN0, MAC_VR1, 1, 1001 },
-	{ IN1, MAC_VR1, 1, 1001 },	/* in1: IPv4 forwarding disabled */
-	{ IN0, MAC_VR2, 2, 1002 },
-	{ IN0, MAC_VR3, 3, 1003 },
-	{ IN0, MAC_VR4, 4, 1999 },	/* a table that does not exist */
+	{ IN0, MAC_VR1, 1, 1001, VR_RPF_OFF },
+	{ IN1, MAC_VR1, 1, 1001, VR_RPF_OFF },	/* in1: IPv4 forwarding disabled */
+	{ IN0, MAC_VR2, 2, 1002, VR_RPF_OFF },
+	{ IN0, MAC_VR3, 3, 1003, VR_RPF_OFF },
+	{ IN0, MAC_VR4, 4, 1999, VR_RPF_OFF },	/* a table that does not exist */
+	/* VR 1 again, through MACs with its rp_filter strict and loose */
+	{ IN0, MAC_VR(0x11), 1, 1001, VR_RPF_STRICT },
+	{ IN0, MAC_VR(0x12), 1, 1001, VR_RPF_LOOSE },
 	/* Group addresses are never a VR's (vrctl refuses them): entered
 	 * here so that a program that looked them up would find VR 1.
 	 */
-	{ IN0, MAC_BCAST, 1, 1001 },
-	{ IN0, MAC_MCAST4, 1, 1001 },
-	{ IN0, MAC_MCAST6, 1, 1001 },
+	{ IN0, MAC_BCAST, 1, 1001, VR_RPF_OFF },
+	{ IN0, MAC_MCAST4, 1, 1001, VR_RPF_OFF },
+	{ IN0, MAC_MCAST6, 1, 1001, VR_RPF_OFF },
 };
 
 struct port_ent {
@@ -200,6 +204,26 @@ static const struct tcase cases[] = {
 	  IN0, FRAW(MAC_VR1, 0x88a8, .payload = 46), PASS(NOT_IP) },
 	{ "bare Ethernet header, ARP type: PASS NOT_IP",
 	  IN0, FRAW(MAC_VR1, 0x0806), PASS(NOT_IP) },
+
+	/* rp_filter: table 1001 routes 198.18.65.0/24 back out of in0 */
+	{ "rp_filter strict, source routed back out of in0: REDIRECT",
+	  IN0, F4(MAC_VR(0x11), "198.18.65.5", "198.18.10.5"), FWD(1, OUT0, MAC_N(1, 0, 2)) },
+	{ "rp_filter strict, source routed back out of out1: PASS RP_FILTER",
+	  IN0, F4(MAC_VR(0x11), "198.18.2.5", "198.18.10.5"), PASS(RP_FILTER) },
+	{ "rp_filter loose, source routed back out of out1: REDIRECT",
+	  IN0, F4(MAC_VR(0x12), "198.18.2.5", "198.18.10.5"), FWD(1, OUT0, MAC_N(1, 0, 2)) },
+	{ "rp_filter loose, no route back to the source: PASS RP_FILTER",
+	  IN0, F4(MAC_VR(0x12), "198.18.99.5", "198.18.10.5"), PASS(RP_FILTER) },
+	{ "rp_filter loose, source routed to a blackhole: PASS RP_FILTER",
+	  IN0, F4(MAC_VR(0x12), "198.18.20.5", "198.18.10.5"), PASS(RP_FILTER) },
+	{ "rp_filter strict, the VR's own address as source: PASS RP_FILTER",
+	  IN0, F4(MAC_VR(0x11), "198.18.30.1", "198.18.10.5"), PASS(RP_FILTER) },
+	{ "rp_filter off: a source with no route back is forwarded",
+	  IN0, F4(MAC_VR1, "198.18.99.5", "198.18.10.5"), FWD(1, OUT0, MAC_N(1, 0, 2)) },
+	{ "rp_filter strict: TTL 1 with a bad source is RP_FILTER (checked first, as the kernel)",
+	  IN0, F4(MAC_VR(0x11), "198.18.2.5", "198.18.10.5", .ttl = 1), PASS(RP_FILTER) },
+	{ "rp_filter strict: IPv6 is not filtered (Linux has no IPv6 rp_filter)",
+	  IN0, F6(MAC_VR(0x11), "2001:2:0:99::5", "2001:2:0:10::5"), FWD(1, OUT0, MAC_N(1, 0, 0x62)) },
 
 	/* (3) forwarded */
 	{ "IPv4/UDP via gateway: REDIRECT out0, TTL 63",
@@ -1187,7 +1211,8 @@ static void setup_maps(void)
 	fd_limits = bpf_map__fd(skel->maps.vr_limits);
 
 	for (i = 0; i < sizeof(macs) / sizeof(macs[0]); i++)
-		dp_add_mac(ifidx[macs[i].nic], macs[i].mac, macs[i].vr, macs[i].table);
+		dp_add_mac(ifidx[macs[i].nic], macs[i].mac, macs[i].vr, macs[i].table,
+			   macs[i].rp_filter);
 	for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++)
 		dp_add_port(ports[i].vr, ifidx[ports[i].nic], ports[i].mac);
 	for (i = 0; i < sizeof(neighs) / sizeof(neighs[0]); i++) {

@@ -54,6 +54,23 @@ int vr_mac_get(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_ETH_A
 	return ret_errno(bpf_map_lookup_elem(st->fd[VRM_MACS], &k, val));
 }
 
+int vr_mac_set_rpf(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_ETH_ALEN],
+		   uint8_t rp_filter)
+{
+	struct vr_mac_val v;
+	struct vr_mac_key k;
+
+	mac_key(&k, ifindex, mac);
+	if (bpf_map_lookup_elem(st->fd[VRM_MACS], &k, &v))
+		return -errno;
+	if (v.rp_filter == rp_filter)
+		return 0;
+	v.rp_filter = rp_filter;
+	if (bpf_map_update_elem(st->fd[VRM_MACS], &k, &v, BPF_EXIST))
+		return -errno;
+	return 1;
+}
+
 static void port_key(struct vr_port_key *k, uint32_t vr_id, uint32_t ifindex)
 {
 	memset(k, 0, sizeof(*k));

@@ -300,6 +300,9 @@ static int vr_event_cb(const struct nlmsghdr *nlh, void *data)
 	case RTM_DELNEXTHOP:
 		sync_nh_event(vr, nlh);
 		break;
+	case RTM_NEWNETCONF:
+		sync_rpf_pass(vr);	/* rp_filter (or another conf) changed */
+		break;
 	case RTM_NEWLINK:
 	case RTM_DELLINK:
 		if (sync_link_event(vr, nlh)) {

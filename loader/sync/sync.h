@@ -226,7 +226,9 @@ void sync_vr_detach(struct sync_vr *vr);
 int sync_vr_full_pass(struct sync_vr *vr);
 /* A failure: the next full pass after a delay, doubled up to 60 s. */
 void sync_vr_backoff(struct sync_vr *vr, double now);
-uint32_t sync_link_host(struct sync_vr *vr, uint32_t vr_ifindex);	/* 0: none */
+uint32_t sync_link_host(struct sync_vr *vr, uint32_t vr_ifindex);
+/* Mirror the VR's rp_filter on each of its macvlans into vr_macs. */
+void sync_rpf_pass(struct sync_vr *vr);	/* 0: none */
 int sync_links_dump(struct sync_vr *vr);
 /* An RTM_NEWLINK/DELLINK event: true if the mapping or up state changed. */
 bool sync_link_event(struct sync_vr *vr, const struct nlmsghdr *nlh);

@@ -41,6 +41,7 @@
 static const unsigned int vr_groups[] = {
 	RTNLGRP_LINK, RTNLGRP_NEIGH, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR,
 	RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, RTNLGRP_NEXTHOP,
+	RTNLGRP_IPV4_NETCONF,	/* rp_filter changes */
 };
 
 static void free_plain(void *e)
@@ -358,7 +359,44 @@ int sync_links_dump(struct sync_vr *vr)
 		}
 	}
 	reap_foreign(vr);
+	sync_rpf_pass(vr);
 	return err;
+}
+
+/* The VR's rp_filter on link NAME: the kernel uses the larger of
+ * conf/all and conf/NAME.
+ */
+static uint8_t vr_rp_filter(struct sync_vr *vr, const char *name)
+{
+	char path[64], v[16];
+	int all = 0, dev = 0;
+
+	if (!sysctl_set(vr->rec.name, "net/ipv4/conf/all/rp_filter", NULL, v, sizeof(v)))
+		all = atoi(v);
+	snprintf(path, sizeof(path), "net/ipv4/conf/%s/rp_filter", name);
+	if (!sysctl_set(vr->rec.name, path, NULL, v, sizeof(v)))
+		dev = atoi(v);
+	all = all > dev ? all : dev;
+	return all == VR_RPF_STRICT || all == VR_RPF_LOOSE ? (uint8_t)all : VR_RPF_OFF;
+}
+
+void sync_rpf_pass(struct sync_vr *vr)
+{
+	uint8_t mac[VR_ETH_ALEN], rpf;
+	char nic[IF_NAMESIZE];
+	struct hnode *cur;
+	struct slink *l;
+	size_t pos;
+
+	htab_for_each(&vr->links, pos, cur, l) {
+		if (!l->host_ifindex || vr_port_get(vr->s->st, vr->id, l->host_ifindex, mac))
+			continue;
+		rpf = vr_rp_filter(vr, l->name);
+		if (vr_mac_set_rpf(vr->s->st, l->host_ifindex, mac, rpf) == 1)
+			pr_info("VR %s: rp_filter %s on %s (NIC %s)", vr->rec.name,
+				rpf == VR_RPF_STRICT ? "strict" : rpf ? "loose" : "off", l->name,
+				sync_ifname(l->host_ifindex, nic));
+	}
 }
 
 uint32_t sync_link_host(struct sync_vr *vr, uint32_t vr_ifindex)

@@ -10,6 +10,9 @@
 #   - a second macvlan with a MAC of its own escapes admission: deleted;
 #   - a macvlan named "out1" over a veth of its own: its routes are not
 #     mirrored onto the host's out1.
+#   - anti-spoofing as the VR set it: with rp_filter on in A, frames whose
+#     source would not be routed back (or is A's own address) go to A's
+#     kernel, which drops them; with it off the fast path forwards them.
 #
 #   gen:g0 == dut:in0, dut:out0 == s0:s0, dut:out1 == s1:s1
 #   VR A on in0, out0; VR C on in0 only.
@@ -88,6 +91,42 @@ check_eq "C's routes over its own 'out1' are not mirrored onto the host's out1" 
 check "... 198.18.86.0/24 goes to C's kernel instead (a throw route)" \
 	sh -c "ip -n $(ns dut) route show table $TC | grep -q '^throw 198.18.86.0/24'"
 check "C's own links were not deleted (not on a shared NIC)" ip -n "$C" link show out1
+# --- rp_filter as A set it -------------------------------------------------------------
+st() { vrctl -j stats "$A" | "$PY" -c 'import json,sys; r=json.load(sys.stdin)["routers"][0]; k=sys.argv[1]; print(r[k]["packets"] if k in ("rx","fwd") else r["pass"][k]["packets"])' "$1"; }
+S0_MAC=$(mac_of s0 s0)
+setup "A routes 198.18.100.0/24 via s0" sh -c "
+	ip -n $A addr add 198.18.2.1/24 dev out0 && ip -n $A neigh add 198.18.2.2 lladdr $S0_MAC dev out0 nud permanent &&
+	ip -n $A route add 198.18.100.0/24 via 198.18.2.2 dev out0"
+check "vrctl sync" vrctl sync
+# send5 SRC: five frames from gen to 198.18.100.5 with source SRC
+send5() {
+	local spec="dmac=$A_MAC,smac=$GEN_MAC,src=$1,dst=198.18.100.5,ttl=64,sport=8585,dport=9,data=rpf" i specs=()
+	for i in 1 2 3 4 5; do specs+=("$spec"); done
+	nsx gen "${PKT[@]}" send g0 "${specs[@]}" >/dev/null
+}
+f0=$(st fwd); send5 198.18.84.2; until_ok 2 eval '[ $(st fwd) -ge $((f0 + 5)) ]'
+check_eq "rp_filter off: frames from gen forwarded by the fast path" $((f0 + 5)) "$(st fwd)"
+f0=$(st fwd); send5 198.18.2.77; until_ok 2 eval '[ $(st fwd) -ge $((f0 + 5)) ]'
+check_eq "rp_filter off: a source routed back out of out0 forwarded too (as A's kernel would)" \
+	$((f0 + 5)) "$(st fwd)"
+setup "A turns rp_filter on (strict)" vx "$A" sysctl -qw net.ipv4.conf.all.rp_filter=1
+check "vrctl sync" vrctl sync
+f0=$(st fwd) r0=$(st rp_filter); send5 198.18.2.77; until_ok 2 eval '[ $(st rp_filter) -ge $((r0 + 5)) ]'
+check_eq "strict: a source routed back out of out0 goes to A's kernel (rp_filter 5, fwd 0)" \
+	"$((r0 + 5)) $f0" "$(st rp_filter) $(st fwd)"
+r0=$(st rp_filter); send5 198.18.84.1; until_ok 2 eval '[ $(st rp_filter) -ge $((r0 + 5)) ]'
+check_eq "strict: A's own address as source goes to A's kernel" $((r0 + 5)) "$(st rp_filter)"
+f0=$(st fwd); send5 198.18.84.2; until_ok 2 eval '[ $(st fwd) -ge $((f0 + 5)) ]'
+check_eq "strict: gen's own source is still forwarded by the fast path" $((f0 + 5)) "$(st fwd)"
+check "vrctl sync --follow started" start_follower
+setup "A sets rp_filter 2 (loose) on in0" vx "$A" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.in0.rp_filter=2
+until_ok 2 grep -q "VR $A: rp_filter loose on in0" "$T_TMP/follow.log"
+check "the follower mirrors the change as it happens" grep -q "VR $A: rp_filter loose on in0" "$T_TMP/follow.log"
+f0=$(st fwd); send5 198.18.2.77; until_ok 2 eval '[ $(st fwd) -ge $((f0 + 5)) ]'
+check_eq "loose: a source with a route back (out of out0) is forwarded" $((f0 + 5)) "$(st fwd)"
+r0=$(st rp_filter); send5 198.18.199.7; until_ok 2 eval '[ $(st rp_filter) -ge $((r0 + 5)) ]'
+check_eq "loose: a source with no route back goes to A's kernel" $((r0 + 5)) "$(st rp_filter)"
+stop_follower "$FPID"
 check "del-router A" vrctl del-router "$A"
 check "del-router C" vrctl del-router "$C"
 check "unload" vrctl unload

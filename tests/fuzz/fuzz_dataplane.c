@@ -849,7 +849,7 @@ static void setup(int lwt)
 
 	for (i = 0; i < FZ_NMACS; i++)
 		dp_add_mac(ifidx[fz_macs[i].nic], fz_macs[i].mac, fz_vrs[fz_macs[i].vr].id,
-			   fz_vrs[fz_macs[i].vr].table);
+			   fz_vrs[fz_macs[i].vr].table, (__u8)fz_macs[i].rp_filter);
 	for (i = 0; i < FZ_NPORTS; i++) {
 		__u8 mac[6];
 

@@ -54,6 +54,7 @@ enum fz_kind { FZ_X_NOVR, FZ_X_PASS, FZ_X_FWD };
 	X(V4_SRC_MCAST, "IPv4: multicast source") \
 	X(V4_SRC_MARTIAN, "IPv4: source 0/8, 127/8 or 255.255.255.255") \
 	X(V4_DST_MARTIAN, "IPv4: destination 0/8 or 127/8") \
+	X(V4_RPF, "IPv4: source fails the VR's rp_filter on the ingress NIC") \
 	X(V4_TTL, "IPv4: TTL <= 1") \
 	X(V6_SHORT, "IPv6: frame shorter than the 40-byte header") \
 	X(V6_VERSION, "IPv6: version != 6") \
@@ -374,10 +375,50 @@ static inline void fz_model_fib(enum fz_nic in, int vr, int family, const uint8_
 	x->nlegs = r->nhops;
 }
 
+/*
+ * The VR's rp_filter on the ingress NIC: the route back to SRC in its
+ * table must be unicast (local, reject types and lwt fail; so does IPv4
+ * forwarding off on the ingress NIC, the reverse lookup's input), and for
+ * strict leave by the ingress NIC (a multipath route's legs: the fast
+ * path checks the one the hash picks, so a mixed route may go either way,
+ * which *EITHER reports).
+ */
+static inline int fz_rpf_ok(enum fz_nic in, int vr, int rpf, const uint8_t *src, int *either)
+{
+	const struct fz_route *r;
+	int ri, j, via_in = 0;
+
+	*either = 0;
+	if (!fz_nics[in].v4_fwd || !fz_vrs[vr].has_table)
+		return 0;
+	ri = fz_lookup(vr, 4, src);
+	if (ri < 0 || fz_routes[ri].type != RT_UNICAST)
+		return 0;
+	if (rpf == VR_RPF_LOOSE)
+		return 1;
+	r = &fz_routes[ri];
+	for (j = 0; j < r->nhops; j++)
+		via_in += r->hop[j].dev == in;
+	*either = via_in && via_in < r->nhops;
+	return via_in == r->nhops;
+}
+
+/* The rp_filter of VR's entry on NIC (the frame matched one: the first). */
+static inline int fz_mac_rpf(enum fz_nic nic, int vr)
+{
+	unsigned int i;
+
+	for (i = 0; i < FZ_NMACS; i++)
+		if (fz_macs[i].nic == nic && fz_macs[i].vr == vr)
+			return fz_macs[i].rp_filter;
+	return 0;
+}
+
 static inline void fz_model_v4(enum fz_nic in, int vr, const uint8_t *ip, size_t l3,
 			       struct fz_expect *x)
 {
 	const uint8_t *src = ip + 12, *dst = ip + 16;
+	int rpf, either = 0;
 	unsigned int tot_len;
 
 	x->family = 4;
@@ -407,6 +448,15 @@ static inline void fz_model_v4(enum fz_nic in, int vr, const uint8_t *ip, size_t
 		return fz_pass(x, VR_PASS_ADDR_SCOPE, FZ_S_V4_SRC_MARTIAN);
 	if (dst[0] == 0 || dst[0] == 127)
 		return fz_pass(x, VR_PASS_ADDR_SCOPE, FZ_S_V4_DST_MARTIAN);
+	rpf = fz_mac_rpf(in, vr);
+	if (rpf && !fz_rpf_ok(in, vr, rpf, src, &either)) {
+		if (either) {
+			fprintf(stderr, "fuzz_net.h: a strict rp_filter NIC is one leg of a "
+				"multipath route: the outcome would depend on the hash\n");
+			abort();
+		}
+		return fz_pass(x, VR_PASS_RP_FILTER, FZ_S_V4_RPF);
+	}
 	if (ip[8] <= 1)
 		return fz_pass(x, VR_PASS_TTL, FZ_S_V4_TTL);
 	fz_model_fib(in, vr, 4, src, dst, l3, x);
