@@ -66,7 +66,7 @@ enum { SYNC_FOLLOW };
 
 
 
-/* main.c: print "Error: <fmt>" and the running command's usage to stderr,
+/* opts.c: print "Error: <fmt>" and the running command's usage to stderr,
  * mark the exit status as a usage error (2); returns -EINVAL.
  */
 int vr_usage(struct vr_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

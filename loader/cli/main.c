@@ -146,21 +146,6 @@ static void usage(FILE *f)
 	fprintf(f, "\n'vrctl help COMMAND' shows a command's usage and options.\n");
 }
 
-int vr_usage(struct vr_ctx *ctx, const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fputs("Error: ", stderr);
-	va_start(ap, fmt);
-	log_vwrite_line(fmt, ap);
-	va_end(ap);
-	if (ctx->cmd)
-		vr_print_usage(stderr, ctx->cmd);
-	ctx->usage_error = true;
-	return -EINVAL;
-}
-
 static int do_help(struct vr_ctx *ctx, const struct vr_args *a)
 {
 	const struct vr_cmd *c;

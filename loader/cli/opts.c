@@ -8,6 +8,7 @@
  * positionals may be mixed (getopt's permutation); "--" ends the options.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <getopt.h>
 #include <string.h>
 
@@ -235,6 +236,22 @@ int vr_parse_args(struct vr_ctx *ctx, int argc, char **argv, bool *help, struct 
 }
 
 /* ---- usage and help, from the same tables ---- */
+
+int vr_usage(struct vr_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("Error: ", stderr);
+	va_start(ap, fmt);
+	log_vwrite_line(fmt, ap);
+	va_end(ap);
+	if (ctx->cmd)
+		vr_print_usage(stderr, ctx->cmd);
+	ctx->usage_error = true;
+	return -EINVAL;
+}
+
 
 #define USAGE_WIDTH	78
 #define USAGE_INDENT	"       "	/* continuation lines, as iproute2 */
