@@ -321,7 +321,7 @@ static int vr_line_entry(struct vr_state *st, char a[5][64], int n)
 	if (!strcmp(a[0], "port") && n == 4) {
 		if (parse_mac(a[3], mac))
 			return -EINVAL;
-		return vr_port_add(st, u32_arg(a[1]), ifindex_of(a[2]), mac);
+		return vr_port_add(st, u32_arg(a[1]), ifindex_of(a[2]), mac, a[2]);
 	}
 	if (!strcmp(a[0], "neigh") && n == 5) {
 		family = strchr(a[3], ':') ? AF_INET6 : AF_INET;

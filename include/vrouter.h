@@ -76,6 +76,8 @@ struct vr_port_key {
 struct vr_port_val {
 	__u8 mac[VR_ETH_ALEN];		/* source MAC of forwarded frames */
 	__u8 pad[2];
+	char ifname[16];		/* the NIC's name then (IFNAMSIZ; vrctl's, for
+					 * re-attaching a NIC deleted and made again) */
 };
 
 /* vr_neigh: the VR's neighbours.  Per VR and per NIC, so two VRs can use

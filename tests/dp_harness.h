@@ -164,7 +164,7 @@ static inline void dp_add_mac(__u32 ifindex, const __u8 mac[6], __u32 vr_id, __u
 /* vr_ports: (VR, egress ifindex) -> the VR's MAC there. */
 static inline void dp_add_port(__u32 vr_id, __u32 ifindex, const __u8 mac[6])
 {
-	int err = vr_port_add(&dp_st, vr_id, ifindex, mac);
+	int err = vr_port_add(&dp_st, vr_id, ifindex, mac, NULL);
 
 	if (err)
 		die("vr_ports update", err);

@@ -120,7 +120,7 @@ static void cmd_port(char **argv)
 
 	parse_mac_arg(argv[2], mac);
 	open_maps();
-	err = vr_port_add(&st, parse_vr_id(argv[0]), parse_iface(argv[1]), mac);
+	err = vr_port_add(&st, parse_vr_id(argv[0]), parse_iface(argv[1]), mac, argv[1]);
 	if (err)
 		die("cannot update %s: %s", VR_MAP_PORTS, strerror(-err));
 }

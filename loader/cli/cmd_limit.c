@@ -27,6 +27,7 @@
 #include "cli.h"
 #include "core/maps.h"
 #include "core/quota.h"
+#include "core/router.h"
 
 #define BURST_BYTES_MAX	(1ULL << 40)
 
@@ -226,9 +227,11 @@ int do_set_router(struct vr_ctx *ctx, const struct vr_args *a)
 
 	if (a->n_pos < 1)
 		return vr_usage(ctx, "set-router needs a NAME");
-	if (!vr_limit_given(a, SET_LIMIT) && !vr_quota_given(a, SET_QUOTA))
+	if (!vr_limit_given(a, SET_LIMIT) && !vr_quota_given(a, SET_QUOTA) &&
+	    !a->val[SET_REATTACH])
 		return vr_usage(ctx, "set-router: nothing to set (--rate-pps, --rate-bps, --burst, "
-				"--burst-bytes, --quota-neigh, --quota-routes, --quota-macs)");
+				"--burst-bytes, --quota-neigh, --quota-routes, --quota-macs, "
+				"--reattach)");
 	err = vr_state_open(&ctx->st);
 	if (err)
 		return err;
@@ -255,6 +258,13 @@ int do_set_router(struct vr_ctx *ctx, const struct vr_args *a)
 		if (!vr_limit_read(&ctx->st, id, &cur) &&
 		    vr_limit_merge(a, SET_LIMIT, &cur, &next))
 			return -EINVAL;
+	}
+	if (a->val[SET_REATTACH]) {
+		err = vr_router_reattach(&ctx->st, id, &rec);
+		if (err < 0)
+			return err;
+		if (!err)
+			pr_info("VR %s: every NIC is the one it was made with", rec.name);
 	}
 	if (vr_quota_given(a, SET_QUOTA)) {
 		err = set_quota(ctx, a, id, &rec);

@@ -66,6 +66,8 @@ static const struct vr_opt add_router_opts[] = {
 static const struct vr_opt set_router_opts[] = {
 	VR_LIMIT_OPTS(SET_LIMIT),
 	VR_QUOTA_OPTS(SET_QUOTA),
+	[SET_REATTACH] = { "reattach", 0, NULL,
+		"attach again to its NICs deleted and made again (same names), keeping the VR" },
 	{ 0 }
 };
 

@@ -79,7 +79,7 @@ static void port_key(struct vr_port_key *k, uint32_t vr_id, uint32_t ifindex)
 }
 
 int vr_port_add(struct vr_state *st, uint32_t vr_id, uint32_t ifindex,
-		const uint8_t mac[VR_ETH_ALEN])
+		const uint8_t mac[VR_ETH_ALEN], const char *ifname)
 {
 	struct vr_port_val v;
 	struct vr_port_key k;
@@ -87,6 +87,8 @@ int vr_port_add(struct vr_state *st, uint32_t vr_id, uint32_t ifindex,
 	port_key(&k, vr_id, ifindex);
 	memset(&v, 0, sizeof(v));
 	memcpy(v.mac, mac, VR_ETH_ALEN);
+	if (ifname)
+		strncpy(v.ifname, ifname, sizeof(v.ifname) - 1);
 	return ret_errno(bpf_map_update_elem(st->fd[VRM_PORTS], &k, &v, BPF_NOEXIST));
 }
 
@@ -98,8 +100,8 @@ int vr_port_del(struct vr_state *st, uint32_t vr_id, uint32_t ifindex)
 	return ret_errno(bpf_map_delete_elem(st->fd[VRM_PORTS], &k));
 }
 
-int vr_port_get(struct vr_state *st, uint32_t vr_id, uint32_t ifindex,
-		uint8_t mac[VR_ETH_ALEN])
+int vr_port_get_name(struct vr_state *st, uint32_t vr_id, uint32_t ifindex,
+		     uint8_t mac[VR_ETH_ALEN], char *ifname)
 {
 	struct vr_port_val v;
 	struct vr_port_key k;
@@ -109,7 +111,17 @@ int vr_port_get(struct vr_state *st, uint32_t vr_id, uint32_t ifindex,
 		return -errno;
 	if (mac)
 		memcpy(mac, v.mac, VR_ETH_ALEN);
+	if (ifname) {
+		memcpy(ifname, v.ifname, sizeof(v.ifname));
+		ifname[sizeof(v.ifname) - 1] = '\0';
+	}
 	return 0;
+}
+
+int vr_port_get(struct vr_state *st, uint32_t vr_id, uint32_t ifindex,
+		uint8_t mac[VR_ETH_ALEN])
+{
+	return vr_port_get_name(st, vr_id, ifindex, mac, NULL);
 }
 
 /* The next port of VR_ID after *IFINDEX in ifindex order: the map is

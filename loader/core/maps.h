@@ -24,10 +24,13 @@ int vr_mac_set_rpf(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_E
 
 /* vr_ports: (VR, egress NIC) -> the VR's MAC there. */
 int vr_port_add(struct vr_state *st, uint32_t vr_id, uint32_t ifindex,
-		const uint8_t mac[VR_ETH_ALEN]);
+		const uint8_t mac[VR_ETH_ALEN], const char *ifname);
 int vr_port_del(struct vr_state *st, uint32_t vr_id, uint32_t ifindex);
 int vr_port_get(struct vr_state *st, uint32_t vr_id, uint32_t ifindex,
 		uint8_t mac[VR_ETH_ALEN]);
+/* The same, with the NIC's name as recorded (IF_NAMESIZE bytes). */
+int vr_port_get_name(struct vr_state *st, uint32_t vr_id, uint32_t ifindex,
+		     uint8_t mac[VR_ETH_ALEN], char *ifname);
 /* The ports of VR_ID: *ifindex from 0; -ENOENT at the end. */
 int vr_port_next(struct vr_state *st, uint32_t vr_id, uint32_t *ifindex,
 		 uint8_t mac[VR_ETH_ALEN]);

@@ -398,7 +398,7 @@ static int step_maps(struct vr_state *st, const struct vr_router_req *r, uint32_
 
 	for (; done->ports < r->n_att; done->ports++) {
 		a = &r->att[done->ports];
-		err = vr_port_add(st, id, a->ifindex, a->mac);
+		err = vr_port_add(st, id, a->ifindex, a->mac, a->ifname);
 		if (err)
 			return map_err(VR_MAP_PORTS, VR_MAX_PORTS, err, a->ifname);
 		vr_fault_step("add:port", done->ports);
@@ -605,4 +605,67 @@ int vr_router_delete(struct vr_state *st, uint32_t id, const struct vr_router *r
 		pr_err("cannot free the record of VR %s in %s: %s", rec->name,
 		       VR_MAP_ROUTERS, strerror(-err));
 	return err;
+}
+
+/* ---- re-attach ------------------------------------------------------- */
+
+/* Port of VR ID on IFINDEX, whose NIC IFNAME is now NEW: a macvlan on the
+ * new NIC in the VR's namespace, the port and MAC entries moved over.
+ */
+static int reattach_port(struct vr_state *st, uint32_t id, const struct vr_router *rec,
+			 uint32_t ifindex, const char *ifname, const uint8_t mac[VR_ETH_ALEN],
+			 uint32_t new)
+{
+	struct vr_mac_val mv;
+	int err;
+
+	err = vr_iface_loaded(st, new);
+	if (err <= 0) {
+		pr_err("VR %s: NIC %s is not loaded (vrctl load %s)", rec->name, ifname, ifname);
+		return err ? err : -ENODEV;
+	}
+	err = nl_macvlan_add(rec->name, ifname, ifname, mac, VR_MACVLAN_MODE);
+	if (err && err != -EEXIST) {
+		pr_err("VR %s: cannot create macvlan %s again: %s", rec->name, ifname,
+		       strerror(-err));
+		return err;
+	}
+	err = vr_port_add(st, id, new, mac, ifname);
+	if (err && err != -EEXIST)
+		return map_err(VR_MAP_PORTS, VR_MAX_PORTS, err, ifname);
+	if (!vr_mac_get(st, ifindex, mac, &mv) && mv.vr_id == id)
+		vr_mac_del(st, ifindex, mac);
+	err = vr_mac_add(st, new, mac, id, rec->table_id);
+	if (err && err != -EEXIST)
+		return map_err(VR_MAP_MACS, VR_MAX_MACS, err, ifname);
+	vr_port_del(st, id, ifindex);
+	pr_info("VR %s: re-attached to NIC %s (ifindex %u, was %u)", rec->name, ifname,
+		new, ifindex);
+	return 0;
+}
+
+int vr_router_reattach(struct vr_state *st, uint32_t id, const struct vr_router *rec)
+{
+	uint8_t mac[VR_ETH_ALEN];
+	char name[IF_NAMESIZE], now[IF_NAMESIZE];
+	uint32_t ifindex = 0, new;
+	int err, n = 0;
+
+	while (!vr_port_next(st, id, &ifindex, mac)) {
+		if (vr_port_get_name(st, id, ifindex, mac, name) || !name[0])
+			continue;
+		if (if_indextoname(ifindex, now) && !strcmp(now, name))
+			continue;	/* the same NIC still */
+		new = if_nametoindex(name);
+		if (!new) {
+			pr_err("VR %s: NIC %s (was ifindex %u) does not exist", rec->name,
+			       name, ifindex);
+			return -ENODEV;
+		}
+		err = reattach_port(st, id, rec, ifindex, name, mac, new);
+		if (err)
+			return err;
+		n++;
+	}
+	return n;
 }

@@ -61,6 +61,12 @@ int vr_router_delete(struct vr_state *st, uint32_t id, const struct vr_router *r
  * VR whose namespace is gone.
  */
 int vr_router_forget(struct vr_state *st, uint32_t id, const struct vr_router *r);
+/* Re-attach VR ID to the NICs deleted and made again since it was
+ * created (found by the name recorded in its ports): a macvlan on each,
+ * its port and MAC moved to the new ifindex.  The number re-attached, or
+ * -errno (printed).  Sync then mirrors its routes and neighbours again.
+ */
+int vr_router_reattach(struct vr_state *st, uint32_t id, const struct vr_router *rec);
 /* Host routing table ids 0, 253-255 are the kernel's. */
 bool vr_table_reserved(uint32_t table);
 

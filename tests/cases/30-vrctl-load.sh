@@ -236,8 +236,8 @@ VR=$P-v VRID=5 TABLE=1500 VRMAC=02:00:00:00:05:01
 setup "VR namespace (a VR has one)" ip netns add "$VR"
 setup "VR record" mupdate vr_routers "$(hx '<I' $VRID)" \
 	"$(hx '<32sIIQQQIIII' "$VR" 2 $TABLE 1700000000000000000 0 0 0 0 0 0)"
-setup "VR port e0" mupdate vr_ports "$(hx '<II' $VRID "$IF0")" "$(hx '<6s2x' $VRMAC)"
-setup "VR port e1" mupdate vr_ports "$(hx '<II' $VRID "$IF1")" "$(hx '<6s2x' $VRMAC)"
+setup "VR port e0" mupdate vr_ports "$(hx '<II' $VRID "$IF0")" "$(hx '<6s2x16s' $VRMAC e0)"
+setup "VR port e1" mupdate vr_ports "$(hx '<II' $VRID "$IF1")" "$(hx '<6s2x16s' $VRMAC e1)"
 setup "VR MAC on e0" mupdate vr_macs "$(hx '<I6s2x' "$IF0" $VRMAC)" "$(hx '<II' $VRID $TABLE)"
 
 vrctl list >"$T_TMP/o" 2>&1

@@ -16,6 +16,8 @@
 #     before making its namespace leaves a namespace of that name that
 #     someone else made alone.
 #   - XDP detached behind vrctl's back: show says so, load attaches again.
+#   - a NIC deleted and made again: set-router --reattach brings the VR
+#     back onto it, without deleting the VR or its tenant's state.
 #
 #   dut:e0 == peer:p0, dut:mgmt == peer:pm (the host's own NIC, never loaded)
 . "$(dirname "$0")/../lib.sh"
@@ -170,5 +172,30 @@ check_eq "... the pinned program, the same id" "$prog" \
 vrctl show "$P-x1" >"$T_TMP/o" 2>"$T_TMP/e"
 check_eq "show: no warning any more" "0 0" "$(grep -c 'XDP' "$T_TMP/e") $(grep -c 'XDP detached' "$T_TMP/o")"
 check "del-router x1" vrctl del-router "$P-x1"
+
+# --- a NIC deleted and made again -------------------------------------------------------
+setup "veth dut:e1 <-> peer:p1" veth_add dut e1 peer p1
+check "load e1" vrctl load e1
+check "add-router r1 on e0 and e1" vrctl add-router "$P-r1" --mac 02:00:00:00:80:31
+setup "the tenant's state: an address on e0" ip -n "$P-r1" addr add 198.18.80.1/24 dev e0
+old=$(ifindex_of dut e1)
+setup "e1 deleted (and r1's macvlan on it with it)" ip -n "$(ns dut)" link del e1
+setup "e1 made again" veth_add dut e1 peer p1
+new=$(ifindex_of dut e1)
+vrctl show "$P-r1" >"$T_TMP/o" 2>"$T_TMP/e"
+check_eq "show: r1's NIC is gone (ifindex $old)" 1 "$(grep -c "its NIC with ifindex $old is gone" "$T_TMP/e")"
+check "load e1 (the new one)" vrctl load e1
+check "set-router r1 --reattach" vrctl set-router "$P-r1" --reattach
+check "r1 has its macvlan e1 again, with its MAC" \
+	sh -c "ip -n $P-r1 link show e1 | grep -q 'link/ether 02:00:00:00:80:31'"
+check_eq "the port and the MAC moved to e1's new ifindex $new" "1 0 1 0" \
+	"$(bpftool -j map dump pinned "$PIN_DIR/vr_ports" | "$PY" -c "
+import json,sys; e=[x.get('formatted',x)['key']['ifindex'] for x in json.load(sys.stdin)]; print(e.count($new), e.count($old), end=' ')")$(bpftool -j map dump pinned "$PIN_DIR/vr_macs" | "$PY" -c "
+import json,sys; e=[x.get('formatted',x)['key']['ifindex'] for x in json.load(sys.stdin)]; print(e.count($new), e.count($old))")"
+check "the tenant's address is still there" sh -c "ip -n $P-r1 addr show dev e0 | grep -q 198.18.80.1"
+vrctl show "$P-r1" >"$T_TMP/o" 2>"$T_TMP/e"
+check_eq "show: nothing gone any more" 0 "$(grep -c gone "$T_TMP/e")"
+check "set-router r1 --reattach again: nothing to do, no error" vrctl set-router "$P-r1" --reattach
+check "del-router r1" vrctl del-router "$P-r1"
 check "unload" vrctl unload
 t_end
