@@ -12,6 +12,7 @@
  *       mac IFACE MAC VR_ID TABLE
  *       port VR_ID IFACE MAC
  *       neigh VR_ID IFACE ADDR MAC
+ *       rpf IFACE MAC 0|1|2       (the VR's rp_filter on that entry)
  *   benchctl vr-stats PIN_DIR VR_ID            JSON on stdout
  *   benchctl limit PIN_DIR VR_ID PPS BURST [BPS BURST_BYTES]
  *                                              a VR's admission limit (0: none)
@@ -322,6 +323,12 @@ static int vr_line_entry(struct vr_state *st, char a[5][64], int n)
 		if (parse_mac(a[3], mac))
 			return -EINVAL;
 		return vr_port_add(st, u32_arg(a[1]), ifindex_of(a[2]), mac, a[2]);
+	}
+	if (!strcmp(a[0], "rpf") && n == 4) {	/* rpf IFACE MAC 0|1|2: the VR's rp_filter */
+		if (parse_mac(a[2], mac))
+			return -EINVAL;
+		n = vr_mac_set_rpf(st, ifindex_of(a[1]), mac, (__u8)u32_arg(a[3]));
+		return n < 0 ? n : 0;
 	}
 	if (!strcmp(a[0], "neigh") && n == 5) {
 		family = strchr(a[3], ':') ? AF_INET6 : AF_INET;

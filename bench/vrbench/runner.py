@@ -35,7 +35,7 @@ SCENARIOS = {
     "fig9": Scenario(sc.fig9, lambda cfg: len(cfg.planes) * cfg.repeats),
     "overload": Scenario(sc.overload, lambda cfg: (1 + len(sc.OVERLOAD_X)) *
                          len([p for p in cfg.planes if p in sc.OVERLOAD_PLANES])),
-    "progcost": Scenario(sc.progcost, lambda cfg: 12, sc.PC_FIELDS, sc.pc_summary),
+    "progcost": Scenario(sc.progcost, lambda cfg: 18, sc.PC_FIELDS, sc.pc_summary),
     "table1": Scenario(table1.table1, table1.t1_count, table1.T1_FIELDS, table1.t1_summary,
                        plots.t1_plot),
     "admission": Scenario(admission.admission, admission.adm_count, admission.ADM_FIELDS,

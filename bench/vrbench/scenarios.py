@@ -184,7 +184,23 @@ def progcost(cfg, shell, w):
                     ns = prog_cost(shell, rig, rig.dst_macs[0], str(cfg.dut_cpu), plane)
                     w.add({"scenario": "progcost", "plane": plane, "round": 2 * rnd + k,
                            "ns_per_run": ns[0], "load1": load1()})
+                if plane == "vrouter":
+                    rpf_cost(cfg, shell, w, rig, rnd)
             with_rig(shell, plane, fn)
+
+
+def rpf_cost(cfg, shell, w, rig, rnd):
+    """The same frame to the same VR with its rp_filter strict on in0 (the
+    source routes back out of in0, so it is still forwarded): the cost of
+    the reverse-path lookup, which only VRs with rp_filter pay."""
+    shell.benchctl("dut", "vr %s/vr -" % cfg.pin,
+                   input="rpf in0 %s 1\n" % rig.dst_macs[0])
+    for k in range(2):
+        ns = prog_cost(shell, rig, rig.dst_macs[0], str(cfg.dut_cpu), "vrouter-rpf")
+        w.add({"scenario": "progcost", "plane": "vrouter-rpf", "round": 2 * rnd + k,
+               "ns_per_run": ns[0], "load1": load1()})
+    shell.benchctl("dut", "vr %s/vr -" % cfg.pin,
+                   input="rpf in0 %s 0\n" % rig.dst_macs[0])
 
 
 PC_FIELDS = ["scenario", "plane", "round", "ns_per_run", "load1"]
@@ -192,11 +208,16 @@ PC_FIELDS = ["scenario", "plane", "round", "ns_per_run", "load1"]
 
 def pc_summary(rows):
     med = {p: sorted(float(r["ns_per_run"]) for r in rows if r["plane"] == p)
-           for p in ("vrouter", "xdpfwd")}
+           for p in ("vrouter", "xdpfwd", "vrouter-rpf")}
     v, x = (med[p][len(med[p]) // 2] for p in ("vrouter", "xdpfwd"))
-    return ["## progcost", "",
-            "The XDP program alone on a forwarded 64-byte IPv4 frame (BPF_PROG_RUN, "
-            "6 rounds of 1 s each, medians): vrouter %.1f ns, the no-VR bound (xdpfwd) "
-            "%.1f ns, difference %.1f ns per packet (where it goes: bench/README.md)."
-            % (v, x, v - x), ""]
+    out = ["## progcost", "",
+           "The XDP program alone on a forwarded 64-byte IPv4 frame (BPF_PROG_RUN, "
+           "6 rounds of 1 s each, medians): vrouter %.1f ns, the no-VR bound (xdpfwd) "
+           "%.1f ns, difference %.1f ns per packet (where it goes: bench/README.md)."
+           % (v, x, v - x), ""]
+    if med["vrouter-rpf"]:
+        r = med["vrouter-rpf"][len(med["vrouter-rpf"]) // 2]
+        out += ["With the VR's rp_filter strict (a second FIB lookup, paid only by VRs "
+                "that turn rp_filter on): %.1f ns, +%.1f ns." % (r, r - v), ""]
+    return out
 

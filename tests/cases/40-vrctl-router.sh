@@ -132,12 +132,12 @@ fails "del-router of an unknown VR" "$C" del-router $C
 
 # vr_macs full: fill it up to its limit with entries of a NIC that does not
 # exist, so the last step of add-router fails and everything is rolled back.
-"$PY" - "$PIN_DIR" <<'EOF' >"$T_TMP/fill"
+"$PY" - "$PIN_DIR" "$(bpftool -j map show pinned "$PIN_DIR/vr_macs" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["bytes_value"])')" <<'EOF' >"$T_TMP/fill"
 import sys
-pin = sys.argv[1]
+pin, VSZ = sys.argv[1], int(sys.argv[2])
 for i in range(8192 - 5):
-    print("map update pinned %s/vr_macs key 0xff 0xff 0 0 2 0 0 0 %d %d 0 0 value 0 0 0 0 0 0 0 0"
-          % (pin, i >> 8, i & 255))
+    print("map update pinned %s/vr_macs key 0xff 0xff 0 0 2 0 0 0 %d %d 0 0 value %s"
+          % (pin, i >> 8, i & 255, " ".join(["0"] * VSZ)))
 EOF
 sed 's/map update \(.*\) value.*/map delete \1/' "$T_TMP/fill" >"$T_TMP/unfill"
 if bpftool batch file "$T_TMP/fill" >/dev/null 2>"$T_TMP/out"; then

@@ -357,7 +357,7 @@ fails "load with a foreign vr_macs (layout): not replaced" 1 "vr_macs has anothe
 fails "unload with a foreign vr_macs (layout)" 1 "vr_macs has another layout" vrctl unload
 setup "replace it with a foreign map of the same layout" eval "
 	rm '$PIN_DIR/vr_macs' &&
-	bpftool map create '$PIN_DIR/vr_macs' type hash key 12 value 8 entries 8192 name vr_macs"
+	bpftool map create '$PIN_DIR/vr_macs' type hash key 12 value 12 entries 8192 name vr_macs"
 FOREIGN=$(map_id "$PIN_DIR/vr_macs")
 fails "add-router with a foreign vr_macs (same layout)" 1 "vr_macs \\(map id $FOREIGN\\) is not the map the loaded program uses \\(id $MACS_ID\\)" A $P-x --mac $M
 fails "load with a foreign vr_macs (same layout): not replaced" 1 "is not the map the loaded program uses" vrctl load e2
@@ -372,11 +372,11 @@ tsec
 # vr_ports: fillers of a VR id no VR has, on NICs that do not exist; the
 # VR's second port does not fit, so everything done is rolled back.
 used=$(bpftool -j map dump pinned "$PIN_DIR/vr_ports" | jget 'len(j)')
-"$PY" - "$PIN_DIR" $((8192 - used - 1)) <<'EOF' >"$T_TMP/fill"
+"$PY" - "$PIN_DIR" $((8192 - used - 1)) "$(bpftool -j map show pinned "$PIN_DIR/vr_ports" | jget 'j["bytes_value"]')" <<'EOF' >"$T_TMP/fill"
 import sys
 for i in range(int(sys.argv[2])):
-    print("map update pinned %s/vr_ports key 0xfe 3 0 0 %d %d 0xff 0xff value 2 0 0 0 0 1 0 0"
-          % (sys.argv[1], i & 255, i >> 8))
+    print("map update pinned %s/vr_ports key 0xfe 3 0 0 %d %d 0xff 0xff value 2 0 0 0 0 1 %s"
+          % (sys.argv[1], i & 255, i >> 8, " ".join(["0"] * (int(sys.argv[3]) - 6))))
 EOF
 if bpftool batch file "$T_TMP/fill" >/dev/null 2>"$T_TMP/out"; then
 	fails "vr_ports full" 1 "map vr_ports full \\(limit 8192\\)" A $P-x --mac $M --iface e0,e1
