@@ -58,7 +58,8 @@ class Config:
     duration: float = 1.5
     repeats: int = 1
     flows: int = 1
-    vr_counts: list = dataclasses.field(default_factory=lambda: [1, 16, 128, 1024])
+    # at most 1023: VR ids are 1..VR_MAX_ROUTERS-1 (include/vrouter.h)
+    vr_counts: list = dataclasses.field(default_factory=lambda: [1, 16, 128, 1023])
     vif_vrs: list = dataclasses.field(default_factory=lambda: [1, 8, 64, 512])
     fixed_rate: int = 1000000
     fig9_rate: int = 600000
