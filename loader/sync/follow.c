@@ -363,7 +363,10 @@ static bool hlink_update(struct follower *fw, const struct nlmsghdr *nlh,
 		htab_add(&fw->hlinks, &l->h);
 		return false;	/* new: no VR can use it yet */
 	}
-	changed = (l->flags ^ ifm->ifi_flags) & IFF_UP;
+	/* Admin state and carrier: the kernel drops a NIC's next hops on
+	 * either (a VR's nexthop objects on its macvlan too, silently).
+	 */
+	changed = (l->flags ^ ifm->ifi_flags) & (IFF_UP | SYNC_IFF_LOWER_UP);
 	l->flags = ifm->ifi_flags;
 	return changed;
 }
@@ -390,8 +393,11 @@ static int host_link_cb(const struct nlmsghdr *nlh, void *data)
 			if (sl->host_ifindex == (uint32_t)ifm->ifi_index) {
 				pr_info("VR %s: NIC with ifindex %u %s: full pass", vr->rec.name,
 					(uint32_t)ifm->ifi_index, del ? "deleted" :
-					(ifm->ifi_flags & IFF_UP) ? "up" : "down");
+					!(ifm->ifi_flags & IFF_UP) ? "down" :
+					(ifm->ifi_flags & SYNC_IFF_LOWER_UP) ? "up" : "without carrier");
 				vr->resync = true;
+				if (!del && (ifm->ifi_flags & IFF_UP))
+					vr->carrier_passes = SYNC_CARRIER_PASSES;
 				break;
 			}
 		}
@@ -564,13 +570,14 @@ static int fw_round(struct follower *fw)
 	struct sync *s = fw->s;
 	struct epoll_event evs[64];
 	uint32_t id;
-	int i, n;
+	int i, n, wait_ms, next;
 
 	fw->resync_all = false;
 	if (fw->tick_due) {
 		fw->tick_due = false;
 		tick(fw);
 	}
+	wait_ms = -1;
 	for (id = 1; id < VR_MAX_ROUTERS; id++) {
 		struct sync_vr *vr = s->vr[id];
 
@@ -581,9 +588,20 @@ static int fw_round(struct follower *fw)
 		else if (vr->neigh_retry)
 			sync_neigh_pass(vr);	/* room freed: the ones left out */
 		vr->neigh_retry = false;
+		/* The kernel acts on a carrier change in steps (the NIC, then
+		 * the macvlans stacked on it and their next hops, deferred by
+		 * linkwatch): look again shortly, a few times.
+		 */
+		if (vr->carrier_passes) {
+			vr->carrier_passes--;
+			vr->resync = true;
+			/* 20, 40, ... 640 ms: soon, and past linkwatch's 1 s batching */
+			next = 20 << (SYNC_CARRIER_PASSES - 1 - vr->carrier_passes);
+			wait_ms = wait_ms < 0 || next < wait_ms ? next : wait_ms;
+		}
 	}
 	sync_batch_flush(s);
-	n = epoll_wait(fw->epfd, evs, sizeof(evs) / sizeof(evs[0]), -1);
+	n = epoll_wait(fw->epfd, evs, sizeof(evs) / sizeof(evs[0]), wait_ms);
 	if (n < 0) {
 		if (errno == EINTR)
 			return 0;

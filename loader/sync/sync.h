@@ -50,6 +50,14 @@
 
 #define SYNC_MAX_NH	256	/* next hops of one route */
 #define SYNC_LO_IFINDEX	1	/* local routes go on the host's lo */
+/* Carrier: IFF_LOWER_UP of <linux/if.h>, which clashes with <net/if.h>. */
+#define SYNC_IFF_LOWER_UP	(1 << 16)
+/* Full passes the follower makes after a carrier change, 20 ms after it
+ * and then at doubling intervals (to 640 ms): the kernel acts on it in
+ * steps (the NIC, then the macvlans stacked on it, deferred by linkwatch,
+ * and their next hops).
+ */
+#define SYNC_CARRIER_PASSES	6
 
 /* ---- routes ---- */
 
@@ -149,6 +157,7 @@ struct sync_vr {
 	struct htab links, routes, nhs, addrs;
 	uint32_t gen;
 	bool resync;			/* a full pass is due */
+	uint8_t carrier_passes;		/* more passes after a carrier change */
 	bool routes_over;		/* over its route quota (reported) */
 	bool neigh_over;		/* over its neighbour quota or vr_neigh full (reported) */
 	bool neigh_retry;		/* a neighbour pass is due: room may have freed */

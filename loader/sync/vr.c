@@ -242,7 +242,12 @@ static bool link_update(struct sync_vr *vr, const struct link_msg *m)
 		changed = host != 0;
 	} else {
 		changed = l->host_ifindex != host ||
-			  (host && ((l->flags ^ m->flags) & IFF_UP));
+			  (host && ((l->flags ^ m->flags) & (IFF_UP | SYNC_IFF_LOWER_UP)));
+		/* Carrier seen changing, in a dump or an event: the VR's kernel
+		 * drops or keeps next hops after it; look again (follower).
+		 */
+		if (host && ((l->flags ^ m->flags) & SYNC_IFF_LOWER_UP))
+			vr->carrier_passes = SYNC_CARRIER_PASSES;
 	}
 	l->host_ifindex = foreign ? 0 : host;
 	l->foreign = foreign;
