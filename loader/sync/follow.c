@@ -28,6 +28,7 @@
 #include <linux/rtnetlink.h>
 
 #include "nl/netlink.h"
+#include "core/metrics.h"
 #include "core/router.h"
 #include "sync.h"
 
@@ -59,6 +60,7 @@ struct follower {
 	bool tick_due;
 	bool resync_all;		/* this round: a full pass of every VR */
 	bool stop;
+	struct vr_sync_health health;	/* published in vr_sync_health each round */
 };
 
 static int ep_add(struct follower *fw, int fd, struct src *src)
@@ -276,6 +278,7 @@ static int vr_event_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct sync_vr *vr = data;
 
+	vr->s->fw->health.events++;
 	switch (nlh->nlmsg_type) {
 	case RTM_NEWROUTE:
 	case RTM_DELROUTE:
@@ -540,6 +543,7 @@ static void fw_schedule(struct follower *fw)
 		if (!vr)
 			continue;
 		if (vr->failed && !vr->retry_at) {
+			fw->health.errors += vr->failed;
 			vr->retry_at = sync_now() + vr->backoff;
 			vr->failed = 0;
 		}
@@ -548,11 +552,23 @@ static void fw_schedule(struct follower *fw)
 	}
 }
 
+/* The follower's health for status and the exporter (pid 0: stopped). */
+static void fw_health(struct follower *fw, bool running)
+{
+	fw->health.pid = running ? (uint32_t)getpid() : 0;
+	fw->health.heartbeat_ns = vr_realtime_ns();
+	if (!fw->health.started_ns)
+		fw->health.started_ns = fw->health.heartbeat_ns;
+	if (fw->maps_ok)
+		vr_health_write(fw->s->st, &fw->health);
+}
+
 /* One round: due work, then wait for events and apply them. */
 static int fw_round(struct follower *fw)
 {
 	struct sync *s = fw->s;
 	struct epoll_event evs[64];
+	unsigned int passes = 0, failed = 0;
 	uint32_t id;
 	int i, n;
 
@@ -562,9 +578,16 @@ static int fw_round(struct follower *fw)
 		tick(fw);
 	}
 	for (id = 1; id < VR_MAX_ROUTERS; id++)
-		if (s->vr[id] && s->vr[id]->nsfd >= 0 && s->vr[id]->resync)
-			sync_vr_full_pass(s->vr[id]);
+		if (s->vr[id] && s->vr[id]->nsfd >= 0 && s->vr[id]->resync) {
+			passes++;
+			failed += sync_vr_full_pass(s->vr[id]) || s->vr[id]->failed;
+		}
 	sync_batch_flush(s);
+	fw->health.full_passes += passes;
+	fw->health.errors += failed;
+	if (passes && !failed)
+		fw->health.last_full_pass_ns = vr_realtime_ns();
+	fw_health(fw, true);
 	n = epoll_wait(fw->epfd, evs, sizeof(evs) / sizeof(evs[0]), -1);
 	if (n < 0) {
 		if (errno == EINTR)
@@ -598,6 +621,7 @@ int sync_follow(struct sync *s, const char *only_name)
 		err = fw_open_host(&fw);
 	while (!err && !fw.stop)
 		err = fw_round(&fw);
+	fw_health(&fw, false);
 	fw_close(&fw);
 	s->fw = NULL;
 	return fw.stop ? 0 : err;
