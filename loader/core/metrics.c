@@ -28,6 +28,17 @@ uint64_t vr_realtime_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+const char *vr_router_state_name(uint32_t s)
+{
+	switch (s) {
+	case VR_STATE_FREE:	return "free";
+	case VR_STATE_CREATING:	return "creating";
+	case VR_STATE_READY:	return "ready";
+	case VR_STATE_DELETING:	return "deleting";
+	default:		return "unknown";
+	}
+}
+
 bool vr_pid_alive(uint32_t pid)
 {
 	return pid && (!kill((pid_t)pid, 0) || errno == EPERM);

@@ -57,6 +57,8 @@ int vr_map_usage(struct vr_state *st, enum vr_map_id m, uint32_t n_vrs,
 		 struct vr_metrics_map *u);
 
 uint64_t vr_realtime_ns(void);
+/* "free", "creating", "ready", "deleting" (enum vr_router_state). */
+const char *vr_router_state_name(uint32_t state);
 
 /* vr_sync_health[0]. */
 int vr_health_read(struct vr_state *st, struct vr_sync_health *h);
