@@ -170,6 +170,17 @@ SOAK_MINUTES ?= 5
 soak: all
 	SOAK_MINUTES=$(SOAK_MINUTES) tests/soak.sh
 
+# vrctl, its man page, the systemd units and the bash completion.
+PREFIX ?= /usr/local
+DESTDIR ?=
+.PHONY: install
+install: $(OUTPUT)/vrctl
+	install -D -m 755 $(OUTPUT)/vrctl $(DESTDIR)$(PREFIX)/sbin/vrctl
+	install -D -m 644 loader/vrctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/vrctl.8
+	install -D -m 644 dist/vrctl-sync.service $(DESTDIR)/etc/systemd/system/vrctl-sync.service
+	install -D -m 644 dist/vrctl-exporter.service $(DESTDIR)/etc/systemd/system/vrctl-exporter.service
+	install -D -m 644 dist/vrctl.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vrctl
+
 clean:
 	$(call msg,CLEAN)
 	$(Q)rm -rf $(OUTPUT) vrctl

@@ -166,14 +166,23 @@ static __always_inline bool trace_wanted(const struct vr_trace_ctl *tc, __u32 vr
 }
 
 /* GCRA per CPU: at most VR_TRACE_RATE events a second after a burst of
- * VR_TRACE_BURST.  Per CPU: no shared line, no atomics.
+ * VR_TRACE_BURST.  Per CPU: no shared line, no atomics.  Over the limit,
+ * VR_TRACE_SKIP frames are refused before the clock is read again.
  */
 static __always_inline bool trace_admit(struct vr_trace_bkt *b)
 {
-	__u64 now = bpf_ktime_get_ns(), tat = b->tat > now ? b->tat : now;
+	__u64 now, tat;
 
+	if (b->skip) {
+		b->skip--;
+		b->limited++;
+		return false;
+	}
+	now = bpf_ktime_get_ns();
+	tat = b->tat > now ? b->tat : now;
 	if (tat + VR_TRACE_COST_NS - now > VR_TRACE_BURST * VR_TRACE_COST_NS) {
 		b->limited++;
+		b->skip = VR_TRACE_SKIP;
 		return false;
 	}
 	b->tat = tat + VR_TRACE_COST_NS;
@@ -218,8 +227,11 @@ static __noinline int trace_emit(struct xdp_md *ctx, const struct vr_trace_ctl *
 		len = VR_TRACE_SNAPLEN;
 	if (len >= 1 && !bpf_xdp_load_bytes(ctx, 0, e->data, len))
 		e->caplen = len;
-	bpf_ringbuf_submit(e, 0);
+	/* Wake the reader every VR_TRACE_WAKE events (it also polls every
+	 * 100 ms): a wake-up per event costs the fast path an IPI.
+	 */
 	b->sent++;
+	bpf_ringbuf_submit(e, b->sent % VR_TRACE_WAKE ? BPF_RB_NO_WAKEUP : BPF_RB_FORCE_WAKEUP);
 	return 0;
 }
 

@@ -245,7 +245,9 @@ struct vr_bucket {
  * policed) apply before the rate limit: a token bucket per CPU
  * (vr_trace_bkt, GCRA like admission) lets at most VR_TRACE_RATE events
  * per second per CPU through, after a burst of VR_TRACE_BURST; what it
- * refuses and what the ring cannot take is counted there.  Frames with no
+ * refuses and what the ring cannot take is counted there.  After a
+ * refusal the CPU's next VR_TRACE_SKIP wanted frames are refused without
+ * reading the clock, so that a flood costs a counter decrement per frame.  Frames with no
  * VR (no_vr, host traffic) are never traced.
  */
 #define VR_TRACE_ON		0x1	/* trace pass[] reasons in `reasons` */
@@ -253,6 +255,8 @@ struct vr_bucket {
 #define VR_TRACE_POLICED	0x4	/* also policed frames */
 #define VR_TRACE_RATE		10000	/* events per second per CPU */
 #define VR_TRACE_BURST		100	/* events back to back after idle */
+#define VR_TRACE_SKIP		32	/* refused unchecked after a refusal (< burst) */
+#define VR_TRACE_WAKE		64	/* the reader is woken every that many events */
 #define VR_TRACE_COST_NS	(1000000000ULL / VR_TRACE_RATE)
 #define VR_TRACE_SNAPLEN	128	/* first bytes of the frame in an event */
 #define VR_TRACE_RING_SIZE	(256 * 1024)	/* bytes; ~1400 events */
@@ -270,6 +274,7 @@ struct vr_trace_bkt {
 	__u64 sent;			/* events into the ring */
 	__u64 limited;			/* refused by the rate limit */
 	__u64 lost;			/* ring full */
+	__u64 skip;			/* frames still to refuse unchecked */
 };
 
 enum vr_trace_verdict {
