@@ -19,6 +19,7 @@ nsx() { nsenter --net=/run/netns/$P "$@"; }
 vrctl() { nsx "$VRCTL" --pin-dir "$PIN" "$@"; }
 TPID=
 cleanup() {
+	set +e
 	[ -n "$TPID" ] && kill "$TPID" 2>/dev/null && wait "$TPID" 2>/dev/null
 	vrctl unload --all >/dev/null 2>&1 || true
 	ip netns del $P 2>/dev/null; ip netns del $P-a 2>/dev/null; ip netns del $P-p 2>/dev/null

@@ -321,7 +321,10 @@ static int trace_loop(struct tracer *t, struct ring_buffer *rb)
 	int n;
 
 	while (!stop && !t->out_closed && (!t->count || t->shown < t->count)) {
-		n = ring_buffer__poll(rb, 100);	/* woken every VR_TRACE_WAKE events */
+		/* Woken every VR_TRACE_WAKE events; the rest read on the timeout. */
+		n = ring_buffer__poll(rb, 100);
+		if (n >= 0)
+			n = ring_buffer__consume(rb);
 		if (n < 0 && n != -EINTR) {
 			pr_err("reading %s: %s", VR_MAP_TRACE, strerror(-n));
 			return n;

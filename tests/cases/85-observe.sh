@@ -206,7 +206,7 @@ prom_wait "vrouter_nic_attached{iface=\"in0\",mode=\"native\"}" 1
 prom_wait "vrouter_map_entries{map=\"vr_macs\"}" 2
 prom_wait "vrouter_map_max_entries{map=\"vr_neigh\"}" 131072
 prom_wait "vrouter_map_entries{map=\"vr_neigh\"}" 1
-prom_wait "vrouter_trace_events_total" 6
+prom_wait "vrouter_trace_events_total >= bool 6" 1
 
 # --- status ----------------------------------------------------------------
 vrctl status >"$T_TMP/status" 2>&1
