@@ -37,6 +37,19 @@ bad() {
 	fi
 }
 trace_flag() { vrctl -j status | jget 'j["trace"]["running"]'; }
+# trace_bg OUT ARGS...: vrctl trace ARGS in the background (TRACE_PID),
+# output to OUT, once its switch is on; trace_wait: up to 5 s for it to end
+trace_bg() {
+	local out=$1 i; shift
+	vrctl trace "$@" >"$out" 2>&1 &
+	TRACE_PID=$!
+	for i in $(seq 40); do [ "$(trace_flag)" = True ] && break; sleep 0.1; done
+}
+trace_wait() {
+	local i
+	for i in $(seq 50); do kill -0 $TRACE_PID 2>/dev/null || break; sleep 0.1; done
+	wait $TRACE_PID; rc=$?; TRACE_PID=
+}
 # promq QUERY: the value of Prometheus's instant query (first series), or "none"
 promq() {
 	nsx dut curl -sf --get "http://127.0.0.1:$PROM_PORT/api/v1/query" \
@@ -131,15 +144,12 @@ check "bad --listen: the exporter already there is unharmed (a second one fails)
 	sh -c "! nsx dut $VRCTL --pin-dir $PIN_DIR exporter 2>/dev/null && kill -0 $EXP_PID"
 
 # --- trace: no route, text and JSON, pcap ------------------------------------
-vrctl -j trace "$A" --reason not_fwded --count 3 --write "$T_TMP/t.pcap" >"$T_TMP/trace.json" 2>"$T_TMP/trace.err" &
-TRACE_PID=$!
-for i in $(seq 40); do [ "$(trace_flag)" = True ] && break; sleep 0.1; done
+trace_bg "$T_TMP/trace.json" -j "$A" --reason not_fwded --count 3 --write "$T_TMP/t.pcap"
 check_eq "status: the trace is running" True "$(trace_flag)"
 bad "a second trace while one runs" 1 vrctl trace
 send $N_FWD 198.19.0.1
 send $N_NOROUTE 198.18.200.1 7777
-for i in $(seq 50); do kill -0 $TRACE_PID 2>/dev/null || break; sleep 0.1; done
-wait $TRACE_PID; rc=$?; TRACE_PID=
+trace_wait
 check_eq "trace --count 3 ends by itself, status 0" 0 "$rc"
 check_eq "trace -j: 3 lines, each a no-route frame of $A" \
 	"3 $A in0 198.18.1.2 4242 198.18.200.1 7777 udp pass not_fwded $FRAME" \
@@ -153,33 +163,24 @@ check_eq "trace --write: the pcap holds the 3 frames (tcpdump reads it)" 3 \
 check_eq "trace --write: the pcap file is 0600" 600 "$(stat -c %a "$T_TMP/t.pcap")"
 check_eq "after the trace: switch off" False "$(trace_flag)"
 
-vrctl trace --all --count 2 >"$T_TMP/trace.txt" 2>&1 &
-TRACE_PID=$!
-for i in $(seq 40); do [ "$(trace_flag)" = True ] && break; sleep 0.1; done
+trace_bg "$T_TMP/trace.txt" --all --count 2
 send 2 198.19.0.1
-for i in $(seq 50); do kill -0 $TRACE_PID 2>/dev/null || break; sleep 0.1; done
-wait $TRACE_PID; TRACE_PID=
+trace_wait
 N_FWD=$((N_FWD + 2))
 check "trace --all (text): forwarded frames with egress and next hop" \
 	grep -Eq "^[0-9:.]+ $A in0 198\.18\.1\.2\.4242 > 198\.19\.0\.1\.5353 udp len $FRAME fwd via out0 nexthop 198\.18\.10\.2$" "$T_TMP/trace.txt"
 cp "$T_TMP/trace.txt" "$T_TMP/trace-fwd.txt"
-vrctl trace --count 1 >"$T_TMP/trace.txt" 2>&1 &
-TRACE_PID=$!
-for i in $(seq 40); do [ "$(trace_flag)" = True ] && break; sleep 0.1; done
+trace_bg "$T_TMP/trace.txt" --count 1
 send 1 198.18.200.1
-for i in $(seq 50); do kill -0 $TRACE_PID 2>/dev/null || break; sleep 0.1; done
-wait $TRACE_PID; TRACE_PID=
+trace_wait
 N_NOROUTE=$((N_NOROUTE + 1))
 check "trace (text): a frame with no route" \
 	grep -Eq "^[0-9:.]+ $A in0 198\.18\.1\.2\.4242 > 198\.18\.200\.1\.5353 udp len $FRAME pass not_fwded$" "$T_TMP/trace.txt"
 cat "$T_TMP/trace-fwd.txt" "$T_TMP/trace.txt" | sed 's/^/#   /'
-vrctl trace >/dev/null 2>&1 &
-TRACE_PID=$!
-for i in $(seq 40); do [ "$(trace_flag)" = True ] && break; sleep 0.1; done
+trace_bg /dev/null
 # SIGINT to vrctl itself (the background job is the shell around nsenter)
 kill -INT "$(vrctl -j status | jget 'j["trace"]["pid"]')"
-for i in $(seq 50); do kill -0 $TRACE_PID 2>/dev/null || break; sleep 0.1; done
-wait $TRACE_PID; rc=$?; TRACE_PID=
+trace_wait
 check_eq "trace ended by SIGINT: status 0, switch off" "0 False" "$rc $(trace_flag)"
 
 # --- the counters: stats, promtool, Prometheus -------------------------------
