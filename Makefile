@@ -24,7 +24,7 @@ WARNINGS  := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
 	     -Wold-style-definition -Wformat=2 -Wno-unused-parameter
 CFLAGS    ?= -g -O2
 CFLAGS    += -std=gnu11 $(WARNINGS) -D_GNU_SOURCE
-LIBS       = $(shell pkg-config --libs libxdp libbpf libmnl jansson) -lelf -lz
+LIBS       = $(shell pkg-config --libs libxdp libbpf libmnl jansson libmicrohttpd libpcap) -lelf -lz
 
 BPF_OBJS  := $(OUTPUT)/vrouter.bpf.o
 SKELS     := $(BPF_OBJS:.bpf.o=.skel.h)
@@ -147,7 +147,7 @@ vmlinux:
 DEB_PKGS := make gcc libc6-dev clang llvm libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev \
 	    libmnl-dev libjansson-dev pkg-config iproute2 ethtool iputils-ping tcpdump \
 	    python3 python3-scapy util-linux procps bird2 \
-	    python3-matplotlib
+	    python3-matplotlib libmicrohttpd-dev libpcap-dev prometheus curl
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
@@ -169,6 +169,17 @@ SOAK_MINUTES ?= 5
 .PHONY: soak
 soak: all
 	SOAK_MINUTES=$(SOAK_MINUTES) tests/soak.sh
+
+# vrctl, its man page, the systemd units and the bash completion.
+PREFIX ?= /usr/local
+DESTDIR ?=
+.PHONY: install
+install: $(OUTPUT)/vrctl
+	install -D -m 755 $(OUTPUT)/vrctl $(DESTDIR)$(PREFIX)/sbin/vrctl
+	install -D -m 644 loader/vrctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/vrctl.8
+	install -D -m 644 dist/vrctl-sync.service $(DESTDIR)/etc/systemd/system/vrctl-sync.service
+	install -D -m 644 dist/vrctl-exporter.service $(DESTDIR)/etc/systemd/system/vrctl-exporter.service
+	install -D -m 644 dist/vrctl.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vrctl
 
 clean:
 	$(call msg,CLEAN)

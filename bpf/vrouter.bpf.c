@@ -119,18 +119,149 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } vr_sysctls SEC(".maps");
 
+/* Tracing (vrctl trace; include/vrouter.h): the events, the switch and
+ * filters, the rate limit per CPU.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, VR_TRACE_RING_SIZE);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vr_trace SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct vr_trace_ctl);
+	__uint(max_entries, 1);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vr_trace_ctl SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct vr_trace_bkt);
+	__uint(max_entries, 1);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vr_trace_bkt SEC(".maps");
+
+/* The follower's health (include/vrouter.h); not used by the program. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct vr_sync_health);
+	__uint(max_entries, 1);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vr_sync_health SEC(".maps");
+
 static __always_inline void count(struct vr_counter *c, __u64 bytes)
 {
 	c->packets++;
 	c->bytes += bytes;
 }
 
-static __always_inline int pass(struct vr_stats *st, enum vr_pass_reason r,
-				__u64 bytes)
+/* Does the running trace want this frame (WHAT: verdict | reason << 8)? */
+static __always_inline bool trace_wanted(const struct vr_trace_ctl *tc, __u32 vr_id,
+					 __u32 what)
+{
+	__u32 verdict = what & 0xff;
+
+	if (tc->vr_id && tc->vr_id != vr_id)
+		return false;
+	if (verdict == VR_TRACE_V_FWD)
+		return tc->flags & VR_TRACE_FWD;
+	if (verdict == VR_TRACE_V_POLICED)
+		return tc->flags & VR_TRACE_POLICED;
+	return (tc->flags & VR_TRACE_ON) && (tc->reasons & (1U << ((what >> 8) & 31)));
+}
+
+/* GCRA per CPU: at most VR_TRACE_RATE events a second after a burst of
+ * VR_TRACE_BURST.  Per CPU: no shared line, no atomics.  Over the limit,
+ * VR_TRACE_SKIP frames are refused before the clock is read again.
+ */
+static __always_inline bool trace_admit(struct vr_trace_bkt *b)
+{
+	__u64 now, tat;
+
+	if (b->skip) {
+		b->skip--;
+		b->limited++;
+		return false;
+	}
+	now = bpf_ktime_get_ns();
+	tat = b->tat > now ? b->tat : now;
+	if (tat + VR_TRACE_COST_NS - now > VR_TRACE_BURST * VR_TRACE_COST_NS) {
+		b->limited++;
+		b->skip = VR_TRACE_SKIP;
+		return false;
+	}
+	b->tat = tat + VR_TRACE_COST_NS;
+	return true;
+}
+
+/* Filters, rate limit and the event: out of line, so that without a
+ * trace the frame pays only trace()'s lookup and test.
+ */
+static __noinline int trace_emit(struct xdp_md *ctx, const struct vr_trace_ctl *tc,
+				 __u32 vr_id, __u32 what, const struct bpf_fib_lookup *fib)
+{
+	struct vr_trace_event *e;
+	struct vr_trace_bkt *b;
+	__u32 zero = 0;
+	__u64 len;
+
+	if (!trace_wanted(tc, vr_id, what))
+		return 0;
+	b = bpf_map_lookup_elem(&vr_trace_bkt, &zero);
+	if (!b || !trace_admit(b))
+		return 0;
+	e = bpf_ringbuf_reserve(&vr_trace, sizeof(*e), 0);
+	if (!e) {
+		b->lost++;
+		return 0;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts_ns = bpf_ktime_get_ns();
+	e->vr_id = vr_id;
+	e->ifindex = ctx->ingress_ifindex;
+	len = (void *)(long)ctx->data_end - (void *)(long)ctx->data;
+	e->frame_len = len;
+	e->verdict = what & 0xff;
+	e->reason = what >> 8;
+	if (fib) {
+		e->egress = fib->ifindex;
+		e->nh_family = fib->family;
+		__builtin_memcpy(e->nh, fib->ipv6_dst, sizeof(e->nh));	/* ipv4_dst is [0] */
+	}
+	if (len > VR_TRACE_SNAPLEN)
+		len = VR_TRACE_SNAPLEN;
+	if (len >= 1 && !bpf_xdp_load_bytes(ctx, 0, e->data, len))
+		e->caplen = len;
+	/* Wake the reader every VR_TRACE_WAKE events (it also polls every
+	 * 100 ms): a wake-up per event costs the fast path an IPI.
+	 */
+	b->sent++;
+	bpf_ringbuf_submit(e, b->sent % VR_TRACE_WAKE ? BPF_RB_NO_WAKEUP : BPF_RB_FORCE_WAKEUP);
+	return 0;
+}
+
+/* The trace hook, at every verdict of a VR's frame. */
+static __always_inline void trace(struct xdp_md *ctx, __u32 vr_id, __u32 what,
+				  const struct bpf_fib_lookup *fib)
+{
+	__u32 zero = 0;
+	struct vr_trace_ctl *tc = bpf_map_lookup_elem(&vr_trace_ctl, &zero);
+
+	if (tc && tc->flags)
+		trace_emit(ctx, tc, vr_id, what, fib);
+}
+
+static __always_inline int pass(struct xdp_md *ctx, const struct vr_mac_val *vr,
+				struct vr_stats *st, enum vr_pass_reason r, __u64 bytes)
 {
 	if (r >= VR_PASS_MAX)
 		r = VR_PASS_UNSUPPORTED;
 	count(&st->pass[r], bytes);
+	trace(ctx, vr->vr_id, VR_TRACE_V_PASS | r << 8, NULL);
 	return XDP_PASS;
 }
 
@@ -203,16 +334,16 @@ static __always_inline int fib_forward(struct xdp_md *ctx, struct ethhdr *eth,
 			    BPF_FIB_LOOKUP_DIRECT | BPF_FIB_LOOKUP_TBID |
 			    BPF_FIB_LOOKUP_SKIP_NEIGH);
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
-		return pass(st, fib_reason(rc), bytes);
+		return pass(ctx, vr, st, fib_reason(rc), bytes);
 
 	if (!bpf_map_lookup_elem(&vr_tx_ports, &fib->ifindex))
-		return pass(st, VR_PASS_EGRESS_NOT_LOADED, bytes);
+		return pass(ctx, vr, st, VR_PASS_EGRESS_NOT_LOADED, bytes);
 
 	pkey.vr_id = vr->vr_id;
 	pkey.ifindex = fib->ifindex;
 	port = bpf_map_lookup_elem(&vr_ports, &pkey);
 	if (!port)
-		return pass(st, VR_PASS_NO_PORT, bytes);
+		return pass(ctx, vr, st, VR_PASS_NO_PORT, bytes);
 
 	/* fib->family may differ from the frame's: an IPv4 route can have
 	 * an IPv6 gateway (RFC 5549), which the helper reports as AF_INET6.
@@ -230,9 +361,10 @@ static __always_inline int fib_forward(struct xdp_md *ctx, struct ethhdr *eth,
 	}
 	neigh = bpf_map_lookup_elem(&vr_neigh, &nkey);
 	if (!neigh)
-		return pass(st, VR_PASS_NO_NEIGH, bytes);
+		return pass(ctx, vr, st, VR_PASS_NO_NEIGH, bytes);
 
 	/* Decided: from here on the frame is forwarded. */
+	trace(ctx, vr->vr_id, VR_TRACE_V_FWD, fib);
 	if (iph)
 		ipv4_decrease_ttl(iph);
 	else if (ip6h)
@@ -291,21 +423,21 @@ static __always_inline int forward_ipv4(struct xdp_md *ctx,
 
 	iph = parse_iphdr(c);
 	if (!iph || iph->version != 4 || iph->ihl < 5)
-		return pass(st, VR_PASS_MALFORMED, bytes);
+		return pass(ctx, vr, st, VR_PASS_MALFORMED, bytes);
 	if (iph->ihl > 5)
-		return pass(st, VR_PASS_IP_OPTIONS, bytes);
+		return pass(ctx, vr, st, VR_PASS_IP_OPTIONS, bytes);
 	/* The datagram must fit the frame (trailing padding is allowed). */
 	tot_len = bpf_ntohs(iph->tot_len);
 	if (tot_len < sizeof(*iph) || (void *)iph + tot_len > c->end)
-		return pass(st, VR_PASS_MALFORMED, bytes);
+		return pass(ctx, vr, st, VR_PASS_MALFORMED, bytes);
 	if (!ipv4_csum_ok(iph))
-		return pass(st, VR_PASS_MALFORMED, bytes);
+		return pass(ctx, vr, st, VR_PASS_MALFORMED, bytes);
 
 	dst_hi = ((__u8 *)&iph->daddr)[0];
 	src_hi = ((__u8 *)&iph->saddr)[0];
 	if ((dst_hi & 0xf0) == 0xe0 || iph->daddr == 0xffffffff ||
 	    (src_hi & 0xf0) == 0xe0)
-		return pass(st, VR_PASS_ADDR_SCOPE, bytes);
+		return pass(ctx, vr, st, VR_PASS_ADDR_SCOPE, bytes);
 	/* Martians, which the kernel drops (ip_route_input_slow): source
 	 * 0/8, 127/8 or 255.255.255.255, destination 0/8 or 127/8 (127/8
 	 * unless route_localnet, the VR's own business).  The VR's table
@@ -313,12 +445,12 @@ static __always_inline int forward_ipv4(struct xdp_md *ctx,
 	 */
 	if (src_hi == 0 || src_hi == 127 || iph->saddr == 0xffffffff ||
 	    dst_hi == 0 || dst_hi == 127)
-		return pass(st, VR_PASS_ADDR_SCOPE, bytes);
+		return pass(ctx, vr, st, VR_PASS_ADDR_SCOPE, bytes);
 	/* The kernel checks the source (routing the input) before the TTL. */
 	if (vr->rp_filter && !rpf_ok(ctx, vr, iph))
-		return pass(st, VR_PASS_RP_FILTER, bytes);
+		return pass(ctx, vr, st, VR_PASS_RP_FILTER, bytes);
 	if (iph->ttl <= 1)
-		return pass(st, VR_PASS_TTL, bytes);
+		return pass(ctx, vr, st, VR_PASS_TTL, bytes);
 
 	fib.family = VR_AF_INET;
 	fib.tos = iph->tos;
@@ -364,22 +496,22 @@ static __always_inline int forward_ipv6(struct xdp_md *ctx,
 
 	ip6h = parse_ipv6hdr(c);
 	if (!ip6h || ip6h->version != 6)
-		return pass(st, VR_PASS_MALFORMED, bytes);
+		return pass(ctx, vr, st, VR_PASS_MALFORMED, bytes);
 	payload_len = bpf_ntohs(ip6h->payload_len);
 	if ((void *)(ip6h + 1) + payload_len > c->end)
-		return pass(st, VR_PASS_MALFORMED, bytes);
+		return pass(ctx, vr, st, VR_PASS_MALFORMED, bytes);
 	if (ip6h->nexthdr == NEXTHDR_HOP)
-		return pass(st, VR_PASS_IPV6_HOPOPT, bytes);
+		return pass(ctx, vr, st, VR_PASS_IPV6_HOPOPT, bytes);
 	if (ipv6_scope_local(&ip6h->daddr) || ipv6_scope_local(&ip6h->saddr))
-		return pass(st, VR_PASS_ADDR_SCOPE, bytes);
+		return pass(ctx, vr, st, VR_PASS_ADDR_SCOPE, bytes);
 	/* The unspecified source, which ip6_forward drops.  (::1 either
 	 * way is refused by the fib lookup: NOT_FWDED.)
 	 */
 	if (!(ip6h->saddr.in6_u.u6_addr32[0] | ip6h->saddr.in6_u.u6_addr32[1] |
 	      ip6h->saddr.in6_u.u6_addr32[2] | ip6h->saddr.in6_u.u6_addr32[3]))
-		return pass(st, VR_PASS_ADDR_SCOPE, bytes);
+		return pass(ctx, vr, st, VR_PASS_ADDR_SCOPE, bytes);
 	if (ip6h->hop_limit <= 1)
-		return pass(st, VR_PASS_TTL, bytes);
+		return pass(ctx, vr, st, VR_PASS_TTL, bytes);
 
 	fib.family = VR_AF_INET6;
 	fib.flowinfo = *(__be32 *)ip6h & bpf_htonl(0x0fffffff);
@@ -437,6 +569,7 @@ int vr_forward(struct xdp_md *ctx)
 		cred = bpf_map_lookup_elem(&vr_credits, &vr->vr_id);
 		if (!bkt || !cred || !vr_admit(lim, bkt, cred, bytes)) {
 			count(&st->policed, bytes);
+			trace(ctx, vr->vr_id, VR_TRACE_V_POLICED, NULL);
 			return XDP_DROP;
 		}
 	}
@@ -447,6 +580,6 @@ int vr_forward(struct xdp_md *ctx)
 	case bpf_htons(ETH_P_IPV6):
 		return forward_ipv6(ctx, &c, eth, vr, st, bytes);
 	default:
-		return pass(st, VR_PASS_NOT_IP, bytes);
+		return pass(ctx, vr, st, VR_PASS_NOT_IP, bytes);
 	}
 }

@@ -25,7 +25,11 @@
 	X(LIMITS,   VR_MAP_LIMITS,   BPF_MAP_TYPE_ARRAY,         __u32,               struct vr_limit,        VR_MAX_ROUTERS) \
 	X(BUCKETS,  VR_MAP_BUCKETS,  BPF_MAP_TYPE_ARRAY,         __u32,               struct vr_bucket,       VR_MAX_ROUTERS) \
 	X(CREDITS,  VR_MAP_CREDITS,  BPF_MAP_TYPE_PERCPU_ARRAY,  __u32,               struct vr_credit,       VR_MAX_ROUTERS) \
-	X(SYSCTLS,  VR_MAP_SYSCTLS,  BPF_MAP_TYPE_HASH,          struct vr_sysctl_key, struct vr_sysctl_val,  VR_MAX_SYSCTLS)
+	X(SYSCTLS,  VR_MAP_SYSCTLS,  BPF_MAP_TYPE_HASH,          struct vr_sysctl_key, struct vr_sysctl_val,  VR_MAX_SYSCTLS) \
+	X(TRACE,    VR_MAP_TRACE,    BPF_MAP_TYPE_RINGBUF,       struct vr_none,      struct vr_none,         VR_TRACE_RING_SIZE) \
+	X(TRACECTL, VR_MAP_TRACECTL, BPF_MAP_TYPE_ARRAY,         __u32,               struct vr_trace_ctl,    1)              \
+	X(TRACEBKT, VR_MAP_TRACEBKT, BPF_MAP_TYPE_PERCPU_ARRAY,  __u32,               struct vr_trace_bkt,    1)              \
+	X(HEALTH,   VR_MAP_HEALTH,   BPF_MAP_TYPE_ARRAY,         __u32,               struct vr_sync_health,  1)
 
 /* VRM_MACS, VRM_PORTS, ...: indexes of vr_maps[] and vr_state.fd[]. */
 enum vr_map_id {

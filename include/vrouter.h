@@ -43,6 +43,10 @@
 #define VR_MAP_BUCKETS	"vr_buckets"
 #define VR_MAP_CREDITS	"vr_credits"
 #define VR_MAP_SYSCTLS	"vr_sysctls"
+#define VR_MAP_TRACE	"vr_trace"
+#define VR_MAP_TRACECTL	"vr_trace_ctl"
+#define VR_MAP_TRACEBKT	"vr_trace_bkt"
+#define VR_MAP_HEALTH	"vr_sync_health"
 
 /* vr_macs: which VR a frame belongs to. */
 struct vr_mac_key {
@@ -283,6 +287,86 @@ struct vr_bucket {
 	__u64 tat_pkt;			/* ticks (bpf_ktime_get_ns() << VR_LIMIT_TICK_SHIFT) */
 	__u64 tat_byte;
 	__u64 pad[6];
+};
+
+/*
+ * Tracing (vrctl trace): the fast path reports frames through a ring
+ * buffer (vr_trace) while vr_trace_ctl[0].flags is not 0; with flags 0
+ * (no trace running) the cost is that one array lookup and the test, at
+ * the frame's final verdict.  Filters (VR, pass reasons, forwarded,
+ * policed) apply before the rate limit: a token bucket per CPU
+ * (vr_trace_bkt, GCRA like admission) lets at most VR_TRACE_RATE events
+ * per second per CPU through, after a burst of VR_TRACE_BURST; what it
+ * refuses and what the ring cannot take is counted there.  After a
+ * refusal the CPU's next VR_TRACE_SKIP wanted frames are refused without
+ * reading the clock, so that a flood costs a counter decrement per frame.  Frames with no
+ * VR (no_vr, host traffic) are never traced.
+ */
+#define VR_TRACE_ON		0x1	/* trace pass[] reasons in `reasons` */
+#define VR_TRACE_FWD		0x2	/* also forwarded frames */
+#define VR_TRACE_POLICED	0x4	/* also policed frames */
+#define VR_TRACE_RATE		10000	/* events per second per CPU */
+#define VR_TRACE_BURST		100	/* events back to back after idle */
+#define VR_TRACE_SKIP		32	/* refused unchecked after a refusal (< burst) */
+#define VR_TRACE_WAKE		64	/* the reader is woken every that many events */
+#define VR_TRACE_COST_NS	(1000000000ULL / VR_TRACE_RATE)
+#define VR_TRACE_SNAPLEN	128	/* first bytes of the frame in an event */
+#define VR_TRACE_RING_SIZE	(256 * 1024)	/* bytes; ~1400 events */
+
+struct vr_trace_ctl {
+	__u32 flags;			/* VR_TRACE_*; 0: off */
+	__u32 vr_id;			/* only this VR; 0: every VR */
+	__u32 reasons;			/* bit r: pass reason r (enum vr_pass_reason) */
+	__u32 owner_pid;		/* the vrctl trace that set it */
+};
+
+/* Per CPU: the token bucket and what happened to the events. */
+struct vr_trace_bkt {
+	__u64 tat;			/* ns, bpf_ktime_get_ns() */
+	__u64 sent;			/* events into the ring */
+	__u64 limited;			/* refused by the rate limit */
+	__u64 lost;			/* ring full */
+	__u64 skip;			/* frames still to refuse unchecked */
+};
+
+enum vr_trace_verdict {
+	VR_TRACE_V_PASS = 0,		/* XDP_PASS, reason in `reason` */
+	VR_TRACE_V_FWD,			/* redirected: egress and nexthop set */
+	VR_TRACE_V_POLICED,		/* XDP_DROP by the admission limit */
+};
+
+struct vr_trace_event {
+	__u64 ts_ns;			/* bpf_ktime_get_ns() (CLOCK_MONOTONIC) */
+	__u32 vr_id;
+	__u32 ifindex;			/* ingress NIC */
+	__u32 egress;			/* forwarded: egress NIC, else 0 */
+	__u32 frame_len;		/* bytes, as XDP sees the frame */
+	__u16 caplen;			/* bytes of data[] that are the frame's */
+	__u8 verdict;			/* enum vr_trace_verdict */
+	__u8 reason;			/* pass: enum vr_pass_reason */
+	__u8 nh_family;			/* forwarded: VR_AF_INET or VR_AF_INET6 */
+	__u8 pad[3];
+	__u32 nh[4];			/* forwarded: next hop, network order */
+	__u8 data[VR_TRACE_SNAPLEN];	/* the frame as received */
+};
+
+/* The ring buffer's row in vr_maps.h: it has no key and no value. */
+struct vr_none {};
+
+/*
+ * vr_sync_health[0]: written by `vrctl sync --follow` (at least every
+ * second while it runs), read by `vrctl status` and the exporter.  Times
+ * are CLOCK_REALTIME in ns; 0: never.  The program never reads it.
+ */
+struct vr_sync_health {
+	__u32 pid;			/* the follower's; 0: none running (it stopped) */
+	__u32 pad;
+	__u64 started_ns;
+	__u64 heartbeat_ns;		/* last write */
+	__u64 last_full_pass_ns;	/* end of the last round of full passes, all ok */
+	__u64 full_passes;		/* VR full passes done */
+	__u64 events;			/* netlink events of the VRs applied */
+	__u64 errors;			/* failed full passes and refused requests */
 };
 
 #endif /* VROUTER_H */

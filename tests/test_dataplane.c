@@ -31,12 +31,15 @@
 #include <unistd.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <arpa/inet.h>
+#include <time.h>
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "vrouter.h"
 #include "core/maps.h"
+#include "core/metrics.h"
 #include "vrouter.skel.h"
 #include "frame.h"
 #include "dp_harness.h"
@@ -1144,6 +1147,143 @@ static void admission(void)
 	set_limit(3, 0, 0, 0, 0);
 }
 
+/* ---- tracing (vr_trace_ctl, vr_trace_bkt, vr_trace) ---- */
+
+#define TR_MAX 512
+
+struct tr_seen {
+	int n;
+	struct vr_trace_event ev[TR_MAX];
+};
+
+static int tr_cb(void *ctx, void *data, size_t size)
+{
+	struct tr_seen *s = ctx;
+
+	if (size >= sizeof(struct vr_trace_event) && s->n < TR_MAX)
+		memcpy(&s->ev[s->n], data, sizeof(struct vr_trace_event));
+	s->n++;
+	return 0;
+}
+
+static struct ring_buffer *tr_rb;
+static struct tr_seen tr_seen;
+
+static void tr_set(__u32 flags, __u32 vr, __u32 reasons)
+{
+	struct vr_trace_ctl c = { .flags = flags, .vr_id = vr, .reasons = reasons };
+	__u32 zero = 0;
+
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.vr_trace_ctl), &zero, &c, BPF_ANY))
+		die("vr_trace_ctl update", errno);
+}
+
+/* Run one frame through check_frame (trace must change nothing) and
+ * collect its events: 1 if the frame checks out and N events came.
+ */
+static int tr_run(const struct fb_params *p, __u32 action, __u32 vr, int reason,
+		  enum nic out, const __u8 *nh, int n)
+{
+	static __u8 frame[FB_MAX];
+	size_t len = fb_build(frame, sizeof(frame), p);
+	const struct vr_trace_event *e = &tr_seen.ev[0];
+	int ok;
+
+	tr_seen.n = 0;
+	ok = check_frame(IN0, frame, len, action, vr, reason, out, nh);
+	ring_buffer__consume(tr_rb);
+	if (tr_seen.n != n) {
+		printf("#   %d events, expected %d\n", tr_seen.n, n);
+		return 0;
+	}
+	if (n && (e->vr_id != vr || e->ifindex != ifidx[IN0] || e->frame_len != len ||
+		  e->caplen != (len < VR_TRACE_SNAPLEN ? len : VR_TRACE_SNAPLEN) ||
+		  memcmp(e->data, frame, e->caplen))) {
+		printf("#   event: vr %u ifindex %u len %u caplen %u\n", e->vr_id,
+		       e->ifindex, e->frame_len, e->caplen);
+		return 0;
+	}
+	return ok;
+}
+
+/* 300 frames back to back with every event wanted: the bucket lets the
+ * burst through, then VR_TRACE_RATE a second; sent + limited = 300.
+ */
+static void tr_rate(void)
+{
+	const struct fb_params p = F4(MAC_VR1, SRC4, "240.0.0.1");
+	static __u8 frame[FB_MAX];
+	static struct result r;
+	size_t len = fb_build(frame, sizeof(frame), &p);
+	struct vr_trace_bkt b0, b1;
+	struct timespec t0, t1;
+	double secs, bound;
+	int i;
+
+	vr_trace_bkt_read(&dp_st, &b0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < 300; i++)
+		run(IN0, frame, len, &r);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	vr_trace_bkt_read(&dp_st, &b1);
+	tr_seen.n = 0;
+	ring_buffer__consume(tr_rb);
+	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	bound = VR_TRACE_BURST + secs * VR_TRACE_RATE + 1;
+	report(b1.sent - b0.sent + b1.limited - b0.limited == 300 && b1.lost == b0.lost &&
+	       tr_seen.n == (int)(b1.sent - b0.sent) && tr_seen.n <= bound,
+	       "trace: 300 frames in %.1f ms: %d events (at most %.0f), %llu rate-limited",
+	       secs * 1e3, tr_seen.n, bound, (unsigned long long)(b1.limited - b0.limited));
+}
+
+static void tracing(void)
+{
+	const struct fb_params noroute = F4(MAC_VR1, SRC4, "240.0.0.1");
+	const struct fb_params fwd = F4(MAC_VR1, SRC4, "198.18.10.5", .payload = 18);
+	const struct fb_params nov = F4(MAC_OTHER, SRC4, "198.18.10.5");
+	const __u8 nh1[6] = MAC_N(1, 0, 2);
+	const __u32 all = (1U << VR_PASS_MAX) - 1, nf = 1U << VR_PASS_NOT_FWDED;
+	const struct vr_trace_event *e = &tr_seen.ev[0];
+
+	tr_rb = ring_buffer__new(bpf_map__fd(skel->maps.vr_trace), tr_cb, &tr_seen, NULL);
+	if (!tr_rb)
+		die("ring_buffer__new", errno);
+	report(tr_run(&noroute, XDP_PASS, 1, VR_PASS_NOT_FWDED, OUT0, NULL, 0),
+	       "trace off: no route: PASS NOT_FWDED, no event");
+	tr_set(VR_TRACE_ON, 0, all);
+	report(tr_run(&noroute, XDP_PASS, 1, VR_PASS_NOT_FWDED, OUT0, NULL, 1) &&
+	       e->verdict == VR_TRACE_V_PASS && e->reason == VR_PASS_NOT_FWDED,
+	       "trace on: no route: one event (VR 1, in0, NOT_FWDED, the frame's bytes)");
+	report(tr_run(&fwd, XDP_REDIRECT, 1, -1, OUT0, nh1, 0),
+	       "trace on without FWD: forwarded frame: no event");
+	report(tr_run(&nov, XDP_PASS, 0, -1, OUT0, NULL, 0),
+	       "trace on: a frame of no VR (no_vr): never an event");
+	tr_set(VR_TRACE_ON | VR_TRACE_FWD, 0, all);
+	report(tr_run(&fwd, XDP_REDIRECT, 1, -1, OUT0, nh1, 1) &&
+	       e->verdict == VR_TRACE_V_FWD && e->egress == ifidx[OUT0] &&
+	       e->nh_family == VR_AF_INET && e->nh[0] == inet_addr("198.18.1.2"),
+	       "trace FWD: forwarded frame: event with egress out0, next hop 198.18.1.2, "
+	       "the frame as received");
+	tr_set(VR_TRACE_ON | VR_TRACE_FWD, 2, all);
+	report(tr_run(&noroute, XDP_PASS, 1, VR_PASS_NOT_FWDED, OUT0, NULL, 0),
+	       "trace of VR 2: VR 1's frame: no event");
+	tr_set(VR_TRACE_ON, 0, all & ~nf);
+	report(tr_run(&noroute, XDP_PASS, 1, VR_PASS_NOT_FWDED, OUT0, NULL, 0),
+	       "trace without reason NOT_FWDED: no event");
+	set_limit(1, 1, 1, 0, 0);
+	tr_set(VR_TRACE_POLICED, 0, 0);
+	tr_run(&fwd, XDP_REDIRECT, 1, -1, OUT0, nh1, 0);	/* takes the burst of 1 */
+	report(tr_run(&fwd, XDP_DROP, 1, -1, OUT0, NULL, 1) && e->verdict == VR_TRACE_V_POLICED,
+	       "trace POLICED: policed frame: XDP_DROP, one event");
+	set_limit(1, 0, 0, 0, 0);
+	tr_set(VR_TRACE_ON, 0, all);
+	tr_rate();
+	tr_set(0, 0, 0);
+	report(tr_run(&noroute, XDP_PASS, 1, VR_PASS_NOT_FWDED, OUT0, NULL, 0),
+	       "trace off again: no event");
+	ring_buffer__free(tr_rb);
+}
+
 /* ---- setup ---- */
 
 static void parse_args(int argc, char **argv)
@@ -1252,6 +1392,7 @@ int main(int argc, char **argv)
 	ecmp(4);
 	ecmp(6);
 	admission();
+	tracing();
 
 	vrouter__destroy(skel);
 	printf("# test_dataplane: %d passed, %d failed\n", n_ok, n_fail);

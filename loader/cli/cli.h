@@ -13,6 +13,7 @@
 #define VR_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/state.h"
@@ -61,8 +62,10 @@ enum { QUOTA_NEIGH, QUOTA_ROUTES, QUOTA_MACS, QUOTA_N_OPTS };
 enum { ADD_MAC, ADD_TABLE, ADD_IFACE, ADD_FORCE, ADD_LIMIT,
        ADD_QUOTA = ADD_LIMIT + LIMIT_N_OPTS };
 enum { SET_LIMIT, SET_QUOTA = SET_LIMIT + LIMIT_N_OPTS, SET_REATTACH = SET_QUOTA + QUOTA_N_OPTS };
-enum { STATS_INTERVAL, STATS_COUNT };
+enum { STATS_INTERVAL, STATS_COUNT, STATS_FORMAT };
 enum { SYNC_FOLLOW };
+enum { TRACE_REASON, TRACE_COUNT, TRACE_ALL, TRACE_WRITE };
+enum { EXPORTER_LISTEN };
 
 
 
@@ -88,6 +91,17 @@ int do_stats(struct vr_ctx *ctx, const struct vr_args *a);
 int do_neigh(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_neigh.c */
 int do_set_router(struct vr_ctx *ctx, const struct vr_args *a);	/* cmd_limit.c */
 int do_sync(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_sync.c */
+int do_status(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_status.c */
+int do_trace(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_trace.c */
+int do_exporter(struct vr_ctx *ctx, const struct vr_args *a);	/* cmd_exporter.c */
+/* prom.c: `stats --format prometheus` (A: the stats line; other formats refused). */
+int vr_stats_prometheus(struct vr_ctx *ctx, const struct vr_args *a);
+
+/* cmd_complete.c: `vrctl __complete [COMMAND [OPTION]]` for the bash
+ * completion (dist/vrctl.bash): the words that can come next, from the
+ * command table CMDS (N rows) and its option tables.
+ */
+int vr_complete(const struct vr_cmd *cmds, size_t n, int argc, char **argv);
 
 /* cmd_limit.c: admission limits, shared with add-router.  The limit
  * options of A (rows FIRST + LIMIT_* of the command's table) applied to

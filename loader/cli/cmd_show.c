@@ -18,20 +18,10 @@
 #include "cli.h"
 #include "core/datapath.h"
 #include "core/maps.h"
+#include "core/metrics.h"
 #include "core/quota.h"
 #include "nl/netlink.h"
 #include "print.h"
-
-static const char *state_name(uint32_t s)
-{
-	switch (s) {
-	case VR_STATE_FREE:	return "free";
-	case VR_STATE_CREATING:	return "creating";
-	case VR_STATE_READY:	return "ready";
-	case VR_STATE_DELETING:	return "deleting";
-	default:		return "unknown";
-	}
-}
 
 /* A NIC removed while loaded (the kernel dropped it from vr_tx_ports,
  * its VRs' entries stay until del-router): "if7(gone)".
@@ -139,7 +129,7 @@ static void print_router_head(uint32_t id, const struct vr_router *r, bool ns_go
 	print_string(PRINT_ANY, "name", detail ? "%s:" : "%-16s", r->name);
 	print_uint(PRINT_ANY, "id", detail ? " id %u" : " %5u", id);
 	print_uint(PRINT_ANY, "table", detail ? " table %u" : " %6u", r->table_id);
-	print_string(PRINT_ANY, "state", detail ? " state %s" : " %-9s", state_name(r->state));
+	print_string(PRINT_ANY, "state", detail ? " state %s" : " %-9s", vr_router_state_name(r->state));
 	print_string(detail ? PRINT_ANY : PRINT_JSON, "netns", " netns %s", r->name);
 	if (ns_gone)
 		print_bool(detail ? PRINT_ANY : PRINT_JSON, "netns_missing", " (missing)", true);
@@ -524,6 +514,8 @@ int do_stats(struct vr_ctx *ctx, const struct vr_args *a)
 	uint32_t id;
 	int err, cur = 0;
 
+	if (a->val[STATS_FORMAT] && strcmp(a->val[STATS_FORMAT], "text"))
+		return vr_stats_prometheus(ctx, a);	/* prom.c */
 	err = stats_args(ctx, a, &interval, &count);
 	if (err)
 		return err;

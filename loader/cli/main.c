@@ -74,6 +74,23 @@ static const struct vr_opt set_router_opts[] = {
 static const struct vr_opt stats_opts[] = {
 	[STATS_INTERVAL] = { "interval", 0, "SECONDS", "print rates every SECONDS (1-86400) until interrupted" },
 	[STATS_COUNT] = { "count", 0, "N", "stop after N intervals" },
+	[STATS_FORMAT] = { "format", 0, "{text|prometheus}",
+			   "prometheus: the exporter's metrics, for node_exporter's textfile collector" },
+	{ 0 }
+};
+
+static const struct vr_opt trace_opts[] = {
+	[TRACE_REASON] = { "reason", 0, "REASON[,...]",
+			   "only passes for these reasons (names as in 'vrctl stats'; default all)" },
+	[TRACE_COUNT] = { "count", 0, "N", "stop after N frames" },
+	[TRACE_ALL] = { "all", 0, NULL, "also frames forwarded or policed" },
+	[TRACE_WRITE] = { "write", 0, "FILE.pcap", "also write the frames' first bytes to a pcap file" },
+	{ 0 }
+};
+
+static const struct vr_opt exporter_opts[] = {
+	[EXPORTER_LISTEN] = { "listen", 0, "ADDR:PORT",
+			      "where to serve /metrics (default 127.0.0.1:9469; IPv6: [ADDR]:PORT)" },
 	{ 0 }
 };
 
@@ -116,6 +133,15 @@ static const struct vr_cmd commands[] = {
 	{ .name = "sync", .fn = do_sync, .args = "[NAME]", .max_pos = 1,
 	  .opts = sync_opts, .needs_root = true, .lock = VR_LOCK_NONE,
 	  .help = "mirror VR routes and neighbours to the fast path" },
+	{ .name = "status", .fn = do_status, .max_pos = 0,
+	  .needs_root = true, .lock = VR_LOCK_NONE,
+	  .help = "NICs attached, map fill levels, VR states, follower and trace" },
+	{ .name = "trace", .fn = do_trace, .args = "[NAME]", .max_pos = 1,
+	  .opts = trace_opts, .needs_root = true, .lock = VR_LOCK_NONE,
+	  .help = "show the frames that take the slow path, and why, until interrupted" },
+	{ .name = "exporter", .fn = do_exporter, .max_pos = 0,
+	  .opts = exporter_opts, .needs_root = true, .lock = VR_LOCK_NONE,
+	  .help = "serve Prometheus metrics over HTTP until SIGTERM" },
 	{ .name = "help", .fn = do_help, .args = "[COMMAND]", .max_pos = 1,
 	  .needs_root = false, .lock = VR_LOCK_NONE,
 	  .help = "this text, or a command's usage and options" },
@@ -204,6 +230,8 @@ int main(int argc, char **argv)
 		usage(help ? stdout : stderr);
 		return help ? 0 : 2;
 	}
+	if (!strcmp(argv[first], "__complete"))	/* dist/vrctl.bash */
+		return vr_complete(commands, N_COMMANDS, argc - first - 1, argv + first + 1);
 	ctx.cmd = find_cmd(argv[first]);
 	if (!ctx.cmd) {
 		pr_err("unknown command '%s' (try 'vrctl help')", argv[first]);

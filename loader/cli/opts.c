@@ -321,6 +321,18 @@ void vr_print_help(FILE *f, const struct vr_cmd *c)
 	}
 }
 
+void vr_print_opt_words(FILE *f, const struct vr_opt *opts)
+{
+	size_t i;
+
+	for (; opts && opts->name; opts++)
+		fprintf(f, "--%s%s%s\n", opts->name, opts->arg ? " " : "",
+			opts->arg ? opts->arg : "");
+	for (i = 0; i < N_GLOBAL; i++)
+		fprintf(f, "--%s%s\n", global_long[i].name,
+			global_long[i].has_arg == required_argument ? " DIR" : "");
+}
+
 void vr_print_global_usage(FILE *f)
 {
 	fprintf(f, "       OPTIONS := { --pin-dir DIR | -j[son] | -v[erbose] | -h[elp] }\n"

@@ -54,5 +54,9 @@ void vr_print_usage(FILE *f, const struct vr_cmd *c);
 void vr_print_help(FILE *f, const struct vr_cmd *c);
 /* The global options' usage line. */
 void vr_print_global_usage(FILE *f);
+/* OPTS and the global options, one a line: "--name", or "--name ARG"
+ * for one that takes a value (vrctl __complete).
+ */
+void vr_print_opt_words(FILE *f, const struct vr_opt *opts);
 
 #endif /* VR_CLI_OPTS_H */

@@ -108,6 +108,11 @@ static bool prog_is_ours(__u32 prog_id, __u32 tx_map_id)
 	return ours;
 }
 
+bool vr_prog_ours(struct vr_state *st, uint32_t prog_id)
+{
+	return prog_is_ours(prog_id, fd_id(st->fd[VRM_TX]));
+}
+
 static const char *prog_name_of(__u32 prog_id, char *buf, size_t len)
 {
 	struct bpf_prog_info info = {};

@@ -34,5 +34,7 @@ int vr_dp_unload(struct vr_state *st, const char *const *ifnames, int n, bool de
  */
 int vr_iface_xdp(uint32_t ifindex, uint32_t *prog_id, int *mode);
 const char *vr_xdp_mode_name(int mode);
+/* Is program PROG_ID this vrouter's (does it use ST's vr_tx_ports)? */
+bool vr_prog_ours(struct vr_state *st, uint32_t prog_id);
 
 #endif /* VR_CORE_DATAPATH_H */

@@ -29,6 +29,7 @@
 #include <linux/rtnetlink.h>
 
 #include "nl/netlink.h"
+#include "core/metrics.h"
 #include "core/router.h"
 #include "sync.h"
 
@@ -60,6 +61,7 @@ struct follower {
 	bool tick_due;
 	bool resync_all;		/* this round: a full pass of every VR */
 	bool stop;
+	struct vr_sync_health health;	/* published in vr_sync_health each round */
 };
 
 static int ep_add(struct follower *fw, int fd, struct src *src)
@@ -283,6 +285,7 @@ static int vr_event_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct sync_vr *vr = data;
 
+	vr->s->fw->health.events++;
 	switch (nlh->nlmsg_type) {
 	case RTM_NEWROUTE:
 	case RTM_DELROUTE:
@@ -556,6 +559,7 @@ static void fw_schedule(struct follower *fw)
 		if (!vr)
 			continue;
 		if (vr->failed && !vr->retry_at) {
+			fw->health.errors += vr->failed;
 			vr->retry_at = sync_now() + vr->backoff;
 			vr->failed = 0;
 		}
@@ -564,11 +568,23 @@ static void fw_schedule(struct follower *fw)
 	}
 }
 
+/* The follower's health for status and the exporter (pid 0: stopped). */
+static void fw_health(struct follower *fw, bool running)
+{
+	fw->health.pid = running ? (uint32_t)getpid() : 0;
+	fw->health.heartbeat_ns = vr_realtime_ns();
+	if (!fw->health.started_ns)
+		fw->health.started_ns = fw->health.heartbeat_ns;
+	if (fw->maps_ok)
+		vr_health_write(fw->s->st, &fw->health);
+}
+
 /* One round: due work, then wait for events and apply them. */
 static int fw_round(struct follower *fw)
 {
 	struct sync *s = fw->s;
 	struct epoll_event evs[64];
+	unsigned int passes = 0, failed = 0;
 	uint32_t id;
 	int i, n, wait_ms, next;
 
@@ -583,10 +599,12 @@ static int fw_round(struct follower *fw)
 
 		if (!vr || vr->nsfd < 0)
 			continue;
-		if (vr->resync)
-			sync_vr_full_pass(vr);
-		else if (vr->neigh_retry)
+		if (vr->resync) {
+			passes++;
+			failed += sync_vr_full_pass(vr) || vr->failed;
+		} else if (vr->neigh_retry) {
 			sync_neigh_pass(vr);	/* room freed: the ones left out */
+		}
 		vr->neigh_retry = false;
 		/* The kernel acts on a carrier change in steps (the NIC, then
 		 * the macvlans stacked on it and their next hops, deferred by
@@ -601,6 +619,11 @@ static int fw_round(struct follower *fw)
 		}
 	}
 	sync_batch_flush(s);
+	fw->health.full_passes += passes;
+	fw->health.errors += failed;
+	if (passes && !failed)
+		fw->health.last_full_pass_ns = vr_realtime_ns();
+	fw_health(fw, true);
 	n = epoll_wait(fw->epfd, evs, sizeof(evs) / sizeof(evs[0]), wait_ms);
 	if (n < 0) {
 		if (errno == EINTR)
@@ -671,6 +694,7 @@ int sync_follow(struct sync *s, const char *only_name)
 		err = fw_open_host(&fw);
 	while (!err && !fw.stop)
 		err = fw_round(&fw);
+	fw_health(&fw, false);
 	fw_close(&fw);
 	s->fw = NULL;
 	return fw.stop ? 0 : err;
