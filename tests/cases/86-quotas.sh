@@ -49,6 +49,8 @@ check_eq "show: N's quotas" "4 10000 2/8" \
 	"$(vrctl -j show "$N" | jq_ '"%d %d %d/%d" % (j["quota"]["neigh"], j["quota"]["routes"], j["quota"]["macs_used"], j["quota"]["macs"])')"
 
 # --- neighbours: N makes 10, its quota is 4 -----------------------------------------------
+# IPv4 only in N: an IPv6 link-local neighbour (s0's ND) would take a slot.
+setup "N without IPv6" vx "$N" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 setup "N's address on out0" ip -n "$N" addr add 198.18.2.1/24 dev out0
 for i in $(seq 10 19); do
 	setup "N: permanent neighbour 198.18.2.$i" \
