@@ -15,6 +15,7 @@
 #include "core/datapath.h"
 #include "core/metrics.h"
 #include "cli.h"
+#include "core/quota.h"
 #include "prom.h"
 
 static void family(FILE *f, const char *name, const char *type, const char *help)
@@ -70,6 +71,29 @@ static struct vr_counter ctr_of(const struct vr_stats *st, enum vr_ctr c)
 	}
 }
 
+/* Each VR's quotas (vrctl's record; defaults filled in). */
+static void write_quotas(FILE *f, const struct vr_metrics *m)
+{
+	static const char *const res[] = { "neigh", "routes", "macs" };
+	struct vr_quota q;
+	uint32_t val[3];
+	int i, k;
+
+	family(f, "vrouter_vr_quota", "gauge", "the VR's quota on a shared resource "
+	       "(neigh: vr_neigh entries, routes: host table routes, macs: NICs)");
+	for (i = 0; i < m->n_vr; i++) {
+		vr_quota_of(&m->vr[i].rec, &q);
+		val[0] = q.neigh;
+		val[1] = q.routes;
+		val[2] = q.macs;
+		for (k = 0; k < 3; k++) {
+			fputs("vrouter_vr_quota", f);
+			vr_labels(f, &m->vr[i]);
+			fprintf(f, ",resource=\"%s\"} %u\n", res[k], val[k]);
+		}
+	}
+}
+
 static void write_vrs(FILE *f, const struct vr_metrics *m)
 {
 	static const char *const unit[2] = { "packets", "bytes" };
@@ -111,6 +135,7 @@ static void write_vrs(FILE *f, const struct vr_metrics *m)
 		vr_labels(f, &m->vr[i]);
 		fprintf(f, "} %d\n", m->vr[i].rec.state == VR_STATE_READY);
 	}
+	write_quotas(f, m);
 }
 
 static void nic_labels(FILE *f, const char *name, const struct vr_metrics_nic *n)

@@ -189,6 +189,9 @@ vrctl stats --format prometheus >"$T_TMP/m.prom" 2>"$T_TMP/m.err"
 check "stats --format prometheus: promtool check metrics passes" promtool check metrics <"$T_TMP/m.prom"
 check "stats --format prometheus: fwd of $A" \
 	grep -qx "vrouter_vr_fwd_packets_total{name=\"$A\",id=\"1\"} $N_FWD" "$T_TMP/m.prom"
+check_eq "stats --format prometheus: $A's quotas (the defaults)" \
+	"vrouter_vr_quota{name=\"$A\",id=\"1\",resource=\"neigh\"} 128|vrouter_vr_quota{name=\"$A\",id=\"1\",resource=\"routes\"} 10000|vrouter_vr_quota{name=\"$A\",id=\"1\",resource=\"macs\"} 8" \
+	"$(grep "^vrouter_vr_quota{name=\"$A\"" "$T_TMP/m.prom" | paste -sd'|')"
 nsx dut curl -sf "http://$EXP/metrics" -o "$T_TMP/m1"
 check "exporter: promtool check metrics passes" promtool check metrics <"$T_TMP/m1"
 check_eq "exporter and stats --format prometheus agree on the VR counters" \
