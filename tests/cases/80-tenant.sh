@@ -18,6 +18,7 @@
 #   - XDP detached behind vrctl's back: show says so, load attaches again.
 #
 #   dut:e0 == peer:p0, dut:mgmt == peer:pm (the host's own NIC, never loaded)
+# plan: 51
 . "$(dirname "$0")/../lib.sh"
 
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }
