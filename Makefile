@@ -170,6 +170,14 @@ SOAK_MINUTES ?= 5
 soak: all
 	SOAK_MINUTES=$(SOAK_MINUTES) tests/soak.sh
 
+# Mutation testing: each mutant of tests/mutants/mutants.txt (a small
+# plausible bug) planted in a copy of the tree, rebuilt there, and the
+# test cases named for it run; ends with "N of M mutants killed".
+# MUTANTS=PATTERN runs only the mutants whose name contains it.
+.PHONY: mutate
+mutate: all
+	tests/mutants/run.py $(MUTANTS)
+
 clean:
 	$(call msg,CLEAN)
 	$(Q)rm -rf $(OUTPUT) vrctl
