@@ -4,6 +4,7 @@
 # every data plane, each forwards the generator's frames rewritten (MACs,
 # TTL), and the CSV is well-formed.  No timing assertions: this machine is
 # shared, absolute numbers mean nothing here.
+# plan: 29
 . "$(dirname "$0")/../lib.sh"
 
 BENCH="$TOP/bench/bench.py"
