@@ -12,7 +12,7 @@
 # network 198.18.100.0/24 via 198.18.10.2, which is s0 for A (out0) and
 # s1 for B (out1).  A also has out1 198.18.11.0/24 (s1 is .2 there), the
 # second leg of its ECMP routes.  Same in 2001:2::/48.
-# plan: 92
+# plan: 93
 . "$(dirname "$0")/../lib.sh"
 
 A=$P-a B=$P-b TA=1100 TB=1101
@@ -268,6 +268,8 @@ setup "veth dum0/dum9 in $A, a route and a nexthop object on dum0" eval "
 	ip -n $A nexthop add id 20 dev dum0 && ip -n $A route add 198.18.107.0/24 nhid 20"
 wait_route "device without a lower NIC: a throw route" "throw 198.18.106.0/24" $TA 198.18.106.0/24
 wait_route "nexthop object on it: a throw route" "throw 198.18.107.0/24" $TA 198.18.107.0/24
+check "... rendered as throw routes, never sent as routes on a VR device (no refusal logged)" \
+	eval "! grep -E 'Warning.*198\.18\.10[67]\.0/24' $T_TMP/follow.log"
 if ip -n $A route add 198.18.108.0/24 encap ip id 1 dst 198.18.10.9 dev out0 2>/dev/null; then
 	wait_route "lwt encap route: a throw route" "throw 198.18.108.0/24" $TA 198.18.108.0/24
 else
