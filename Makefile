@@ -181,6 +181,14 @@ install: $(OUTPUT)/vrctl
 	install -D -m 644 dist/vrctl-exporter.service $(DESTDIR)/etc/systemd/system/vrctl-exporter.service
 	install -D -m 644 dist/vrctl.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vrctl
 
+# Mutation testing: each mutant of tests/mutants/mutants.txt (a small
+# plausible bug) planted in a copy of the tree, rebuilt there, and the
+# test cases named for it run; ends with "N of M mutants killed".
+# MUTANTS=PATTERN runs only the mutants whose name contains it.
+.PHONY: mutate
+mutate: all
+	tests/mutants/run.py $(MUTANTS)
+
 clean:
 	$(call msg,CLEAN)
 	$(Q)rm -rf $(OUTPUT) vrctl

@@ -373,6 +373,7 @@ struct load_op {
 	unsigned int pins_before;	/* map pins before the command */
 	__u32 tx_id;			/* vr_tx_ports' map id, 0 if none yet */
 	bool v6_done;			/* IPv6 forwarding turned on by this load */
+	bool ecmp_done;			/* the ECMP hash policy set by this load */
 };
 
 /* Lock (creating the directory), open what is there, check every NIC. */
@@ -506,8 +507,9 @@ static int load_apply(struct load_op *op)
 		return err;
 	op->v6_done = err == 1;
 	err = vr_host_ecmp_policy(op->st);
-	if (err)
+	if (err < 0)
 		return err;
+	op->ecmp_done = err == 1;
 	/* libxdp's multiprog dispatcher would give each NIC its own copy
 	 * (an freplace link), and it cannot take an already loaded program;
 	 * vrouter shares one pinned program and swaps it atomically, so it
@@ -534,6 +536,8 @@ static void load_undo(struct load_op *op)
 		vr_sysctl_restore(st, "net/ipv6/conf/all/forwarding");
 		vr_sysctl_restore_all(st, "net/ipv6/conf/*/accept_ra");
 	}
+	if (op->ecmp_done)
+		vr_sysctl_restore_all(st, "net/ipv*/fib_multipath_hash_policy");
 	vr_maps_close(st);
 	unpin_new_maps(st, op->pins_before);
 	if (st->pin_dir_created && rmdir(st->pin_dir))

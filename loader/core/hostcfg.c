@@ -150,12 +150,13 @@ int vr_host_ecmp_policy(struct vr_state *st)
 		"net/ipv6/fib_multipath_hash_policy",
 	};
 	size_t i;
-	int err;
+	int err, recorded = 0;
 
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		err = vr_sysctl_change(st, paths[i], "1");
 		if (err < 0)
 			return err;
+		recorded |= err;
 	}
-	return 0;
+	return recorded;
 }

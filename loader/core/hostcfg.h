@@ -32,7 +32,9 @@ int vr_sysctl_restore_all(struct vr_state *st, const char *pattern);
  */
 int vr_host_ipv6_forwarding(struct vr_state *st);
 
-/* fib_multipath_hash_policy=1 (IPv4 and IPv6): 0 or -errno (printed). */
+/* fib_multipath_hash_policy=1 (IPv4 and IPv6): 1 if this call recorded
+ * a change, 0, or -errno (printed).
+ */
 int vr_host_ecmp_policy(struct vr_state *st);
 
 #endif /* VR_CORE_HOSTCFG_H */

@@ -3,6 +3,7 @@
 # Unit tests of the loader's libraries: programs in .output/tests that need
 # no namespace, no BPF and no root, each printing its own "ok - ..." /
 # "not ok - ..." lines.
+# plan: 18
 . "$(dirname "$0")/../lib.sh"
 
 for t in test_htab; do

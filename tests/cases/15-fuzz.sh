@@ -7,6 +7,7 @@
 # and every pass reason and REDIRECT for IPv4 and IPv6 required to be
 # reached.  FUZZ_SEED picks another fixed run.  The namespace is
 # tests/fuzz/netns.sh's.
+# plan: 8
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/fuzz/netns.sh"
 

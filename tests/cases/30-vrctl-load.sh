@@ -12,6 +12,7 @@
 #
 # VRs are written into the maps with bpftool (this case tests vrctl's
 # views of them, not add-router), named "$P-..." so cleanup covers them.
+# plan: 155
 . "$(dirname "$0")/../lib.sh"
 
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }
@@ -123,7 +124,8 @@ expect_fail "an empty value (--mode=)" 2 "--mode needs a value" vrctl load e0 --
 expect_fail "an unknown short option" 2 "unknown option '-x'" vrctl sync -x
 for o in --mac --table --iface --rate-pps --burst --rate-bps --burst-bytes; do
 	check "help add-router: usage and option list name $o" \
-		sh -c "'$VRCTL' help add-router | grep -q -- '\[$o \|^Usage: .* $o ' && '$VRCTL' help add-router | grep -q -- '^  $o '"
+		sh -c "'$VRCTL' help add-router | grep -c -- '^  $o ' | grep -qx 1 &&
+			'$VRCTL' help add-router | sed -n '1,/^\$/p' | grep -q -- '$o '"
 done
 
 # --- errors with nothing loaded -------------------------------------------------------
@@ -154,10 +156,18 @@ expect_fail "load e1 e2 fails on e2 (fresh): undone" 1 "e2: cannot attach" vrctl
 check "failed first load leaves no pin directory" test ! -e "$PIN_DIR"
 check_eq "failed first load leaves no XDP program" 0 "$(xdp_links)"
 
+check_eq "failed first load puts fib_multipath_hash_policy back (IPv4, IPv6)" "0 0" \
+	"$(nsx dut cat /proc/sys/net/ipv4/fib_multipath_hash_policy /proc/sys/net/ipv6/fib_multipath_hash_policy | xargs)"
+
 # --- load ---------------------------------------------------------------------------------
 vrctl -v load e0 >"$T_TMP/o" 2>"$T_TMP/e"
 check_eq "load e0: exit 0" 0 $?
 check "load e0: no warning for e0 (its peer has GRO)" sh -c "! grep -q Warning '$T_TMP/e'"
+check "load -v e0 says it set the multipath hash policy (IPv4, IPv6)" sh -c "
+	grep -q 'net/ipv4/fib_multipath_hash_policy=1 (was ' '$T_TMP/o' '$T_TMP/e' &&
+	grep -q 'net/ipv6/fib_multipath_hash_policy=1 (was ' '$T_TMP/o' '$T_TMP/e'"
+check_eq "load e0: fib_multipath_hash_policy=1 (IPv4, IPv6)" "1 1" \
+	"$(nsx dut cat /proc/sys/net/ipv4/fib_multipath_hash_policy /proc/sys/net/ipv6/fib_multipath_hash_policy | xargs)"
 check_eq "load e0: XDP program on e0" 1 "$(xdp_links)"
 check "load e0: maps and program pinned" sh -c "cd '$PIN_DIR' && ls vr_macs vr_ports vr_neigh vr_tx_ports vr_stats vr_nic_stats vr_routers vr_forward"
 check_eq "load e0: the pinned program is the attached one" "$(prog_id e0)" \
@@ -222,12 +232,16 @@ wait
 check_eq "two concurrent 'load e1': one succeeds, one is refused" "0 1" \
 	"$(sort <<<"$(cat "$T_TMP/r1" "$T_TMP/r2")" | tr '\n' ' ' | sed 's/ $//')"
 check "the refused one says 'already loaded'" grep -q "e1: already loaded" "$T_TMP/c1" "$T_TMP/c2"
-flock "$PIN_DIR" sleep 3 &
+# The lock held by a background flock(1) until told to let go; it says
+# when it has the lock through a fifo (no sleep).
+mkfifo "$T_TMP/locked" "$T_TMP/release"
+flock "$PIN_DIR" sh -c "echo >'$T_TMP/locked'; read x <'$T_TMP/release'" &
 LOCKER=$!
-sleep 0.5
+read -r _ <"$T_TMP/locked"
 timeout 1 $(vrctl_cmd) unload e1 >/dev/null 2>&1
 check_eq "a mutating command waits for the pin directory lock" 124 $?
 check "a read-only command does not wait for it" timeout 1 $(vrctl_cmd) list
+echo >"$T_TMP/release"
 wait $LOCKER
 check_eq "e1 still loaded after the blocked unload" "$P1" "$(prog_id e1)"
 
@@ -332,12 +346,13 @@ check "unload --all (deletes the VR first)" vrctl unload --all
 check_eq "unload --all: no XDP program left" 0 "$(xdp_links)"
 check "unload --all: no pins, no pin directory" test ! -e "$PIN_DIR"
 check "load e0 e1 after unload" vrctl load e0 e1
+P2=$(prog_id e0)
 check_eq "a fresh load has fresh maps (the entry is gone)" 0 "$(neigh_count)"
 check "unload (no VR: no --all needed)" vrctl unload
 check_eq "unload: no XDP program left" 0 "$(xdp_links)"
 check "unload: no pin directory" test ! -e "$PIN_DIR"
-check "no vr_forward program left in the kernel from this run" \
-	sh -c "! bpftool prog show pinned '$PIN_DIR/vr_forward' 2>/dev/null"
+check "no vr_forward program of this run left in the kernel (ids $P0 $P1 $P2)" \
+	sh -c "! bpftool prog show id $P0 && ! bpftool prog show id $P1 && ! bpftool prog show id $P2" 
 
 # A pin directory without maps (a load that died early) is cleaned up.
 setup "empty pin directory" mkdir "$PIN_DIR"

@@ -14,6 +14,7 @@
 # to s0, B's out of out1 to s1.  Same for IPv6 in 2001:2::/48.
 # The VRs are named "$P-a"/"$P-b" so that lib.sh's cleanup (every netns
 # "$P-*") removes them too.
+# plan: 83
 . "$(dirname "$0")/../lib.sh"
 
 TM="$TESTBIN/vr_testmap"
@@ -147,26 +148,57 @@ else
 	not_ok "fill vr_macs with bpftool batch"; sed 's/^/#   /' "$T_TMP/out"
 	bpftool batch file "$T_TMP/unfill" >/dev/null 2>&1
 fi
-# VR ids exhausted: every free slot of vr_routers holds a READY record.
+# Table ids and VR ids.  vr_routers filled with READY records of tables
+# 1001-2022 (but $TB, B's, and 1500, which holds a host route instead),
+# leaving one VR id free: the automatic choice must be the top id, 2023.
 VSZ=$(bpftool -j map show pinned "$PIN_DIR/vr_routers" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["bytes_value"])')
-"$PY" - "$PIN_DIR" "$ID_A" "$ID_B" "$VSZ" <<'EOF' >"$T_TMP/fill"
+# rec ID TABLE: a bpftool batch line writing a READY record (TABLE -1: a free slot)
+"$PY" - "$PIN_DIR" "$ID_A" "$ID_B" "$VSZ" "$TB" <<'EOF2' >"$T_TMP/fill"
 import sys
-pin, used, vsz = sys.argv[1], {int(sys.argv[2]), int(sys.argv[3])}, int(sys.argv[4])
-for i in range(1, 1024):
-    if i in used:
-        continue
-    name = ("fill%d" % i).encode().ljust(32, b"\0")
-    rec = name + (2).to_bytes(4, "little") + (0).to_bytes(4, "little")
-    val = " ".join(str(b) for b in rec.ljust(vsz, b"\0"))
-    print("map update pinned %s/vr_routers key %s value %s" % (
-        pin, " ".join(str(b) for b in i.to_bytes(4, "little")), val))
-EOF
-sed 's/\(key [0-9 ]*\) value .*/\1 value '"$(printf '0 %.0s' $(seq "$VSZ"))"'/' "$T_TMP/fill" >"$T_TMP/unfill"
-if bpftool batch file "$T_TMP/fill" >/dev/null 2>"$T_TMP/out"; then
+pin, used, vsz, tb = sys.argv[1], {int(sys.argv[2]), int(sys.argv[3])}, int(sys.argv[4]), int(sys.argv[5])
+ids = [i for i in range(1, 1024) if i not in used]
+tables = [t for t in range(1001, 2023) if t not in (tb, 1500)]
+assert len(ids) == len(tables) + 1, (len(ids), len(tables))
+def rec(i, t, name):
+    val = name.encode().ljust(32, b"\0") + (2).to_bytes(4, "little") + t.to_bytes(4, "little")
+    return "map update pinned %s/vr_routers key %s value %s" % (
+        pin, " ".join(str(b) for b in i.to_bytes(4, "little")),
+        " ".join(str(b) for b in val.ljust(vsz, b"\0")))
+for i, t in zip(ids, tables):
+    print(rec(i, t, "fill%d" % i))
+# the last free id, for the "VR ids exhausted" step: in a file of its own
+print("# last %d" % ids[-1])
+EOF2
+LAST=$(sed -n 's/^# last //p' "$T_TMP/fill"); sed -i '/^# last /d' "$T_TMP/fill"
+zero() { sed 's/\(key [0-9 ]*\) value .*/\1 value '"$(printf '0 %.0s' $(seq "$VSZ"))"'/'; }
+zero <"$T_TMP/fill" >"$T_TMP/unfill"
+hr() { ip -n "$(ns dut)" route "$1" 198.18.250.0/24 dev spare0 table "$2"; }
+if bpftool batch file "$T_TMP/fill" >/dev/null 2>"$T_TMP/out" && hr add 1500; then
+	ok "vr_routers filled: tables 1001-2022 taken (1500 by a host route), VR id $LAST free"
+	vrctl add-router $C --mac 02:00:00:00:0c:01 --iface in0 >"$T_TMP/out" 2>&1
+	check_eq "automatic table id: the last free one is 2023, the top of 1000-2023" 2023 \
+		"$(vrctl -j show $C 2>/dev/null | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["table"])')"
+	vrctl del-router $C >/dev/null 2>&1
+	setup "a host route in table 2023 too" hr add 2023
+	fails "no free table id (2023 holds a host route)" "No free routing table id in 1000-2023" \
+		add-router $C --mac 02:00:00:00:0c:01 --iface in0
+	hr del 2023
+	"$PY" -c 'import sys; v = int(sys.argv[1]); print("map update pinned %s/vr_routers key %d %d 0 0 value %s" % (sys.argv[2], v & 255, v >> 8, " ".join(str(b) for b in (b"last".ljust(32, b"\0") + (2).to_bytes(4, "little")).ljust(int(sys.argv[3]), b"\0"))))' \
+		"$LAST" "$PIN_DIR" "$VSZ" >"$T_TMP/last"
+	setup "the last VR id taken too" bpftool batch file "$T_TMP/last"
 	fails "VR ids exhausted" "full" add-router $C --mac 02:00:00:00:0c:01
+	zero <"$T_TMP/last" >"$T_TMP/unlast"
+	setup "the last VR id freed" bpftool batch file "$T_TMP/unlast"
+	grep -E "value ([0-9]+ ){32}2 0 0 0 (26 4|76 4) 0 0 " "$T_TMP/fill" | zero >"$T_TMP/free2"
+	setup "the records of tables 1100 and 1050 freed" bpftool batch file "$T_TMP/free2"
+	vrctl add-router $C --mac 02:00:00:00:0c:01 --iface in0 >"$T_TMP/out" 2>&1
+	check_eq "the lowest freed table id is reused: 1050 (1100 and 2023 free too)" 1050 \
+		"$(vrctl -j show $C 2>/dev/null | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["table"])')"
+	vrctl del-router $C >/dev/null 2>&1
 	check "vr_routers emptied of filler" bpftool batch file "$T_TMP/unfill"
+	hr del 1500
 else
-	not_ok "fill vr_routers with bpftool batch"; sed 's/^/#   /' "$T_TMP/out"
+	not_ok "fill vr_routers with bpftool batch, a host route in table 1500"; sed 's/^/#   /' "$T_TMP/out"
 	bpftool batch file "$T_TMP/unfill" >/dev/null 2>&1
 fi
 
@@ -213,7 +245,6 @@ check "ping 198.18.100.1 through $A before any neighbour (slow path)" gping 198.
 nsx gen ping -c 1 -t 1 -W 1 198.18.100.1 >"$T_TMP/ttl" 2>&1
 check "TTL 1 probe: time exceeded from $A's 198.18.1.1" \
 	grep -q "From 198.18.1.1 .*Time to live exceeded" "$T_TMP/ttl"
-check "$A does not reach s1's 198.18.100.2" eval "! gping 198.18.100.2 1"
 check "$A's frames went to the kernel for lack of neighbours" \
 	test "$(stat $ID_A no_neigh)" -gt 0
 setup "gen via $B" ip -n "$(ns gen)" route replace 198.18.100.0/24 via 198.18.1.11
@@ -221,7 +252,24 @@ check "ping 198.18.100.2 through $B (slow path)" gping 198.18.100.2
 nsx gen ping -c 1 -t 1 -W 1 198.18.100.2 >"$T_TMP/ttl" 2>&1
 check "TTL 1 probe: time exceeded from $B's 198.18.1.11" \
 	grep -q "From 198.18.1.11 .*Time to live exceeded" "$T_TMP/ttl"
-check "$B does not reach s0's 198.18.100.1" eval "! gping 198.18.100.1 1"
+# Each VR's own route, whatever the destination: A's frame to s1's
+# 198.18.100.2 leaves A towards s0 and never reaches s1, B's to s0's
+# 198.18.100.1 goes to s1 (slow path, captured at both sinks).
+caps=()
+capture_start s0 s0 "$T_TMP/own-s0" vrt-own-a && capture_start s1 s1 "$T_TMP/own-s1" vrt-own-b ||
+	fatal "captures ready"
+setup "a frame to 198.18.100.2 through $A, one to 198.18.100.1 through $B" \
+	nsx gen "${PKT[@]}" send g0 \
+	"dmac=$A_MAC,smac=$G0_MAC,src=198.18.1.2,dst=198.18.100.2,ttl=64,sport=4001,dport=9,data=vrt-own-a" \
+	"dmac=$B_IN,smac=$G0_MAC,src=198.18.1.2,dst=198.18.100.1,ttl=64,sport=4002,dport=9,data=vrt-own-b"
+mapfile -t own <"$T_TMP/out"
+wait "${caps[@]}"
+check "$A does not reach s1's 198.18.100.2: its frame at s0 (A's route), rewritten, not at s1" eval "
+	${PKT[*]} expect-fwd ${own[0]} $T_TMP/own-s0 $S0_MAC $A_MAC &&
+	${PKT[*]} expect-none ${own[0]} $T_TMP/own-s1"
+check "$B does not reach s0's 198.18.100.1: its frame at s1 (B's route), rewritten, not at s0" eval "
+	${PKT[*]} expect-fwd ${own[1]} $T_TMP/own-s1 $S1_MAC $B_OUT &&
+	${PKT[*]} expect-none ${own[1]} $T_TMP/own-s0"
 # A has a macvlan on out1 too, without an address there: it must not
 # answer s1's ARP for 198.18.10.1 (its address on out0), or s1 would send
 # B's traffic to A (vrctl sets arp_ignore=1 in VRs).

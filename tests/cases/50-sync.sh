@@ -12,6 +12,7 @@
 # network 198.18.100.0/24 via 198.18.10.2, which is s0 for A (out0) and
 # s1 for B (out1).  A also has out1 198.18.11.0/24 (s1 is .2 there), the
 # second leg of its ECMP routes.  Same in 2001:2::/48.
+# plan: 93
 . "$(dirname "$0")/../lib.sh"
 
 A=$P-a B=$P-b TA=1100 TB=1101
@@ -251,26 +252,117 @@ check "IPv4: 32 flows over both legs (s0 s1: $e4)" eval "set -- $e4; [ \$1 -gt 0
 check "IPv6: 32 flows over both legs (s0 s1: $e6)" eval "set -- $e6; [ \$1 -gt 0 ] && [ \$2 -gt 0 ] && [ \$((\$1 + \$2)) = 32 ]"
 check_eq "all 65 in the fast path (fwd +65)" 65 $(( $(st $A fwd) - pa ))
 
-check "one log line per change at -v" grep -q "VR $A: route replace 198.18.100.0/24 via 198.18.11.2 dev out1 table $TA" "$T_TMP/follow.log"
+check_eq "one log line per change at -v (the replace above: exactly one line)" 1 \
+	"$(grep -c "VR $A: route replace 198.18.100.0/24 via 198.18.11.2 dev out1 table $TA\$" "$T_TMP/follow.log")"
+
+# tos is part of the key and kept.
+setup "a route with tos 0x10 in $A" ip -n $A route add 198.18.105.0/24 tos 0x10 via 198.18.10.2
+check "tos kept in the mirror" until_ok 3 eval "ip -n $(ns dut) route show table $TA 198.18.105.0/24 | grep -Eq '^198.18.105.0/24 tos (0x10|lowdelay) via 198.18.10.2 dev out0'"
+
+# Routes that cannot be mirrored become throw routes: a device next hop
+# without a lower NIC (a veth inside the VR: its ifindex means another
+# device in the host), a nexthop object on it, lwt encapsulation.
+setup "veth dum0/dum9 in $A, a route and a nexthop object on dum0" eval "
+	ip -n $A link add dum0 type veth peer name dum9 && ip -n $A link set dum9 up && ip -n $A link set dum0 up &&
+	ip -n $A route add 198.18.106.0/24 dev dum0 &&
+	ip -n $A nexthop add id 20 dev dum0 && ip -n $A route add 198.18.107.0/24 nhid 20"
+wait_route "device without a lower NIC: a throw route" "throw 198.18.106.0/24" $TA 198.18.106.0/24
+wait_route "nexthop object on it: a throw route" "throw 198.18.107.0/24" $TA 198.18.107.0/24
+check "... rendered as throw routes, never sent as routes on a VR device (no refusal logged)" \
+	eval "! grep -E 'Warning.*198\.18\.10[67]\.0/24' $T_TMP/follow.log"
+if ip -n $A route add 198.18.108.0/24 encap ip id 1 dst 198.18.10.9 dev out0 2>/dev/null; then
+	wait_route "lwt encap route: a throw route" "throw 198.18.108.0/24" $TA 198.18.108.0/24
+else
+	ok "lwt encap route: a throw route # SKIP no encap route on this kernel"
+fi
+pa=$(st $A fwd) pr=$(st $A not_fwded)
+setup "a frame into the throw route" send "$(frame $A_MAC 198.18.106.5 thr)"
+check "$A: the fast path passes it (not_fwded +1, fwd +0): the VR forwards it" \
+	eval "st_reaches $A not_fwded $((pr + 1)) && [ \$(st $A fwd) = $pa ]"
+setup "route turned back: dum0 deleted" ip -n $A link del dum0
+wait_route "... its throw route goes with it" "" $TA 198.18.106.0/24
+
+# Neighbours: mirrored in REACHABLE, STALE, DELAY, PROBE, PERMANENT;
+# FAILED, INCOMPLETE, NOARP and deleted ones removed.
+NB=198.18.10.20 NBMAC=02:00:00:00:99:20
+nb_in() { [ -n "$(neigh_mac $A out0 $NB)" ]; }
+nb_state() {	# STATE: set NB to it (from PERMANENT), then it must be gone
+	ip -n $A neigh replace $NB lladdr $NBMAC dev out0 nud permanent &&
+		until_ok 3 has_neigh $A out0 $NB $NBMAC || return 1
+	ip -n $A neigh replace $NB dev out0 nud "$1" || return 1
+	until_ok 3 eval "! nb_in"
+}
+for nud in failed incomplete noarp; do
+	check "a neighbour turned ${nud^^} leaves vr_neigh" nb_state $nud
+done
+check "a NOARP neighbour with a MAC is never mirrored" eval "
+	ip -n $A neigh replace $NB lladdr $NBMAC dev out0 nud noarp && sleep 0.3 && ! nb_in"
+check "a deleted neighbour leaves vr_neigh" eval "
+	ip -n $A neigh replace $NB lladdr $NBMAC dev out0 nud permanent &&
+	until_ok 3 has_neigh $A out0 $NB $NBMAC && ip -n $A neigh del $NB dev out0 &&
+	until_ok 3 eval '! nb_in'"
+
+# SIGHUP: a full pass of every VR, which removes a stale `neigh add` entry.
+setup "a stale entry added by hand" vrctl neigh add $A 198.18.10.77 lladdr 02:00:00:00:99:77 dev out0
+check "SIGHUP: a full pass removes the stale entry" eval "
+	kill -HUP $FPID && until_ok 3 eval '[ -z \"\$(neigh_mac $A out0 198.18.10.77)\" ]'"
+check_eq "... logged once" 1 "$(grep -c 'SIGHUP: full pass of every VR' "$T_TMP/follow.log")"
+
+# A lower NIC down (the host drops its IPv4 routes silently) and up again:
+# a full pass of its VRs restores their tables.
+before=$(table $TA; table $TB)
+setup "out1 down in the host" ip -n $(ns dut) link set out1 down
+check "out1 down: logged, a full pass of $B" until_ok 3 grep -q "VR $B: NIC with ifindex $(ifindex_of dut out1) down: full pass" "$T_TMP/follow.log"
+setup "out1 up again" ip -n $(ns dut) link set out1 up
+check "out1 up: a full pass restores both tables exactly" until_ok 5 eval '[ "$(table $TA; table $TB)" = "$before" ]'
+check "... logged: NIC up, full pass" grep -q "VR $B: NIC with ifindex $(ifindex_of dut out1) up: full pass" "$T_TMP/follow.log"
+
+# A link of the VR changing: out1 down inside A drops A's IPv4 routes on
+# it silently; the follower's full pass takes them out of table $TA too.
+setup "out1 down inside $A" ip -n $A link set out1 down
+check "a link of $A down: full pass, its connected route leaves table $TA" \
+	until_ok 3 eval "[ -z \"\$(hroute $TA 198.18.11.0/24)\" ]"
+check "... logged: a link changed, full pass" grep -q "VR $A: a link changed: full pass" "$T_TMP/follow.log"
+setup "out1 up inside $A" ip -n $A link set out1 up
+wait_route "up again: the connected route is back" "198.18.11.0/24 dev out1 proto kernel scope link" $TA 198.18.11.0/24
 
 # A VR created and deleted while the follower runs.
 C=$P-c TC=1102
 setup "add-router $C, an address in it" eval "vrctl add-router $C --mac 02:00:00:00:0c:01 --table $TC --iface in0 &&
 	ip -n $C addr add 198.18.1.21/24 dev in0"
 wait_route "new VR picked up without a restart" "198.18.1.0/24 dev in0 proto kernel scope link" $TC 198.18.1.0/24
+# A namespace re-created under the same name (found by its identity):
+# noticed at once ("replaced"), and since it is not the namespace
+# add-router made, its content (a veth: it would be a throw route) is
+# not mirrored.
+kill -STOP $FPID
+setup "$C's namespace deleted and made again, a veth in it" eval "
+	ip netns del $C && ip netns add $C && ip -n $C link add dum1 type veth peer name dum2 &&
+	ip -n $C link set dum2 up && ip -n $C link set dum1 up && ip -n $C addr add 198.18.77.1/24 dev dum1"
+kill -CONT $FPID
+check "re-created namespace: noticed (replaced, full pass), not followed" until_ok 5 eval "
+	grep -q 'VR $C: network namespace $C was replaced: full pass' $T_TMP/follow.log &&
+	grep -q 'VR $C: /run/netns/$C is not the namespace add-router made' $T_TMP/follow.log"
+check_eq "... nothing of the foreign namespace mirrored" "" "$(table $TC 2>/dev/null | grep 198.18.77)"
 setup "del-router $C" vrctl del-router $C
 check "its host table emptied" until_ok 3 eval "[ -z \"\$(table $TC)\" ]"
 
 # --- faults -------------------------------------------------------------------
-check "kill -9 the follower" kill -9 $FPID
+kill -9 $FPID
 wait $FPID 2>/dev/null
-check "it is gone" eval "! pgrep -f 'pin-dir $PIN_DIR -v sync --follow'"
+check_eq "kill -9 the follower: it died of SIGKILL (status 137)" 137 $?
+check "it is gone (no process $FPID)" test ! -e /proc/$FPID
 setup "changes while it is down" eval "
 	ip -n $A route add 198.18.104.0/24 via 198.18.10.2 &&
 	ip -n $A route del 198.18.103.0/24 &&
 	ip -n $B -6 route del 2001:2:0:100::/64 &&
 	ip -n $A neigh replace 198.18.10.9 lladdr 02:00:00:00:99:09 dev out0 nud permanent &&
 	ip -n $A addr add 198.18.12.1/24 dev out1"
+# `vrctl sync NAME`: that VR only.
+check "vrctl sync $A (one VR)" vrctl sync $A
+check_eq "$A mirrored (198.18.104.0/24 added, 198.18.103.0/24 gone), $B untouched (its deleted route still there)" \
+	"198.18.104.0/24 via 198.18.10.2 dev out0||yes" \
+	"$(hroute $TA 198.18.104.0/24)|$(hroute $TA 198.18.103.0/24)|$([ -n "$(hroute $TB -6 2001:2:0:100::/64)" ] && echo yes)"
 # Restarted with a small event buffer (VRCTL_SYNC_EVBUF), to lose events below.
 VRCTL_SYNC_EVBUF=16384 check "restarted" start_follower
 snapshot() {
@@ -308,17 +400,22 @@ snapshot >"$T_TMP/snap3"
 check "back to the same state" diff "$T_TMP/snap1" "$T_TMP/snap3"
 
 # A VR namespace deleted behind vrctl's back.
+{ table $TA; vrctl neigh show "$A" | sort; } >"$T_TMP/a-before"
 check "ip netns del $B" ip netns del "$B"
 check "reported" until_ok 3 grep -q "VR $B: network namespace $B is gone" "$T_TMP/follow.log"
 check_eq "its host table and vr_neigh entries are gone" "0 0" \
 	"$(table $TB | wc -l) $(bpftool -j map dump pinned "$PIN_DIR/vr_neigh" | "$PY" -c '
 import json, sys
 print(sum(1 for e in json.load(sys.stdin) if e.get("formatted", e)["key"]["vr_id"] == '"$ID_B"'))')"
-check "$A's state untouched" eval "snapshot 2>/dev/null | grep -q '^198.18.104.0/24 via 198.18.10.2 dev out0'"
+{ table $TA; vrctl neigh show "$A" | sort; } >"$T_TMP/a-after"
+check "$A's state untouched: whole host table and neighbours identical" diff "$T_TMP/a-before" "$T_TMP/a-after"
 check "one-shot sync reports the missing namespace, exit 1" eval "
 	! vrctl sync 2>$T_TMP/err && grep -q 'network namespace $B does not exist' $T_TMP/err"
 
+{ table $TA; vrctl neigh show "$A" | sort; } >"$T_TMP/a-before"
 stop_follower $FPID
 check_eq "... cleanly (exit status 0, within 3 s)" 0 "$rc"
+{ table $TA; vrctl neigh show "$A" | sort; } >"$T_TMP/a-after"
+check "SIGTERM keeps the fast path's state: host table and neighbours identical" diff "$T_TMP/a-before" "$T_TMP/a-after"
 echo "# $((SECONDS - t0)) s"
 t_end

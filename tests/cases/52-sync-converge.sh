@@ -16,6 +16,7 @@
 # 2001:2:0:100::/64 via s0 (.2 on out0), 198.18.103.0/24 via s1 (.2 on
 # out1).  Stale routes point the far prefixes at s1: frames seen there
 # mean the pass left them.
+# plan: 57
 . "$(dirname "$0")/../lib.sh"
 
 A=$P-a TA=1120

@@ -9,6 +9,7 @@
 #   gen:g0 == dut:in0 [vrctl load in0 out0] dut:out0 == peer:p0
 #             VR A: in0 198.18.1.1, out0 198.18.10.1, AS 65001
 #             peer: p0 198.18.10.2, lo 198.18.200.1, AS 65002
+# plan: 24
 . "$(dirname "$0")/../lib.sh"
 
 A=$P-a TA=1200
@@ -55,6 +56,12 @@ for x in gen:g0 peer:p0; do
 	setup "GRO on ${x#*:}" nsx ${x%%:*} ethtool -K ${x#*:} gro on
 done
 setup "dut forwarding" nsx dut sysctl -qw net.ipv4.conf.all.forwarding=1 net.ipv6.conf.all.forwarding=1
+# The follower first: it needs nothing to exist, it waits for `load`.
+nsenter --net="/run/netns/$P-dut" "$VRCTL" --pin-dir "$PIN_DIR" -v sync --follow \
+	>"$T_TMP/follow.log" 2>&1 &
+FPID=$!
+check "vrctl sync --follow before load: waiting for it" \
+	until_ok 3 grep -q "vrouter is not loaded (no $PIN_DIR/vr_routers): waiting" "$T_TMP/follow.log"
 setup "vrctl load in0 out0" vrctl load in0 out0
 setup "add-router $A" vrctl add-router "$A" --mac $A_MAC --table $TA
 setup "addresses" eval "
@@ -73,10 +80,8 @@ setup "addresses" eval "
 	ip -n $(ns peer) route add 198.18.1.0/24 via 198.18.10.1 &&
 	ip -n $(ns peer) route add 2001:2:0:1::/64 via 2001:2:0:10::1"
 
-nsenter --net="/run/netns/$P-dut" "$VRCTL" --pin-dir "$PIN_DIR" -v sync --follow \
-	>"$T_TMP/follow.log" 2>&1 &
-FPID=$!
-check "vrctl sync --follow started" until_ok 3 grep -q "following the VRs" "$T_TMP/follow.log"
+check "... following once loaded, picking up the VR" until_ok 5 eval "
+	grep -q 'following the VRs' $T_TMP/follow.log && grep -q 'VR $A: id [0-9]*, table $TA: following' $T_TMP/follow.log"
 
 timers='hold time 3; keepalive time 1; connect delay time 1; connect retry time 1; error wait time 1, 2;'
 cat >"$BIRD_A.conf" <<EOF
@@ -148,15 +153,17 @@ check "withdrawn: gone from $A's table and from table $TA" until_ok 10 gone
 pre_f=$(st fwd) pre_n=$(st not_fwded)
 check "ping 198.18.200.1 fails" eval "! gping 198.18.200.1 2"
 check "ping 2001:2:0:200::1 fails" eval "! gping 2001:2:0:200::1 2"
-check_eq "no route in the fast path: pass not_fwded +4, fwd +0" "4 0" \
-	"$(( $(st not_fwded) - pre_n )) $(( $(st fwd) - pre_f ))"
+# (+4 echo requests at least: a neighbour probe to A's address adds one)
+check "no route in the fast path: pass not_fwded +4 or more, fwd +0" \
+	test $(( $(st not_fwded) - pre_n )) -ge 4 -a $(( $(st fwd) - pre_f )) = 0
 
 check "the peer announces again" eval "birdc_ $BIRD_P enable static4 && birdc_ $BIRD_P enable static6"
 check "back in table $TA" until_ok 10 learned
 pre=$(st fwd)
 check "ping 198.18.200.1 through $A again" gping 198.18.200.1 10
 check "in the fast path (fwd +20)" test $(( $(st fwd) - pre )) -ge 20
-check "each change logged at -v" grep -q "VR $A: route del 198.18.200.0/24 metric 32 table $TA" "$T_TMP/follow.log"
+check_eq "each change logged at -v: one line for the withdrawal" 1 \
+	"$(grep -c "VR $A: route del 198.18.200.0/24 metric 32 table $TA\$" "$T_TMP/follow.log")"
 
 check "bird stopped in $A" birdc_ "$BIRD_A" down
 check "its routes leave $A's table, and table $TA" until_ok 10 gone

@@ -19,6 +19,7 @@
 #   dut:e0 == peer:p0, dut:e1 == peer:p1, dut:e2 == peer:p2 (load e0 e1)
 #   dut:e3 == peer:p3 (a second vrouter on a private bpffs)
 #   dut:e4 == peer:p4 (the NIC removed while loaded)
+# plan: 164
 . "$(dirname "$0")/../lib.sh"
 
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }
@@ -436,9 +437,22 @@ for s in $ADD_STEPS; do
 		not_ok "kill -9 after $s: exit $rc, state $st; add-router $rc2 '$msg'; del-router $rc3 '$(cat "$T_TMP/e3")'; $out"
 	fi
 done
+# leftovers ID TABLE: what del-router must have removed besides the
+# records and maps `consistent` checks: the host table's routes, the
+# limit, the counters ("" when all gone).
+leftovers() {
+	local r l c
+	r=$(ip -n "$(ns dut)" route show table "$2" 2>/dev/null | wc -l)
+	l=$(bpftool -j map lookup pinned "$PIN_DIR/vr_limits" key $(($1 & 255)) $(($1 >> 8)) 0 0 | jget 'j.get("formatted", j)["value"]["flags"]')
+	c=$(bpftool -j map lookup pinned "$PIN_DIR/vr_stats" key $(($1 & 255)) $(($1 >> 8)) 0 0 | jget 'sum(v["value"]["rx"]["packets"] for v in j.get("formatted", j)["values"])' 2>/dev/null || echo ?)
+	[ "$r $l $c" = "0 0 0" ] || echo "left: $r routes in table $2, limit flags $l, rx $c"
+}
 for s in $DEL_STEPS; do
-	A $K --mac $KMAC --iface e0,e1 >/dev/null 2>&1 &&
+	A $K --mac $KMAC --iface e0,e1 --rate-pps 1000 >/dev/null 2>&1 &&
 		vrctl neigh add $K 198.18.0.9 lladdr 02:00:00:00:00:09 dev e1 >/dev/null 2>&1
+	read -r kid ktab <<<"$(vrctl show $K -j 2>/dev/null | jget '"%d %d" % (j["id"], j["table"])')"
+	ip -n "$(ns dut)" route add 198.18.99.0/24 dev e0 table "$ktab" 2>/dev/null
+	nsx peer ping -q -c 1 -W 0.2 -I p0 198.18.99.1 >/dev/null 2>&1	# (counts rx only if it reaches the VR MAC)
 	VRCTL_FAULT=$s vrctl del-router $K >/dev/null 2>&1
 	rc=$?
 	st=$(state_of)
@@ -447,12 +461,13 @@ for s in $DEL_STEPS; do
 	vrctl del-router $K >/dev/null 2>"$T_TMP/e3"
 	rc3=$?
 	out=$(consistent $P-p)
-	if [ $rc = 137 ] && [ "$st" = "['deleting']" ] && [ $rc2 = 1 ] &&
+	left=$(leftovers "$kid" "$ktab")
+	if [ $rc = 137 ] && [ "$st" = "['deleting']" ] && [ $rc2 = 1 ] && [ -z "$left" ] &&
 	   grep -qE "^Error: VR $K is half-deleted .*run 'vrctl del-router $K'" <<<"$msg" &&
 	   [ $rc3 = 0 ] && [ "$out" = consistent ]; then
-		ok "kill -9 after $s: listed 'deleting', add-router says so, del-router finishes"
+		ok "kill -9 after $s: listed 'deleting', add-router says so, del-router finishes (host table, limit, counters gone)"
 	else
-		not_ok "kill -9 after $s: exit $rc, state $st; add-router $rc2 '$msg'; del-router $rc3 '$(cat "$T_TMP/e3")'; $out"
+		not_ok "kill -9 after $s: exit $rc, state $st; add-router $rc2 '$msg'; del-router $rc3 '$(cat "$T_TMP/e3")'; $out; $left"
 	fi
 done
 # A crash inside netns creation leaves /run/netns/NAME as a plain file.

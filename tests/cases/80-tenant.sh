@@ -20,6 +20,7 @@
 #     back onto it, without deleting the VR or its tenant's state.
 #
 #   dut:e0 == peer:p0, dut:mgmt == peer:pm (the host's own NIC, never loaded)
+# plan: 62
 . "$(dirname "$0")/../lib.sh"
 
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }

@@ -5,6 +5,7 @@
 # VR, raises its soft limit to the hard one, and follows them all.
 #
 #   dut:e0 == peer:p0
+# plan: 11
 . "$(dirname "$0")/../lib.sh"
 
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }

@@ -11,6 +11,7 @@
 #
 # VR A: MAC A_MAC on in0 and out0, table TA: 198.19.0.0/16 via
 # 198.18.10.2 (s0) is forwarded; 198.18.200.1 has no route (not_fwded).
+# plan: 77
 . "$(dirname "$0")/../lib.sh"
 
 PKT=("$PY" "$TOP/tests/pkt.py")

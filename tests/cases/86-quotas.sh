@@ -7,6 +7,7 @@
 #
 #   gen:g0 == dut:in0, dut:out0 == s0:s0, dut:out1 == s1:s1
 #   VR R (routes) and VR N (neighbours) on in0 and out0; VR B on in0, out1.
+# plan: 30
 . "$(dirname "$0")/../lib.sh"
 
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }

@@ -4,6 +4,7 @@
 # every data plane, each forwards the generator's frames rewritten (MACs,
 # TTL), and the CSV is well-formed.  No timing assertions: this machine is
 # shared, absolute numbers mean nothing here.
+# plan: 29
 . "$(dirname "$0")/../lib.sh"
 
 BENCH="$TOP/bench/bench.py"
@@ -47,8 +48,9 @@ for p in planes:
     except ValueError:
         num = False
     res(num, "%s: numeric counters" % p)
-    res(num and int(r["delivered"]) > 0, "%s: forwards frames (%s of %s delivered)"
-        % (p, r["delivered"], r["sent"]))
+    # a smoke run at a low rate: (nearly) every frame arrives
+    res(num and int(r["delivered"]) >= 0.9 * int(r["sent"]) > 0,
+        "%s: forwards frames (%s of %s delivered, 90%% at least)" % (p, r["delivered"], r["sent"]))
     res(r["bad_mac"] == "0" and r["bad_ttl"] == "0",
         "%s: frames arrive with MACs rewritten and TTL-1 (bad_mac=%s bad_ttl=%s)"
         % (p, r["bad_mac"], r["bad_ttl"]))

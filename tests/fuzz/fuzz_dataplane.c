@@ -540,6 +540,92 @@ static void count_expected(const struct fz_expect *x, size_t len, enum fz_nic in
 	}
 }
 
+/* ECMP and the ports.  The fuzz namespace hashes multipath routes on L4
+ * (fib_multipath_hash_policy=1, as `vrctl load` sets it), so the program
+ * must fill in the TCP/UDP ports of an unfragmented IPv4 datagram and of
+ * IPv6, and never those of an IPv4 fragment (the later fragments have
+ * none: one datagram would take two legs).  A frame redirected over a
+ * two-leg route is run again with other bytes where the ports are: an
+ * IPv4 fragment must take the same leg, and over the run some
+ * unfragmented TCP and UDP frames of each family must change leg.
+ * Index: 0 IPv4 fragments, 1 unfragmented IPv4, 2 IPv6; then 0 UDP, 1 TCP.
+ */
+static struct {
+	unsigned long long probes[3][2], moved[3][2];
+} ecmp;
+
+static int leg_of(const struct fz_expect *x, const __u8 *out)
+{
+	int i;
+
+	for (i = 0; i < x->nlegs; i++)
+		if (!memcmp(out, x->leg[i].nh, 6) && !memcmp(out + 6, x->leg[i].smac, 6))
+			return i;
+	return -1;
+}
+
+static void ecmp_probe(const struct fz_frame *fr, const struct fz_expect *x, const __u8 *out)
+{
+	static struct fz_frame alt;
+	static __u8 out2[FB_MAX];
+	const __u8 *ip = fr->buf + FB_ETH_HLEN;
+	size_t l4 = FB_ETH_HLEN + (x->family == 4 ? 20 : 40);
+	int k, t, proto = x->family == 4 ? ip[9] : ip[6], l1, l2, err;
+	__u32 action, out_len;
+	struct vr_stats g;
+	unsigned int i;
+
+	if (x->nlegs != 2 || limit_of(x->vr) || (proto != 6 && proto != 17) ||
+	    fr->len < l4 + 4)
+		return;
+	k = x->family == 6 ? 2 : (fb_get16(ip + 6) & 0x3fff) ? 0 : 1;
+	t = proto == 6;
+	alt = *fr;
+	for (i = 0; i < 4; i++)
+		alt.buf[l4 + i] ^= (__u8)(0x11 + 0x35 * (ecmp.probes[k][t] + i) % 251);
+	err = dp_xdp_run(prog_fd, ifidx[fr->in], alt.buf, alt.len, out2, sizeof(out2),
+			 &action, &out_len);
+	/* The probe counts like the frame: one more run, rx and fwd of its VR. */
+	st.runs++;
+	st.to_vr++;
+	st.nic_frames[fr->in]++;
+	st.nic_to_vr[fr->in]++;
+	add(&want.vr[x->vr].rx, alt.len);
+	add(&want.vr[x->vr].fwd, alt.len);
+	read_vr(fz_vrs[x->vr].id, &g);
+	seen_vr[x->vr] = g;
+	if (err || action != XDP_REDIRECT)
+		return fail("the same frame with other port bytes: %s, not redirected",
+			    err ? strerror(-err) : action_name(action));
+	l1 = leg_of(x, out);
+	l2 = leg_of(x, out2);
+	ecmp.probes[k][t]++;
+	if (l1 == l2)
+		return;
+	ecmp.moved[k][t]++;
+	if (k == 0)
+		fail("an IPv4 fragment (frag_off %#x) with other bytes where ports would be "
+		     "took leg %d instead of %d: the ports of a fragment were hashed",
+		     fb_get16(ip + 6), l2, l1);
+}
+
+#ifndef FZ_LIBFUZZER
+static int ecmp_ok(void)
+{
+	int ok = ecmp.probes[0][0] && ecmp.probes[0][1] && !ecmp.moved[0][0] &&
+		 !ecmp.moved[0][1] && ecmp.moved[1][0] && ecmp.moved[1][1] &&
+		 ecmp.moved[2][0] && ecmp.moved[2][1];
+
+	report(ok, "ECMP: ports hashed for unfragmented IPv4 (UDP/TCP probes that changed leg: "
+	       "%llu/%llu of %llu/%llu) and IPv6 (%llu/%llu of %llu/%llu), never for IPv4 "
+	       "fragments (%llu/%llu of %llu/%llu)",
+	       ecmp.moved[1][0], ecmp.moved[1][1], ecmp.probes[1][0], ecmp.probes[1][1],
+	       ecmp.moved[2][0], ecmp.moved[2][1], ecmp.probes[2][0], ecmp.probes[2][1],
+	       ecmp.moved[0][0], ecmp.moved[0][1], ecmp.probes[0][0], ecmp.probes[0][1]);
+	return ok;
+}
+#endif
+
 #ifdef FZ_LIBFUZZER
 /* One counter per data-plane outcome: libFuzzer keeps inputs that reach a
  * new (VR, family, outcome) of the BPF program, not only new harness code.
@@ -605,6 +691,8 @@ static void run_one(const struct fz_frame *fr, unsigned long long index)
 		break;
 	}
 	check_model(&x, action, fz_out, obs);
+	if (action == XDP_REDIRECT && x.kind == FZ_X_FWD && !cur.failed)
+		ecmp_probe(fr, &x, fz_out);
 #ifdef FZ_LIBFUZZER
 	{
 		int v = x.vr < 0 ? FZ_NVR : x.vr;
@@ -1061,6 +1149,7 @@ int main(int argc, char **argv)
 	report(counters_ok, "counters equal the model every %d frames (%llu checks)",
 	       FZ_CHECK_EVERY, st.counter_checks);
 	final_counters();
+	ecmp_ok();
 	report(coverage(stdout), "coverage: every enum vr_pass_reason, REDIRECT for IPv4 and "
 	       "IPv6, policed and no_vr reached");
 	vrouter__destroy(skel);

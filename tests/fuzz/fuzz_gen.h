@@ -552,7 +552,9 @@ static inline size_t fz_gen_ip4_knobs(struct fz_src *s, struct fb_params *p)
 	switch (FZ_WPICK(s, 60, 20, 10, 10)) {
 	case 0: p->frag_off = 0; break;
 	case 1: p->frag_off = 0x4000; break;
-	case 2: p->frag_off = (uint16_t)(0x2000 | fz_pick(s, 0x2000)); break;
+	/* more fragments: half of them first fragments (offset 0), whose
+	 * ports the multipath hash must ignore all the same */
+	case 2: p->frag_off = (uint16_t)(0x2000 | (fz_chance(s, 50) ? 0 : fz_pick(s, 0x2000))); break;
 	default: p->frag_off = (uint16_t)fz_pick(s, 65536); break;
 	}
 	if (fz_chance(s, 8))

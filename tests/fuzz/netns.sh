@@ -3,7 +3,7 @@
 # `make fuzz`.  Source after tests/lib.sh (its prefix, its cleanup trap).
 #
 #   ns "fz":     lo, in0, in1 (net.ipv4.conf.in1.forwarding=0), out0..out4
-#                (out4 MTU 1280), routes in tables 2001, 2002, 2003, 2005
+#                (out4 MTU 1280), multipath hashed on L4 ports (policy 1), routes in tables 2001, 2002, 2003, 2005
 #                as printed by `fuzz_dataplane --print-routes`
 #   ns "fzpeer": the other end of every veth (p<name>), so carriers are up
 #
@@ -20,7 +20,8 @@ fz_netns_setup() {
 	ip -n "$(ns fz)" link set out4 mtu 1280 || return 1
 	# "all" sets every device; then in1 alone goes back to 0.
 	nsx fz sysctl -qw net.ipv4.conf.all.forwarding=1 \
-		net.ipv6.conf.all.forwarding=1 net.ipv4.conf.in1.forwarding=0 || return 1
+		net.ipv6.conf.all.forwarding=1 net.ipv4.conf.in1.forwarding=0 \
+		net.ipv4.fib_multipath_hash_policy=1 net.ipv6.fib_multipath_hash_policy=1 || return 1
 	"$bin" --print-routes >"$T_TMP/fz-routes" || return 1
 	ip -n "$(ns fz)" -batch "$T_TMP/fz-routes" || return 1
 	"$bin" --print-lwt >"$T_TMP/fz-lwt" || return 1
