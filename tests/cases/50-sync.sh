@@ -365,9 +365,11 @@ check_eq "$A mirrored (198.18.104.0/24 added, 198.18.103.0/24 gone), $B untouche
 	"$(hroute $TA 198.18.104.0/24)|$(hroute $TA 198.18.103.0/24)|$([ -n "$(hroute $TB -6 2001:2:0:100::/64)" ] && echo yes)"
 # Restarted with a small event buffer (VRCTL_SYNC_EVBUF), to lose events below.
 VRCTL_SYNC_EVBUF=16384 check "restarted" start_follower
+# The mirrored state; IPv6 link-local neighbours left out: the sinks' own
+# neighbour discovery makes them come and go at any time.
 snapshot() {
 	table $TA; table $TB
-	vrctl neigh show "$A" | sort; vrctl neigh show "$B" | sort
+	{ vrctl neigh show "$A"; vrctl neigh show "$B"; } | grep -v '^fe80:' | sort
 }
 converged() {
 	has_route $TA 198.18.104.0/24 && [ -z "$(hroute $TA 198.18.103.0/24)" ] &&

@@ -163,10 +163,12 @@ print(round(per * 1e9 / el), min(per, round(burst + lim * el / 1e9)))' "$sent" "
 	# CPU) is neither; those are bounded separately.
 	check "A: delivered + policed ($a + $pol) == A's frames that reached XDP ($rx)" \
 		test $((a + pol)) -ge $((rx - 2)) -a $((a + pol)) -le $((rx + 2))
-	check "A: $rx of $((sent / 2)) frames reached XDP (>= 99.9%)" \
-		test "$rx" -ge $(( (sent / 2) * 999 / 1000 ))
-	check "B (no limit) at ${R} pps: every frame delivered ($b of $((sent - sent / 2)))" \
-		test "$b" -ge $(( (sent - sent / 2) * 999 / 1000 ))
+	# (A VM's stalls overflow the 256-frame veth ring now and then: 0.1%
+	# of 20k frames was seen lost on an idle machine, never 0.5%.)
+	check "A: $rx of $((sent / 2)) frames reached XDP (>= 99.5%)" \
+		test "$rx" -ge $(( (sent / 2) * 995 / 1000 ))
+	check "B (no limit) at ${R} pps: all but 0.5% delivered ($b of $((sent - sent / 2)))" \
+		test "$b" -ge $(( (sent - sent / 2) * 995 / 1000 ))
 done
 
 # --- bursts ----------------------------------------------------------------------
@@ -252,8 +254,8 @@ p0=$(vrstat "$A" policed) a0=$(sink 0)
 gen 40000 1 1 >"$T_TMP/gen" 2>&1 || fatal "trafficgen without limit"
 sleep 0.2
 sent=$(kv sent "$T_TMP/gen")
-check "limit removed: nothing policed, every frame delivered ($(( $(sink 0) - a0 )) of $sent)" \
-	test "$(vrstat "$A" policed)" = "$p0" -a $(( $(sink 0) - a0 )) -ge $((sent * 999 / 1000))
+check "limit removed: nothing policed, all but 0.5% delivered ($(( $(sink 0) - a0 )) of $sent)" \
+	test "$(vrstat "$A" policed)" = "$p0" -a $(( $(sink 0) - a0 )) -ge $((sent * 995 / 1000))
 # --- a bit rate, end to end ---------------------------------------------------
 # 10 Mbit/s, burst 30000 bytes; A alone offered twice that for 1 s:
 # delivered bytes (frames of A's length) within 5% of burst + rate * t.
