@@ -39,6 +39,7 @@ struct route_msg {
 	uint32_t nh_id;
 	bool unsupported;
 	bool extra;		/* attributes sync never writes: prefsrc, metrics (mtu), realm, pref, expiry */
+	uint32_t mtu;		/* RTAX_MTU of its metrics, 0 if none */
 	uint8_t src_len;	/* IPv6 source-specific route: from SRC/SRC_LEN */
 	uint8_t src[16];
 	uint16_t n_nh;
@@ -129,6 +130,17 @@ static void parse_multipath(struct route_msg *m, const struct nlattr *a)
 	}
 }
 
+/* RTAX_MTU in a route's RTA_METRICS, 0 if none. */
+static uint32_t route_mtu(const struct nlattr *metrics)
+{
+	const struct nlattr *tb[RTAX_MAX + 1];
+
+	if (!metrics)
+		return 0;
+	nl_attr_parse_nested(metrics, tb, RTAX_MAX);
+	return nl_attr_valid(tb[RTAX_MTU], MNL_TYPE_U32) ? mnl_attr_get_u32(tb[RTAX_MTU]) : 0;
+}
+
 static int parse_route(const struct nlmsghdr *nlh, struct route_msg *m)
 {
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
@@ -165,6 +177,7 @@ static int parse_route(const struct nlmsghdr *nlh, struct route_msg *m)
 		m->key.prio = mnl_attr_get_u32(a);
 	if ((a = nl_attr_valid(tb[RTA_NH_ID], MNL_TYPE_U32)))
 		m->nh_id = mnl_attr_get_u32(a);
+	m->mtu = route_mtu(tb[RTA_METRICS]);
 	m->extra = tb[RTA_PREFSRC] || tb[RTA_METRICS] || tb[RTA_FLOW] || tb[RTA_EXPIRES] ||
 		   ((a = nl_attr_valid(tb[RTA_PREF], MNL_TYPE_U8)) &&
 		    mnl_attr_get_u8(a) != ICMPV6_ROUTER_PREF_MEDIUM);
@@ -258,6 +271,7 @@ static void main_set(struct sroute *r, const struct route_msg *m)
 	r->scope = m->scope;
 	r->nh_id = m->nh_id;
 	r->unsupported = m->unsupported;
+	r->mtu = m->mtu;
 	if (m->n_nh) {
 		r->nh = malloc(m->n_nh * sizeof(*r->nh));
 		if (!r->nh)
@@ -319,6 +333,11 @@ static void render_main(struct sync_vr *vr, const struct sroute *r, struct rende
 	}
 	if (r->unsupported)
 		return render_throw(r, out, "encapsulation or too many next hops");
+	/* The fast path checks the egress NIC's MTU, not a route's own: the
+	 * VR's kernel sends what is larger than the route allows back.
+	 */
+	if (r->mtu)
+		return render_throw(r, out, "an MTU metric");
 	rc = 0;
 	if (r->nh_id) {
 		rc = sync_nh_resolve(vr, r->nh_id, out, &blackhole);

@@ -86,6 +86,7 @@ struct sroute {
 	uint8_t type, protocol, scope;
 	uint16_t n_nh;
 	uint32_t nh_id;		/* RTA_NH_ID, 0 if none */
+	uint32_t mtu;		/* its MTU metric, 0 if none: rendered as throw */
 	struct snhop *nh;	/* n_nh, as the VR reported them */
 	uint16_t n_local;	/* the VR's addresses equal to this /32 or /128 */
 	uint32_t gen;		/* last full pass that found it in the host */

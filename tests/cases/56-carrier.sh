@@ -1,12 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# The fast path never forwards where the VR's kernel would not.
+#
 # Carrier, followed as the VR's kernel follows it: when out1's far end
 # loses carrier, the VR's kernel drops its next hops on out1 (from nexthop
 # groups, and routes through them) without route or nexthop messages; the
 # follower must see the carrier change and mirror what the VR now has.
 #
+# A route with an MTU metric: the fast path checks the egress NIC's MTU,
+# not the route's, so such a route goes to the VR's kernel (a throw route).
+#
 #   gen:g0 == dut:in0, dut:out0 == s0:s0, dut:out1 == s1:s1; VR A on all three.
-# plan: 11
+# plan: 13
 . "$(dirname "$0")/../lib.sh"
 
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }
@@ -60,6 +65,16 @@ check_eq "carrier back: the host table is still what the VR has (no stale route 
 	"$(vr_view | paste -sd'|')" "$(host_view | paste -sd'|')"
 check_eq "... 198.19.251.0/24 stays gone, as in the VR" "" "$(host_view | grep 198.19.251)"
 check "the follower logged the carrier change" grep -q "without carrier: full pass" "$T_TMP/follow.log"
+
+# --- a route MTU ---------------------------------------------------------------------------
+setup "A: 198.19.252.0/24 via s0 with mtu 1300, 198.19.253.0/24 without" sh -c "
+	ip -n $A route add 198.19.252.0/24 via 198.18.2.2 dev out0 mtu 1300 &&
+	ip -n $A route add 198.19.253.0/24 via 198.18.2.2 dev out0"
+until_ok 3 sh -c "ip -n $(ns dut) route show table $TA | grep -q '^198.19.253.0/24'"
+check "the route with an MTU metric is a throw route in the host table (to A's kernel)" \
+	sh -c "ip -n $(ns dut) route show table $TA | grep -q '^throw 198.19.252.0/24'"
+check "the same route without one is mirrored as it is" \
+	sh -c "ip -n $(ns dut) route show table $TA | grep -q '^198.19.253.0/24 via 198.18.2.2 dev out0'"
 [ $T_FAILED = 0 ] || grep -v ": neigh |: route add|: route replace" "$T_TMP/follow.log" | sed "s/^/#   log: /" | tail -20
 stop_follower "$FPID"
 check "del-router A" vrctl del-router "$A"
