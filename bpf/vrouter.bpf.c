@@ -574,6 +574,12 @@ int vr_forward(struct xdp_md *ctx)
 		}
 	}
 
+	/* What the fast path cannot reproduce for this VR (policy routing,
+	 * or the operator's choice): all of it to the VR's kernel.
+	 */
+	if (vr->slow)
+		return pass(ctx, vr, st, VR_PASS_FAST_PATH_OFF, bytes);
+
 	switch (eth->h_proto) {
 	case bpf_htons(ETH_P_IP):
 		return forward_ipv4(ctx, &c, eth, vr, st, bytes);

@@ -62,11 +62,18 @@ struct vr_mac_key {
 #define VR_RPF_STRICT	1		/* the route back to the source leaves by the ingress NIC */
 #define VR_RPF_LOOSE	2		/* some route back to the source exists */
 
+/* Why every frame of the VR goes to its kernel (vr_mac_val.slow, a mask):
+ * what the fast path cannot reproduce exactly is left to the VR's kernel.
+ */
+#define VR_SLOW_ADMIN	0x1		/* set-router --fast-path off */
+#define VR_SLOW_RULES	0x2		/* policy routing: ip rules beyond the defaults (sync) */
+
 struct vr_mac_val {
 	__u32 vr_id;			/* index into vr_stats */
 	__u32 table_id;			/* host routing table holding the VR's routes */
 	__u8 rp_filter;			/* VR_RPF_*: IPv4 sources checked as the VR would */
-	__u8 pad[3];
+	__u8 slow;			/* VR_SLOW_*: 0, or every frame to the kernel */
+	__u8 pad[2];
 };
 
 /* vr_ports: the VR's presence on an egress NIC, and its MAC there.  A
@@ -126,6 +133,7 @@ enum vr_pass_reason {
 	VR_PASS_EGRESS_NOT_LOADED,	/* egress NIC not in vr_tx_ports */
 	VR_PASS_NO_PORT,		/* VR has no MAC on the egress NIC */
 	VR_PASS_RP_FILTER,		/* IPv4 source fails the VR's rp_filter (or is its own) */
+	VR_PASS_FAST_PATH_OFF,		/* the VR's fast path is off (vr_mac_val.slow) */
 	VR_PASS_MAX
 };
 
@@ -173,7 +181,7 @@ struct vr_router {
 	__u32 quota_neigh;		/* vr_neigh entries at most (VR_QUOTA_*) */
 	__u32 quota_routes;		/* routes in its host table at most */
 	__u32 quota_macs;		/* vr_macs entries (NICs) at most */
-	__u32 pad;
+	__u32 slow;			/* VR_SLOW_ADMIN if the operator turned its fast path off */
 };
 
 /*

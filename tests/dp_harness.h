@@ -85,7 +85,7 @@ static const char *const reason_name[VR_PASS_MAX] = {
 	"NOT_IP", "MALFORMED", "IP_OPTIONS", "IPV6_HOPOPT", "ADDR_SCOPE", "TTL",
 	"NOT_FWDED", "BLACKHOLE", "UNREACHABLE", "PROHIBIT", "FWD_DISABLED",
 	"FRAG_NEEDED", "UNSUPPORTED", "NO_NEIGH", "EGRESS_NOT_LOADED", "NO_PORT",
-	"RP_FILTER",
+	"RP_FILTER", "FAST_PATH_OFF",
 };
 
 /* libbpf's messages as "#" lines, without its debug chatter. */

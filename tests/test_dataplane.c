@@ -86,6 +86,7 @@ static const struct mac_ent macs[] = {
 	/* VR 1 again, through MACs with its rp_filter strict and loose */
 	{ IN0, MAC_VR(0x11), 1, 1001, VR_RPF_STRICT },
 	{ IN0, MAC_VR(0x12), 1, 1001, VR_RPF_LOOSE },
+	{ IN0, MAC_VR(0x13), 1, 1001, VR_RPF_OFF },	/* VR 1 with its fast path off */
 	/* Group addresses are never a VR's (vrctl refuses them): entered
 	 * here so that a program that looked them up would find VR 1.
 	 */
@@ -207,6 +208,14 @@ static const struct tcase cases[] = {
 	  IN0, FRAW(MAC_VR1, 0x88a8, .payload = 46), PASS(NOT_IP) },
 	{ "bare Ethernet header, ARP type: PASS NOT_IP",
 	  IN0, FRAW(MAC_VR1, 0x0806), PASS(NOT_IP) },
+
+	/* fast path off (policy routing or the operator): every frame passes */
+	{ "fast path off: a routable IPv4 frame: PASS FAST_PATH_OFF",
+	  IN0, F4(MAC_VR(0x13), SRC4, "198.18.10.5"), PASS(FAST_PATH_OFF) },
+	{ "fast path off: IPv6: PASS FAST_PATH_OFF",
+	  IN0, F6(MAC_VR(0x13), SRC6, "2001:2:0:10::5"), PASS(FAST_PATH_OFF) },
+	{ "fast path off: ARP: PASS FAST_PATH_OFF (before any parsing)",
+	  IN0, FRAW(MAC_VR(0x13), 0x0806, .payload = 28), PASS(FAST_PATH_OFF) },
 
 	/* rp_filter: table 1001 routes 198.18.65.0/24 back out of in0 */
 	{ "rp_filter strict, source routed back out of in0: REDIRECT",
@@ -1353,6 +1362,12 @@ static void setup_maps(void)
 	for (i = 0; i < sizeof(macs) / sizeof(macs[0]); i++)
 		dp_add_mac(ifidx[macs[i].nic], macs[i].mac, macs[i].vr, macs[i].table,
 			   macs[i].rp_filter);
+	{
+		static const __u8 slow_mac[6] = MAC_VR(0x13);
+
+		if (vr_mac_set_slow(&dp_st, ifidx[IN0], slow_mac, VR_SLOW_ADMIN, true) < 0)
+			die("vr_macs slow", EIO);
+	}
 	for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++)
 		dp_add_port(ports[i].vr, ifidx[ports[i].nic], ports[i].mac);
 	for (i = 0; i < sizeof(neighs) / sizeof(neighs[0]); i++) {

@@ -202,6 +202,25 @@ static int set_quota(struct vr_ctx *ctx, const struct vr_args *a, uint32_t id,
 	return err;
 }
 
+/* The operator's fast-path switch: in the record (kept over a re-attach)
+ * and on every MAC of the VR.
+ */
+static int set_fast_path(struct vr_ctx *ctx, uint32_t id, struct vr_router *rec, bool off)
+{
+	int err;
+
+	rec->slow = off ? VR_SLOW_ADMIN : 0;
+	err = vr_router_write(&ctx->st, id, rec);
+	if (!err)
+		err = vr_router_set_slow(&ctx->st, id, VR_SLOW_ADMIN, off);
+	if (err < 0) {
+		pr_err("VR %s: cannot switch its fast path %s: %s", rec->name,
+		       off ? "off" : "on", strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
 /* set-router's limit for VR ID. */
 static int set_limit(struct vr_ctx *ctx, const struct vr_args *a, uint32_t id)
 {
@@ -228,10 +247,13 @@ int do_set_router(struct vr_ctx *ctx, const struct vr_args *a)
 	if (a->n_pos < 1)
 		return vr_usage(ctx, "set-router needs a NAME");
 	if (!vr_limit_given(a, SET_LIMIT) && !vr_quota_given(a, SET_QUOTA) &&
-	    !a->val[SET_REATTACH])
+	    !a->val[SET_REATTACH] && !a->val[SET_FAST_PATH])
 		return vr_usage(ctx, "set-router: nothing to set (--rate-pps, --rate-bps, --burst, "
 				"--burst-bytes, --quota-neigh, --quota-routes, --quota-macs, "
-				"--reattach)");
+				"--reattach, --fast-path)");
+	if (a->val[SET_FAST_PATH] && strcmp(a->val[SET_FAST_PATH], "on") &&
+	    strcmp(a->val[SET_FAST_PATH], "off"))
+		return vr_usage(ctx, "--fast-path: '%s' is not on or off", a->val[SET_FAST_PATH]);
 	err = vr_state_open(&ctx->st);
 	if (err)
 		return err;
@@ -258,6 +280,11 @@ int do_set_router(struct vr_ctx *ctx, const struct vr_args *a)
 		if (!vr_limit_read(&ctx->st, id, &cur) &&
 		    vr_limit_merge(a, SET_LIMIT, &cur, &next))
 			return -EINVAL;
+	}
+	if (a->val[SET_FAST_PATH]) {
+		err = set_fast_path(ctx, id, &rec, !strcmp(a->val[SET_FAST_PATH], "off"));
+		if (err)
+			return err;
 	}
 	if (a->val[SET_REATTACH]) {
 		err = vr_router_reattach(&ctx->st, id, &rec);

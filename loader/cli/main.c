@@ -68,6 +68,8 @@ static const struct vr_opt set_router_opts[] = {
 	VR_QUOTA_OPTS(SET_QUOTA),
 	[SET_REATTACH] = { "reattach", 0, NULL,
 		"attach again to its NICs deleted and made again (same names), keeping the VR" },
+	[SET_FAST_PATH] = { "fast-path", 0, "{on|off}",
+		"off: every frame of the VR to its kernel (the slow path)" },
 	{ 0 }
 };
 

@@ -54,6 +54,25 @@ int vr_mac_get(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_ETH_A
 	return ret_errno(bpf_map_lookup_elem(st->fd[VRM_MACS], &k, val));
 }
 
+int vr_mac_set_slow(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_ETH_ALEN],
+		    uint8_t mask, bool on)
+{
+	struct vr_mac_val v;
+	struct vr_mac_key k;
+	uint8_t slow;
+
+	mac_key(&k, ifindex, mac);
+	if (bpf_map_lookup_elem(st->fd[VRM_MACS], &k, &v))
+		return -errno;
+	slow = on ? v.slow | mask : v.slow & ~mask;
+	if (slow == v.slow)
+		return 0;
+	v.slow = slow;
+	if (bpf_map_update_elem(st->fd[VRM_MACS], &k, &v, BPF_EXIST))
+		return -errno;
+	return 1;
+}
+
 int vr_mac_set_rpf(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_ETH_ALEN],
 		   uint8_t rp_filter)
 {

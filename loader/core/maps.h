@@ -18,6 +18,11 @@ int vr_mac_add(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_ETH_A
 int vr_mac_del(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_ETH_ALEN]);
 int vr_mac_get(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_ETH_ALEN],
 	       struct vr_mac_val *val);
+/* Set (ON) or clear the VR_SLOW_* bits MASK of an existing entry: 1
+ * changed, 0 same, -errno.
+ */
+int vr_mac_set_slow(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_ETH_ALEN],
+		    uint8_t mask, bool on);
 /* The VR's rp_filter (VR_RPF_*) on its existing entry: 1 changed, 0 same, -errno. */
 int vr_mac_set_rpf(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_ETH_ALEN],
 		   uint8_t rp_filter);

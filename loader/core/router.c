@@ -638,6 +638,8 @@ static int reattach_port(struct vr_state *st, uint32_t id, const struct vr_route
 	err = vr_mac_add(st, new, mac, id, rec->table_id);
 	if (err && err != -EEXIST)
 		return map_err(VR_MAP_MACS, VR_MAX_MACS, err, ifname);
+	if (rec->slow)
+		vr_mac_set_slow(st, new, mac, VR_SLOW_ADMIN, true);
 	vr_port_del(st, id, ifindex);
 	pr_info("VR %s: re-attached to NIC %s (ifindex %u, was %u)", rec->name, ifname,
 		new, ifindex);
@@ -666,6 +668,21 @@ int vr_router_reattach(struct vr_state *st, uint32_t id, const struct vr_router 
 		if (err)
 			return err;
 		n++;
+	}
+	return n;
+}
+
+int vr_router_set_slow(struct vr_state *st, uint32_t id, uint8_t mask, bool on)
+{
+	uint8_t mac[VR_ETH_ALEN];
+	uint32_t ifindex = 0;
+	int err, n = 0;
+
+	while (!vr_port_next(st, id, &ifindex, mac)) {
+		err = vr_mac_set_slow(st, ifindex, mac, mask, on);
+		if (err < 0 && err != -ENOENT)
+			return err;
+		n += err > 0;
 	}
 	return n;
 }

@@ -67,6 +67,10 @@ int vr_router_forget(struct vr_state *st, uint32_t id, const struct vr_router *r
  * -errno (printed).  Sync then mirrors its routes and neighbours again.
  */
 int vr_router_reattach(struct vr_state *st, uint32_t id, const struct vr_router *rec);
+/* Set or clear the VR_SLOW_* bits MASK on every MAC of VR ID: the number
+ * of entries changed, or -errno.
+ */
+int vr_router_set_slow(struct vr_state *st, uint32_t id, uint8_t mask, bool on);
 /* Host routing table ids 0, 253-255 are the kernel's. */
 bool vr_table_reserved(uint32_t table);
 

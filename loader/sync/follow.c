@@ -306,6 +306,11 @@ static int vr_event_cb(const struct nlmsghdr *nlh, void *data)
 	case RTM_NEWNETCONF:
 		sync_rpf_pass(vr);	/* rp_filter (or another conf) changed */
 		break;
+	case RTM_NEWRULE:
+	case RTM_DELRULE:
+		if (sync_rules_pass(vr))
+			vr->resync = true;	/* could not read them: a full pass */
+		break;
 	case RTM_NEWLINK:
 	case RTM_DELLINK:
 		if (sync_link_event(vr, nlh)) {

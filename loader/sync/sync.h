@@ -160,6 +160,7 @@ struct sync_vr {
 	bool resync;			/* a full pass is due */
 	uint8_t carrier_passes;		/* more passes after a carrier change */
 	bool routes_over;		/* over its route quota (reported) */
+	bool rules_off;			/* fast path off for policy routing (reported) */
 	bool neigh_over;		/* over its neighbour quota or vr_neigh full (reported) */
 	bool neigh_retry;		/* a neighbour pass is due: room may have freed */
 	uint32_t n_neigh;		/* its vr_neigh entries, as far as sync knows */
@@ -237,6 +238,10 @@ int sync_vr_full_pass(struct sync_vr *vr);
 /* A failure: the next full pass after a delay, doubled up to 60 s. */
 void sync_vr_backoff(struct sync_vr *vr, double now);
 uint32_t sync_link_host(struct sync_vr *vr, uint32_t vr_ifindex);
+/* Policy routing in the VR: its fast path off while it has rules beyond
+ * the defaults.  0 or -errno.
+ */
+int sync_rules_pass(struct sync_vr *vr);
 /* Mirror the VR's rp_filter on each of its macvlans into vr_macs. */
 void sync_rpf_pass(struct sync_vr *vr);	/* 0: none */
 int sync_links_dump(struct sync_vr *vr);

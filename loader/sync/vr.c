@@ -28,11 +28,13 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include <linux/fib_rules.h>
 #include <linux/if_link.h>
 #include <linux/net_namespace.h>
 #include <linux/rtnetlink.h>
 
 #include "core/maps.h"
+#include "core/router.h"
 #include "nl/netlink.h"
 #include "sync.h"
 
@@ -42,6 +44,7 @@ static const unsigned int vr_groups[] = {
 	RTNLGRP_LINK, RTNLGRP_NEIGH, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR,
 	RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, RTNLGRP_NEXTHOP,
 	RTNLGRP_IPV4_NETCONF,	/* rp_filter changes */
+	RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE,
 };
 
 static void free_plain(void *e)
@@ -432,6 +435,76 @@ bool sync_link_event(struct sync_vr *vr, const struct nlmsghdr *nlh)
 	return true;
 }
 
+/* ---- policy routing ---- */
+
+/* A rule a namespace is made with: IPv4 0 local, 32766 main, 32767
+ * default; IPv6 0 local, 32766 main; no selector.
+ */
+static bool default_rule(const struct nlmsghdr *nlh)
+{
+	const struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[FRA_MAX + 1];
+	uint32_t prio = 0, table;
+
+	nl_attr_parse(nlh, sizeof(*frh), tb, FRA_MAX);
+	if (nl_attr_valid(tb[FRA_PRIORITY], MNL_TYPE_U32))
+		prio = mnl_attr_get_u32(tb[FRA_PRIORITY]);
+	table = nl_attr_valid(tb[FRA_TABLE], MNL_TYPE_U32) ? mnl_attr_get_u32(tb[FRA_TABLE]) :
+							     frh->table;
+	if (frh->src_len || frh->dst_len || frh->tos || frh->action != FR_ACT_TO_TBL ||
+	    tb[FRA_IIFNAME] || tb[FRA_OIFNAME] || tb[FRA_FWMARK] || tb[FRA_L3MDEV] ||
+	    tb[FRA_UID_RANGE] || tb[FRA_IP_PROTO] || tb[FRA_SPORT_RANGE] || tb[FRA_DPORT_RANGE])
+		return false;
+	return (prio == 0 && table == RT_TABLE_LOCAL) || (prio == 32766 && table == RT_TABLE_MAIN) ||
+	       (prio == 32767 && table == RT_TABLE_DEFAULT && frh->family == AF_INET);
+}
+
+static int rule_cb(const struct nlmsghdr *nlh, void *data)
+{
+	if (nlh->nlmsg_type == RTM_NEWRULE &&
+	    mnl_nlmsg_get_payload_len(nlh) >= sizeof(struct fib_rule_hdr) && !default_rule(nlh))
+		(*(unsigned int *)data)++;
+	return MNL_CB_OK;
+}
+
+/*
+ * Policy routing in the VR (rules beyond the defaults): the fast path
+ * looks up the mirror of its main table only, so all of its traffic goes
+ * to its kernel while it has such rules.  Reported once per change.
+ */
+int sync_rules_pass(struct sync_vr *vr)
+{
+	static const int fams[] = { AF_INET, AF_INET6 };
+	char buf[256];
+	struct nlmsghdr *nlh;
+	struct fib_rule_hdr *frh;
+	unsigned int n = 0;
+	int i, err;
+
+	for (i = 0; i < 2; i++) {
+		nlh = mnl_nlmsg_put_header(buf);
+		nlh->nlmsg_type = RTM_GETRULE;
+		frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
+		frh->family = (uint8_t)fams[i];
+		err = nl_dump(vr->req, nlh, rule_cb, &n);
+		if (err && err != -EAFNOSUPPORT)
+			return err;
+	}
+	err = vr_router_set_slow(vr->s->st, vr->id, VR_SLOW_RULES, n > 0);
+	if (err < 0)
+		return err;
+	if ((n > 0) != vr->rules_off) {
+		vr->rules_off = n > 0;
+		if (n)
+			pr_warn("VR %s: policy routing (%u rules beyond the defaults): its "
+				"fast path is off, its kernel forwards all of its traffic",
+				vr->rec.name, n);
+		else
+			pr_warn("VR %s: no policy routing any more: fast path on", vr->rec.name);
+	}
+	return 0;
+}
+
 /* ---- passes ---- */
 
 void sync_vr_backoff(struct sync_vr *vr, double now)
@@ -445,6 +518,7 @@ static const struct {
 	const char *what;
 } vr_reads[] = {
 	{ sync_links_dump, "links" },
+	{ sync_rules_pass, "rules" },
 	{ sync_nhs_dump, "nexthops" },
 	{ sync_addrs_dump, "addresses" },
 	{ sync_routes_dump, "routes" },

@@ -263,7 +263,7 @@ check_eq "list -j: the VR" "[['$VR', $VRID, $TABLE, 'ready']]" \
 vrctl show "$VR" >"$T_TMP/o" 2>&1
 check "show (text)" grep -q "^$VR: id $VRID table $TABLE state ready netns $VR" "$T_TMP/o"
 check "show (text) lists the MAC per NIC" grep -q "e1 (ifindex $IF1) mac $VRMAC" "$T_TMP/o"
-check_eq "show -j: keys" "['created', 'id', 'ifaces', 'limit', 'macs', 'name', 'netns', 'quota', 'state', 'table']" \
+check_eq "show -j: keys" "['created', 'fast_path_off', 'id', 'ifaces', 'limit', 'macs', 'name', 'netns', 'quota', 'state', 'table']" \
 	"$(vrctl show "$VR" -j | jget 'sorted(j)')"
 check_eq "show -j: values" "$VR $VRID $TABLE ready $VR ['e0', 'e1'] $VRMAC" \
 	"$(vrctl show "$VR" -j | jget '" ".join(map(str, [j["name"], j["id"], j["table"], j["state"], j["netns"], j["ifaces"], j["macs"][0]["mac"]]))')"

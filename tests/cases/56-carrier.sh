@@ -7,11 +7,14 @@
 # groups, and routes through them) without route or nexthop messages; the
 # follower must see the carrier change and mirror what the VR now has.
 #
+# Policy routing in the VR, or the operator's switch: the VR's fast path
+# off, every frame to its kernel.
+#
 # A route with an MTU metric: the fast path checks the egress NIC's MTU,
 # not the route's, so such a route goes to the VR's kernel (a throw route).
 #
 #   gen:g0 == dut:in0, dut:out0 == s0:s0, dut:out1 == s1:s1; VR A on all three.
-# plan: 13
+# plan: 24
 . "$(dirname "$0")/../lib.sh"
 
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }
@@ -75,7 +78,32 @@ check "the route with an MTU metric is a throw route in the host table (to A's k
 	sh -c "ip -n $(ns dut) route show table $TA | grep -q '^throw 198.19.252.0/24'"
 check "the same route without one is mirrored as it is" \
 	sh -c "ip -n $(ns dut) route show table $TA | grep -q '^198.19.253.0/24 via 198.18.2.2 dev out0'"
-[ $T_FAILED = 0 ] || grep -v ": neigh |: route add|: route replace" "$T_TMP/follow.log" | sed "s/^/#   log: /" | tail -20
+# --- policy routing and the fast-path switch ---------------------------------------------
+off() { vrctl -j show "$A" | "$PY" -c 'import json,sys; print(",".join(json.load(sys.stdin)["fast_path_off"]) or "on")'; }
+fpo() { vrctl -j stats "$A" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["routers"][0]["pass"]["fast_path_off"]["packets"])'; }
+send3() {
+	local spec="dmac=$A_MAC,smac=$(mac_of gen g0),src=198.18.1.2,dst=198.19.253.5,ttl=64,sport=5656,dport=9,data=fp"
+	nsx gen "${PKT[@]}" send g0 "$spec" "$spec" "$spec" >/dev/null
+}
+check_eq "no policy routing: fast path on" on "$(off)"
+setup "A adds a policy rule" ip -n "$A" rule add from 198.18.1.0/24 table 100 prio 100
+until_ok 3 eval '[ "$(off)" = "policy routing" ]'
+check_eq "the follower turns A's fast path off: policy routing" "policy routing" "$(off)"
+check "... and says so" grep -q "VR $A: policy routing (1 rules beyond the defaults): its fast path is off" "$T_TMP/follow.log"
+f0=$(fpo); send3; until_ok 2 eval '[ $(fpo) -ge $((f0 + 3)) ]'
+check_eq "A's frames go to its kernel: fast_path_off +3" $((f0 + 3)) "$(fpo)"
+setup "A deletes the rule" ip -n "$A" rule del from 198.18.1.0/24 table 100 prio 100
+until_ok 3 eval '[ "$(off)" = on ]'
+check_eq "fast path on again" on "$(off)"
+check "set-router A --fast-path off" vrctl set-router "$A" --fast-path off
+check_eq "the operator's switch: off" operator "$(off)"
+f0=$(fpo); send3; until_ok 2 eval '[ $(fpo) -ge $((f0 + 3)) ]'
+check_eq "A's frames go to its kernel again: fast_path_off +3" $((f0 + 3)) "$(fpo)"
+vrctl set-router "$A" --fast-path maybe >"$T_TMP/o" 2>"$T_TMP/e"
+check_eq "--fast-path maybe: a usage error" "2 1" "$? $(grep -c "^Error: --fast-path: 'maybe' is not on or off" "$T_TMP/e")"
+check "set-router A --fast-path on" vrctl set-router "$A" --fast-path on
+check_eq "on" on "$(off)"
+[ $T_FAILED = 0 ] || grep -v ': neigh ' "$T_TMP/follow.log" | sed "s/^/#   log: /" | tail -20
 stop_follower "$FPID"
 check "del-router A" vrctl del-router "$A"
 check "unload" vrctl unload

@@ -41,6 +41,7 @@ enum fz_kind { FZ_X_NOVR, FZ_X_PASS, FZ_X_FWD };
 #define FZ_SITES(X) \
 	X(NOVR_GROUP, "group destination MAC: no VR") \
 	X(NOVR_MISS, "(NIC, MAC) not in vr_macs: no VR") \
+	X(SLOW, "the VR's fast path is off") \
 	X(NOT_IP, "ethertype neither IPv4 nor IPv6 (VLAN, ARP, ...)") \
 	X(V4_SHORT, "IPv4: frame shorter than the 20-byte header") \
 	X(V4_VERSION, "IPv4: version != 4") \
@@ -240,6 +241,16 @@ static inline int fz_mac_lookup(enum fz_nic nic, const uint8_t *mac)
 		if (fz_macs[i].nic == nic && !memcmp(fz_macs[i].mac, mac, 6))
 			return fz_macs[i].vr;
 	return -1;
+}
+
+static inline int fz_mac_slow(enum fz_nic nic, const uint8_t *mac)
+{
+	unsigned int i;
+
+	for (i = 0; i < FZ_NMACS; i++)
+		if (fz_macs[i].nic == nic && !memcmp(fz_macs[i].mac, mac, 6))
+			return fz_macs[i].slow;
+	return 0;
 }
 
 static inline int fz_has_port(int vr, enum fz_nic nic)
@@ -511,6 +522,8 @@ static inline void fz_model(enum fz_nic in, const uint8_t *f, size_t len, struct
 		x->site = FZ_S_NOVR_MISS;
 		return;
 	}
+	if (fz_mac_slow(in, f))
+		return fz_pass(x, VR_PASS_FAST_PATH_OFF, FZ_S_SLOW);
 	et = fz_get16(f + 12);
 	if (et == 0x0800)
 		return fz_model_v4(in, x->vr, f + 14, len - 14, x);

@@ -92,24 +92,26 @@ struct fz_mac {
 	uint8_t mac[6];
 	int vr;
 	int rp_filter;		/* VR_RPF_*: the VR's rp_filter on this NIC */
+	int slow;		/* VR_SLOW_*: the VR's fast path off */
 };
 
 #define FZ_MAC_VR(n)	{ 0x02, 0x76, 0x72, 0x00, 0x00, n }
 static const struct fz_mac fz_macs[] = {
-	{ FZ_IN0,  FZ_MAC_VR(1), 0, VR_RPF_OFF },
-	{ FZ_IN1,  FZ_MAC_VR(1), 0, VR_RPF_OFF },
-	{ FZ_OUT0, FZ_MAC_VR(1), 0, VR_RPF_OFF },
-	{ FZ_IN0,  FZ_MAC_VR(2), 1, VR_RPF_OFF },
-	{ FZ_IN0,  FZ_MAC_VR(3), 2, VR_RPF_OFF },
-	{ FZ_IN1,  FZ_MAC_VR(2), 2, VR_RPF_LOOSE },	/* VR 2's MAC on in0 is VR 3's on in1 */
-	{ FZ_IN1,  FZ_MAC_VR(3), 2, VR_RPF_STRICT },
-	{ FZ_IN0,  FZ_MAC_VR(4), 3, VR_RPF_OFF },
-	{ FZ_IN1,  FZ_MAC_VR(5), 4, VR_RPF_OFF },
-	{ FZ_IN0,  FZ_MAC_VR(6), 5, VR_RPF_OFF },
-	{ FZ_IN0,  { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }, 0, VR_RPF_OFF },
-	{ FZ_IN0,  { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 }, 0, VR_RPF_OFF },
-	{ FZ_IN1,  { 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 }, 1, VR_RPF_OFF },
-	{ FZ_IN0,  { 0x03, 0x76, 0x72, 0x00, 0x00, 0x01 }, 0, VR_RPF_OFF },	/* VR 1's, group bit set */
+	{ FZ_IN0,  FZ_MAC_VR(1), 0, VR_RPF_OFF, 0 },
+	{ FZ_IN1,  FZ_MAC_VR(1), 0, VR_RPF_OFF, 0 },
+	{ FZ_OUT0, FZ_MAC_VR(1), 0, VR_RPF_OFF, 0 },
+	{ FZ_IN0,  FZ_MAC_VR(2), 1, VR_RPF_OFF, 0 },
+	{ FZ_IN0,  FZ_MAC_VR(3), 2, VR_RPF_OFF, 0 },
+	{ FZ_IN1,  FZ_MAC_VR(2), 2, VR_RPF_LOOSE, 0 },	/* VR 2's MAC on in0 is VR 3's on in1 */
+	{ FZ_IN1,  FZ_MAC_VR(3), 2, VR_RPF_STRICT, 0 },
+	{ FZ_IN0,  FZ_MAC_VR(4), 3, VR_RPF_OFF, 0 },
+	{ FZ_IN1,  FZ_MAC_VR(5), 4, VR_RPF_OFF, 0 },
+	{ FZ_IN0,  FZ_MAC_VR(6), 5, VR_RPF_OFF, 0 },
+	{ FZ_IN0,  { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }, 0, VR_RPF_OFF, 0 },
+	{ FZ_IN0,  { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 }, 0, VR_RPF_OFF, 0 },
+	{ FZ_IN1,  { 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 }, 1, VR_RPF_OFF, 0 },
+	{ FZ_IN0,  { 0x03, 0x76, 0x72, 0x00, 0x00, 0x01 }, 0, VR_RPF_OFF, 0 },	/* VR 1's, group bit set */
+	{ FZ_IN1,  FZ_MAC_VR(7), 1, VR_RPF_OFF, VR_SLOW_ADMIN },	/* VR 2, fast path off */
 };
 #define FZ_NMACS (sizeof(fz_macs) / sizeof(fz_macs[0]))
 
