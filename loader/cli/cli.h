@@ -90,7 +90,7 @@ int do_list(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_show.c */
 int do_show(struct vr_ctx *ctx, const struct vr_args *a);
 int do_stats(struct vr_ctx *ctx, const struct vr_args *a);
 int do_neigh(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_neigh.c */
-int do_set_router(struct vr_ctx *ctx, const struct vr_args *a);	/* cmd_limit.c */
+int do_set_router(struct vr_ctx *ctx, const struct vr_args *a);	/* cmd_set_router.c */
 int do_sync(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_sync.c */
 int do_status(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_status.c */
 int do_trace(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_trace.c */
@@ -104,7 +104,7 @@ int vr_stats_prometheus(struct vr_ctx *ctx, const struct vr_args *a);
  */
 int vr_complete(const struct vr_cmd *cmds, size_t n, int argc, char **argv);
 
-/* cmd_limit.c: admission limits, shared with add-router.  The limit
+/* limit_opts.c: admission limits and quotas, shared with add-router.  The limit
  * options of A (rows FIRST + LIMIT_* of the command's table) applied to
  * CUR: 0, or -EINVAL (printed); whether any of them is given.
  */

@@ -20,7 +20,7 @@
 static int do_help(struct vr_ctx *ctx, const struct vr_args *a);
 
 /* The admission limit options, rows FIRST + LIMIT_* of a table: the
- * same four in add-router and set-router (cmd_limit.c reads them).
+ * same four in add-router and set-router (limit_opts.c reads them).
  */
 #define VR_LIMIT_OPTS(first)							\
 	[(first) + LIMIT_RATE_PPS] = { "rate-pps", 0, "{N|none}",		\
@@ -32,7 +32,7 @@ static int do_help(struct vr_ctx *ctx, const struct vr_args *a);
 	[(first) + LIMIT_BURST_BYTES] = { "burst-bytes", 0, "N",		\
 		"bytes admitted back to back after idle (default 10 ms worth)" }
 
-/* The quota options, rows FIRST + QUOTA_* (cmd_limit.c reads them). */
+/* The quota options, rows FIRST + QUOTA_* (limit_opts.c reads them). */
 #define VR_QUOTA_OPTS(first)							\
 	[(first) + QUOTA_NEIGH] = { "quota-neigh", 0, "N",			\
 		"neighbours in the fast path at most (default 128; all VRs' sum <= 131072)" }, \
