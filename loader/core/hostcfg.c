@@ -9,6 +9,7 @@
 #include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <net/if.h>
 
 #include <bpf/bpf.h>
@@ -18,6 +19,19 @@
 #include "nl/netlink.h"
 
 #define IPV6_FORWARDING	"net/ipv6/conf/all/forwarding"
+
+static uint32_t random_seed(void)
+{
+	uint32_t v = 0;
+	FILE *f = fopen("/dev/urandom", "re");
+
+	if (f) {
+		if (fread(&v, sizeof(v), 1, f) != 1)
+			v = 0;
+		fclose(f);
+	}
+	return v ? v : (uint32_t)getpid() * 2654435761u;
+}
 
 static int sysctl_key(struct vr_sysctl_key *k, const char *path)
 {
@@ -141,7 +155,10 @@ int vr_host_ipv6_forwarding(struct vr_state *st)
 }
 
 /* ECMP: bpf_fib_lookup hashes a multipath route's next hops by the
- * host's policy; 1 (L4) spreads flows that differ only by ports.
+ * host's policy and seed; 1 (L4) spreads flows that differ only by ports.
+ * A seed of 0 is a random one per namespace, so that the VRs' kernels
+ * (which add-router gives the same policy and seed) pick the same next
+ * hop as the fast path, the host gets a fixed seed.
  */
 int vr_host_ecmp_policy(struct vr_state *st)
 {
@@ -149,11 +166,19 @@ int vr_host_ecmp_policy(struct vr_state *st)
 		"net/ipv4/fib_multipath_hash_policy",
 		"net/ipv6/fib_multipath_hash_policy",
 	};
+	char seed[16];
 	size_t i;
 	int err, recorded = 0;
 
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		err = vr_sysctl_change(st, paths[i], "1");
+		if (err < 0)
+			return err;
+		recorded |= err;
+	}
+	if (!sysctl_set(NULL, VR_ECMP_SEED, NULL, seed, sizeof(seed)) && !strcmp(seed, "0")) {
+		snprintf(seed, sizeof(seed), "%u", (unsigned int)(random_seed() | 1));
+		err = vr_sysctl_change(st, VR_ECMP_SEED, seed);
 		if (err < 0)
 			return err;
 		recorded |= err;

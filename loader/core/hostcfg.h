@@ -10,6 +10,9 @@
 
 #include "core/state.h"
 
+/* The multipath hash seed (IPv4 and IPv6), the host's and every VR's. */
+#define VR_ECMP_SEED	"net/ipv4/fib_multipath_hash_seed"
+
 /* Set PATH to VALUE; the first change records the old value.  1: this
  * call recorded it (the caller may undo with vr_sysctl_restore), 0:
  * recorded before, -errno (printed).

@@ -27,6 +27,7 @@
 #include <time.h>
 #include <linux/if_link.h>
 
+#include "core/hostcfg.h"
 #include "core/maps.h"
 #include "core/router.h"
 #include "lib/log.h"
@@ -50,6 +51,11 @@ static const char *const vr_sysctls[][2] = {
 	{ "net/ipv6/conf/all/forwarding", "1" },
 	{ "net/ipv4/conf/all/arp_ignore", "1" },
 	{ "net/ipv4/conf/all/arp_announce", "2" },
+	/* Multipath: the host's policy (core/hostcfg.c), and below its seed,
+	 * so that the VR's kernel and the fast path pick the same next hop.
+	 */
+	{ "net/ipv4/fib_multipath_hash_policy", "1" },
+	{ "net/ipv6/fib_multipath_hash_policy", "1" },
 };
 
 bool vr_table_reserved(uint32_t t)
@@ -317,6 +323,20 @@ static int step_record(struct vr_state *st, const struct vr_router_req *r, uint3
 	return err;
 }
 
+/* The host's multipath hash seed into the VR (where the kernel has one). */
+static int copy_seed(const char *name)
+{
+	char seed[16];
+	int err;
+
+	if (sysctl_set(NULL, VR_ECMP_SEED, NULL, seed, sizeof(seed)))
+		return 0;	/* no such sysctl: one hash for all namespaces */
+	err = sysctl_set(name, VR_ECMP_SEED, seed, NULL, 0);
+	if (err)
+		pr_err("cannot set %s in %s: %s", VR_ECMP_SEED, name, strerror(-err));
+	return err;
+}
+
 /* The namespace (its identity into the record at once: del-router deletes
  * only that namespace), lo up, the VR's sysctls.
  */
@@ -351,6 +371,9 @@ static int step_netns(struct vr_state *st, struct vr_router_req *r, uint32_t id,
 			return err;
 		}
 	}
+	err = copy_seed(name);
+	if (err)
+		return err;
 	vr_fault_point("add:sysctl");
 	return 0;
 }
