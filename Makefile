@@ -146,7 +146,7 @@ vmlinux:
 # Everything the build, the tests and the demo use, from Debian's packages.
 DEB_PKGS := make gcc libc6-dev clang llvm libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev \
 	    libmnl-dev libjansson-dev pkg-config iproute2 ethtool iputils-ping tcpdump \
-	    python3 python3-scapy util-linux procps bird2 \
+	    python3 python3-scapy util-linux procps bird2 frr \
 	    python3-matplotlib libmicrohttpd-dev libpcap-dev prometheus curl
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
