@@ -91,6 +91,10 @@ int do_show(struct vr_ctx *ctx, const struct vr_args *a);
 int do_stats(struct vr_ctx *ctx, const struct vr_args *a);
 int do_neigh(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_neigh.c */
 int do_set_router(struct vr_ctx *ctx, const struct vr_args *a);	/* cmd_set_router.c */
+/* cmd_show.c: "fast path on" or "fast path off: operator, policy routing"
+ * (SLOW: the VR_SLOW_* bits), JSON "fast_path_off": [...].
+ */
+void vr_print_fast_path(int slow, const char *indent);
 int do_sync(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_sync.c */
 int do_status(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_status.c */
 int do_trace(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_trace.c */

@@ -20,6 +20,7 @@
 #include "core/maps.h"
 #include "core/metrics.h"
 #include "core/quota.h"
+#include "core/router.h"
 #include "nl/netlink.h"
 #include "print.h"
 
@@ -189,20 +190,10 @@ static void print_quota(struct vr_ctx *ctx, uint32_t id, const struct vr_router 
 	close_json_object();
 }
 
-/* "    fast path off: operator, policy routing" (the VR_SLOW_* bits of
- * its MACs); JSON "fast_path_off": [...], empty while on.
- */
-static void print_fast_path(struct vr_ctx *ctx, const struct port *ports, int n)
+void vr_print_fast_path(int slow, const char *indent)
 {
-	struct vr_mac_val v;
-	uint8_t slow = 0;
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (!vr_mac_get(&ctx->st, ports[i].ifindex, ports[i].val.mac, &v))
-			slow |= v.slow;
 	open_json_array("fast_path_off");
-	print_text(slow ? "    fast path off:" : "    fast path on");
+	print_text("%sfast path %s", indent, slow ? "off:" : "on");
 	if (slow & VR_SLOW_ADMIN)
 		print_string(PRINT_ANY, NULL, " %s", "operator");
 	if ((slow & VR_SLOW_ADMIN) && (slow & VR_SLOW_RULES))
@@ -210,7 +201,6 @@ static void print_fast_path(struct vr_ctx *ctx, const struct port *ports, int n)
 	if (slow & VR_SLOW_RULES)
 		print_string(PRINT_ANY, NULL, " %s", "policy routing");
 	close_json_array();
-	print_nl();
 }
 
 static void print_router(struct vr_ctx *ctx, uint32_t id, const struct vr_router *r,
@@ -227,7 +217,8 @@ static void print_router(struct vr_ctx *ctx, uint32_t id, const struct vr_router
 	if (detail) {
 		print_limit(ctx, id);
 		print_quota(ctx, id, r, n);
-		print_fast_path(ctx, ports, n);
+		vr_print_fast_path(vr_router_slow(&ctx->st, id), "    ");
+		print_nl();
 	}
 	print_router_ports(ports, n, detail);
 	if (!detail)

@@ -13,6 +13,7 @@
 #include <net/if.h>
 
 #include "cli.h"
+#include "core/router.h"
 #include "core/datapath.h"
 #include "core/metrics.h"
 #include "print.h"
@@ -97,7 +98,7 @@ static void print_maps(const struct vr_metrics *m)
 	close_json_array();
 }
 
-static void print_routers(const struct vr_metrics *m)
+static void print_routers(struct vr_ctx *ctx, const struct vr_metrics *m)
 {
 	int i;
 
@@ -109,6 +110,7 @@ static void print_routers(const struct vr_metrics *m)
 		print_uint(PRINT_ANY, "id", " id %-4u", m->vr[i].id);
 		print_uint(PRINT_ANY, "table", " table %-5u", m->vr[i].rec.table_id);
 		print_string(PRINT_ANY, "state", " %s", vr_router_state_name(m->vr[i].rec.state));
+		vr_print_fast_path(vr_router_slow(&ctx->st, m->vr[i].id), ", ");
 		print_nl();
 		close_json_object();
 	}
@@ -166,7 +168,7 @@ int do_status(struct vr_ctx *ctx, const struct vr_args *a)
 		open_json_object(NULL);
 		print_nics(m);
 		print_maps(m);
-		print_routers(m);
+		print_routers(ctx, m);
 		print_follower(m, vr_realtime_ns());
 		print_trace(m);
 		close_json_object();

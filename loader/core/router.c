@@ -709,3 +709,15 @@ int vr_router_set_slow(struct vr_state *st, uint32_t id, uint8_t mask, bool on)
 	}
 	return n;
 }
+
+int vr_router_slow(struct vr_state *st, uint32_t id)
+{
+	uint8_t mac[VR_ETH_ALEN], slow = 0;
+	struct vr_mac_val v;
+	uint32_t ifindex = 0;
+
+	while (!vr_port_next(st, id, &ifindex, mac))
+		if (!vr_mac_get(st, ifindex, mac, &v))
+			slow |= v.slow;
+	return slow;
+}

@@ -71,6 +71,8 @@ int vr_router_reattach(struct vr_state *st, uint32_t id, const struct vr_router 
  * of entries changed, or -errno.
  */
 int vr_router_set_slow(struct vr_state *st, uint32_t id, uint8_t mask, bool on);
+/* Why VR ID's fast path is off: the VR_SLOW_* bits of its MACs, 0 if on. */
+int vr_router_slow(struct vr_state *st, uint32_t id);
 /* Host routing table ids 0, 253-255 are the kernel's. */
 bool vr_table_reserved(uint32_t table);
 

@@ -14,7 +14,7 @@
 # not the route's, so such a route goes to the VR's kernel (a throw route).
 #
 #   gen:g0 == dut:in0, dut:out0 == s0:s0, dut:out1 == s1:s1; VR A on all three.
-# plan: 24
+# plan: 25
 . "$(dirname "$0")/../lib.sh"
 
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }
@@ -90,6 +90,7 @@ setup "A adds a policy rule" ip -n "$A" rule add from 198.18.1.0/24 table 100 pr
 until_ok 3 eval '[ "$(off)" = "policy routing" ]'
 check_eq "the follower turns A's fast path off: policy routing" "policy routing" "$(off)"
 check "... and says so" grep -q "VR $A: policy routing (1 rules beyond the defaults): its fast path is off" "$T_TMP/follow.log"
+check "status says so too" sh -c "$(declare -f vrctl nsx ns); P=$P PIN_DIR=$PIN_DIR VRCTL=$VRCTL; vrctl status | grep -q '$A .*fast path off: policy routing'"
 f0=$(fpo); send3; until_ok 2 eval '[ $(fpo) -ge $((f0 + 3)) ]'
 check_eq "A's frames go to its kernel: fast_path_off +3" $((f0 + 3)) "$(fpo)"
 setup "A deletes the rule" ip -n "$A" rule del from 198.18.1.0/24 table 100 prio 100
