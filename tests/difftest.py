@@ -3,7 +3,10 @@
 """The differential test of tests/cases/58-differential.sh: random VR
 configurations and random frames, the VR's kernel as the oracle.
 
-  difftest.py config SEED        ip -batch lines for the VR's routes
+  difftest.py config SEED MAC0 MAC1
+                                 ip -batch lines for the VR: routes, and
+                                 neighbours .3 on each sink's link (MAC0,
+                                 MAC1) in a random NUD state
   difftest.py frames SEED N DMAC SMAC
                                  pkt.py frame specs, one per line, each
                                  tagged dNNNNN in its payload
@@ -22,7 +25,10 @@ import sys
 HOPS = {4: [("198.18.10.2", "out0"), ("198.18.11.2", "out1")],
         6: [("2001:2:0:10::2", "out0"), ("2001:2:0:11::2", "out1")]}
 KINDS = ["via0", "via1", "multipath", "blackhole", "unreachable", "prohibit",
-         "throw", "nh", "nhgroup", "mtu"]
+         "throw", "nh", "nhgroup", "mtu", "via3"]
+# The fast path mirrors reachable, stale, delay, probe and permanent
+# neighbours and leaves noarp ones to the kernel, which uses them too.
+NUD = ["permanent", "reachable", "stale", "delay", "probe", "noarp"]
 
 
 def prefixes(rng):
@@ -40,14 +46,24 @@ def prefixes(rng):
     return list(dict.fromkeys(out))
 
 
-def cmd_config(seed):
+def cmd_config(seed, macs):
     rng = random.Random(seed)
     nh = 10
+    third = {4: ["198.18.10.3", "198.18.11.3"], 6: ["2001:2:0:10::3", "2001:2:0:11::3"]}
+    for fam in (4, 6):
+        for k in (0, 1):
+            print("neigh add %s lladdr %s dev out%d nud %s"
+                  % (third[fam][k], macs[k], k, rng.choice(NUD)))
+    if seed % 4 == 3:	# policy routing: the fast path off, the kernel alone
+        print("rule add from 198.18.1.0/24 table 100 prio 100")
     for fam, p in prefixes(rng):
         kind = rng.choice(KINDS)
         f = ""
         (g0, d0), (g1, d1) = HOPS[fam]
-        if kind in ("via0", "via1", "mtu"):
+        if kind == "via3":
+            k = rng.randrange(2)
+            print("%sroute add %s via %s dev out%d" % (f, p, third[fam][k], k))
+        elif kind in ("via0", "via1", "mtu"):
             g, d = (g0, d0) if kind != "via1" else (g1, d1)
             extra = " mtu %d" % rng.choice([1280, 1300, 1400]) if kind == "mtu" else ""
             print("%sroute add %s via %s dev %s%s" % (f, p, g, d, extra))
@@ -120,7 +136,7 @@ def cmd_compare(on0, on1, off0, off1, n):
 if __name__ == "__main__":
     a = sys.argv[1:]
     if a[:1] == ["config"]:
-        cmd_config(int(a[1]))
+        cmd_config(int(a[1]), a[2:4])
     elif a[:1] == ["frames"]:
         cmd_frames(int(a[1]), int(a[2]), a[3], a[4])
     elif a[:1] == ["compare"]:
