@@ -70,6 +70,7 @@ veth_add() {
 # mac_of NS IF (nsenter --net keeps the host's /sys, so ask netlink)
 mac_of() { ip -n "$P-$1" -br link show "$2" | awk '{print $3}'; }
 ifindex_of() { ip -n "$P-$1" -o link show "$2" | cut -d: -f1; }
+table_of() { vrctl -j show "$1" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["table"])'; }	# a VR's table id
 # topo_gen_dut_s0_s1: namespaces gen, dut, s0, s1 (through setup: any
 # failure stops the test); gen quiet (it sends IPv6 only through scapy: no
 # autoconfiguration noise from it); veths gen:g0 <-> dut:in0,

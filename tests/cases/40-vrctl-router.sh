@@ -177,7 +177,7 @@ if bpftool batch file "$T_TMP/fill" >/dev/null 2>"$T_TMP/out" && hr add 1500; th
 	ok "vr_routers filled: tables 1001-2022 taken (1500 by a host route), VR id $LAST free"
 	vrctl add-router $C --mac 02:00:00:00:0c:01 --iface in0 >"$T_TMP/out" 2>&1
 	check_eq "automatic table id: the last free one is 2023, the top of 1000-2023" 2023 \
-		"$(vrctl -j show $C 2>/dev/null | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["table"])')"
+		"$(table_of $C 2>/dev/null)"
 	vrctl del-router $C >/dev/null 2>&1
 	setup "a host route in table 2023 too" hr add 2023
 	fails "no free table id (2023 holds a host route)" "No free routing table id in 1000-2023" \
@@ -193,7 +193,7 @@ if bpftool batch file "$T_TMP/fill" >/dev/null 2>"$T_TMP/out" && hr add 1500; th
 	setup "the records of tables 1100 and 1050 freed" bpftool batch file "$T_TMP/free2"
 	vrctl add-router $C --mac 02:00:00:00:0c:01 --iface in0 >"$T_TMP/out" 2>&1
 	check_eq "the lowest freed table id is reused: 1050 (1100 and 2023 free too)" 1050 \
-		"$(vrctl -j show $C 2>/dev/null | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["table"])')"
+		"$(table_of $C 2>/dev/null)"
 	vrctl del-router $C >/dev/null 2>&1
 	check "vr_routers emptied of filler" bpftool batch file "$T_TMP/unfill"
 	hr del 1500

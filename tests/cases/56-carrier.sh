@@ -34,7 +34,7 @@ ensure_bpffs
 topo_gen_dut_s0_s1
 setup "vrctl load in0 out0 out1" vrctl load in0 out0 out1
 setup "add-router A" vrctl add-router "$A" --mac "$A_MAC"
-TA=$(vrctl -j show "$A" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["table"])')
+TA=$(table_of "$A")
 setup "A's addresses, neighbours, nexthops and routes" sh -c "
 	ip -n $A addr add 198.18.2.1/24 dev out0 && ip -n $A addr add 198.18.4.1/24 dev out1 &&
 	ip -n $A neigh add 198.18.2.2 lladdr $(mac_of s0 s0) dev out0 nud permanent &&

@@ -29,7 +29,7 @@ ensure_bpffs
 topo_gen_dut_s0_s1
 setup "vrctl load in0 out0 out1" vrctl load in0 out0 out1
 setup "add-router A" vrctl add-router "$A" --mac "$A_MAC"
-TA=$(vrctl -j show "$A" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["table"])')
+TA=$(table_of "$A")
 setup "addresses" sh -c "
 	ip -n $A addr add 198.18.1.1/24 dev in0 && ip -n $A addr add 198.18.10.1/24 dev out0 &&
 	ip -n $A addr add 198.18.11.1/24 dev out1 &&

@@ -112,7 +112,6 @@ check_eq "... and forwarding stays on, as the admin set it" 1 \
 	"$(nsx dut cat /proc/sys/net/ipv6/conf/all/forwarding)"
 
 # --- host routing tables ---------------------------------------------------------------
-table_of() { vrctl -j show "$1" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["table"])'; }
 host_table() { ip -n "$(ns dut)" -4 route show table "$1" 2>/dev/null; ip -n "$(ns dut)" -6 route show table "$1"; }
 setup "the host routes by table 1000 (a route there)" \
 	ip -n "$(ns dut)" route add 198.18.200.0/24 dev mgmt table 1000

@@ -37,7 +37,6 @@ check_eq "its soft limit of open files was raised from 1024 to the hard limit" "
 # An address in the first, a middle and the last VR, made after the
 # follower started: each VR's events are followed, so each appears as a
 # local route in that VR's host table.
-table_of() { vrctl -j show "$1" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["table"])'; }
 for i in 1 512 $N; do
 	setup "address in $P-f$i" ip -n "$P-f$i" addr add "198.18.$((i / 256)).$((i % 256))/32" dev e0
 done

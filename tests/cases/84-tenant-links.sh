@@ -32,7 +32,7 @@ setup "add-router C" vrctl add-router "$C" --mac "$C_MAC" --iface in0
 setup "A's address on in0" ip -n "$A" addr add 198.18.84.1/24 dev in0
 setup "gen's address" ip -n "$(ns gen)" addr add 198.18.84.2/24 dev g0
 GEN_MAC=$(mac_of gen g0)
-TC=$(vrctl -j show "$C" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["table"])')
+TC=$(table_of "$C")
 
 # frames_seen_by_c TAG: five UDP frames from gen to A's address (A's
 # kernel takes them: a local destination), captured in C's namespace on
