@@ -160,18 +160,20 @@ int vr_host_ipv6_forwarding(struct vr_state *st)
  * (which add-router gives the same policy and seed) pick the same next
  * hop as the fast path, the host gets a fixed seed.
  */
+const char *const vr_ecmp_sysctls[VR_ECMP_N_SYSCTLS] = {
+	"net/ipv4/fib_multipath_hash_policy",
+	"net/ipv6/fib_multipath_hash_policy",
+	VR_ECMP_SEED,
+};
+
 int vr_host_ecmp_policy(struct vr_state *st)
 {
-	static const char *const paths[] = {
-		"net/ipv4/fib_multipath_hash_policy",
-		"net/ipv6/fib_multipath_hash_policy",
-	};
 	char seed[16];
 	size_t i;
 	int err, recorded = 0;
 
-	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		err = vr_sysctl_change(st, paths[i], "1");
+	for (i = 0; i < VR_ECMP_N_SYSCTLS - 1; i++) {	/* the policies */
+		err = vr_sysctl_change(st, vr_ecmp_sysctls[i], "1");
 		if (err < 0)
 			return err;
 		recorded |= err;

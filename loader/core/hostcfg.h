@@ -10,8 +10,13 @@
 
 #include "core/state.h"
 
-/* The multipath hash seed (IPv4 and IPv6), the host's and every VR's. */
+/* The multipath hash sysctls: load sets the host's (vr_host_ecmp_policy),
+ * add-router copies the host's values into each VR.  The seed (IPv4 and
+ * IPv6) is last: kernels before 6.11 have none.
+ */
 #define VR_ECMP_SEED	"net/ipv4/fib_multipath_hash_seed"
+#define VR_ECMP_N_SYSCTLS 3
+extern const char *const vr_ecmp_sysctls[VR_ECMP_N_SYSCTLS];
 
 /* Set PATH to VALUE; the first change records the old value.  1: this
  * call recorded it (the caller may undo with vr_sysctl_restore), 0:

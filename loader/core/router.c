@@ -51,11 +51,6 @@ static const char *const vr_sysctls[][2] = {
 	{ "net/ipv6/conf/all/forwarding", "1" },
 	{ "net/ipv4/conf/all/arp_ignore", "1" },
 	{ "net/ipv4/conf/all/arp_announce", "2" },
-	/* Multipath: the host's policy (core/hostcfg.c), and below its seed,
-	 * so that the VR's kernel and the fast path pick the same next hop.
-	 */
-	{ "net/ipv4/fib_multipath_hash_policy", "1" },
-	{ "net/ipv6/fib_multipath_hash_policy", "1" },
 };
 
 bool vr_table_reserved(uint32_t t)
@@ -323,18 +318,26 @@ static int step_record(struct vr_state *st, const struct vr_router_req *r, uint3
 	return err;
 }
 
-/* The host's multipath hash seed into the VR (where the kernel has one). */
-static int copy_seed(const char *name)
+/* The host's multipath hash policy and seed into the VR, so that the VR's
+ * kernel and the fast path pick the same next hop.
+ */
+static int copy_ecmp(const char *name)
 {
-	char seed[16];
+	char val[16];
+	size_t i;
 	int err;
 
-	if (sysctl_set(NULL, VR_ECMP_SEED, NULL, seed, sizeof(seed)))
-		return 0;	/* no such sysctl: one hash for all namespaces */
-	err = sysctl_set(name, VR_ECMP_SEED, seed, NULL, 0);
-	if (err)
-		pr_err("cannot set %s in %s: %s", VR_ECMP_SEED, name, strerror(-err));
-	return err;
+	for (i = 0; i < VR_ECMP_N_SYSCTLS; i++) {
+		if (sysctl_set(NULL, vr_ecmp_sysctls[i], NULL, val, sizeof(val)))
+			continue;	/* no such sysctl on the host: none in the VR */
+		err = sysctl_set(name, vr_ecmp_sysctls[i], val, NULL, 0);
+		if (err) {
+			pr_err("cannot set %s in %s: %s", vr_ecmp_sysctls[i], name,
+			       strerror(-err));
+			return err;
+		}
+	}
+	return 0;
 }
 
 /* The namespace (its identity into the record at once: del-router deletes
@@ -371,7 +374,7 @@ static int step_netns(struct vr_state *st, struct vr_router_req *r, uint32_t id,
 			return err;
 		}
 	}
-	err = copy_seed(name);
+	err = copy_ecmp(name);
 	if (err)
 		return err;
 	vr_fault_point("add:sysctl");
