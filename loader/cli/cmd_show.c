@@ -510,7 +510,7 @@ static int stats_args(struct vr_ctx *ctx, const struct vr_args *a, uint32_t *int
 	if (a->val[STATS_INTERVAL] && parse_u32(a->val[STATS_INTERVAL], 1, 86400, interval))
 		return vr_usage(ctx, "--interval: '%s' is not a number in 1-86400",
 				a->val[STATS_INTERVAL]);
-	if (a->val[STATS_COUNT] && parse_u32(a->val[STATS_COUNT], 1, UINT32_MAX, count))
+	if (a->val[STATS_COUNT] && parse_u32_si(a->val[STATS_COUNT], 1, UINT32_MAX, count))
 		return vr_usage(ctx, "--count: '%s' is not a number in 1-%u",
 				a->val[STATS_COUNT], UINT32_MAX);
 	if (a->val[STATS_COUNT] && !a->val[STATS_INTERVAL])

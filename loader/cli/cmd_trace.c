@@ -78,7 +78,7 @@ static int trace_args(struct vr_ctx *ctx, const struct vr_args *a, struct tracer
 	t->ctl.reasons = (1U << VR_PASS_MAX) - 1;
 	if (a->val[TRACE_REASON] && parse_reasons(ctx, a->val[TRACE_REASON], &t->ctl.reasons))
 		return -EINVAL;
-	if (a->val[TRACE_COUNT] && parse_u32(a->val[TRACE_COUNT], 1, UINT32_MAX, &t->count))
+	if (a->val[TRACE_COUNT] && parse_u32_si(a->val[TRACE_COUNT], 1, UINT32_MAX, &t->count))
 		return vr_usage(ctx, "--count: '%s' is not a number in 1-%u",
 				a->val[TRACE_COUNT], UINT32_MAX);
 	if (a->val[TRACE_ALL])

@@ -53,7 +53,7 @@ static int rate_arg(const char *opt, const char *s, uint64_t min, uint64_t max,
 		pr_err("%s 0 would admit nothing; '%s none' removes the limit", opt, opt);
 		return -EINVAL;
 	}
-	if (parse_u64(s, min, max, out)) {
+	if (parse_u64_si(s, min, max, out)) {
 		pr_err("%s: '%s' is not a rate in %llu-%llu %s, or 'none'", opt, s,
 		       (unsigned long long)min, (unsigned long long)max, unit);
 		return -EINVAL;
@@ -90,7 +90,7 @@ int vr_limit_merge(const struct vr_args *a, int first, const struct vr_limit *cu
 			l.burst_bytes = 0;
 	}
 	if (burst) {
-		if (parse_u64(burst, 1, UINT32_MAX, &v)) {
+		if (parse_u64_si(burst, 1, UINT32_MAX, &v)) {
 			pr_err("--burst: '%s' is not a number of packets in 1-%u", burst,
 			       UINT32_MAX);
 			return -EINVAL;
@@ -102,7 +102,7 @@ int vr_limit_merge(const struct vr_args *a, int first, const struct vr_limit *cu
 		l.burst = (uint32_t)v;
 	}
 	if (burst_bytes) {
-		if (parse_u64(burst_bytes, 64, BURST_BYTES_MAX, &v)) {
+		if (parse_u64_si(burst_bytes, 64, BURST_BYTES_MAX, &v)) {
 			pr_err("--burst-bytes: '%s' is not a number of bytes in 64-%llu",
 			       burst_bytes, BURST_BYTES_MAX);
 			return -EINVAL;
@@ -159,7 +159,7 @@ int vr_quota_merge(const struct vr_args *a, int first, struct vr_quota *q)
 
 	for (i = 0; i < QUOTA_N_OPTS; i++) {
 		v = a->val[first + i];
-		if (v && parse_u32(v, 1, opts[i].max,
+		if (v && parse_u32_si(v, 1, opts[i].max,
 				   (uint32_t *)((char *)q + opts[i].off))) {
 			pr_err("%s: '%s' is not a number in 1-%u", opts[i].opt, v, opts[i].max);
 			return -EINVAL;

@@ -89,6 +89,73 @@ int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	return 0;
 }
 
+static int si_exponent(char c)
+{
+	switch (c) {
+	case 'k': case 'K': return 3;
+	case 'M': return 6;
+	case 'G': return 9;
+	case 'T': return 12;
+	}
+	return -1;
+}
+
+int parse_u64_si(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0, d;
+	int frac = -1, exp = 0;	/* frac: digits after the point, -1: no point */
+	const char *p = s;
+
+	if (!s || *s < '0' || *s > '9')
+		return -EINVAL;
+	for (; *p; p++) {
+		if (*p == '.' && frac < 0) {
+			frac = 0;
+			continue;
+		}
+		if (*p < '0' || *p > '9')
+			break;
+		d = (uint64_t)(*p - '0');
+		if (frac >= 0) {
+			if (d == 0 && strspn(p, "0") == strcspn(p, "kKMGT"))
+				break;	/* only zeros left in the fraction */
+			frac++;
+		}
+		if (v > (UINT64_MAX - d) / 10)
+			return -EINVAL;
+		v = v * 10 + d;
+	}
+	p += strspn(p, "0");	/* the trailing zeros of a fraction */
+	if (*p) {
+		exp = si_exponent(*p);
+		if (exp < 0 || p[1])
+			return -EINVAL;
+	}
+	if (frac >= 0 && (!exp || p[-1] == '.'))
+		return -EINVAL;	/* "1.5", "1.", "1.k" */
+	if (frac > exp)
+		return -EINVAL;	/* not a whole number */
+	for (exp -= frac > 0 ? frac : 0; exp > 0; exp--) {
+		if (v > UINT64_MAX / 10)
+			return -EINVAL;
+		v *= 10;
+	}
+	if (v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int parse_u32_si(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	uint64_t v;
+
+	if (parse_u64_si(s, min, max, &v))
+		return -EINVAL;
+	*out = (uint32_t)v;
+	return 0;
+}
+
 /*
  * A routing table id as ip(8) reads it (iproute2's get_unsigned(), base
  * 0): decimal, 0x hex, or octal with a leading 0, so that "--table 0x10"

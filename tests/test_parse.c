@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Unit test of loader/lib/parse's k/M/G/T numbers (parse_u64_si,
+ * parse_u32_si): what they accept, what they refuse (bad suffix, sign,
+ * overflow, a fraction that is not whole) and the range check.  One
+ * "ok - ..." / "not ok - ..." line per check; exits 1 if any failed.
+ */
+#include <stdint.h>
+#include <stdio.h>
+
+#include "lib/parse.h"
+
+static int failed;
+
+static void good(const char *s, uint64_t want)
+{
+	uint64_t v = 0;
+	int err = parse_u64_si(s, 0, UINT64_MAX, &v);
+
+	if (!err && v == want) {
+		printf("ok - parse_u64_si '%s' = %llu\n", s, (unsigned long long)want);
+	} else {
+		printf("not ok - parse_u64_si '%s': err %d value %llu, expected %llu\n", s, err,
+		       (unsigned long long)v, (unsigned long long)want);
+		failed = 1;
+	}
+}
+
+static void bad(const char *s)
+{
+	uint64_t v = 42;
+	int err = parse_u64_si(s, 0, UINT64_MAX, &v);
+
+	if (err && v == 42) {
+		printf("ok - parse_u64_si refuses '%s'\n", s);
+	} else {
+		printf("not ok - parse_u64_si accepts '%s' as %llu\n", s, (unsigned long long)v);
+		failed = 1;
+	}
+}
+
+int main(void)
+{
+	static const char *const refused[] = {
+		"", "k", "-1", "+1", " 1", "1 ", "1.5", "1.", "1.k", ".5k", "1..5k",
+		"1.5x", "10kk", "10m", "1e3", "1.0005k", "0x10", "1,5k", "10 k",
+		"18446744073709551616", "18446744073709551615k", "18446745T",
+	};
+	uint32_t v32 = 0;
+	unsigned int i;
+
+	good("0", 0);
+	good("10", 10);
+	good("010", 10);
+	good("10k", 10000);
+	good("10K", 10000);
+	good("1.5M", 1500000);
+	good("1G", 1000000000ULL);
+	good("2T", 2000000000000ULL);
+	good("1.50k", 1500);
+	good("1.0k", 1000);
+	good("1.05k", 1050);
+	good("0.5k", 500);
+	good("1.000000001G", 1000000001ULL);
+	good("18446744073709551615", UINT64_MAX);
+	good("18446744T", 18446744000000000000ULL);
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		bad(refused[i]);
+	if (!parse_u32_si("4.294967295G", 0, UINT32_MAX, &v32) && v32 == UINT32_MAX)
+		printf("ok - parse_u32_si '4.294967295G' = %u\n", UINT32_MAX);
+	else
+		printf("not ok - parse_u32_si '4.294967295G'\n"), failed = 1;
+	if (parse_u32_si("4.294967296G", 0, UINT32_MAX, &v32))
+		printf("ok - parse_u32_si refuses 4.294967296G (above its max)\n");
+	else
+		printf("not ok - parse_u32_si accepts 4.294967296G\n"), failed = 1;
+	if (parse_u32_si("1k", 1, 999, &v32))
+		printf("ok - parse_u32_si refuses 1k above max 999\n");
+	else
+		printf("not ok - parse_u32_si accepts 1k above max 999\n"), failed = 1;
+	return failed;
+}
