@@ -24,6 +24,10 @@ WARNINGS  := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
 	     -Wold-style-definition -Wformat=2 -Wno-unused-parameter
 CFLAGS    ?= -g -O2
 CFLAGS    += -std=gnu11 $(WARNINGS) -D_GNU_SOURCE
+# vrctl --version: the release, and the git revision built ("unknown"
+# outside a git checkout, e.g. a source package).
+VERSION   := 0.9.0
+GIT_REV   := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 LIBS       = $(shell pkg-config --libs libxdp libbpf libmnl jansson libmicrohttpd libpcap) -lelf -lz
 
 BPF_OBJS  := $(OUTPUT)/vrouter.bpf.o
@@ -76,6 +80,13 @@ $(OUTPUT)/loader/%.o: loader/%.c $(LOADER_HDRS) $(wildcard include/*.h) $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Iloader -c $< -o $@
+
+# Rebuilt when the revision changes: the stamp is rewritten only then.
+$(OUTPUT)/git-rev: FORCE | $(OUTPUT)
+	$(Q)echo '$(VERSION) $(GIT_REV)' | cmp -s - $@ || echo '$(VERSION) $(GIT_REV)' > $@
+$(OUTPUT)/loader/cli/version.o: $(OUTPUT)/git-rev
+$(OUTPUT)/loader/cli/version.o: CFLAGS += -DVR_VERSION='"$(VERSION)"' -DVR_GIT_REV='"$(GIT_REV)"'
+.PHONY: FORCE
 
 $(LIBVROUTER): $(CORE_OBJS)
 	$(call msg,AR,$@)

@@ -28,7 +28,9 @@ typedef int (*vr_cmd_fn)(struct vr_ctx *ctx, const struct vr_args *a);
 /* One vrctl invocation. */
 struct vr_ctx {
 	struct vr_state st;		/* pin directory, lock, maps (core) */
-	bool json;			/* -j */
+	bool json;			/* -j, or -p */
+	bool pretty;			/* -p: JSON indented */
+	bool version;			/* -V: print the version, nothing else */
 	int verbose;			/* -v count */
 	const struct vr_cmd *cmd;	/* the command running */
 	bool usage_error;		/* set by vr_usage(): exit status 2 */
@@ -69,6 +71,9 @@ enum { TRACE_REASON, TRACE_COUNT, TRACE_ALL, TRACE_WRITE };
 enum { EXPORTER_LISTEN };
 
 
+
+/* version.c: "vrctl 0.9.0 (git REV, abi N)", or its JSON object. */
+void vr_print_version(bool json);
 
 /* opts.c: print "Error: <fmt>" and the running command's usage to stderr,
  * mark the exit status as a usage error (2); returns -EINVAL.

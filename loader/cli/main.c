@@ -228,6 +228,10 @@ int main(int argc, char **argv)
 		return 2;
 	log_set_verbose(ctx.verbose);
 	log_init_libs();
+	if (ctx.version) {
+		vr_print_version(ctx.json);
+		return 0;
+	}
 	if (first >= argc) {
 		usage(help ? stdout : stderr);
 		return help ? 0 : 2;
@@ -243,6 +247,10 @@ int main(int argc, char **argv)
 	if (vr_parse_args(&ctx, argc - first, argv + first, &help, &args))
 		return 2;
 	log_set_verbose(ctx.verbose);
+	if (ctx.version) {
+		vr_print_version(ctx.json);
+		return 0;
+	}
 	if (help) {
 		if (ctx.cmd->fn == do_help)
 			usage(stdout);

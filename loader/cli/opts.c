@@ -14,17 +14,20 @@
 
 #include "cli.h"
 #include "opts.h"
+#include "print.h"
 
 enum { GLOBAL_PIN_DIR = 256 };	/* getopt values of the long-only globals */
 
 static const struct option global_long[] = {
 	{ "pin-dir", required_argument, NULL, GLOBAL_PIN_DIR },
 	{ "json", no_argument, NULL, 'j' },
+	{ "pretty", no_argument, NULL, 'p' },
+	{ "version", no_argument, NULL, 'V' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 };
 #define N_GLOBAL	(sizeof(global_long) / sizeof(global_long[0]))
-#define GLOBAL_SHORT	"jvh"
+#define GLOBAL_SHORT	"jpVvh"
 
 /* getopt value of command option I: past every char and the globals. */
 #define CMD_OPT_VAL(i)	(512 + (i))
@@ -124,8 +127,17 @@ static int take_global(struct vr_ctx *ctx, int val, const char *arg, bool *help)
 	char *dir;
 
 	switch (val) {
+	case 'p':
+		ctx->pretty = true;
+		/* -p is pretty JSON */
+		__attribute__((fallthrough));
 	case 'j':
 		ctx->json = true;
+		log_set_json(true);
+		set_json_pretty(ctx->pretty);
+		return 0;
+	case 'V':
+		ctx->version = true;
 		return 0;
 	case 'v':
 		ctx->verbose++;
@@ -212,9 +224,24 @@ static int run_getopt(struct vr_ctx *ctx, int argc, char **argv, const struct vr
 	return optind;
 }
 
+/* "-j", "--json", "-p", "--pretty", or a cluster of global letters with j or p. */
+static bool json_word(const char *w)
+{
+	if (!strcmp(w, "--json") || !strcmp(w, "--pretty"))
+		return true;
+	return w[0] == '-' && w[1] && w[1] != '-' && strspn(w + 1, GLOBAL_SHORT) == strlen(w + 1) &&
+	       strpbrk(w + 1, "jp");
+}
+
 int vr_parse_globals(struct vr_ctx *ctx, int argc, char **argv, bool *help)
 {
 	struct vr_args none = { 0 };
+	int i;
+
+	/* -j anywhere on the line: errors before it is parsed are JSON too */
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (json_word(argv[i]))
+			log_set_json(true);
 
 	return run_getopt(ctx, argc, argv, NULL, true, help, &none);
 }
@@ -239,14 +266,14 @@ int vr_parse_args(struct vr_ctx *ctx, int argc, char **argv, bool *help, struct 
 
 int vr_usage(struct vr_ctx *ctx, const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
-	fflush(stdout);
-	fputs("Error: ", stderr);
 	va_start(ap, fmt);
-	log_vwrite_line(fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (ctx->cmd)
+	pr_err("%s", msg);
+	if (ctx->cmd && !log_json())	/* under -j: the error object alone */
 		vr_print_usage(stderr, ctx->cmd);
 	ctx->usage_error = true;
 	return -EINVAL;
@@ -335,7 +362,8 @@ void vr_print_opt_words(FILE *f, const struct vr_opt *opts)
 
 void vr_print_global_usage(FILE *f)
 {
-	fprintf(f, "       OPTIONS := { --pin-dir DIR | -j[son] | -v[erbose] | -h[elp] }\n"
+	fprintf(f, "       OPTIONS := { --pin-dir DIR | -j[son] | -p[retty] | -v[erbose] | -h[elp] |\n"
+		   "                    -V[ersion] }\n"
 		   "                  (anywhere on the line; default DIR %s)\n",
 		VR_DEFAULT_PIN_DIR);
 }

@@ -18,6 +18,7 @@
 #define JSON_DEPTH_MAX 16
 
 static bool json_mode;
+static size_t dump_flags = JSON_COMPACT;
 static json_t *stack[JSON_DEPTH_MAX];
 static int depth;
 
@@ -35,6 +36,11 @@ void delete_json_obj(void)
 	fflush(stdout);
 }
 
+void set_json_pretty(bool pretty)
+{
+	dump_flags = pretty ? JSON_INDENT(2) : JSON_COMPACT;
+}
+
 bool is_json_context(void)
 {
 	return json_mode;
@@ -48,7 +54,7 @@ static void json_add(const char *key, json_t *v)
 		return;
 	if (depth == 0) {
 		/* A bare value at the top level: a document of its own. */
-		json_dumpf(v, stdout, JSON_COMPACT | JSON_ENCODE_ANY);
+		json_dumpf(v, stdout, dump_flags | JSON_ENCODE_ANY);
 		fputc('\n', stdout);
 		json_decref(v);
 		return;
@@ -81,7 +87,7 @@ static void json_close(void)
 		return;
 	c = stack[--depth];
 	if (depth == 0) {
-		json_dumpf(c, stdout, JSON_COMPACT);
+		json_dumpf(c, stdout, dump_flags);
 		fputc('\n', stdout);
 		fflush(stdout);
 	}

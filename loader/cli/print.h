@@ -31,6 +31,8 @@ enum output_type {
 void new_json_obj(bool json);
 void delete_json_obj(void);
 bool is_json_context(void);
+/* -p: documents indented over several lines instead of one line each. */
+void set_json_pretty(bool pretty);
 
 /* NAME is the key in the enclosing object, NULL inside an array or at
  * the top level.  Objects and arrays are JSON-only structure: they print

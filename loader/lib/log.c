@@ -7,7 +7,10 @@
  * back to a single program), their debug output from -vv.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
+
+#include <jansson.h>
 
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
@@ -16,6 +19,17 @@
 
 static int verbose;
 static unsigned int n_errors;
+static bool json_lines;
+
+void log_set_json(bool on)
+{
+	json_lines = on;
+}
+
+bool log_json(void)
+{
+	return json_lines;
+}
 
 void log_set_verbose(int level)
 {
@@ -52,9 +66,36 @@ void log_vwrite_line(const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
-static void vlog(const char *prefix, const char *fmt, va_list ap)
+/* {"KEY": "message"} and '\n' on stderr; jansson escapes what needs it. */
+static void vwrite_json(const char *key, const char *fmt, va_list ap)
+{
+	char buf[2048];
+	json_t *o;
+	char *p;
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	o = json_pack("{s:s}", key, buf);
+	if (!o) {
+		/* not UTF-8 (bytes from the command line): keep it ASCII */
+		for (p = buf; *p; p++)
+			if ((unsigned char)*p >= 0x80)
+				*p = '?';
+		o = json_pack("{s:s}", key, buf);
+	}
+	if (o)
+		json_dumpf(o, stderr, JSON_COMPACT);
+	fputc('\n', stderr);
+	json_decref(o);
+}
+
+/* Errors and warnings: a JSON object under -j (KEY: "error", "warning"). */
+static void vlog(const char *prefix, const char *key, const char *fmt, va_list ap)
 {
 	fflush(stdout);
+	if (json_lines && key) {
+		vwrite_json(key, fmt, ap);
+		return;
+	}
 	fputs(prefix, stderr);
 	log_vwrite_line(fmt, ap);
 }
@@ -65,7 +106,7 @@ void pr_err(const char *fmt, ...)
 
 	n_errors++;
 	va_start(ap, fmt);
-	vlog("Error: ", fmt, ap);
+	vlog("Error: ", "error", fmt, ap);
 	va_end(ap);
 }
 
@@ -74,7 +115,7 @@ void pr_warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog("Warning: ", fmt, ap);
+	vlog("Warning: ", "warning", fmt, ap);
 	va_end(ap);
 }
 
@@ -85,7 +126,7 @@ void pr_info(const char *fmt, ...)
 	if (verbose < 1)
 		return;
 	va_start(ap, fmt);
-	vlog("", fmt, ap);
+	vlog("", NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -96,7 +137,7 @@ void pr_debug(const char *fmt, ...)
 	if (verbose < 2)
 		return;
 	va_start(ap, fmt);
-	vlog("debug: ", fmt, ap);
+	vlog("debug: ", NULL, fmt, ap);
 	va_end(ap);
 }
 

@@ -8,6 +8,7 @@
 #define VR_LOG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 
 void pr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -16,7 +17,12 @@ void pr_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_set_verbose(int level);
 int log_verbose(void);			/* the level set */
 unsigned int log_error_count(void);	/* pr_err() calls so far */
-void log_init_libs(void);		/* libbpf/libxdp prints -> this logger */
+void log_init_libs(void);
+/* Under -j: each error or warning is one JSON object on stderr,
+ * {"error": "..."} or {"warning": "..."}; info and debug stay text.
+ */
+void log_set_json(bool on);
+bool log_json(void);		/* libbpf/libxdp prints -> this logger */
 /* FMT to stderr and '\n', control characters as \xNN: one line. */
 void log_vwrite_line(const char *fmt, va_list ap);
 
