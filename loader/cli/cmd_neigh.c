@@ -7,7 +7,7 @@
  *   vrctl neigh del NAME ADDR dev IFACE
  *   vrctl neigh show NAME [dev IFACE]
  *
- * Keywords after ADDR come in any order, as in `ip neigh`.  The entry is
+ * After NAME, ADDR and the keywords come in any order, as in `ip neigh`.  The entry is
  * per (VR, egress NIC, address); the NIC must be one of the VR's.
  */
 #include <errno.h>
@@ -60,52 +60,57 @@ static void addr_str(const struct vr_neigh_key *k, char *buf, size_t len)
 		snprintf(buf, len, "?");
 }
 
-/* iproute2 style: VERB NAME [ADDR] { lladdr MAC | dev IFACE } */
+static const char *const verbs[] = {
+	[OP_ADD] = "add", [OP_REPLACE] = "replace", [OP_DEL] = "del", [OP_SHOW] = "show",
+};
+
+/* iproute2 style: VERB NAME then { ADDR | lladdr MAC | dev IFACE } in any
+ * order; VERB may be abbreviated ("sh", "d").
+ */
 static int neigh_parse(struct vr_ctx *ctx, const struct vr_args *args, struct neigh_args *a)
 {
 	char *const *argv = args->pos;
-	int argc = args->n_pos, i;
+	int argc = args->n_pos, i, op;
 	const char *verb;
+	char cands[64];
 
 	if (argc < 1)
 		return vr_usage(ctx, "neigh: add, replace, del or show?");
-	verb = argv[0];
-	if (!strcmp(verb, "add"))
-		a->op = OP_ADD;
-	else if (!strcmp(verb, "replace"))
-		a->op = OP_REPLACE;
-	else if (!strcmp(verb, "del"))
-		a->op = OP_DEL;
-	else if (!strcmp(verb, "show"))
-		a->op = OP_SHOW;
-	else
-		return vr_usage(ctx, "neigh: unknown command '%s'", verb);
+	op = vr_abbrev(argv[0], verbs, sizeof(verbs) / sizeof(verbs[0]), sizeof(verbs[0]),
+		       cands, sizeof(cands));
+	if (op == -EEXIST)
+		return vr_usage(ctx, "neigh: ambiguous command '%s': %s", argv[0], cands);
+	if (op < 0)
+		return vr_usage(ctx, "neigh: unknown command '%s'", argv[0]);
+	a->op = (enum neigh_op)op;
+	verb = verbs[op];
 
 	i = 1;
 	if (i >= argc)
 		return vr_usage(ctx, "neigh %s: NAME missing", verb);
 	a->name = argv[i++];
-	if (a->op != OP_SHOW) {
-		if (i >= argc)
-			return vr_usage(ctx, "neigh %s: ADDR missing", verb);
-		a->addr = argv[i++];
-	}
 	for (; i < argc; i++) {
 		const char *kw = argv[i];
 		const char **slot;
 
-		if (!strcmp(kw, "lladdr") && (a->op == OP_ADD || a->op == OP_REPLACE))
+		if (!strcmp(kw, "lladdr") && (a->op == OP_ADD || a->op == OP_REPLACE)) {
 			slot = &a->lladdr;
-		else if (!strcmp(kw, "dev"))
+		} else if (!strcmp(kw, "dev")) {
 			slot = &a->dev;
-		else
+		} else if (a->op != OP_SHOW && !a->addr) {
+			a->addr = kw;	/* the one word that is no keyword */
+			continue;
+		} else {
 			return vr_usage(ctx, "neigh %s: unexpected argument '%s'", verb, kw);
+		}
 		if (*slot)
 			return vr_usage(ctx, "neigh %s: %s given twice", verb, kw);
 		if (i + 1 >= argc)
 			return vr_usage(ctx, "neigh %s: %s needs a value", verb, kw);
 		*slot = argv[++i];
 	}
+	if (a->op != OP_SHOW && !a->addr)
+		return vr_usage(ctx, "neigh %s: ADDR missing", verb);
 	if ((a->op == OP_ADD || a->op == OP_REPLACE) && !a->lladdr)
 		return vr_usage(ctx, "neigh %s: lladdr MAC missing", verb);
 	if (a->op != OP_SHOW && !a->dev)

@@ -117,17 +117,22 @@ static bool warn_gone(const struct vr_router *r, const struct port *ports, int n
 	return ns_gone;
 }
 
-/* name, id, table, state, netns, created: a line (show) or columns (list). */
+/* name, id, table, state, netns, created: a line (show) or columns (list,
+ * the name column WIDTH wide).
+ */
 static void print_router_head(uint32_t id, const struct vr_router *r, bool ns_gone,
-			      bool detail)
+			      bool detail, int width)
 {
+	char namecol[VR_NAME_MAX + 8];
+
 	time_t t = (time_t)(r->created_ns / 1000000000ULL);
 	char when[64] = "";
 	struct tm tm;
 
 	if (r->created_ns && gmtime_r(&t, &tm))
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	print_string(PRINT_ANY, "name", detail ? "%s:" : "%-16s", r->name);
+	snprintf(namecol, sizeof(namecol), "%%-%ds", width);
+	print_string(PRINT_ANY, "name", detail ? "%s:" : namecol, r->name);
 	print_uint(PRINT_ANY, "id", detail ? " id %u" : " %5u", id);
 	print_uint(PRINT_ANY, "table", detail ? " table %u" : " %6u", r->table_id);
 	print_string(PRINT_ANY, "state", detail ? " state %s" : " %-9s", vr_router_state_name(r->state));
@@ -204,7 +209,7 @@ void vr_print_fast_path(int slow, const char *indent)
 }
 
 static void print_router(struct vr_ctx *ctx, uint32_t id, const struct vr_router *r,
-			 bool detail)
+			 bool detail, int width)
 {
 	static struct port ports[MAX_PORTS_SHOWN];
 	bool ns_gone;
@@ -213,7 +218,7 @@ static void print_router(struct vr_ctx *ctx, uint32_t id, const struct vr_router
 	n = vr_ports_of(ctx, id, ports, MAX_PORTS_SHOWN);
 	ns_gone = warn_gone(r, ports, n);
 	open_json_object(NULL);
-	print_router_head(id, r, ns_gone, detail);
+	print_router_head(id, r, ns_gone, detail, width);
 	if (detail) {
 		print_limit(ctx, id);
 		print_quota(ctx, id, r, n);
@@ -226,23 +231,33 @@ static void print_router(struct vr_ctx *ctx, uint32_t id, const struct vr_router
 	close_json_object();
 }
 
-int do_list(struct vr_ctx *ctx, const struct vr_args *a)
+/* The longest VR name, at least MIN: the width of list's name column. */
+static int name_width(struct vr_ctx *ctx, int min)
+{
+	struct vr_router r;
+	uint32_t id = 0;
+	int w = min;
+
+	while (!vr_router_next(&ctx->st, &id, &r))
+		if ((int)strnlen(r.name, VR_NAME_MAX) > w)
+			w = (int)strnlen(r.name, VR_NAME_MAX);
+	return w;
+}
+
+/* Every VR: list's columns (DETAIL false) or show's blocks. */
+static int print_routers(struct vr_ctx *ctx, bool detail)
 {
 	struct vr_router r;
 	uint32_t id = 0;
 	bool first = true;
-	int err;
-
-	err = vr_maps_open(&ctx->st);
-	if (err)
-		return err;
+	int err, w = name_width(ctx, (int)strlen("NAME"));
 
 	open_json_array(NULL);
 	while (!(err = vr_router_next(&ctx->st, &id, &r))) {
-		if (first)
-			print_text("%-16s %5s %6s %-9s %s\n", "NAME", "ID", "TABLE",
+		if (first && !detail)
+			print_text("%-*s %5s %6s %-9s %s\n", w, "NAME", "ID", "TABLE",
 				   "STATE", "IFACES");
-		print_router(ctx, id, &r, false);
+		print_router(ctx, id, &r, detail, w);
 		first = false;
 	}
 	close_json_array();
@@ -253,21 +268,32 @@ int do_list(struct vr_ctx *ctx, const struct vr_args *a)
 	return 0;
 }
 
+int do_list(struct vr_ctx *ctx, const struct vr_args *a)
+{
+	int err;
+
+	err = vr_maps_open(&ctx->st);
+	if (err)
+		return err;
+	return print_routers(ctx, false);
+}
+
+/* show NAME: its object; show: every VR, a JSON array (as list). */
 int do_show(struct vr_ctx *ctx, const struct vr_args *a)
 {
 	struct vr_router r;
 	uint32_t id;
 	int err;
 
-	if (a->n_pos < 1)
-		return vr_usage(ctx, "show: NAME missing");
 	err = vr_maps_open(&ctx->st);
 	if (err)
 		return err;
+	if (a->n_pos < 1)
+		return print_routers(ctx, true);
 	err = vr_router_find_named(ctx, a->pos[0], &id, &r);
 	if (err)
 		return err;
-	print_router(ctx, id, &r, true);
+	print_router(ctx, id, &r, true, 0);
 	return 0;
 }
 

@@ -4,8 +4,8 @@
  *
  * Global options are taken out of argv wherever they are (`vrctl -j show
  * vr1` == `vrctl show vr1 -j`); the rest goes to the command's handler
- * with argv[0] = the command name.  Commands match exactly, never by
- * prefix.  Exit status: 0 ok, 1 error, 2 usage error.
+ * with argv[0] = the command name.  A command may be abbreviated to any
+ * prefix no other command has (find_cmd).  Exit status: 0 ok, 1 error, 2 usage error.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -120,9 +120,9 @@ static const struct vr_cmd commands[] = {
 	{ .name = "list", .fn = do_list, .max_pos = 0,
 	  .needs_root = true, .lock = VR_LOCK_NONE,
 	  .help = "list the virtual routers" },
-	{ .name = "show", .fn = do_show, .args = "NAME", .max_pos = 1,
+	{ .name = "show", .fn = do_show, .args = "[NAME]", .max_pos = 1,
 	  .needs_root = true, .lock = VR_LOCK_NONE,
-	  .help = "show one virtual router" },
+	  .help = "show a virtual router in detail, or every one" },
 	{ .name = "stats", .fn = do_stats, .args = "[NAME]", .max_pos = 1,
 	  .opts = stats_opts, .needs_root = true, .lock = VR_LOCK_NONE,
 	  .help = "counters per VR and per NIC" },
@@ -151,13 +151,24 @@ static const struct vr_cmd commands[] = {
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
+/*
+ * The command NAME stands for, as ip(8) reads its objects: an exact name
+ * wins, else the one command NAME is a prefix of ("sh" = show).  Prints
+ * the error (unknown; ambiguous, with the candidates) and returns NULL.
+ */
 static const struct vr_cmd *find_cmd(const char *name)
 {
-	size_t i;
+	char cands[256];
+	int i;
 
-	for (i = 0; i < N_COMMANDS; i++)
-		if (!strcmp(commands[i].name, name))
-			return &commands[i];
+	i = vr_abbrev(name, &commands[0].name, N_COMMANDS, sizeof(commands[0]),
+		      cands, sizeof(cands));
+	if (i >= 0)
+		return &commands[i];
+	if (i == -EEXIST)
+		pr_err("ambiguous command '%s': %s", name, cands);
+	else
+		pr_err("unknown command '%s' (try 'vrctl help')", name);
 	return NULL;
 }
 
@@ -186,7 +197,6 @@ static int do_help(struct vr_ctx *ctx, const struct vr_args *a)
 	}
 	c = find_cmd(a->pos[0]);
 	if (!c) {
-		pr_err("unknown command '%s' (try 'vrctl help')", a->pos[0]);
 		ctx->usage_error = true;
 		return -EINVAL;
 	}
@@ -239,10 +249,8 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[first], "__complete"))	/* dist/vrctl.bash */
 		return vr_complete(commands, N_COMMANDS, argc - first - 1, argv + first + 1);
 	ctx.cmd = find_cmd(argv[first]);
-	if (!ctx.cmd) {
-		pr_err("unknown command '%s' (try 'vrctl help')", argv[first]);
+	if (!ctx.cmd)
 		return 2;
-	}
 	ctx.st.read_only_ok = ctx.cmd->lock == VR_LOCK_NONE;	/* list, show, stats */
 	if (vr_parse_args(&ctx, argc - first, argv + first, &help, &args))
 		return 2;
