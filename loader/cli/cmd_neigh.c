@@ -149,8 +149,8 @@ static int neigh_show(struct vr_ctx *ctx, struct neigh_args *a)
 			snprintf(dev, sizeof(dev), "if%u", k.ifindex);
 		open_json_object(NULL);
 		print_string(PRINT_ANY, "dst", "%s", addr);
-		print_string(PRINT_ANY, "dev", " dev %s", dev);
-		print_string(PRINT_ANY, "lladdr", " lladdr %s", mac);
+		print_string(PRINT_ANY, "ifname", " dev %s", dev);
+		print_string(PRINT_ANY, "mac", " lladdr %s", mac);
 		print_nl();
 		close_json_object();
 	}

@@ -164,7 +164,7 @@ static void print_router_ports(const struct port *ports, int n, bool detail)
 	open_json_array("macs");
 	for (i = 0; i < n; i++) {
 		open_json_object(NULL);
-		print_string(t, "iface", "    %s", ifname_of(ports[i].ifindex, name));
+		print_string(t, "ifname", "    %s", ifname_of(ports[i].ifindex, name));
 		print_uint(t, "ifindex", " (ifindex %u)", ports[i].ifindex);
 		print_string(t, "mac", " mac %s", mac_str(ports[i].val.mac, mac));
 		if (!xdp_attached(ports[i].ifindex))
@@ -311,7 +311,7 @@ struct snap_nic {
 };
 
 struct snapshot {
-	struct timespec ts;
+	struct timespec ts, real;	/* CLOCK_MONOTONIC for rates, wall clock for "time" */
 	int n_vr, n_nic;
 	struct snap_vr vr[VR_MAX_ROUTERS];
 	struct snap_nic nic[VR_MAX_IFACES];
@@ -331,6 +331,7 @@ static int take_snapshot(struct vr_ctx *ctx, const char *only, struct snapshot *
 
 	s->n_vr = s->n_nic = 0;
 	clock_gettime(CLOCK_MONOTONIC, &s->ts);
+	clock_gettime(CLOCK_REALTIME, &s->real);
 	while (!(err = vr_router_next(&ctx->st, &id, &r))) {
 		if (only && strcmp(only, r.name))
 			continue;
@@ -506,6 +507,7 @@ static void print_stats(struct vr_ctx *ctx, const struct snapshot *s,
 	}
 	open_json_object(NULL);
 	if (prev) {
+		print_time(PRINT_JSON, "time", NULL, &s->real);
 		print_text("--- interval %.1fs ---\n", secs);
 		print_uint(PRINT_JSON, "interval_ms", NULL, (unsigned int)(secs * 1000 + 0.5));
 	}

@@ -26,11 +26,18 @@
 #include "print.h"
 #include "sync/sync_api.h"
 
-static void print_summary(const struct sync_result *r, void *arg)
+/* A VR's full pass (-j): an element of the array of one pass, or with
+ * FOLLOWING (arg non-NULL) a line of its own, with its time.
+ */
+static void print_summary(const struct sync_result *r, void *following)
 {
 	if (!is_json_context())
 		return;
 	open_json_object(NULL);
+	if (following) {
+		print_time(PRINT_JSON, "time", NULL, NULL);
+		print_string(PRINT_JSON, "event", NULL, "full_pass");
+	}
 	print_string(PRINT_JSON, "name", NULL, r->name);
 	print_uint(PRINT_JSON, "id", NULL, r->id);
 	print_uint(PRINT_JSON, "table", NULL, r->table);
@@ -69,6 +76,7 @@ int do_sync(struct vr_ctx *ctx, const struct vr_args *a)
 	if (follow) {
 		/* No lock: add-router and del-router go on meanwhile. */
 		vr_state_unlock(&ctx->st);
+		sync_follow_results(s, print_summary, s);
 		err = sync_follow(s, name);
 		goto out;
 	}

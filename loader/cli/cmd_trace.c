@@ -236,8 +236,8 @@ static void print_frame(const struct vr_trace_event *e, const struct frame_info 
 	char a[18], b[18], pbuf[16];
 
 	if (!fi->ip) {
-		print_string(PRINT_ANY, "src", " %s", e->caplen >= 12 ? mac_str(e->data + 6, a) : "?");
-		print_string(PRINT_ANY, "dst", " > %s", e->caplen >= 12 ? mac_str(e->data, b) : "?");
+		print_string(PRINT_ANY, "src_mac", " %s", e->caplen >= 12 ? mac_str(e->data + 6, a) : "?");
+		print_string(PRINT_ANY, "dst_mac", " > %s", e->caplen >= 12 ? mac_str(e->data, b) : "?");
 		print_uint(PRINT_ANY, "ethertype", " ethertype 0x%04x", fi->ethertype);
 		return;
 	}
@@ -260,7 +260,7 @@ static void print_event(struct tracer *t, const struct vr_trace_event *e, const 
 	print_string(PRINT_ANY, "time", "%s", when);
 	print_string(PRINT_ANY, "vr", " %s", vr_name_of(t, e->vr_id, vr));
 	print_uint(PRINT_JSON, "vr_id", NULL, e->vr_id);
-	print_string(PRINT_ANY, "iface", " %s", ifname(e->ifindex, in));
+	print_string(PRINT_ANY, "ifname", " %s", ifname(e->ifindex, in));
 	print_frame(e, &fi);
 	print_uint(PRINT_ANY, "len", " len %u", e->frame_len);
 	print_string(PRINT_ANY, "verdict", " %s", verdict_name(e->verdict));
@@ -268,7 +268,7 @@ static void print_event(struct tracer *t, const struct vr_trace_event *e, const 
 		print_string(PRINT_ANY, "reason", " %s", vr_pass_reason_name(e->reason));
 	if (e->verdict == VR_TRACE_V_FWD) {
 		inet_ntop(e->nh_family == VR_AF_INET6 ? AF_INET6 : AF_INET, e->nh, nh, sizeof(nh));
-		print_string(PRINT_ANY, "egress", " via %s", ifname(e->egress, out));
+		print_string(PRINT_ANY, "egress_ifname", " via %s", ifname(e->egress, out));
 		print_string(PRINT_ANY, "nexthop", " nexthop %s", nh);
 	}
 	print_nl();

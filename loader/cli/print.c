@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -167,6 +169,24 @@ void print_null(enum output_type t, const char *key, const char *fmt)
 		json_add(key, json_null());
 	else if (want_text(t) && fmt)
 		fputs(fmt, stdout);
+}
+
+void print_time(enum output_type t, const char *key, const char *fmt,
+		const struct timespec *ts)
+{
+	struct timespec now;
+	char buf[64], ymd[40];
+	struct tm tm;
+
+	if (!ts) {
+		clock_gettime(CLOCK_REALTIME, &now);
+		ts = &now;
+	}
+	if (!gmtime_r(&ts->tv_sec, &tm))
+		memset(&tm, 0, sizeof(tm));
+	strftime(ymd, sizeof(ymd), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, sizeof(buf), "%s.%03ldZ", ymd, ts->tv_nsec / 1000000L);
+	print_string(t, key, fmt, buf);
 }
 
 void print_text(const char *fmt, ...)

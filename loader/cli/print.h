@@ -53,6 +53,12 @@ void print_bool(enum output_type t, const char *key, const char *fmt,
 		bool value);
 /* JSON null for KEY; text prints FMT as is. */
 void print_null(enum output_type t, const char *key, const char *fmt);
+/* The wall-clock time TS (NULL: now) as RFC 3339 UTC with milliseconds,
+ * "2026-12-01T18:40:00.123Z", under KEY / with FMT.
+ */
+struct timespec;
+void print_time(enum output_type t, const char *key, const char *fmt,
+		const struct timespec *ts);
 /* Text only: a literal string (no key), e.g. column separators. */
 void print_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Text only: end of line. */

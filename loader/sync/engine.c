@@ -119,6 +119,30 @@ int sync_pass_vr(struct sync *s, uint32_t id, const struct vr_router *rec,
 	return err;
 }
 
+void sync_follow_results(struct sync *s, sync_result_fn result, void *arg)
+{
+	s->follow_result = result;
+	s->follow_arg = arg;
+}
+
+void sync_follow_report(struct sync *s)
+{
+	struct sync_result r;
+	uint32_t id;
+
+	for (id = 1; id < VR_MAX_ROUTERS; id++) {
+		struct sync_vr *vr = s->vr[id];
+
+		if (!vr || !vr->passed)
+			continue;
+		vr->passed = false;
+		if (!s->follow_result)
+			continue;
+		result_of(vr, vr->pass_err ? vr->pass_err : vr->failed ? -EIO : 0, &r);
+		s->follow_result(&r, s->follow_arg);
+	}
+}
+
 int sync_pass_all(struct sync *s, sync_result_fn result, void *arg)
 {
 	struct vr_router rec;

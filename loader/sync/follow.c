@@ -606,7 +606,9 @@ static int fw_round(struct follower *fw)
 			continue;
 		if (vr->resync) {
 			passes++;
-			failed += sync_vr_full_pass(vr) || vr->failed;
+			vr->pass_err = sync_vr_full_pass(vr);
+			vr->passed = true;
+			failed += vr->pass_err || vr->failed;
 		} else if (vr->neigh_retry) {
 			sync_neigh_pass(vr);	/* room freed: the ones left out */
 		}
@@ -624,6 +626,7 @@ static int fw_round(struct follower *fw)
 		}
 	}
 	sync_batch_flush(s);
+	sync_follow_report(s);	/* -j: a line per full pass */
 	fw->health.full_passes += passes;
 	fw->health.errors += failed;
 	if (passes && !failed)

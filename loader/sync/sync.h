@@ -171,6 +171,8 @@ struct sync_vr {
 	/* counts of the current pass / event batch, for the summary */
 	unsigned int n_add, n_repl, n_del, n_same, n_nset, n_ndel, n_nsame;
 	void *src;			/* epoll source (follow.c) */
+	bool passed;			/* --follow: a full pass this round, to report */
+	int pass_err;			/* its result */
 };
 
 /* A queued host request: what to say if it fails. */
@@ -209,7 +211,14 @@ struct sync {
 	struct batch b;
 	struct sync_vr *vr[VR_MAX_ROUTERS];
 	struct follower *fw;		/* --follow (follow.c); NULL: one pass */
+	sync_result_fn follow_result;	/* --follow: told each full pass (sync_follow_report) */
+	void *follow_arg;
 };
+
+/* engine.c: after a round's batch: FOLLOW_RESULT told of each VR marked
+ * ->passed (its counts and ->failed now final), the marks cleared.
+ */
+void sync_follow_report(struct sync *s);
 
 /* batch.c */
 double sync_now(void);

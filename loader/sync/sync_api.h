@@ -50,5 +50,7 @@ int sync_pass_all(struct sync *s, sync_result_fn result, void *arg);
  * loaded, and for it again after `unload --all`.
  */
 int sync_follow(struct sync *s, const char *only_name);
+/* sync_follow() calls RESULT after each VR's full pass (NULL: none). */
+void sync_follow_results(struct sync *s, sync_result_fn result, void *arg);
 
 #endif /* VR_SYNC_API_H */

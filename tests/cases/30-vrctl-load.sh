@@ -313,7 +313,7 @@ check "neigh add (IPv6, keywords in another order)" vrctl neigh add "$VR" 2001:2
 check_eq "neigh: key with zeroed pad, IPv4 in addr[0]" "[[$VRID, $IF0, 2, [0, 0, 0], '02:00:00:00:00:02']]" \
 	"$(bpftool -j map dump pinned "$PIN_DIR/vr_neigh" | jget '[[f["key"]["vr_id"], f["key"]["ifindex"], f["key"]["family"], f["key"]["pad"], ":".join("%02x" % b for b in f["value"]["mac"])] for f in (e.get("formatted", e) for e in j) if f["key"]["vr_id"] == '$VRID' and f["key"]["family"] == 2]')"
 check_eq "neigh show -j" "[('198.18.0.2', 'e0', '02:00:00:00:00:02'), ('2001:2::2', 'e1', '02:00:00:00:00:03')]" \
-	"$(vrctl neigh show "$VR" -j | jget 'sorted((n["dst"], n["dev"], n["lladdr"]) for n in j)')"
+	"$(vrctl neigh show "$VR" -j | jget 'sorted((n["dst"], n["ifname"], n["mac"]) for n in j)')"
 vrctl neigh show "$VR" dev e1 >"$T_TMP/o" 2>&1
 check "neigh show (text)" grep -qx '2001:2::2 dev e1 lladdr 02:00:00:00:00:03' "$T_TMP/o"
 expect_fail "neigh add of an existing entry" 1 "neighbour exists" vrctl neigh add "$VR" 198.18.0.2 lladdr 02:00:00:00:00:09 dev e0

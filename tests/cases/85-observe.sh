@@ -157,7 +157,7 @@ check_eq "trace -j: 3 lines, each a no-route frame of $A" \
 	"$(wc -l <"$T_TMP/trace.json") $("$PY" -c '
 import json, sys
 ls = [json.loads(l) for l in open(sys.argv[1])]
-s = set(" ".join(str(l[k]) for k in ("vr", "iface", "src", "sport", "dst", "dport", "proto", "verdict", "reason", "len")) for l in ls)
+s = set(" ".join(str(l[k]) for k in ("vr", "ifname", "src", "sport", "dst", "dport", "proto", "verdict", "reason", "len")) for l in ls)
 print(" | ".join(sorted(s)))' "$T_TMP/trace.json")"
 check_eq "trace --write: the pcap holds the 3 frames (tcpdump reads it)" 3 \
 	"$(tcpdump -nr "$T_TMP/t.pcap" 'udp and dst host 198.18.200.1 and dst port 7777' 2>/dev/null | wc -l)"
