@@ -17,14 +17,12 @@
 
 #include "cli.h"
 
+/* NAME as the command line reads it: exact, or a unique prefix ("sh"). */
 static const struct vr_cmd *cmd_named(const struct vr_cmd *cmds, size_t n, const char *name)
 {
-	size_t i;
+	int i = vr_abbrev(name, &cmds[0].name, n, sizeof(cmds[0]), NULL, 0);
 
-	for (i = 0; i < n; i++)
-		if (!strcmp(cmds[i].name, name))
-			return &cmds[i];
-	return NULL;
+	return i >= 0 ? &cmds[i] : NULL;
 }
 
 /* The values of option O: "{a|b}" split, or the reasons. */

@@ -110,8 +110,8 @@ check "vrctl load -h (-h anywhere) needs no root" \
 "$VRCTL" >/dev/null 2>"$T_TMP/e"
 check_eq "no command: usage on stderr, exit 2" "2 Usage: vrctl [OPTIONS] COMMAND [ARGS]" "$? $(head -1 "$T_TMP/e")"
 expect_fail "unknown command" 2 "unknown command 'frobnicate'" vrctl frobnicate
-expect_fail "no prefix matching ('lo')" 2 "unknown command 'lo'" vrctl lo
-expect_fail "no prefix matching ('sho')" 2 "unknown command 'sho'" vrctl sho x
+expect_fail "an ambiguous prefix ('s') lists the candidates" 2 "ambiguous command 's': set-router, show, stats, sync, status" vrctl s x
+expect_fail "no command has the prefix ('lox')" 2 "unknown command 'lox'" vrctl lox
 expect_fail "bad option" 2 "unknown option '--bogus'" vrctl load e0 --bogus
 expect_fail "bad global-looking option" 2 "unknown option '-x'" vrctl -x
 expect_fail "--pin-dir without a value" 2 "--pin-dir needs" nsx dut "$VRCTL" list --pin-dir
@@ -271,7 +271,7 @@ check_eq "global options anywhere: -j show == show -j" \
 	"$(vrctl -j show "$VR")" "$(vrctl show "$VR" -j)"
 check_eq "global options anywhere: --pin-dir after the command" \
 	"$(vrctl show "$VR")" "$(nsx dut "$VRCTL" show "$VR" --pin-dir "$PIN_DIR")"
-expect_fail "show without NAME" 2 "show: NAME missing" vrctl show
+check_eq "show without NAME: every VR, a JSON array" "['$VR']" "$(vrctl show -j | jget '[v["name"] for v in j]')"
 expect_fail "show with a bad name" 2 "not a valid router name" vrctl show 'a/b'
 expect_fail "show of an unknown VR" 1 "nosuchvr: no such virtual router" vrctl show nosuchvr
 expect_fail "show with two names" 2 "unexpected argument" vrctl show "$VR" other

@@ -116,7 +116,7 @@ fails() {
 }
 fails "rate 0" "0 would admit nothing.*none" set-router "$A" --rate-pps 0
 fails "rate not a number" "'abc' is not a rate" set-router "$A" --rate-pps abc
-fails "rate with junk" "'20k' is not a rate" set-router "$A" --rate-pps 20k
+fails "rate with junk" "'20x' is not a rate" set-router "$A" --rate-pps 20x
 fails "negative rate" "'-5' is not a rate" set-router "$A" --rate-pps -5
 fails "rate above 1e9 pps" "not a rate in 1-1000000000" set-router "$A" --rate-pps 1000000001
 fails "rate overflowing 64 bits" "is not a rate" set-router "$A" --rate-bps 18446744073709551616
