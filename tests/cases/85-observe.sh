@@ -274,7 +274,7 @@ check_eq "completion: --mode's values" "native skb" "$(comp load --mode '')"
 check_eq "completion: --reason's values" "not_ip not_fwded no_neigh no_port" "$(comp trace --reason no)"
 check_eq "completion: the options are the usage's" \
 	"$("$VRCTL" help trace | grep -o -- '--[a-z-]*' | sort -u | tr '\n' ' ')" \
-	"$("$VRCTL" __complete trace | grep -o -- '^--[a-z-]*' | grep -v 'pin-dir\|json\|verbose\|help' | sort -u | tr '\n' ' ')"
+	"$("$VRCTL" __complete trace | grep -o -- '^--[a-z-]*' | grep -v 'pin-dir\|json\|pretty\|version\|verbose\|help' | sort -u | tr '\n' ' ')"
 
 # --- exporter stops cleanly; not loaded: vrouter_up 0 --------------------------
 setup "del-router, unload" eval "vrctl del-router $A && vrctl unload"
