@@ -24,11 +24,11 @@ static int do_help(struct vr_ctx *ctx, const struct vr_args *a);
  */
 #define VR_LIMIT_OPTS(first)							\
 	[(first) + LIMIT_RATE_PPS] = { "rate-pps", 0, "{N|none}",		\
-		"packets per second admitted to the VR (1-1e9; none: no limit)" }, \
+		"packets per second admitted to the VR (1-1e9, e.g. 10k; none: no limit)" }, \
 	[(first) + LIMIT_BURST] = { "burst", 0, "N",				\
 		"packets admitted back to back after idle (default 10 ms worth)" }, \
 	[(first) + LIMIT_RATE_BPS] = { "rate-bps", 0, "{N|none}",		\
-		"bits per second admitted, frames without FCS (1000-1e15; none)" }, \
+		"bits per second admitted, frames without FCS (1000-1e15, e.g. 1.5G; none)" }, \
 	[(first) + LIMIT_BURST_BYTES] = { "burst-bytes", 0, "N",		\
 		"bytes admitted back to back after idle (default 10 ms worth)" }
 
