@@ -6,14 +6,24 @@
 _vrctl()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-	local vrctl=${COMP_WORDS[0]} cmd="" i w line args="" opts=() valued=()
+	local vrctl=${COMP_WORDS[0]} cmd="" full="" i w line args="" opts=() valued=()
+	local pin=() npos=0
 
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case $w in
-		--pin-dir) ((i++)) ;;
+		--pin-dir) pin=(--pin-dir "${COMP_WORDS[i+1]}"); ((i++)) ;;
 		-*) ;;
 		*) cmd=$w; break ;;
+		esac
+	done
+	# positionals typed after the command (the word being completed not counted)
+	for ((i++; i < COMP_CWORD; i++)); do
+		w=${COMP_WORDS[i]}
+		case $w in
+		--pin-dir) pin=(--pin-dir "${COMP_WORDS[i+1]}"); ((i++)) ;;
+		-*) ;;
+		*) ((npos++)) ;;
 		esac
 	done
 	if [[ -z $cmd ]]; then
@@ -28,6 +38,7 @@ _vrctl()
 	fi
 	while read -r line; do
 		case $line in
+		"@cmd "*) full=${line#@cmd } ;;
 		"@args "*) args=${line#@args } ;;
 		*" "*) opts+=("${line%% *}"); valued+=("${line%% *}") ;;
 		*) opts+=("$line") ;;
@@ -47,6 +58,12 @@ _vrctl()
 	done
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "${opts[*]}" -- "$cur"))
+	elif [[ $full == neigh && $npos == 0 ]]; then
+		COMPREPLY=($(compgen -W "add replace del show" -- "$cur"))
+	elif [[ $args == *NAME* && $full != add-router && ($npos == 0 || $full == neigh && $npos == 1) ]]; then
+		# the VRs' names (root: vrctl reads the maps); names are [A-Za-z0-9_.-]
+		COMPREPLY=($(compgen -W "$("$vrctl" "${pin[@]}" -j list 2>/dev/null |
+			grep -o '"name":"[^"]*"' | cut -d'"' -f4)" -- "$cur"))
 	elif [[ $args == *IFACE* ]]; then
 		COMPREPLY=($(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur"))
 	elif [[ $cmd == help ]]; then

@@ -5,8 +5,9 @@
  * the two cannot drift apart.  Not in the usage: a helper, needs no root.
  *
  *   vrctl __complete               the commands, one a line
- *   vrctl __complete CMD           "@args ARGS" (the positionals' usage),
- *                                  then CMD's options and the global ones,
+ *   vrctl __complete CMD           "@cmd NAME" (CMD in full: it may be a
+ *                                  prefix), "@args ARGS" (the positionals'
+ *                                  usage), then CMD's options and the global ones,
  *                                  one a line: "--name" or "--name VALUE"
  *   vrctl __complete CMD --OPT     the values of --OPT: the choices of
  *                                  "{a|b}", the pass reasons for REASON,
@@ -62,7 +63,7 @@ int vr_complete(const struct vr_cmd *cmds, size_t n, int argc, char **argv)
 	if (!c)
 		return 1;
 	if (argc < 2) {
-		printf("@args %s\n", c->args ? c->args : "");
+		printf("@cmd %s\n@args %s\n", c->name, c->args ? c->args : "");
 		vr_print_opt_words(stdout, c->opts);
 		return 0;
 	}

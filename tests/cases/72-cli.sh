@@ -9,7 +9,7 @@
 # Each bad case: its exit status, one error line, state unchanged.
 #
 #   dut:e0 == peer:p0; VRs "$P-a" and "$P-longer-name-x" on e0.
-# plan: 111
+# plan: 115
 . "$(dirname "$0")/../lib.sh"
 
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }
@@ -197,6 +197,19 @@ print(ok)' "$T_TMP/f")"
 stop_follower $FPID
 check_eq "the follower ended with status 0" 0 "$rc"
 check_eq "sync (one pass) -j: still one array" "list 2" "$(vrctl -j sync | jget '"%s %d" % (type(j).__name__, len(j))')"
+
+# --- bash completion (dist/vrctl.bash) of VR names -----------------------------------
+comp() {
+	bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1));
+		 _vrctl; echo "${COMPREPLY[*]}"' _ "$TOP/dist/vrctl.bash" "$VRCTL" "$@"
+}
+check_eq "completion: VR names after show (--pin-dir followed)" "$A $LONG" \
+	"$(comp --pin-dir "$PIN_DIR" show "$P-" | xargs -n1 | sort | xargs)"
+check_eq "completion: VR names after an abbreviated command, a prefix" "$LONG" "$(comp sh --pin-dir "$PIN_DIR" "$P-l")"
+check_eq "completion: neigh's verbs, then the names" "del $A" \
+	"$(comp --pin-dir "$PIN_DIR" neigh d) $(comp --pin-dir "$PIN_DIR" neigh show "$P-a")"
+check_eq "completion: no names for add-router's new NAME, nor after a first positional" "|" \
+	"$(comp --pin-dir "$PIN_DIR" add-router "$P-")|$(comp --pin-dir "$PIN_DIR" show "$A" "$P-")"
 
 # --- cleanup ---------------------------------------------------------------------------
 check "del-router $A" vrctl del-router "$A"
