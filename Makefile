@@ -46,7 +46,7 @@ LOADER_HDRS := $(wildcard loader/*/*.h)
 TEST_PROGS := $(OUTPUT)/tests/test_dataplane $(OUTPUT)/tests/vr_testmap
 # Unit tests of the loader's libraries (tests/cases/05-units.sh).
 TEST_PROGS += $(OUTPUT)/tests/test_htab
-# k/M/G numbers of loader/lib/parse (tests/cases/72-cli.sh).
+# k/M/G numbers of loader/lib/parse, lib/abbrev (tests/cases/72-cli.sh).
 TEST_PROGS += $(OUTPUT)/tests/test_parse
 # The data-plane fuzzer (tests/fuzz): its fixed-seed runner is a test program.
 TEST_PROGS += $(OUTPUT)/tests/fuzz_dataplane

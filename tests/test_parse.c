@@ -2,12 +2,17 @@
 /*
  * Unit test of loader/lib/parse's k/M/G/T numbers (parse_u64_si,
  * parse_u32_si): what they accept, what they refuse (bad suffix, sign,
- * overflow, a fraction that is not whole) and the range check.  One
+ * overflow, a fraction that is not whole) and the range check; and of
+ * loader/lib/abbrev (exact names win, unique prefixes, ambiguity).  One
  * "ok - ..." / "not ok - ..." line per check; exits 1 if any failed.
  */
 #include <stdint.h>
 #include <stdio.h>
 
+#include <errno.h>
+#include <string.h>
+
+#include "lib/abbrev.h"
 #include "lib/parse.h"
 
 static int failed;
@@ -35,6 +40,24 @@ static void bad(const char *s)
 		printf("ok - parse_u64_si refuses '%s'\n", s);
 	} else {
 		printf("not ok - parse_u64_si accepts '%s' as %llu\n", s, (unsigned long long)v);
+		failed = 1;
+	}
+}
+
+/* match_abbrev over a table with a name that is a prefix of another. */
+static void abbrev(const char *word, int want, const char *want_cands)
+{
+	static const struct { const char *name; int other; } rows[] = {
+		{ "set", 0 }, { "set-router", 1 }, { "show", 2 }, { "stats", 3 },
+	};
+	char cands[64];
+	int i = match_abbrev(word, &rows[0].name, 4, sizeof(rows[0]), cands, sizeof(cands));
+
+	if (i == want && (!want_cands || !strcmp(cands, want_cands))) {
+		printf("ok - match_abbrev '%s' = %d%s%s\n", word, want, want_cands ? " " : "",
+		       want_cands ? want_cands : "");
+	} else {
+		printf("not ok - match_abbrev '%s' = %d (%s), expected %d\n", word, i, cands, want);
 		failed = 1;
 	}
 }
@@ -78,5 +101,14 @@ int main(void)
 		printf("ok - parse_u32_si refuses 1k above max 999\n");
 	else
 		printf("not ok - parse_u32_si accepts 1k above max 999\n"), failed = 1;
+	abbrev("set", 0, NULL);			/* exact wins over set-router */
+	abbrev("set-", 1, NULL);
+	abbrev("sh", 2, NULL);
+	abbrev("show", 2, NULL);
+	abbrev("s", -EEXIST, "set, set-router, show, stats");
+	abbrev("se", -EEXIST, "set, set-router");
+	abbrev("shows", -ENOENT, NULL);
+	abbrev("", -ENOENT, NULL);
+	abbrev("x", -ENOENT, NULL);
 	return failed;
 }

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "core/state.h"
+#include "lib/abbrev.h"
 #include "lib/log.h"
 #include "lib/parse.h"
 
@@ -71,13 +72,6 @@ enum { TRACE_REASON, TRACE_COUNT, TRACE_ALL, TRACE_WRITE };
 enum { EXPORTER_LISTEN };
 
 
-
-/* abbrev.c: the index of WORD among N names (NAMES[0], then every STRIDE
- * bytes: a table's name field): the exact name, else the one name WORD is
- * a prefix of; -ENOENT none, -EEXIST several (CANDS: them, ", " between).
- */
-int vr_abbrev(const char *word, const char *const *names, size_t n, size_t stride,
-	      char *cands, size_t len);
 
 /* version.c: "vrctl 0.9.0 (git REV, abi N)", or its JSON object. */
 void vr_print_version(bool json);

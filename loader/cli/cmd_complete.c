@@ -21,7 +21,7 @@
 /* NAME as the command line reads it: exact, or a unique prefix ("sh"). */
 static const struct vr_cmd *cmd_named(const struct vr_cmd *cmds, size_t n, const char *name)
 {
-	int i = vr_abbrev(name, &cmds[0].name, n, sizeof(cmds[0]), NULL, 0);
+	int i = match_abbrev(name, &cmds[0].name, n, sizeof(cmds[0]), NULL, 0);
 
 	return i >= 0 ? &cmds[i] : NULL;
 }

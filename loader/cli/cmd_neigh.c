@@ -76,8 +76,8 @@ static int neigh_parse(struct vr_ctx *ctx, const struct vr_args *args, struct ne
 
 	if (argc < 1)
 		return vr_usage(ctx, "neigh: add, replace, del or show?");
-	op = vr_abbrev(argv[0], verbs, sizeof(verbs) / sizeof(verbs[0]), sizeof(verbs[0]),
-		       cands, sizeof(cands));
+	op = match_abbrev(argv[0], verbs, sizeof(verbs) / sizeof(verbs[0]), sizeof(verbs[0]),
+			  cands, sizeof(cands));
 	if (op == -EEXIST)
 		return vr_usage(ctx, "neigh: ambiguous command '%s': %s", argv[0], cands);
 	if (op < 0)

@@ -161,8 +161,8 @@ static const struct vr_cmd *find_cmd(const char *name)
 	char cands[256];
 	int i;
 
-	i = vr_abbrev(name, &commands[0].name, N_COMMANDS, sizeof(commands[0]),
-		      cands, sizeof(cands));
+	i = match_abbrev(name, &commands[0].name, N_COMMANDS, sizeof(commands[0]),
+			 cands, sizeof(cands));
 	if (i >= 0)
 		return &commands[i];
 	if (i == -EEXIST)

@@ -9,7 +9,7 @@
 # Each bad case: its exit status, one error line, state unchanged.
 #
 #   dut:e0 == peer:p0; VRs "$P-a" and "$P-longer-name-x" on e0.
-# plan: 115
+# plan: 124
 . "$(dirname "$0")/../lib.sh"
 
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }

@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "lib/abbrev.h"
 
-int vr_abbrev(const char *word, const char *const *names, size_t n, size_t stride,
+int match_abbrev(const char *word, const char *const *names, size_t n, size_t stride,
 	      char *cands, size_t len)
 {
 	const char *name;

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Words abbreviated as ip(8) reads its objects and verbs: vrctl's
+ * commands (from its command table) and neigh's verbs.
+ */
+#ifndef VR_ABBREV_H
+#define VR_ABBREV_H
+
+#include <stddef.h>
+
+/* The index of WORD among N names (NAMES[0], then every STRIDE bytes: the
+ * name field of a table's rows): the exact name, else the one name WORD is
+ * a prefix of; -ENOENT none (or WORD empty), -EEXIST several (CANDS, if
+ * LEN: them, ", " between).
+ */
+int match_abbrev(const char *word, const char *const *names, size_t n, size_t stride,
+		 char *cands, size_t len);
+
+#endif /* VR_ABBREV_H */
