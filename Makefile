@@ -75,6 +75,10 @@ $(OUTPUT)/loader/%.o: loader/%.c $(LOADER_HDRS) $(wildcard include/*.h) $(SKELS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Iloader -c $< -o $@
 
+# The revision vr_abi records (core/migrate.c).
+VR_REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+$(OUTPUT)/loader/core/migrate.o: CFLAGS += -DVR_REVISION='"$(VR_REVISION)"'
+
 $(LIBVROUTER): $(CORE_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
