@@ -185,6 +185,19 @@ install: $(OUTPUT)/vrctl
 	install -D -m 644 dist/vrctl-exporter.service $(DESTDIR)/etc/systemd/system/vrctl-exporter.service
 	install -D -m 644 dist/vrctl.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vrctl
 
+# The vrctl of an older revision (tests/cases/92-upgrade.sh, the bench's
+# upgrade scenario): `git archive` of UPGRADE_FROM built in
+# .output/old/REV/, kept; default: the last commit of ABI 1.
+UPGRADE_FROM ?= 8a52a80
+.PHONY: old-vrctl
+old-vrctl: $(OUTPUT)/old/$(UPGRADE_FROM)/vrctl
+$(OUTPUT)/old/%/vrctl:
+	$(call msg,OLD,$@)
+	$(Q)rm -rf $(OUTPUT)/old/$*.tmp && mkdir -p $(OUTPUT)/old/$*.tmp
+	$(Q)git archive --format=tar $* | tar -x -C $(OUTPUT)/old/$*.tmp
+	$(Q)$(MAKE) -s -C $(OUTPUT)/old/$*.tmp .output/vrctl
+	$(Q)mkdir -p $(@D) && cp $(OUTPUT)/old/$*.tmp/.output/vrctl $@ && rm -rf $(OUTPUT)/old/$*.tmp
+
 # Mutation testing: each mutant of tests/mutants/mutants.txt (a small
 # plausible bug) planted in a copy of the tree, rebuilt there, and the
 # test cases named for it run; ends with "N of M mutants killed".
