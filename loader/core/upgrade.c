@@ -17,12 +17,15 @@
  *     complete maps); a failure puts the old program back on the NICs
  *     already switched;
  *  6. the pins of PIN_DIR/upgrade renamed over the old ones (vr_routers
- *     last: the follower reopens when its id changes), which unpins the
- *     old maps and program; the directory removed.
- * Any failure up to 5 leaves the state as it was.  After 5 only renames
- * within one bpffs directory remain; should one fail, its error names the
- * pin, the NICs run the new program and PIN_DIR/upgrade keeps the pins
- * still to move (mv them by hand; the next upgrade refuses until then).
+ *     after the other maps: the follower reopens when its id changes; the
+ *     program last), which unpins the old maps and program; the directory
+ *     removed.
+ * Any failure up to 5 leaves the state as it was.  A vrctl killed before
+ * 5 leaves PIN_DIR/upgrade, which the next upgrade removes (no NIC runs
+ * its program).  After 5 only renames within one bpffs directory remain;
+ * should one fail (or vrctl die there), the NICs run the new program,
+ * PIN_DIR/upgrade keeps the pins still to move, and the next upgrade
+ * refuses, saying so, until they are moved by hand.
  */
 #include <errno.h>
 #include <limits.h>
@@ -30,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -115,6 +119,51 @@ static int collect_nics(struct upg *u)
 		}
 		u->n++;
 	}
+	return 0;
+}
+
+/* PIN_DIR/upgrade from an upgrade that stopped: removed if it stopped
+ * before the switch (no NIC of the devmap runs its program), else refused.
+ */
+static int stale_tmp(struct upg *u)
+{
+	int tx = u->mig.old_fd[u->mig.tx_row], fd, mode;
+	uint32_t key, next, tmp_id = 0, id;
+	char path[PATH_MAX];
+	struct dirent *e;
+	bool first = true;
+	DIR *d;
+
+	if (tmp_path(u, VR_PROG_PIN, path, sizeof(path)))
+		return -ENAMETOOLONG;
+	fd = bpf_obj_get(path);
+	if (fd >= 0) {
+		tmp_id = vr_obj_id(fd);
+		close(fd);
+	}
+	while (tmp_id && !bpf_map_get_next_key(tx, first ? NULL : &key, &next)) {
+		first = false;
+		key = next;
+		if (!vr_iface_xdp(next, &id, &mode) && id == tmp_id) {
+			pr_err("%s exists and the NICs run its program: an upgrade stopped "
+			       "after the switch; move its pins into %s by hand (vr_routers "
+			       "after the other maps, vr_forward last) and remove it",
+			       u->dir, u->st->pin_dir);
+			return -EEXIST;
+		}
+	}
+	d = opendir(u->dir);
+	if (!d)
+		return -errno;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && !tmp_path(u, e->d_name, path, sizeof(path)))
+			unlink(path);
+	closedir(d);
+	if (rmdir(u->dir)) {
+		pr_err("cannot remove %s: %s", u->dir, strerror(errno));
+		return -errno;
+	}
+	pr_warn("removed %s, left by an upgrade that stopped before the switch", u->dir);
 	return 0;
 }
 
@@ -295,7 +344,7 @@ static int move_pins(struct upg *u)
 	int j, err, ret;
 	bool kept;
 
-	ret = move_pin(u, VR_PROG_PIN);
+	ret = 0;
 	for (i = 0; u->migrate && i < VRM_COUNT; i++) {
 		if (i == VRM_ROUTERS)
 			continue;
@@ -314,6 +363,9 @@ static int move_pins(struct upg *u)
 				vr_unpin(u->st, u->mig.rows[j].name);
 		}
 	}
+	/* The program last: stale_tmp() tells by it whether the switch happened. */
+	err = move_pin(u, VR_PROG_PIN);
+	ret = ret ? ret : err;
 	if (!ret && rmdir(u->dir))
 		pr_warn("cannot remove %s: %s", u->dir, strerror(errno));
 	u->dir_made = false;
@@ -345,12 +397,6 @@ static int upgrade(struct upg *u)
 	}
 	if (vr_pin_path(st, UPG_DIR, u->dir, sizeof(u->dir)))
 		return -ENAMETOOLONG;
-	if (!lstat(u->dir, &sb)) {
-		pr_err("%s exists: an upgrade stopped after switching the NICs; move its "
-		       "pins into %s by hand (vr_routers last) and remove it", u->dir,
-		       st->pin_dir);
-		return -EEXIST;
-	}
 	u->migrate = u->migrate || abi != VR_ABI_VERSION;
 	if (!u->migrate) {
 		err = vr_maps_open(st);		/* its checks and messages */
@@ -358,6 +404,8 @@ static int upgrade(struct upg *u)
 			return err;
 	}
 	err = vr_mig_open(st, abi, &u->mig);
+	if (!err && !lstat(u->dir, &sb))
+		err = stale_tmp(u);
 	if (!err)
 		err = collect_nics(u);
 	if (!err)

@@ -271,7 +271,7 @@ static void tick(struct follower *fw)
 		tick_vr(s, id, &rec, now);
 	}
 	if (!current) {
-		pr_info("vrouter was unloaded: waiting for it");
+		pr_info("the pinned maps changed (unload or upgrade): reopening them");
 		for (id = 1; id < VR_MAX_ROUTERS; id++)
 			vr_release(s, id);
 		vr_maps_close(s->st);
