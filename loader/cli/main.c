@@ -141,7 +141,7 @@ static const struct vr_cmd commands[] = {
 	  .opts = sync_opts, .needs_root = true, .lock = VR_LOCK_NONE,
 	  .help = "mirror VR routes and neighbours to the fast path" },
 	{ .name = "status", .fn = do_status, .max_pos = 0,
-	  .needs_root = true, .lock = VR_LOCK_NONE, .reads_old_abi = true,
+	  .needs_root = true, .lock = VR_LOCK_NONE,
 	  .help = "NICs attached, map fill levels, VR states, follower and trace" },
 	{ .name = "trace", .fn = do_trace, .args = "[NAME]", .max_pos = 1,
 	  .opts = trace_opts, .needs_root = true, .lock = VR_LOCK_NONE,
