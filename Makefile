@@ -44,6 +44,8 @@ TEST_PROGS := $(OUTPUT)/tests/test_dataplane $(OUTPUT)/tests/vr_testmap
 TEST_PROGS += $(OUTPUT)/tests/test_htab
 # The data-plane fuzzer (tests/fuzz): its fixed-seed runner is a test program.
 TEST_PROGS += $(OUTPUT)/tests/fuzz_dataplane
+# The migration engine on CONV rows (tests/cases/92-upgrade.sh).
+TEST_PROGS += $(OUTPUT)/tests/test_migrate
 # The benchmark (bench/): its own BPF objects and programs, in .output/bench.
 BENCH_SKELS := $(patsubst bench/%.bpf.c,$(OUTPUT)/bench/%.skel.h,$(wildcard bench/*.bpf.c))
 BENCH_PROGS := $(OUTPUT)/bench/trafficgen $(OUTPUT)/bench/benchctl

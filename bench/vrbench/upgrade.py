@@ -78,4 +78,4 @@ def upg_summary(rows):
         L += ["", "Difference of the medians: %d frames." % (median(upg) - median(base))]
     if any(int(r["upgrade_ok"]) == 0 for r in rows):
         L += ["", "**Some upgrades failed** (upgrade_ok = 0 in upgrade.csv)."]
-    return "\n".join(L) + "\n"
+    return L
