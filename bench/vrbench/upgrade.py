@@ -14,8 +14,9 @@ from .measure import run_point
 from .scenarios import with_rig
 from .tables import median
 
+DROPS = ["drop_gen_tx", "drop_dut_rx", "drop_backlog", "drop_dut_tx", "drop_other"]
 UPG_FIELDS = ["scenario", "upgrade", "repeat", "rate_pps", "seconds", "sent", "delivered",
-              "lost", "upgrade_ms", "upgrade_ok", "load1"]
+              "lost"] + DROPS + ["upgrade_ms", "upgrade_ok", "load1"]
 UPG_RATE = 100000
 UPG_SECONDS = 4
 UPG_PAIRS = 5
@@ -41,10 +42,12 @@ def point(cfg, shell, rig, rep, upgrade):
     if timer:
         timer.join()
     sent, got = int(r["sent"]), int(r["delivered"])
-    return {"scenario": "upgrade", "upgrade": int(upgrade), "repeat": rep, "rate_pps": UPG_RATE,
-            "seconds": UPG_SECONDS, "sent": sent, "delivered": got, "lost": sent - got,
-            "upgrade_ms": done.get("ms", ""), "upgrade_ok": int(done.get("ok", not upgrade)),
-            "load1": load1()}
+    row = {"scenario": "upgrade", "upgrade": int(upgrade), "repeat": rep, "rate_pps": UPG_RATE,
+           "seconds": UPG_SECONDS, "sent": sent, "delivered": got, "lost": sent - got,
+           "upgrade_ms": done.get("ms", ""), "upgrade_ok": int(done.get("ok", not upgrade)),
+           "load1": load1()}
+    row.update({k: r[k] for k in DROPS})	# where the lost frames went (report.FIELDS)
+    return row
 
 
 def upgrade(cfg, shell, w):
@@ -75,7 +78,16 @@ def upg_summary(rows):
         L.append("| upgrade | %s | %d | %s |" % (", ".join(map(str, upg)), median(upg),
                                                  "%.0f" % median(ms) if ms else "?"))
     if base and upg:
-        L += ["", "Difference of the medians: %d frames." % (median(upg) - median(base))]
+        L += ["", "Difference of the medians: %d frames (%.3f%% of the frames sent)." % (
+            median(upg) - median(base),
+            100.0 * (median(upg) - median(base)) / max(1, median([int(r["sent"]) for r in rows])))]
+        where = {k: median([int(r[k]) for r in rows if int(r["upgrade"]) == 1]) -
+                 median([int(r[k]) for r in rows if int(r["upgrade"]) == 0]) for k in DROPS}
+        L += ["", "Where (medians, upgrade - none): " +
+              ", ".join("%s %+d" % (k, v) for k, v in where.items()) + ". drop_gen_tx and "
+              "drop_dut_rx are the same frames (the DUT's ingress veth ring full: its core was "
+              "busy, with the machine's noise or the upgrade's own work); drop_other is what was "
+              "lost after the ingress, in the data path (the switch itself)."]
     if any(int(r["upgrade_ok"]) == 0 for r in rows):
         L += ["", "**Some upgrades failed** (upgrade_ok = 0 in upgrade.csv)."]
     return L
