@@ -18,7 +18,12 @@ int do_upgrade(struct vr_ctx *ctx, const struct vr_args *a)
 	print_uint(PRINT_JSON, "from_abi", NULL, r.from_abi);
 	print_uint(PRINT_JSON, "abi", NULL, r.to_abi);
 	print_bool(PRINT_JSON, "changed", NULL, !r.nothing_to_do);
-	if (r.nothing_to_do) {
+	print_bool(PRINT_JSON, "resumed", NULL, r.resumed);
+	if (r.resumed) {
+		print_uint(PRINT_ANY, "nics", "finished an upgrade that had stopped after its "
+			   "switch: %u more NICs on its program, its pins moved (run upgrade "
+			   "again to check)", (unsigned int)r.nics);
+	} else if (r.nothing_to_do) {
 		print_text("vrouter is up to date (ABI %u, the same program): nothing to do",
 			   r.to_abi);
 	} else {

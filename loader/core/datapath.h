@@ -45,6 +45,7 @@ struct vr_upgrade_res {
 	unsigned int from_abi, to_abi;
 	bool maps_migrated;		/* new maps, entries copied or converted */
 	bool nothing_to_do;		/* same ABI and the same program already */
+	bool resumed;			/* finished an upgrade that had stopped after its switch */
 	int nics;			/* NICs switched to the new program */
 	int skipped;			/* loaded NICs without vrouter's program attached */
 	unsigned long entries;		/* map entries migrated */

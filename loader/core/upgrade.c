@@ -23,9 +23,10 @@
  * Any failure up to 5 leaves the state as it was.  A vrctl killed before
  * 5 leaves PIN_DIR/upgrade, which the next upgrade removes (no NIC runs
  * its program).  After 5 only renames within one bpffs directory remain;
- * should one fail (or vrctl die there), the NICs run the new program,
- * PIN_DIR/upgrade keeps the pins still to move, and the next upgrade
- * refuses, saying so, until they are moved by hand.
+ * should one fail, the NICs run the new program and the error names the
+ * pin.  A vrctl killed during or after 5 leaves PIN_DIR/upgrade with its
+ * program on some NICs: the next upgrade finishes that one (the other
+ * NICs switched, the pins moved) and stops there.
  */
 #include <errno.h>
 #include <limits.h>
@@ -122,49 +123,103 @@ static int collect_nics(struct upg *u)
 	return 0;
 }
 
-/* PIN_DIR/upgrade from an upgrade that stopped: removed if it stopped
- * before the switch (no NIC of the devmap runs its program), else refused.
+static int move_pins(struct upg *u);
+
+/* The ids and keys (NICs) of the devmap pinned at PATH, appended to
+ * IFS (*N of them, no duplicates); its map id into *ID (0: none there).
+ */
+static void tx_nics(const char *path, uint32_t *id, uint32_t *ifs, int *n)
+{
+	uint32_t key, next;
+	bool first = true;
+	int fd = bpf_obj_get(path), i;
+
+	*id = 0;
+	if (fd < 0)
+		return;
+	*id = vr_obj_id(fd);
+	while (*n < VR_MAX_IFACES && !bpf_map_get_next_key(fd, first ? NULL : &key, &next)) {
+		first = false;
+		key = next;
+		for (i = 0; i < *n && ifs[i] != next; i++)
+			;
+		if (i == *n)
+			ifs[(*n)++] = next;
+	}
+	close(fd);
+}
+
+static void rm_tmp_dir(struct upg *u)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *d = opendir(u->dir);
+
+	if (d) {
+		while ((e = readdir(d)))
+			if (e->d_name[0] != '.' && !tmp_path(u, e->d_name, path, sizeof(path)))
+				unlink(path);
+		closedir(d);
+	}
+	if (rmdir(u->dir))
+		pr_warn("cannot remove %s: %s", u->dir, strerror(errno));
+}
+
+/*
+ * PIN_DIR/upgrade left by an upgrade that stopped.  Before the switch (no
+ * NIC runs the program pinned there): removed, and this upgrade goes on
+ * (0).  After it: finished, i.e. the NICs still on a program of vrouter's
+ * moved to that program and the pins moved (1: done).
  */
 static int stale_tmp(struct upg *u)
 {
-	int tx = u->mig.old_fd[u->mig.tx_row], fd, mode;
-	uint32_t key, next, tmp_id = 0, id;
-	char path[PATH_MAX];
-	struct dirent *e;
-	bool first = true;
-	DIR *d;
+	uint32_t ifs[VR_MAX_IFACES], tmp_id = 0, old_tx, new_tx, id;
+	char path[PATH_MAX], name[IF_NAMESIZE];
+	int i, n = 0, fd, mode, err, on_tmp = 0;
 
 	if (tmp_path(u, VR_PROG_PIN, path, sizeof(path)))
 		return -ENAMETOOLONG;
-	fd = bpf_obj_get(path);
-	if (fd >= 0) {
-		tmp_id = vr_obj_id(fd);
-		close(fd);
+	u->prog_fd = bpf_obj_get(path);
+	if (u->prog_fd >= 0)
+		tmp_id = vr_obj_id(u->prog_fd);
+	if (vr_pin_path(u->st, VR_MAP_TX, path, sizeof(path)))
+		return -ENAMETOOLONG;
+	tx_nics(path, &old_tx, ifs, &n);
+	if (tmp_path(u, VR_MAP_TX, path, sizeof(path)))
+		return -ENAMETOOLONG;
+	tx_nics(path, &new_tx, ifs, &n);
+	for (i = 0; tmp_id && i < n; i++)
+		on_tmp += !vr_iface_xdp(ifs[i], &id, &mode) && id == tmp_id;
+	if (!on_tmp) {
+		rm_tmp_dir(u);
+		pr_warn("removed %s, left by an upgrade that stopped before the switch", u->dir);
+		return 0;
 	}
-	while (tmp_id && !bpf_map_get_next_key(tx, first ? NULL : &key, &next)) {
-		first = false;
-		key = next;
-		if (!vr_iface_xdp(next, &id, &mode) && id == tmp_id) {
-			pr_err("%s exists and the NICs run its program: an upgrade stopped "
-			       "after the switch; move its pins into %s by hand (vr_routers "
-			       "after the other maps, vr_forward last) and remove it",
-			       u->dir, u->st->pin_dir);
-			return -EEXIST;
+	/* Roll forward: the rest of the switch, then whatever pins are left
+	 * (a map pin already moved is skipped).
+	 */
+	u->migrate = true;
+	for (i = 0; i < n; i++) {
+		if (vr_iface_xdp(ifs[i], &id, &mode) || !id || id == tmp_id ||
+		    !(vr_prog_uses_map(id, old_tx) || vr_prog_uses_map(id, new_tx)))
+			continue;
+		fd = bpf_prog_get_fd_by_id(id);
+		err = fd < 0 ? -errno : vr_xdp_replace(ifs[i], u->prog_fd, fd, mode);
+		if (fd >= 0)
+			close(fd);
+		if (err) {
+			pr_err("%s: cannot replace the XDP program: %s (finishing the upgrade "
+			       "that stopped after the switch)",
+			       if_indextoname(ifs[i], name) ? name : "?", strerror(-err));
+			return err;
 		}
+		u->res->nics++;
 	}
-	d = opendir(u->dir);
-	if (!d)
-		return -errno;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.' && !tmp_path(u, e->d_name, path, sizeof(path)))
-			unlink(path);
-	closedir(d);
-	if (rmdir(u->dir)) {
-		pr_err("cannot remove %s: %s", u->dir, strerror(errno));
-		return -errno;
-	}
-	pr_warn("removed %s, left by an upgrade that stopped before the switch", u->dir);
-	return 0;
+	err = move_pins(u);
+	if (err)
+		return err;
+	u->res->resumed = true;
+	return 1;
 }
 
 /* A fresh program: with new unpinned maps (migrate), or the pinned ones. */
@@ -329,7 +384,7 @@ static int move_pin(struct upg *u, const char *name)
 	if (tmp_path(u, name, from, sizeof(from)) ||
 	    vr_pin_path(u->st, name, to, sizeof(to)))
 		return -ENAMETOOLONG;
-	if (!rename(from, to))
+	if (!rename(from, to) || errno == ENOENT)	/* ENOENT: moved already */
 		return 0;
 	err = -errno;
 	pr_err("cannot move %s to %s: %s (the NICs run the new program; move it by "
@@ -382,6 +437,15 @@ static int upgrade(struct upg *u)
 	err = vr_state_lock(st, false);
 	if (err)
 		return err;
+	if (vr_pin_path(st, UPG_DIR, u->dir, sizeof(u->dir)))
+		return -ENAMETOOLONG;
+	if (!lstat(u->dir, &sb)) {
+		err = stale_tmp(u);
+		if (err)
+			return err < 0 ? err : 0;
+		close(u->prog_fd);
+		u->prog_fd = -1;
+	}
 	err = vr_abi_pinned(st, &abi);
 	if (err == -ENOENT)
 		pr_err("vrouter is not loaded (no maps in %s)", st->pin_dir);
@@ -395,8 +459,6 @@ static int upgrade(struct upg *u)
 		       VR_ABI_VERSION, abi);
 		return -EPROTO;
 	}
-	if (vr_pin_path(st, UPG_DIR, u->dir, sizeof(u->dir)))
-		return -ENAMETOOLONG;
 	u->migrate = u->migrate || abi != VR_ABI_VERSION;
 	if (!u->migrate) {
 		err = vr_maps_open(st);		/* its checks and messages */
@@ -404,8 +466,6 @@ static int upgrade(struct upg *u)
 			return err;
 	}
 	err = vr_mig_open(st, abi, &u->mig);
-	if (!err && !lstat(u->dir, &sb))
-		err = stale_tmp(u);
 	if (!err)
 		err = collect_nics(u);
 	if (!err)
@@ -451,6 +511,7 @@ int vr_dp_upgrade(struct vr_state *st, bool force, struct vr_upgrade_res *res)
 	if (!u)
 		return -ENOMEM;
 	memset(res, 0, sizeof(*res));
+	res->to_abi = VR_ABI_VERSION;
 	u->st = st;
 	u->res = res;
 	u->migrate = force;
@@ -460,6 +521,8 @@ int vr_dp_upgrade(struct vr_state *st, bool force, struct vr_upgrade_res *res)
 		if (u->nics[i].old_fd >= 0)
 			close(u->nics[i].old_fd);
 	vr_mig_close(&u->mig);
+	if (!u->skel && u->prog_fd >= 0)
+		close(u->prog_fd);	/* stale_tmp()'s */
 	vrouter__destroy(u->skel);
 	free(u);
 	return err;

@@ -9,7 +9,7 @@
 #
 #   gen:g0 == dut:in0 [load in0 out0 out1] dut:out0 == s0:s0
 #                                          dut:out1 == s1:s1
-# plan: 53
+# plan: 62
 . "$(dirname "$0")/../lib.sh"
 
 FROM=${UPGRADE_FROM:-8a52a80}
@@ -27,8 +27,8 @@ old() { nsx dut "$OLD" --pin-dir "$PIN_DIR" "$@"; }
 [ -x "$GEN" ] || fatal "$GEN not built (make bench-progs)"
 if [ ! -x "$OLD" ]; then
 	if ! git -C "$TOP" cat-file -e "$FROM^{commit}" 2>/dev/null; then
-		# the plan's other 44 checks, each skipped
-		for i in $(seq 44); do
+		# the plan's other 53 checks, each skipped
+		for i in $(seq 53); do
 			ok "upgrade from $FROM, check $i # SKIP no git history to build the vrctl of $FROM (make old-vrctl)"
 		done
 		t_end; exit
@@ -169,6 +169,24 @@ kill "$FPID" 2>/dev/null; wait "$FPID" 2>/dev/null
 check "a second upgrade" vrctl upgrade
 check_eq "... is a no-op and says so" "vrouter is up to date (ABI 2, the same program): nothing to do" "$(cat "$T_TMP/out")"
 check_eq "... programs unchanged" "$ids_after" "$(prog_id in0) $(prog_id out0) $(prog_id out1)"
+# --- killed during or after the switch: the next upgrade finishes it ---------
+vrctl -j show "$A" | conf >"$T_TMP/now-a"
+ids3() { echo "$(prog_id in0) $(prog_id out0) $(prog_id out1)"; }
+VRCTL_FAULT=upgrade:switch1 vrctl upgrade --force >/dev/null 2>&1
+read -r m0 m1 m2 <<<"$(ids3)"
+check "killed after the first NIC's switch: in0 on a new program, out0 and out1 not" \
+	test "$m0" != "$a0" -a "$m1" = "$a0" -a "$m2" = "$a0"
+check "the next upgrade" vrctl upgrade
+cp "$T_TMP/out" "$T_TMP/resume.out"
+check "... finishes that one and says so" grep -q "finished an upgrade that had stopped after its switch: 2 more NICs" "$T_TMP/resume.out"
+check_eq "... every NIC on its program" "$m0 $m0 $m0" "$(ids3)"
+check "... its directory gone" test ! -e "$PIN_DIR/upgrade"
+check_eq "... list -j = before" "$(cat "$T_TMP/old-list")" "$(vrctl -j list | conf)"
+VRCTL_FAULT=upgrade:switched vrctl upgrade --force >/dev/null 2>&1
+read -r m0 m1 m2 <<<"$(ids3)"
+check "killed after the switch, before the pins: the next upgrade finishes it" vrctl upgrade
+check_eq "... show -j $A = before" "$(cat "$T_TMP/now-a")" "$(vrctl -j show "$A" | conf)"
+check "... frames forwarded by the fast path" frames_through vrctl
 start_follower
 check "upgrade --force: new maps within ABI 2" vrctl upgrade --force
 check "the follower noticed and reopened" until_ok 5 eval "[ \$(grep -c 'following the VRs' $T_TMP/follow.log) -ge 2 ]"
