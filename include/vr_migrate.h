@@ -3,8 +3,8 @@
  * The migration table: how the entries of each older layout (ABI) of the
  * pinned maps become entries of this one (vr_maps.h, VR_ABI_VERSION in
  * vrouter.h).  `vrctl upgrade` copies through it into new maps; list,
- * show, stats and status read an older layout through it (a converted,
- * unpinned copy).  User space only.
+ * show and stats read an older layout through it (a converted, unpinned
+ * copy).  User space only.
  *
  * One row per map of the old layout: its pin name, type, key size, value
  * size and max_entries as they were (numbers, frozen: the structs of
@@ -17,20 +17,24 @@
  *   CONV(fn)   int fn(const void *old_key, const void *old_val,
  *              void *new_key, void *new_val): 0, 1 to drop the entry, or
  *              -errno; called per CPU for per-CPU maps; new_key/new_val
- *              come zeroed.  Converters live in loader/core/migrate_conv.c.
+ *              come zeroed.  Converters go in loader/core/migrate_conv.c
+ *              (made with the first one), declared at the end of this
+ *              file; tests/test_migrate.c shows two.
  * A map of this layout no row names starts empty (vr_abi is written).
  *
  * A layout change (say vr_neigh's key shortened in ABI 3):
  *  1. bump VR_ABI_VERSION to 3 in vrouter.h and change the struct there;
  *  2. copy the old struct here as struct vr_neigh_key_abi2;
- *  3. add VR_ABI2_MAPS below: the rows of ABI 2 as they were (the sizes
- *     printed by `vrctl status -v`, or sizeof() of the old structs), with
+ *  3. add VR_ABI2_MAPS below: the rows of ABI 2 as they were (sizeof()
+ *     of the old structs, or `bpftool map show pinned` of an ABI-2 pin), with
  *     CONV(vr_conv_neigh_key_2to3) for vr_neigh and COPY for the others;
  *     the rows of ABI 1 change the same way (CONV for the maps whose
  *     layout changed since then; a converter may chain two others);
  *  4. add X(2, VR_ABI2_MAPS) to VR_MIGRATE_FROM and write the converter
  *     in migrate_conv.c (declared below);
- *  5. tests/cases/92-upgrade.sh covers it with UPGRADE_FROM=<an ABI-2 commit>.
+ *  5. run tests/cases/92-upgrade.sh with UPGRADE_FROM=<the last ABI-2
+ *     commit> UPGRADE_FROM_ABI=2 (it also keeps passing from 8a52a80,
+ *     ABI 1, the default).
  */
 #ifndef VR_MIGRATE_H
 #define VR_MIGRATE_H

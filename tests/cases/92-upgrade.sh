@@ -12,7 +12,8 @@
 # plan: 62
 . "$(dirname "$0")/../lib.sh"
 
-FROM=${UPGRADE_FROM:-8a52a80}
+FROM=${UPGRADE_FROM:-8a52a80} OA=${UPGRADE_FROM_ABI:-1}	# the ABI of that vrctl
+NA=$(sed -n 's/^#define VR_ABI_VERSION[[:space:]]*\([0-9]*\).*/\1/p' "$TOP/include/vrouter.h")
 OLD="$TOP/.output/old/$FROM/vrctl"
 GEN="$TOP/.output/bench/trafficgen"
 A=$P-a B=$P-b TA=1200 TB=1201
@@ -105,21 +106,21 @@ prog_id() { ip -n "$(ns dut)" -j link show "$1" | "$PY" -c 'import json,sys; pri
 ids_before="$(prog_id in0) $(prog_id out0) $(prog_id out1)"
 
 # --- this vrctl reads the older layout ---------------------------------------
-check "new list reads ABI 1" vrctl list
+check "new list reads ABI $OA" vrctl list
 check_eq "new list -j = old list -j (VRs, tables, state)" "$(cat "$T_TMP/old-list")" "$(vrctl -j list 2>/dev/null | conf)"
 check_eq "new show -j $A = old show -j $A" "$(cat "$T_TMP/old-a")" "$(vrctl -j show "$A" 2>/dev/null | conf)"
 check_eq "new show -j $B = old show -j $B" "$(cat "$T_TMP/old-b")" "$(vrctl -j show "$B" 2>/dev/null | conf)"
 vrctl list >/dev/null 2>"$T_TMP/err"
-check_eq "reading ABI 1 says to run vrctl upgrade (stderr)" \
-	"pinned maps are ABI 1, this vrctl is ABI 2: reading a converted copy (run \`vrctl upgrade\`)" \
+check_eq "reading ABI $OA says to run vrctl upgrade (stderr)" \
+	"pinned maps are ABI $OA, this vrctl is ABI $NA: reading a converted copy (run \`vrctl upgrade\`)" \
 	"$(sed 's/^[A-Za-z]*: //' "$T_TMP/err")"
 
 # --- changing commands refuse, one line, nothing changed ---------------------
-MSG='pinned maps are ABI 1, this vrctl is ABI 2: run `vrctl upgrade`'
+MSG="pinned maps are ABI $OA, this vrctl is ABI $NA: run \`vrctl upgrade\`"
 for c in "add-router $P-c --mac 02:00:00:00:0c:01" "set-router $A --rate-pps 10" \
 	 "del-router $B" "load --replace in0" "unload"; do
 	vrctl $c >"$T_TMP/out" 2>"$T_TMP/err"; rc=$?
-	check_eq "new $c on ABI 1: exit 1, the one line" "1 1 $MSG" \
+	check_eq "new $c on ABI $OA: exit 1, the one line" "1 1 $MSG" \
 		"$rc $(wc -l <"$T_TMP/err") $(sed 's/^[A-Za-z]*: //' "$T_TMP/err")"
 done
 check_eq "nothing changed (old list -j)" "$(cat "$T_TMP/old-list")" "$(old -j list | conf)"
@@ -144,7 +145,7 @@ sent=$(sent_of "$T_TMP/gen") got=$(($(rx_s0) - r0))
 echo "# upgrade under 20 kpps: sent $sent, delivered $got"
 check "the frames sent during the upgrade delivered (sent $sent, delivered $got; 1% noise)" \
 	test "$sent" -gt 0 -a "$got" -ge $((sent - sent / 100))
-check "it said so: ABI 1 -> 2, 3 NICs" grep -q "upgraded from ABI 1 to ABI 2: .* map entries migrated, 3 NICs" "$T_TMP/upgrade.out"
+check "it said so: ABI $OA -> $NA, 3 NICs" grep -q "upgraded from ABI $OA to ABI $NA: .* map entries migrated, 3 NICs" "$T_TMP/upgrade.out"
 check "the stale directory of the killed upgrade was removed" test ! -e "$PIN_DIR/upgrade"
 ids_after="$(prog_id in0) $(prog_id out0) $(prog_id out1)"
 read -r a0 a1 a2 <<<"$ids_after"
@@ -157,7 +158,7 @@ check_eq "show -j $A after = before" "$(cat "$T_TMP/old-a")" "$(vrctl -j show "$
 check_eq "show -j $B after = before" "$(cat "$T_TMP/old-b")" "$(vrctl -j show "$B" | conf)"
 check_eq "$A's neighbours after = before" "$(cat "$T_TMP/old-neigh-a")" "$(vrctl neigh show "$A")"
 vrctl list >/dev/null 2>"$T_TMP/err"
-check_eq "reading ABI 2: no warning" "" "$(cat "$T_TMP/err")"
+check_eq "reading ABI $NA: no warning" "" "$(cat "$T_TMP/err")"
 check "new: frames to $A forwarded by the fast path" frames_through vrctl
 check "the old follower reopened the maps" until_ok 5 grep -q "maps changed\|was unloaded" "$T_TMP/follow.log"
 ip -n "$A" neigh replace 198.18.10.3 lladdr 02:00:00:00:10:03 dev out0 nud permanent
@@ -167,7 +168,7 @@ kill "$FPID" 2>/dev/null; wait "$FPID" 2>/dev/null
 
 # --- a second upgrade, --force, the follower of this vrctl -------------------
 check "a second upgrade" vrctl upgrade
-check_eq "... is a no-op and says so" "vrouter is up to date (ABI 2, the same program): nothing to do" "$(cat "$T_TMP/out")"
+check_eq "... is a no-op and says so" "vrouter is up to date (ABI $NA, the same program): nothing to do" "$(cat "$T_TMP/out")"
 check_eq "... programs unchanged" "$ids_after" "$(prog_id in0) $(prog_id out0) $(prog_id out1)"
 # --- killed during or after the switch: the next upgrade finishes it ---------
 vrctl -j show "$A" | conf >"$T_TMP/now-a"
@@ -188,7 +189,7 @@ check "killed after the switch, before the pins: the next upgrade finishes it" v
 check_eq "... show -j $A = before" "$(cat "$T_TMP/now-a")" "$(vrctl -j show "$A" | conf)"
 check "... frames forwarded by the fast path" frames_through vrctl
 start_follower
-check "upgrade --force: new maps within ABI 2" vrctl upgrade --force
+check "upgrade --force: new maps within ABI $NA" vrctl upgrade --force
 check "the follower noticed and reopened" until_ok 5 eval "[ \$(grep -c 'following the VRs' $T_TMP/follow.log) -ge 2 ]"
 ip -n "$A" neigh replace 198.18.10.4 lladdr 02:00:00:00:10:04 dev out0 nud permanent
 NEIGH=198.18.10.4 check "a neighbour added after --force: in the new maps" until_ok 5 has_neigh vrctl
@@ -205,12 +206,12 @@ setup "vr_abi set to 99" bpftool map update pinned "$PIN_DIR/vr_abi" key hex 00 
 ids="$(prog_id in0) $(prog_id out0) $(prog_id out1)"
 vrctl upgrade >"$T_TMP/out" 2>"$T_TMP/err"; rc=$?
 check_eq "upgrade from a newer ABI: refused in one line" "1 1" "$rc $(wc -l <"$T_TMP/err")"
-check "... naming both ABIs" grep -q "pinned maps are ABI 99, this vrctl is ABI 2" "$T_TMP/err"
+check "... naming both ABIs" grep -q "pinned maps are ABI 99, this vrctl is ABI $NA" "$T_TMP/err"
 check_eq "... programs unchanged" "$ids" "$(prog_id in0) $(prog_id out0) $(prog_id out1)"
 vrctl list >/dev/null 2>"$T_TMP/err"
-check "list on a newer ABI refuses too" grep -q "pinned maps are ABI 99, this vrctl is ABI 2: use a vrctl of ABI 99" "$T_TMP/err"
-setup "vr_abi back to 2" bpftool map update pinned "$PIN_DIR/vr_abi" key hex 00 00 00 00 \
-	value hex 02 00 00 00 $(printf '00 %.0s' $(seq 60))
+check "list on a newer ABI refuses too" grep -q "pinned maps are ABI 99, this vrctl is ABI $NA: use a vrctl of ABI 99" "$T_TMP/err"
+setup "vr_abi back to $NA" bpftool map update pinned "$PIN_DIR/vr_abi" key hex 00 00 00 00 \
+	value hex $(printf '%02x' "$NA") 00 00 00 $(printf '00 %.0s' $(seq 60))
 check "unload --all after the upgrades" vrctl unload --all
 check "no pin directory left (no stray pins)" test ! -e "$PIN_DIR"
 t_end
