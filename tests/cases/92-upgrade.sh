@@ -9,7 +9,7 @@
 #
 #   gen:g0 == dut:in0 [load in0 out0 out1] dut:out0 == s0:s0
 #                                          dut:out1 == s1:s1
-# plan: 62
+# plan: 63
 . "$(dirname "$0")/../lib.sh"
 
 FROM=${UPGRADE_FROM:-8a52a80} OA=${UPGRADE_FROM_ABI:-1}	# the ABI of that vrctl
@@ -28,8 +28,8 @@ old() { nsx dut "$OLD" --pin-dir "$PIN_DIR" "$@"; }
 [ -x "$GEN" ] || fatal "$GEN not built (make bench-progs)"
 if [ ! -x "$OLD" ]; then
 	if ! git -C "$TOP" cat-file -e "$FROM^{commit}" 2>/dev/null; then
-		# the plan's other 53 checks, each skipped
-		for i in $(seq 53); do
+		# the plan's other 54 checks, each skipped
+		for i in $(seq 54); do
 			ok "upgrade from $FROM, check $i # SKIP no git history to build the vrctl of $FROM (make old-vrctl)"
 		done
 		t_end; exit
@@ -159,6 +159,8 @@ check_eq "show -j $B after = before" "$(cat "$T_TMP/old-b")" "$(vrctl -j show "$
 check_eq "$A's neighbours after = before" "$(cat "$T_TMP/old-neigh-a")" "$(vrctl neigh show "$A")"
 vrctl list >/dev/null 2>"$T_TMP/err"
 check_eq "reading ABI $NA: no warning" "" "$(cat "$T_TMP/err")"
+check_eq "status: ABI $NA, written by a vrctl" "$NA ok" \
+	"$(vrctl -j status | "$PY" -c 'import json,sys; a = json.load(sys.stdin)["abi"]; print(a["version"], "ok" if a["revision"].startswith("vrctl ") else a["revision"])')"
 check "new: frames to $A forwarded by the fast path" frames_through vrctl
 check "the old follower reopened the maps" until_ok 5 grep -q "maps changed\|was unloaded" "$T_TMP/follow.log"
 ip -n "$A" neigh replace 198.18.10.3 lladdr 02:00:00:00:10:03 dev out0 nud permanent
