@@ -9,7 +9,7 @@
 #
 #   gen:g0 == dut:in0 [load in0 out0 out1] dut:out0 == s0:s0
 #                                          dut:out1 == s1:s1
-# plan: 63
+# plan: 72
 . "$(dirname "$0")/../lib.sh"
 
 FROM=${UPGRADE_FROM:-8a52a80} OA=${UPGRADE_FROM_ABI:-1}	# the ABI of that vrctl
@@ -28,8 +28,8 @@ old() { nsx dut "$OLD" --pin-dir "$PIN_DIR" "$@"; }
 [ -x "$GEN" ] || fatal "$GEN not built (make bench-progs)"
 if [ ! -x "$OLD" ]; then
 	if ! git -C "$TOP" cat-file -e "$FROM^{commit}" 2>/dev/null; then
-		# the plan's other 54 checks, each skipped
-		for i in $(seq 54); do
+		# the plan's other 63 checks, each skipped
+		for i in $(seq 63); do
 			ok "upgrade from $FROM, check $i # SKIP no git history to build the vrctl of $FROM (make old-vrctl)"
 		done
 		t_end; exit
@@ -133,6 +133,16 @@ check_eq "killed before the switch: old vrctl still reads the same" "$(cat "$T_T
 	"$(old -j list | conf)"
 
 # --- the upgrade, under traffic ----------------------------------------------
+# Every entry of the maps that do not move with traffic, as bpftool dumps
+# them, sorted: the same before and after.
+MAPS="vr_macs vr_ports vr_neigh vr_tx_ports vr_routers vr_limits vr_sysctls"
+dump() { bpftool -j map dump pinned "$PIN_DIR/$1" | "$PY" -c '
+import json, sys
+print(json.dumps(sorted(json.load(sys.stdin), key=lambda e: json.dumps(e.get("key"))), sort_keys=True))'; }
+for m in $MAPS; do dump $m >"$T_TMP/before-$m"; done
+check_eq "the dumps before hold the entries (5 MACs, 5 ports, 2 neighbours)" "5 5 2" \
+	"$(for m in vr_macs vr_ports vr_neigh; do "$PY" -c 'import json,sys; print(len(json.load(sys.stdin)))' <"$T_TMP/before-$m"; done | xargs)"
+ip -n "$(ns dut)" route show table $TA >"$T_TMP/before-ta"
 r0=$(rx_s0)
 gen 20000 4 >"$T_TMP/gen" 2>&1 &
 GPID=$!
@@ -152,6 +162,10 @@ read -r a0 a1 a2 <<<"$ids_after"
 read -r b0 _ _ <<<"$ids_before"
 check "a new program on each NIC ($ids_before -> $ids_after)" \
 	test "$a0" != "$b0" -a "$a0" = "$a1" -a "$a1" = "$a2" -a "$a0" != 0
+for m in $MAPS; do
+	check "$m: every entry the same in the new map" diff "$T_TMP/before-$m" <(dump $m)
+done
+check "host table $TA ($A's routes) untouched" diff "$T_TMP/before-ta" <(ip -n "$(ns dut)" route show table $TA)
 check "the VRs' namespaces are still there" test -e "/run/netns/$A" -a -e "/run/netns/$B"
 check_eq "list -j after = before" "$(cat "$T_TMP/old-list")" "$(vrctl -j list | conf)"
 check_eq "show -j $A after = before" "$(cat "$T_TMP/old-a")" "$(vrctl -j show "$A" | conf)"
