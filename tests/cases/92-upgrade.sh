@@ -9,7 +9,7 @@
 #
 #   gen:g0 == dut:in0 [load in0 out0 out1] dut:out0 == s0:s0
 #                                          dut:out1 == s1:s1
-# plan: 72
+# plan: 74
 . "$(dirname "$0")/../lib.sh"
 
 FROM=${UPGRADE_FROM:-8a52a80} OA=${UPGRADE_FROM_ABI:-1}	# the ABI of that vrctl
@@ -28,8 +28,8 @@ old() { nsx dut "$OLD" --pin-dir "$PIN_DIR" "$@"; }
 [ -x "$GEN" ] || fatal "$GEN not built (make bench-progs)"
 if [ ! -x "$OLD" ]; then
 	if ! git -C "$TOP" cat-file -e "$FROM^{commit}" 2>/dev/null; then
-		# the plan's other 63 checks, each skipped
-		for i in $(seq 63); do
+		# the plan's other 65 checks, each skipped
+		for i in $(seq 65); do
 			ok "upgrade from $FROM, check $i # SKIP no git history to build the vrctl of $FROM (make old-vrctl)"
 		done
 		t_end; exit
@@ -132,6 +132,15 @@ check_eq "killed before the switch: programs unchanged" "$ids_before" \
 check_eq "killed before the switch: old vrctl still reads the same" "$(cat "$T_TMP/old-list")" \
 	"$(old -j list | conf)"
 
+# A follower of this vrctl (a package restarts it before the upgrade):
+# waits, saying so once.
+nsenter --net="/run/netns/$P-dut" "$VRCTL" --pin-dir "$PIN_DIR" -v sync --follow \
+	>"$T_TMP/new-follow.log" 2>&1 &
+NFPID=$!
+sleep 2.5
+check_eq "a new follower on ABI $OA waits for the upgrade, said once" "1" \
+	"$(grep -c "pinned maps are ABI $OA, this vrctl is ABI $NA: waiting for \`vrctl upgrade\`" "$T_TMP/new-follow.log")"
+
 # --- the upgrade, under traffic ----------------------------------------------
 # Every entry of the maps that do not move with traffic, as bpftool dumps
 # them, sorted: the same before and after.
@@ -176,6 +185,9 @@ check_eq "reading ABI $NA: no warning" "" "$(cat "$T_TMP/err")"
 check_eq "status: ABI $NA, written by a vrctl" "$NA ok" \
 	"$(vrctl -j status | "$PY" -c 'import json,sys; a = json.load(sys.stdin)["abi"]; print(a["version"], "ok" if a["revision"].startswith("vrctl ") else a["revision"])')"
 check "new: frames to $A forwarded by the fast path" frames_through vrctl
+check "the new follower started following after the upgrade" \
+	until_ok 5 grep -q "following the VRs" "$T_TMP/new-follow.log"
+kill "$NFPID" 2>/dev/null; wait "$NFPID" 2>/dev/null
 check "the old follower reopened the maps" until_ok 5 grep -q "maps changed\|was unloaded" "$T_TMP/follow.log"
 ip -n "$A" neigh replace 198.18.10.3 lladdr 02:00:00:00:10:03 dev out0 nud permanent
 NEIGH=198.18.10.3 check "a neighbour added after: in the new vr_neigh (the follower writes the new maps)" \
