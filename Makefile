@@ -50,6 +50,8 @@ TEST_PROGS += $(OUTPUT)/tests/test_htab
 TEST_PROGS += $(OUTPUT)/tests/test_parse
 # The data-plane fuzzer (tests/fuzz): its fixed-seed runner is a test program.
 TEST_PROGS += $(OUTPUT)/tests/fuzz_dataplane
+# The migration engine on CONV rows (tests/cases/92-upgrade.sh).
+TEST_PROGS += $(OUTPUT)/tests/test_migrate
 # The benchmark (bench/): its own BPF objects and programs, in .output/bench.
 BENCH_SKELS := $(patsubst bench/%.bpf.c,$(OUTPUT)/bench/%.skel.h,$(wildcard bench/*.bpf.c))
 BENCH_PROGS := $(OUTPUT)/bench/trafficgen $(OUTPUT)/bench/benchctl
@@ -85,8 +87,11 @@ $(OUTPUT)/loader/%.o: loader/%.c $(LOADER_HDRS) $(wildcard include/*.h) $(SKELS)
 $(OUTPUT)/git-rev: FORCE | $(OUTPUT)
 	$(Q)echo '$(VERSION) $(GIT_REV)' | cmp -s - $@ || echo '$(VERSION) $(GIT_REV)' > $@
 $(OUTPUT)/loader/cli/version.o: $(OUTPUT)/git-rev
-$(OUTPUT)/loader/cli/version.o: CFLAGS += -DVR_VERSION='"$(VERSION)"' -DVR_GIT_REV='"$(GIT_REV)"'
+$(OUTPUT)/loader/cli/version.o: CFLAGS += -DVR_VERSION='"$(VERSION)"'
 .PHONY: FORCE
+# The revision vr_abi records and --version prints (core/migrate.c).
+$(OUTPUT)/loader/core/migrate.o: $(OUTPUT)/git-rev
+$(OUTPUT)/loader/core/migrate.o: CFLAGS += -DVR_REVISION='"$(GIT_REV)"'
 
 $(LIBVROUTER): $(CORE_OBJS)
 	$(call msg,AR,$@)
@@ -193,6 +198,19 @@ install: $(OUTPUT)/vrctl
 	install -D -m 644 dist/vrctl-sync.service $(DESTDIR)/etc/systemd/system/vrctl-sync.service
 	install -D -m 644 dist/vrctl-exporter.service $(DESTDIR)/etc/systemd/system/vrctl-exporter.service
 	install -D -m 644 dist/vrctl.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vrctl
+
+# The vrctl of an older revision (tests/cases/92-upgrade.sh, the bench's
+# upgrade scenario): `git archive` of UPGRADE_FROM built in
+# .output/old/REV/, kept; default: the last commit of ABI 1.
+UPGRADE_FROM ?= 8a52a80
+.PHONY: old-vrctl
+old-vrctl: $(OUTPUT)/old/$(UPGRADE_FROM)/vrctl
+$(OUTPUT)/old/%/vrctl:
+	$(call msg,OLD,$@)
+	$(Q)rm -rf $(OUTPUT)/old/$*.tmp && mkdir -p $(OUTPUT)/old/$*.tmp
+	$(Q)git archive --format=tar $* | tar -x -C $(OUTPUT)/old/$*.tmp
+	$(Q)$(MAKE) -s -C $(OUTPUT)/old/$*.tmp .output/vrctl
+	$(Q)mkdir -p $(@D) && cp $(OUTPUT)/old/$*.tmp/.output/vrctl $@ && rm -rf $(OUTPUT)/old/$*.tmp
 
 # Mutation testing: each mutant of tests/mutants/mutants.txt (a small
 # plausible bug) planted in a copy of the tree, rebuilt there, and the

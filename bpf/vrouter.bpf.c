@@ -153,6 +153,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } vr_sync_health SEC(".maps");
 
+/* The pinned layout's ABI version (include/vrouter.h); not used by the program. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct vr_abi);
+	__uint(max_entries, 1);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vr_abi SEC(".maps");
+
 static __always_inline void count(struct vr_counter *c, __u64 bytes)
 {
 	c->packets++;

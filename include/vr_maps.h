@@ -6,6 +6,11 @@
  * adding a map is one row here plus its definition in bpf/vrouter.bpf.c
  * (same name, type, key, value and size: vrctl refuses a pinned map whose
  * layout differs from its row).  The struct layouts are in vrouter.h.
+ *
+ * Changing a row's key, value, type or size, adding or removing a row:
+ * bump VR_ABI_VERSION (vrouter.h) and add the old layout's rows to
+ * vr_migrate.h (a copy, or a converter from the old entry to the new one),
+ * so that `vrctl upgrade` moves a running system to the new layout.
  */
 #ifndef VR_MAPS_H
 #define VR_MAPS_H
@@ -29,7 +34,8 @@
 	X(TRACE,    VR_MAP_TRACE,    BPF_MAP_TYPE_RINGBUF,       struct vr_none,      struct vr_none,         VR_TRACE_RING_SIZE) \
 	X(TRACECTL, VR_MAP_TRACECTL, BPF_MAP_TYPE_ARRAY,         __u32,               struct vr_trace_ctl,    1)              \
 	X(TRACEBKT, VR_MAP_TRACEBKT, BPF_MAP_TYPE_PERCPU_ARRAY,  __u32,               struct vr_trace_bkt,    1)              \
-	X(HEALTH,   VR_MAP_HEALTH,   BPF_MAP_TYPE_ARRAY,         __u32,               struct vr_sync_health,  1)
+	X(HEALTH,   VR_MAP_HEALTH,   BPF_MAP_TYPE_ARRAY,         __u32,               struct vr_sync_health,  1)              \
+	X(ABI,      VR_MAP_ABI,      BPF_MAP_TYPE_ARRAY,         __u32,               struct vr_abi,          1)
 
 /* VRM_MACS, VRM_PORTS, ...: indexes of vr_maps[] and vr_state.fd[]. */
 enum vr_map_id {

@@ -47,6 +47,7 @@
 #define VR_MAP_TRACECTL	"vr_trace_ctl"
 #define VR_MAP_TRACEBKT	"vr_trace_bkt"
 #define VR_MAP_HEALTH	"vr_sync_health"
+#define VR_MAP_ABI	"vr_abi"
 
 /* vr_macs: which VR a frame belongs to. */
 struct vr_mac_key {
@@ -375,6 +376,24 @@ struct vr_sync_health {
 	__u64 full_passes;		/* VR full passes done */
 	__u64 events;			/* netlink events of the VRs applied */
 	__u64 errors;			/* failed full passes and refused requests */
+};
+
+/*
+ * vr_abi[0]: which layout the pinned maps have (vrctl writes it at load
+ * and upgrade; the program never reads it).  VR_ABI_VERSION goes up by one
+ * with every change of a map's key, value, type or size, or of the map
+ * list; include/vr_migrate.h then gets the old layout's rows (how
+ * `vrctl upgrade` converts its entries).  ABI 1 (before this map existed)
+ * is recognised by the absence of vr_abi.  struct vr_abi itself never
+ * changes, so that every vrctl can read any pinned ABI.
+ */
+#define VR_ABI_VERSION		2
+#define VR_ABI_REV_MAX		56	/* vrctl's version string, NUL-terminated */
+
+struct vr_abi {
+	__u32 version;			/* VR_ABI_VERSION of the vrctl that wrote it */
+	__u32 pad;
+	char revision[VR_ABI_REV_MAX];	/* that vrctl's version and git revision */
 };
 
 #endif /* VROUTER_H */

@@ -53,6 +53,7 @@ struct vr_cmd {
 	const char *help;		/* one line */
 	bool needs_root;
 	enum vr_lock_mode lock;
+	bool reads_old_abi;		/* an older pinned ABI is read through a converted copy */
 };
 
 /* The options of each command, by index into its table (main.c). */
@@ -70,6 +71,7 @@ enum { STATS_INTERVAL, STATS_COUNT, STATS_FORMAT };
 enum { SYNC_FOLLOW };
 enum { TRACE_REASON, TRACE_COUNT, TRACE_ALL, TRACE_WRITE };
 enum { EXPORTER_LISTEN };
+enum { UPGRADE_FORCE };
 
 
 
@@ -105,6 +107,7 @@ int do_sync(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_sync.c */
 int do_status(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_status.c */
 int do_trace(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_trace.c */
 int do_exporter(struct vr_ctx *ctx, const struct vr_args *a);	/* cmd_exporter.c */
+int do_upgrade(struct vr_ctx *ctx, const struct vr_args *a);	/* cmd_upgrade.c */
 /* prom.c: `stats --format prometheus` (A: the stats line; other formats refused). */
 int vr_stats_prometheus(struct vr_ctx *ctx, const struct vr_args *a);
 

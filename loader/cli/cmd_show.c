@@ -563,6 +563,7 @@ int do_stats(struct vr_ctx *ctx, const struct vr_args *a)
 	err = stats_args(ctx, a, &interval, &count);
 	if (err)
 		return err;
+	ctx->st.old_abi_ok = !interval;	/* a converted copy does not move */
 	err = vr_maps_open(&ctx->st);
 	if (err)
 		return err;

@@ -12,6 +12,8 @@
 #include <time.h>
 #include <net/if.h>
 
+#include <bpf/bpf.h>
+
 #include "cli.h"
 #include "core/router.h"
 #include "core/datapath.h"
@@ -152,6 +154,21 @@ static void print_trace(const struct vr_metrics *m)
 	close_json_object();
 }
 
+/* The pinned layout's ABI and the vrctl that wrote it (vr_abi). */
+static void print_abi(struct vr_ctx *ctx)
+{
+	struct vr_abi rec = {};
+	__u32 key = 0;
+
+	bpf_map_lookup_elem(ctx->st.fd[VRM_ABI], &key, &rec);
+	rec.revision[sizeof(rec.revision) - 1] = '\0';
+	open_json_object("abi");
+	print_uint(PRINT_ANY, "version", "ABI %u", rec.version);
+	print_string(PRINT_ANY, "revision", " (maps written by %s)", rec.revision);
+	print_nl();
+	close_json_object();
+}
+
 int do_status(struct vr_ctx *ctx, const struct vr_args *a)
 {
 	struct vr_metrics *m;
@@ -166,6 +183,7 @@ int do_status(struct vr_ctx *ctx, const struct vr_args *a)
 	err = vr_metrics_read(&ctx->st, m);
 	if (!err) {
 		open_json_object(NULL);
+		print_abi(ctx);
 		print_nics(m);
 		print_maps(m);
 		print_routers(ctx, m);

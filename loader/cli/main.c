@@ -101,6 +101,11 @@ static const struct vr_opt sync_opts[] = {
 	{ 0 }
 };
 
+static const struct vr_opt upgrade_opts[] = {
+	[UPGRADE_FORCE] = { "force", 0, NULL, "new maps with every entry copied even within the same ABI" },
+	{ 0 }
+};
+
 static const struct vr_cmd commands[] = {
 	{ .name = "load", .fn = do_load, .args = "IFACE...", .max_pos = -1,
 	  .opts = load_opts, .needs_root = true, .lock = VR_LOCK,
@@ -118,13 +123,13 @@ static const struct vr_cmd commands[] = {
 	  .needs_root = true, .lock = VR_LOCK,
 	  .help = "delete a virtual router" },
 	{ .name = "list", .fn = do_list, .max_pos = 0,
-	  .needs_root = true, .lock = VR_LOCK_NONE,
+	  .needs_root = true, .lock = VR_LOCK_NONE, .reads_old_abi = true,
 	  .help = "list the virtual routers" },
 	{ .name = "show", .fn = do_show, .args = "[NAME]", .max_pos = 1,
-	  .needs_root = true, .lock = VR_LOCK_NONE,
+	  .needs_root = true, .lock = VR_LOCK_NONE, .reads_old_abi = true,
 	  .help = "show a virtual router in detail, or every one" },
 	{ .name = "stats", .fn = do_stats, .args = "[NAME]", .max_pos = 1,
-	  .opts = stats_opts, .needs_root = true, .lock = VR_LOCK_NONE,
+	  .opts = stats_opts, .needs_root = true, .lock = VR_LOCK_NONE, .reads_old_abi = true,
 	  .help = "counters per VR and per NIC" },
 	{ .name = "neigh", .fn = do_neigh, .max_pos = -1,
 	  .args = "{ add | replace } NAME ADDR lladdr MAC dev IFACE",
@@ -144,6 +149,9 @@ static const struct vr_cmd commands[] = {
 	{ .name = "exporter", .fn = do_exporter, .max_pos = 0,
 	  .opts = exporter_opts, .needs_root = true, .lock = VR_LOCK_NONE,
 	  .help = "serve Prometheus metrics over HTTP until SIGTERM" },
+	{ .name = "upgrade", .fn = do_upgrade, .max_pos = 0,
+	  .opts = upgrade_opts, .needs_root = true, .lock = VR_LOCK,
+	  .help = "move the loaded NICs to this vrctl's program and map layout, keeping every VR" },
 	{ .name = "help", .fn = do_help, .args = "[COMMAND]", .max_pos = 1,
 	  .needs_root = false, .lock = VR_LOCK_NONE,
 	  .help = "this text, or a command's usage and options" },
@@ -252,6 +260,7 @@ int main(int argc, char **argv)
 	if (!ctx.cmd)
 		return 2;
 	ctx.st.read_only_ok = ctx.cmd->lock == VR_LOCK_NONE;	/* list, show, stats */
+	ctx.st.old_abi_ok = ctx.cmd->reads_old_abi;
 	if (vr_parse_args(&ctx, argc - first, argv + first, &help, &args))
 		return 2;
 	log_set_verbose(ctx.verbose);

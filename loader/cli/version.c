@@ -9,18 +9,10 @@
 #include "cli.h"
 #include "print.h"
 #include "vrouter.h"
+#include "core/migrate.h"
 
 #ifndef VR_VERSION
 #define VR_VERSION "unknown"
-#endif
-#ifndef VR_GIT_REV
-#define VR_GIT_REV "unknown"
-#endif
-#ifndef VR_ABI_VERSION
-/* TODO(merge): include/vrouter.h gets VR_ABI_VERSION (pinned maps carry
- * it, issue 13's upgrades); this fallback goes then.
- */
-#define VR_ABI_VERSION 1
 #endif
 
 void vr_print_version(bool json)
@@ -28,7 +20,7 @@ void vr_print_version(bool json)
 	new_json_obj(json);
 	open_json_object(NULL);
 	print_string(PRINT_ANY, "version", "vrctl %s", VR_VERSION);
-	print_string(PRINT_ANY, "git_revision", " (git %s,", VR_GIT_REV);
+	print_string(PRINT_ANY, "git_revision", " (git %s,", vr_revision());
 	print_uint(PRINT_ANY, "abi_version", " abi %u)", (unsigned int)VR_ABI_VERSION);
 	print_nl();
 	close_json_object();

@@ -26,6 +26,7 @@
 #include "core/datapath.h"
 #include "core/hostcfg.h"
 #include "core/maps.h"
+#include "core/migrate.h"
 #include "core/router.h"
 #include "lib/log.h"
 #include "lib/parse.h"
@@ -501,6 +502,9 @@ static int load_apply(struct load_op *op)
 	if (err)
 		return err;
 	op->tx_id = fd_id(op->st->fd[VRM_TX]);
+	err = vr_abi_stamp_new(op->st->fd);
+	if (err)
+		return err;
 	/* IPv6 forwarding is global: bpf_fib_lookup checks it for IPv6. */
 	err = vr_host_ipv6_forwarding(op->st);
 	if (err < 0)
@@ -861,4 +865,26 @@ out:
 			close(u[i].prog_fd);
 	free(u);
 	return err;
+}
+
+/* ---- for upgrade.c -------------------------------------------------- */
+
+int vr_xdp_replace(uint32_t ifindex, int new_fd, int old_fd, int mode)
+{
+	return attach_replace(ifindex, new_fd, old_fd, (enum xdp_attach_mode)mode);
+}
+
+uint32_t vr_obj_id(int fd)
+{
+	return fd_id(fd);
+}
+
+bool vr_prog_uses_map(uint32_t prog_id, uint32_t map_id)
+{
+	return prog_is_ours(prog_id, map_id);
+}
+
+int vr_reuse_pinned_maps(struct vr_state *st, struct bpf_object *obj)
+{
+	return reuse_pinned_maps(st, obj);
 }

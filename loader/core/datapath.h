@@ -37,4 +37,28 @@ const char *vr_xdp_mode_name(int mode);
 /* Is program PROG_ID this vrouter's (does it use ST's vr_tx_ports)? */
 bool vr_prog_ours(struct vr_state *st, uint32_t prog_id);
 
+/* Move the loaded NICs to this vrctl's program and, if the pinned maps
+ * are of an older ABI (or FORCE), to new maps with every entry migrated
+ * (core/upgrade.c).  RES says what was done.
+ */
+struct vr_upgrade_res {
+	unsigned int from_abi, to_abi;
+	bool maps_migrated;		/* new maps, entries copied or converted */
+	bool nothing_to_do;		/* same ABI and the same program already */
+	bool resumed;			/* finished an upgrade that had stopped after its switch */
+	int nics;			/* NICs switched to the new program */
+	int skipped;			/* loaded NICs without vrouter's program attached */
+	unsigned long entries;		/* map entries migrated */
+};
+int vr_dp_upgrade(struct vr_state *st, bool force, struct vr_upgrade_res *res);
+
+/* Shared with upgrade.c: the atomic swap (XDP_FLAGS_REPLACE), an object's
+ * id, whether a program uses a map, the pinned maps handed to libbpf.
+ */
+struct bpf_object;
+int vr_xdp_replace(uint32_t ifindex, int new_fd, int old_fd, int mode);
+uint32_t vr_obj_id(int fd);
+bool vr_prog_uses_map(uint32_t prog_id, uint32_t map_id);
+int vr_reuse_pinned_maps(struct vr_state *st, struct bpf_object *obj);
+
 #endif /* VR_CORE_DATAPATH_H */

@@ -24,6 +24,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "core/migrate.h"
 #include "core/state.h"
 #include "lib/log.h"
 #include "lib/parse.h"
@@ -464,7 +465,7 @@ static int open_map(struct vr_state *st, unsigned int i, const __u32 *prog_ids,
 int vr_maps_open(struct vr_state *st)
 {
 	__u32 prog_ids[MAX_PROG_MAPS];
-	unsigned int i;
+	unsigned int i, abi;
 	int fd, n_prog;
 
 	if (st->fd[VRM_ROUTERS] >= 0)
@@ -486,6 +487,9 @@ int vr_maps_open(struct vr_state *st)
 	close(fd);
 	if (n_prog)
 		return n_prog;
+	/* An older layout: read through a converted copy, or refused. */
+	if (!vr_abi_pinned(st, &abi) && abi != VR_ABI_VERSION)
+		return vr_mig_open_older(st, abi);
 	n_prog = pinned_prog_maps(st, prog_ids, MAX_PROG_MAPS);
 	for (i = 0; i < VRM_COUNT; i++) {
 		fd = open_map(st, i, prog_ids, n_prog);
@@ -507,6 +511,7 @@ void vr_maps_close(struct vr_state *st)
 			close(st->fd[i]);
 		st->fd[i] = -1;
 	}
+	st->old_abi = 0;
 }
 
 void vr_state_init(struct vr_state *st, const char *pin_dir)

@@ -26,6 +26,8 @@ struct vr_state {
 	bool pin_dir_created;		/* vr_state_lock(st, true) made the directory */
 	bool read_only_ok;		/* open maps read-only on a read-only bpffs */
 	int fd[VRM_COUNT];		/* pinned maps, -1 until vr_maps_open() */
+	bool old_abi_ok;		/* an older pinned ABI is read through a converted copy */
+	unsigned int old_abi;		/* fd[] is such a copy of that ABI; 0: the pinned maps */
 };
 
 void vr_state_init(struct vr_state *st, const char *pin_dir);
@@ -40,7 +42,8 @@ int vr_state_lock(struct vr_state *st, bool create);
 int vr_state_lock_if_exists(struct vr_state *st);
 void vr_state_unlock(struct vr_state *st);
 /* Open and check every pinned map; idempotent; prints its error
- * (-ENOENT: not loaded; -EPROTO: another layout than vr_maps.h).
+ * (-ENOENT: not loaded; -EPROTO: another layout than vr_maps.h, or an
+ * older ABI without old_abi_ok: "run `vrctl upgrade`").
  */
 int vr_maps_open(struct vr_state *st);
 void vr_maps_close(struct vr_state *st);

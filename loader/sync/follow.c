@@ -30,6 +30,7 @@
 
 #include "nl/netlink.h"
 #include "core/metrics.h"
+#include "core/migrate.h"
 #include "core/router.h"
 #include "sync.h"
 
@@ -223,12 +224,21 @@ static bool maps_ready(struct follower *fw)
 {
 	struct vr_state *st = fw->s->st;
 	char path[PATH_MAX];
+	unsigned int abi;
 
 	if (fw->maps_ok)
 		return true;
 	if (vr_pin_path(st, VR_MAP_ROUTERS, path, sizeof(path)) || access(path, F_OK)) {
 		if (!fw->waiting_said)
 			pr_info("vrouter is not loaded (no %s): waiting", path);
+		fw->waiting_said = true;
+		return false;
+	}
+	/* An older layout: said once, then wait for `vrctl upgrade`. */
+	if (!vr_abi_pinned(st, &abi) && abi != VR_ABI_VERSION) {
+		if (!fw->waiting_said)
+			pr_warn("pinned maps are ABI %u, this vrctl is ABI %u: waiting for "
+				"`vrctl upgrade`", abi, VR_ABI_VERSION);
 		fw->waiting_said = true;
 		return false;
 	}
@@ -271,7 +281,7 @@ static void tick(struct follower *fw)
 		tick_vr(s, id, &rec, now);
 	}
 	if (!current) {
-		pr_info("vrouter was unloaded: waiting for it");
+		pr_info("the pinned maps changed (unload or upgrade): reopening them");
 		for (id = 1; id < VR_MAX_ROUTERS; id++)
 			vr_release(s, id);
 		vr_maps_close(s->st);
