@@ -32,6 +32,7 @@ struct vr_ctx {
 	int verbose;			/* -v count */
 	const struct vr_cmd *cmd;	/* the command running */
 	bool usage_error;		/* set by vr_usage(): exit status 2 */
+	int status;			/* exit status of a success (apply --check: 1, changes) */
 };
 
 /* A row of the command table (main.c). */
@@ -67,6 +68,7 @@ enum { STATS_INTERVAL, STATS_COUNT, STATS_FORMAT };
 enum { SYNC_FOLLOW };
 enum { TRACE_REASON, TRACE_COUNT, TRACE_ALL, TRACE_WRITE };
 enum { EXPORTER_LISTEN };
+enum { APPLY_CHECK };
 
 
 
@@ -99,6 +101,8 @@ int do_sync(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_sync.c */
 int do_status(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_status.c */
 int do_trace(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_trace.c */
 int do_exporter(struct vr_ctx *ctx, const struct vr_args *a);	/* cmd_exporter.c */
+int do_apply(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_apply.c */
+int do_save(struct vr_ctx *ctx, const struct vr_args *a);
 /* prom.c: `stats --format prometheus` (A: the stats line; other formats refused). */
 int vr_stats_prometheus(struct vr_ctx *ctx, const struct vr_args *a);
 
