@@ -63,12 +63,12 @@ int do_apply(struct vr_ctx *ctx, const struct vr_args *a)
 	if (!check && p.n)
 		err = vr_conf_apply(&ctx->st, c, &p);
 	print_uint(PRINT_JSON, "changes", NULL, (unsigned int)p.n);
-	print_bool(PRINT_JSON, "applied", NULL, !check && !err);
+	print_bool(PRINT_JSON, "applied", NULL, !check && (!err || err == -ECHILD));
 	if (!p.n)
 		print_text("%s: nothing to change\n", c->path);
 	else if (check)
 		print_text("%s: %d change%s to apply\n", c->path, p.n, p.n == 1 ? "" : "s");
-	else if (!err)
+	else if (!err || err == -ECHILD)	/* a hook failed: the changes stay */
 		print_text("%s: %d change%s applied\n", c->path, p.n, p.n == 1 ? "" : "s");
 	close_json_object();
 	if (check && p.n)

@@ -155,7 +155,7 @@ static const struct vr_cmd commands[] = {
 	  .opts = apply_opts, .needs_root = true, .lock = VR_LOCK,
 	  .help = "make the running state match a configuration file (default " VR_CONF_DEFAULT ")" },
 	{ .name = "save", .fn = do_save, .max_pos = 0,
-	  .needs_root = true, .lock = VR_LOCK,
+	  .needs_root = true, .lock = VR_LOCK_NONE,	/* read-only: save | apply - */
 	  .help = "print the running configuration in apply's format" },
 	{ .name = "help", .fn = do_help, .args = "[COMMAND]", .max_pos = 1,
 	  .needs_root = false, .lock = VR_LOCK_NONE,
