@@ -47,6 +47,8 @@ _vrctl()
 	done
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "${opts[*]}" -- "$cur"))
+	elif [[ $args == *FILE* ]]; then
+		COMPREPLY=($(compgen -f -- "$cur"))
 	elif [[ $args == *IFACE* ]]; then
 		COMPREPLY=($(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur"))
 	elif [[ $cmd == help ]]; then
