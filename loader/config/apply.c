@@ -9,9 +9,12 @@
  * network namespace.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/wait.h>
 
@@ -205,20 +208,30 @@ static void undo(struct vr_state *st, const struct vr_conf *c, struct vr_plan *p
 		       n == 1 ? "" : "s", left);
 }
 
-/* HOOK through /bin/sh inside VR NAME's network namespace, with
- * VR_NAME, VR_ID and VR_TABLE in its environment.
+/* HOOK through /bin/sh inside VR NAME's network namespace (only that
+ * namespace, as nsenter --net: /sys and /etc stay the host's), with
+ * VR_NAME, VR_ID and VR_TABLE in its environment and stdin from
+ * /dev/null (apply may be reading the file from its own).  A hook that
+ * does not end within VR_CONF_HOOK_TIMEOUT seconds is killed with its
+ * process group: a boot must not hang on it (a daemon it starts must
+ * leave the group, as daemons do).
  */
 static int run_hook(const char *name, uint32_t id, uint32_t table, const char *hook)
 {
+	struct timespec tick = { 0, 50 * 1000 * 1000 };
+	int status, saved, fd, n;
 	char num[16];
-	int status, saved;
-	pid_t pid;
+	pid_t pid, r;
 
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
+		setpgid(0, 0);
+		fd = open("/dev/null", O_RDONLY);
+		if (fd >= 0 && dup2(fd, STDIN_FILENO) >= 0 && fd != STDIN_FILENO)
+			close(fd);
 		if (netns_enter(name, &saved))
 			_exit(126);
 		setenv("VR_NAME", name, 1);
@@ -229,9 +242,19 @@ static int run_hook(const char *name, uint32_t id, uint32_t table, const char *h
 		execl("/bin/sh", "sh", "-c", hook, (char *)NULL);
 		_exit(127);
 	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
+	for (n = 0; (r = waitpid(pid, &status, WNOHANG)) == 0; n++) {
+		if (n == VR_CONF_HOOK_TIMEOUT * 20) {
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			pr_err("VR %s: hook '%s' still running after %d s: killed (the VR "
+			       "stays)", name, hook, VR_CONF_HOOK_TIMEOUT);
+			waitpid(pid, &status, 0);
+			return -ETIMEDOUT;
+		}
+		nanosleep(&tick, NULL);
+	}
+	if (r < 0)
+		return -errno;
 	if (WIFEXITED(status) && !WEXITSTATUS(status))
 		return 0;
 	if (WIFEXITED(status))
@@ -258,7 +281,7 @@ static int run_hooks(struct vr_state *st, struct vr_conf *c, struct vr_plan *p)
 		pr_info("VR %s: running hook '%s'", cr->req.name, cr->hook);
 		err = run_hook(cr->req.name, p->acts[i].id, rec.table_id, cr->hook);
 		if (err && !ret)
-			ret = err;
+			ret = -ECHILD;	/* the changes stay: vrctl says so */
 	}
 	return ret;
 }

@@ -24,6 +24,7 @@
 
 #define VR_CONF_DEFAULT	"/etc/vrouter/vrouter.conf"
 #define VR_CONF_HOOK_MAX	1024	/* bytes of a hook's command line */
+#define VR_CONF_HOOK_TIMEOUT	60	/* seconds a hook may run */
 
 struct vr_conf_nic {
 	char name[IF_NAMESIZE];

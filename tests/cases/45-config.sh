@@ -14,7 +14,7 @@
 #                                                  dut:out1 == s1:s1
 # VR A on in0, out0 (one MAC): 198.18.1.1 / 198.18.10.1, far network
 # 198.18.100.0/24 behind s0 (.1).  VR B on in0, out1 (a MAC each).
-# plan: 64
+# plan: 65
 . "$(dirname "$0")/../lib.sh"
 
 A=$P-a B=$P-b C=$P-c
@@ -87,8 +87,8 @@ snapshot() {
 		bpftool map dump pinned "$PIN_DIR/$m" 2>&1 | grep -v '"gen":'
 	done
 	ip netns list | awk '{print $1}' | grep "^$P-" | sort
-	ip -n "$A" -br addr 2>&1
-	ip -n "$(ns dut)" -br link | sed -E 's/ +(UP|DOWN|UNKNOWN|LOWERLAYERDOWN) +/ /'
+	ip -n "$A" -br addr 2>/dev/null
+	ip -n "$(ns dut)" -br link 2>/dev/null | sed -E 's/ +(UP|DOWN|UNKNOWN|LOWERLAYERDOWN) +/ /'
 }
 gping() { nsx gen ping -q -c 3 -i 0.05 -W 1 198.18.100.1; }
 fwd_of() {	# VR $1's fwd counter, wherever stats -j puts it
@@ -297,4 +297,11 @@ printf 'nics: []\n' >"$T_TMP/none.conf"
 check "nics: [] and no router: everything unloaded" vrctl apply "$T_TMP/none.conf"
 check "no pin directory, no VR namespace left" sh -c \
 	"! test -e $PIN_DIR && ! ip netns list | grep -qE '^$P-[abc] '"
+
+# --- the example every operator starts from parses, and says what it would do ----------
+sed 's/eth1/in0/g; s/eth2/out0/g; s/eth3/out1/g' "$TOP/dist/vrouter.conf.example" >"$T_TMP/example.conf"
+vrctl apply --check "$T_TMP/example.conf" >"$T_TMP/out" 2>&1; rc=$?
+check_eq "dist/vrouter.conf.example (NICs renamed): --check exit 1, its plan" \
+	"1|+ nic in0|+ nic out0|+ nic out1 (skb mode)|+ router vr1|+ router vr2|$T_TMP/example.conf: 5 changes to apply" \
+	"$rc|$(paste -sd'|' "$T_TMP/out")"
 t_end
