@@ -210,8 +210,9 @@ static void undo(struct vr_state *st, const struct vr_conf *c, struct vr_plan *p
 
 /* HOOK through /bin/sh inside VR NAME's network namespace (only that
  * namespace, as nsenter --net: /sys and /etc stay the host's), with
- * VR_NAME, VR_ID and VR_TABLE in its environment and stdin from
- * /dev/null (apply may be reading the file from its own).  A hook that
+ * VR_NAME, VR_ID and VR_TABLE in its environment, stdin from /dev/null
+ * (apply may be reading the file from its own) and stdout to stderr
+ * (stdout is the plan's, JSON with -j).  A hook that
  * does not end within VR_CONF_HOOK_TIMEOUT seconds is killed with its
  * process group: a boot must not hang on it (a daemon it starts must
  * leave the group, as daemons do).
@@ -232,6 +233,7 @@ static int run_hook(const char *name, uint32_t id, uint32_t table, const char *h
 		fd = open("/dev/null", O_RDONLY);
 		if (fd >= 0 && dup2(fd, STDIN_FILENO) >= 0 && fd != STDIN_FILENO)
 			close(fd);
+		dup2(STDERR_FILENO, STDOUT_FILENO);	/* stdout is the plan's (-j) */
 		if (netns_enter(name, &saved))
 			_exit(126);
 		setenv("VR_NAME", name, 1);

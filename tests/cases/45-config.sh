@@ -88,7 +88,9 @@ snapshot() {
 	done
 	ip netns list | awk '{print $1}' | grep "^$P-" | sort
 	ip -n "$A" -br addr 2>/dev/null
-	ip -n "$(ns dut)" -br link 2>/dev/null | sed -E 's/ +(UP|DOWN|UNKNOWN|LOWERLAYERDOWN) +/ /'
+	# (without what young veths change by themselves: carrier, operstate)
+	ip -n "$(ns dut)" -br link 2>/dev/null |
+		sed -E 's/ +(UP|DOWN|UNKNOWN|LOWERLAYERDOWN) +/ /; s/NO-CARRIER,//; s/,LOWER_UP//'
 }
 gping() { nsx gen ping -q -c 3 -i 0.05 -W 1 198.18.100.1; }
 fwd_of() {	# VR $1's fwd counter, wherever stats -j puts it
@@ -264,10 +266,10 @@ check "state byte-identical after the undo (A's limit and fast path back)" cmp "
 EOT
 } >"$T_TMP/hook.conf"
 vrctl apply "$T_TMP/hook.conf" >"$T_TMP/out" 2>"$T_TMP/stderr"; rc=$?
-cp "$T_TMP/out" "$T_TMP/hook.out"
+cp "$T_TMP/stderr" "$T_TMP/hook.out"
 check_eq "failing hook: exit 1, reported with its status" "1 1" \
 	"$rc $(grep -c "VR $C: hook 'echo hook-ran-in \$VR_NAME; exit 3' exited with status 3" "$T_TMP/stderr")"
-check "the hook ran (its output), and VR $C stays" sh -c \
+check "the hook ran (its output on stderr), and VR $C stays" sh -c \
 	"grep -q 'hook-ran-in $C' $T_TMP/hook.out && test -e /run/netns/$C"
 check_eq "apply again: nothing to change (a hook runs once, when its VR is made)" \
 	"$T_TMP/hook.conf: nothing to change" "$(vrctl apply "$T_TMP/hook.conf" 2>&1)"
