@@ -14,7 +14,7 @@
 #                                                  dut:out1 == s1:s1
 # VR A on in0, out0 (one MAC): 198.18.1.1 / 198.18.10.1, far network
 # 198.18.100.0/24 behind s0 (.1).  VR B on in0, out1 (a MAC each).
-# plan: 65
+# plan: 69
 . "$(dirname "$0")/../lib.sh"
 
 A=$P-a B=$P-b C=$P-c
@@ -167,9 +167,16 @@ check "B has a macvlan out0 with $B_OUT0" sh -c "ip -n $B -br link show out0 | g
 check_eq "A's limit is 200000 pps" 200000 \
 	"$(vrctl -j show "$A" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["limit"]["rate_pps"])')"
 check "A's addresses (the tenant's) are still there" sh -c "ip -n $A -br addr show in0 | grep -q 198.18.1.1/24"
+conf "in0=$B_IN" 200000 | sed '5,6d' | sed 's/neigh: 200/neigh: 300/' >"$CONF"
+vrctl apply "$CONF" >"$T_TMP/out" 2>&1; rc=$?
+check_eq "out1 out of the file, B off out1, B's quota raised: applied in order" \
+	"0|~ router $B nic - out0=$B_OUT0|~ router $B nic - out1=$B_OUT|~ router $B quota neigh 200 -> 300|- nic out1|$CONF: 4 changes applied" \
+	"$rc|$(paste -sd'|' "$T_TMP/out")"
+check "out1 has no XDP program, B no macvlan out1" sh -c \
+	"! ip -n $(ns dut) link show out1 | grep -q prog/xdp && ! ip -n $B link show out1 2>/dev/null"
 conf "" 200000 off >"$CONF"
 vrctl apply --check "$CONF" >"$T_TMP/out" 2>&1
-check_eq "--check: B deleted, A's fast path off" "- router $B|~ router $A fast-path on -> off" \
+check_eq "--check: B deleted, A's fast path off, out1 loaded again" "+ nic out1|- router $B|~ router $A fast-path on -> off" \
 	"$(grep -v changes "$T_TMP/out" | paste -sd'|')"
 check "apply: B deleted, A's fast path off" vrctl apply "$CONF"
 check "B's namespace is gone" sh -c "! ip netns list | grep -q '^$B '"
@@ -224,6 +231,10 @@ conf | sed "s/table: $TB/table: 1000/" >"$T_TMP/bad.conf"
 bad "table of B changed to A's" 15 "has table $TB, the file says 1000"
 conf | sed "s/table: $TB/table: 1500/" >"$T_TMP/bad.conf"
 bad "table of an existing VR changed" 15 "has table $TB, the file says 1500"
+conf | sed "s/xdp-mode: native/xdp-mode: skb/" >"$T_TMP/bad.conf"
+bad "XDP mode of a loaded NIC changed" 5 "NIC out1 is loaded in native mode, the file says skb"
+conf | sed '5,6d' >"$T_TMP/bad.conf"
+bad "a VR on a NIC the file does not load" 13 "macs: NIC out1 is not in the file's nics:"
 printf '' >"$T_TMP/bad.conf"
 vrctl apply "$T_TMP/bad.conf" >/dev/null 2>"$T_TMP/stderr"; rc=$?
 snapshot >"$T_TMP/after"
