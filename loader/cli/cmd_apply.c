@@ -44,7 +44,7 @@ int do_apply(struct vr_ctx *ctx, const struct vr_args *a)
 {
 	const char *path = a->n_pos ? a->pos[0] : VR_CONF_DEFAULT;
 	bool check = a->val[APPLY_CHECK] != NULL;
-	struct vr_conf *c;
+	struct vr_conf *c = NULL;
 	struct vr_plan p;
 	int err;
 

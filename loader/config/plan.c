@@ -206,7 +206,7 @@ static struct vr_action *add_port(struct vr_plan *p, enum vr_act_kind kind, cons
 }
 
 /* A VR in both: what differs.  The table cannot change in place. */
-static int plan_change(struct vr_state *st, const struct vr_conf *c,
+static int plan_change(const struct vr_conf *c,
 		       const struct vr_conf_router *want, const struct vr_conf_router *have,
 		       uint32_t id, const struct vr_router *rec, struct vr_plan *p)
 {
@@ -253,12 +253,11 @@ static int plan_change(struct vr_state *st, const struct vr_conf *c,
 		snprintf(a->change, sizeof(a->change), "%s -> %s",
 			 have->fast_path_off ? "off" : "on", want->fast_path_off ? "off" : "on");
 	}
-	(void)st;
 	return 0;
 }
 
 /* A VR to make: its name and explicit table free of everything that stays. */
-static int plan_create(struct vr_state *st, const struct vr_conf *c, int k,
+static int plan_create(const struct vr_conf *c, int k,
 		       const struct vr_conf *run, struct vr_plan *p)
 {
 	const struct vr_conf_router *want = &c->routers[k], *o;
@@ -301,7 +300,6 @@ static int plan_create(struct vr_state *st, const struct vr_conf *c, int k,
 	if (!a)
 		return -ENOMEM;
 	a->conf = k;
-	(void)st;
 	return 0;
 }
 
@@ -312,7 +310,7 @@ static int plan_routers(struct vr_state *st, const struct vr_conf *c,
 	struct vr_router rec;
 	struct vr_action *a;
 	uint32_t id = 0;
-	int i, err;
+	int i, err = 0;
 
 	/* Records: READY ones are in RUN; a half-made one is del-router's. */
 	while (st->fd[VRM_ROUTERS] >= 0 && !(err = vr_router_next(st, &id, &rec))) {
@@ -339,14 +337,18 @@ static int plan_routers(struct vr_state *st, const struct vr_conf *c,
 		for (i = 0; i < run->n_routers &&
 			    strcmp(run->routers[i].req.name, rec.name); i++)
 			;
-		err = plan_change(st, c, want, &run->routers[i], id, &rec, p);
+		err = plan_change(c, want, &run->routers[i], id, &rec, p);
 		if (err)
 			return err;
+	}
+	if (err && err != -ENOENT) {
+		pr_err("cannot read %s: %s", VR_MAP_ROUTERS, strerror(-err));
+		return err;
 	}
 	for (i = 0; i < c->n_routers; i++) {
 		if (find_router(run, c->routers[i].req.name))
 			continue;
-		err = plan_create(st, c, i, run, p);
+		err = plan_create(c, i, run, p);
 		if (err)
 			return err;
 	}
