@@ -557,6 +557,32 @@ static int top_key(struct ld *l, const char *key, yaml_node_t *k, yaml_node_t *v
 	return 0;
 }
 
+/* The directory of PATH: others who can write there can replace the file
+ * (a sticky directory, as /tmp, lets them replace only their own).
+ */
+static int check_dir(struct ld *l, const char *path)
+{
+	char dir[sizeof(l->c->path)], *slash;
+	struct stat sb;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		slash[slash == dir] = '\0';	/* "/x" -> "/" */
+	if (stat(dir, &sb) || (sb.st_mode & S_ISVTX))
+		return 0;
+	if (sb.st_mode & S_IWOTH)
+		return bad(l, NULL, "its directory %s is writable by everyone: refused (anyone "
+			   "could replace the file, whose hooks run as root)", dir);
+	if (sb.st_mode & S_IWGRP)
+		pr_warn("%s: its directory %s is writable by group %u: its members can replace "
+			"the file, whose hooks run as root", l->c->path, dir,
+			(unsigned int)sb.st_gid);
+	return 0;
+}
+
 /* Hooks run as root: a file others can write is someone else's root. */
 static int check_owner(struct ld *l, FILE *f)
 {
@@ -564,6 +590,8 @@ static int check_owner(struct ld *l, FILE *f)
 
 	if (fstat(fileno(f), &sb) || !S_ISREG(sb.st_mode))
 		return 0;	/* a pipe (stdin): the writer is the caller */
+	if (f != stdin && check_dir(l, l->c->path))
+		return -EINVAL;
 	if (sb.st_mode & S_IWOTH)
 		return bad(l, NULL, "writable by everyone: refused (its hooks run as root; "
 			   "chmod o-w)");
@@ -596,6 +624,18 @@ static int load_doc(struct ld *l, FILE *f)
 	return err;
 }
 
+/* A value with a NUL inside ("lo\0x") would be read as another one ("lo"). */
+static int check_nul(struct ld *l)
+{
+	yaml_node_t *n;
+
+	for (n = l->doc.nodes.start; n < l->doc.nodes.top; n++)
+		if (n->type == YAML_SCALAR_NODE &&
+		    strlen((const char *)n->data.scalar.value) != n->data.scalar.length)
+			return bad(l, n, "a value with a NUL byte inside");
+	return 0;
+}
+
 static int load_file(struct ld *l, FILE *f)
 {
 	struct top t = { 0 };
@@ -606,6 +646,9 @@ static int load_file(struct ld *l, FILE *f)
 	err = check_owner(l, f);
 	if (!err)
 		err = load_doc(l, f);
+	if (err)
+		return err;
+	err = check_nul(l);
 	if (err)
 		return err;
 	root = yaml_document_get_root_node(&l->doc);

@@ -14,7 +14,7 @@
 #                                                  dut:out1 == s1:s1
 # VR A on in0, out0 (one MAC): 198.18.1.1 / 198.18.10.1, far network
 # 198.18.100.0/24 behind s0 (.1).  VR B on in0, out1 (a MAC each).
-# plan: 69
+# plan: 70
 . "$(dirname "$0")/../lib.sh"
 
 A=$P-a B=$P-b C=$P-c
@@ -251,6 +251,10 @@ chmod 664 "$T_TMP/ww.conf"
 vrctl apply --check "$T_TMP/ww.conf" >/dev/null 2>"$T_TMP/stderr"; rc=$?
 check "a group-writable file: a warning" sh -c "[ $rc = 0 ] && grep -q 'Warning: .*writable by group' $T_TMP/stderr"
 chmod 644 "$T_TMP/ww.conf"
+mkdir "$T_TMP/wwdir" && cp "$T_TMP/ww.conf" "$T_TMP/wwdir/" && chmod 777 "$T_TMP/wwdir"
+vrctl apply --check "$T_TMP/wwdir/ww.conf" >/dev/null 2>"$T_TMP/stderr"; rc=$?
+check "a file in a world-writable directory is refused (anyone could replace it)" sh -c \
+	"[ $rc = 2 ] && grep -q 'its directory .* is writable by everyone' $T_TMP/stderr"
 setpriv --reuid=65534 --regid=65534 --clear-groups "$VRCTL" --pin-dir "$PIN_DIR" \
 	apply "$T_TMP/ww.conf" >/dev/null 2>"$T_TMP/stderr"; rc=$?
 check "an unprivileged user cannot apply ($(cat "$T_TMP/stderr"))" sh -c \
