@@ -23,6 +23,7 @@
 #include "core/maps.h"
 #include "core/quota.h"
 #include "lib/log.h"
+#include "lib/parse.h"
 #include "nl/netlink.h"
 
 static int load_nic(struct vr_state *st, const char *name, enum xdp_attach_mode mode)
@@ -208,6 +209,15 @@ static void undo(struct vr_state *st, const struct vr_conf *c, struct vr_plan *p
 		       n == 1 ? "" : "s", left);
 }
 
+/* VR_CONF_HOOK_TIMEOUT, or VRCTL_HOOK_TIMEOUT seconds (1-3600; tests). */
+static int hook_timeout(void)
+{
+	const char *e = getenv("VRCTL_HOOK_TIMEOUT");
+	uint32_t v;
+
+	return e && !parse_u32(e, 1, 3600, &v) ? (int)v : VR_CONF_HOOK_TIMEOUT;
+}
+
 /* HOOK through /bin/sh inside VR NAME's network namespace (only that
  * namespace, as nsenter --net: /sys and /etc stay the host's), with
  * VR_NAME, VR_ID and VR_TABLE in its environment, stdin from /dev/null
@@ -220,7 +230,7 @@ static void undo(struct vr_state *st, const struct vr_conf *c, struct vr_plan *p
 static int run_hook(const char *name, uint32_t id, uint32_t table, const char *hook)
 {
 	struct timespec tick = { 0, 50 * 1000 * 1000 };
-	int status, saved, fd, n;
+	int status, saved, fd, n, timeout = hook_timeout();
 	char num[16];
 	pid_t pid, r;
 
@@ -245,11 +255,11 @@ static int run_hook(const char *name, uint32_t id, uint32_t table, const char *h
 		_exit(127);
 	}
 	for (n = 0; (r = waitpid(pid, &status, WNOHANG)) == 0; n++) {
-		if (n == VR_CONF_HOOK_TIMEOUT * 20) {
+		if (n == timeout * 20) {
 			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
 			pr_err("VR %s: hook '%s' still running after %d s: killed (the VR "
-			       "stays)", name, hook, VR_CONF_HOOK_TIMEOUT);
+			       "stays)", name, hook, timeout);
 			waitpid(pid, &status, 0);
 			return -ETIMEDOUT;
 		}

@@ -14,7 +14,7 @@
 #                                                  dut:out1 == s1:s1
 # VR A on in0, out0 (one MAC): 198.18.1.1 / 198.18.10.1, far network
 # 198.18.100.0/24 behind s0 (.1).  VR B on in0, out1 (a MAC each).
-# plan: 70
+# plan: 72
 . "$(dirname "$0")/../lib.sh"
 
 A=$P-a B=$P-b C=$P-c
@@ -288,6 +288,20 @@ check "the hook ran (its output on stderr), and VR $C stays" sh -c \
 	"grep -q 'hook-ran-in $C' $T_TMP/hook.out && test -e /run/netns/$C"
 check_eq "apply again: nothing to change (a hook runs once, when its VR is made)" \
 	"$T_TMP/hook.conf: nothing to change" "$(vrctl apply "$T_TMP/hook.conf" 2>&1)"
+
+{ conf; cat <<EOT
+  - name: $P-d
+    macs: [out1=02:00:00:00:0d:01]
+    hook: (sleep 30; touch $T_TMP/hook-d.child) & sleep 30
+EOT
+} >"$T_TMP/slow.conf"
+t=$SECONDS
+VRCTL_HOOK_TIMEOUT=1 vrctl apply "$T_TMP/slow.conf" >/dev/null 2>"$T_TMP/stderr"; rc=$?
+check "a hook still running after VRCTL_HOOK_TIMEOUT=1 s is killed and reported ($((SECONDS - t)) s)" sh -c \
+	"[ $rc = 1 ] && [ $((SECONDS - t)) -lt 10 ] &&
+	 grep -q 'VR $P-d: hook .* still running after 1 s: killed' $T_TMP/stderr"
+check "its background child went with it (process group)" sh -c \
+	"! pgrep -f '[t]ouch $T_TMP/hook-d.child' >/dev/null"
 
 # --- reboot: VR namespaces, XDP and pins gone; apply brings every VR back ----------------
 check "vrctl unload --all (VR namespaces and pins removed, as by a reboot)" vrctl unload --all
