@@ -14,7 +14,7 @@
 #                                                  dut:out1 == s1:s1
 # VR A on in0, out0 (one MAC): 198.18.1.1 / 198.18.10.1, far network
 # 198.18.100.0/24 behind s0 (.1).  VR B on in0, out1 (a MAC each).
-# plan: 72
+# plan: 73
 . "$(dirname "$0")/../lib.sh"
 
 A=$P-a B=$P-b C=$P-c
@@ -213,6 +213,8 @@ conf | sed 's/macs: \[in0=/macs: [[in0=/' >"$T_TMP/bad.conf"
 bad "YAML syntax error" 1[0-9] "flow|expected|did not find"
 conf | sed "s/^    table: $TB/    tabel: $TB/" >"$T_TMP/bad.conf"
 bad "unknown key" 17 "unknown key 'tabel'"
+conf | sed "s/^    table: $TB/    table: $TB\n    table: $TB/" >"$T_TMP/bad.conf"
+bad "a key given twice" 18 "key 'table' given twice"
 conf | sed "s/$B_OUT/02:00:00:00:0b/" >"$T_TMP/bad.conf"
 bad "bad MAC" 16 "'02:00:00:00:0b' is not a unicast MAC"
 conf | sed "s/$B_OUT/01:00:5e:00:00:01/" >"$T_TMP/bad.conf"
