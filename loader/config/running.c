@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * The running configuration as a model (config.h): what `vrctl save`
- * prints and what the plan compares a file with.  Only READY VRs: one
+ * prints (NICs, VRs and each VR's NICs by name) and what the plan
+ * compares a file with.  Only READY VRs: one
  * left half-made by a crash is del-router's business, not the file's.
  */
 #include <errno.h>
@@ -22,6 +23,12 @@ static int cmp_nic(const void *a, const void *b)
 static int cmp_att(const void *a, const void *b)
 {
 	return strcmp(((const struct vr_att *)a)->ifname, ((const struct vr_att *)b)->ifname);
+}
+
+static int cmp_router(const void *a, const void *b)
+{
+	return strcmp(((const struct vr_conf_router *)a)->req.name,
+		      ((const struct vr_conf_router *)b)->req.name);
 }
 
 static int running_nics(struct vr_state *st, struct vr_conf *c)
@@ -102,8 +109,11 @@ int vr_conf_running(struct vr_state *st, struct vr_conf **out)
 	while (!err && !(err = vr_router_next(st, &id, &rec)))
 		if (rec.state == VR_STATE_READY)
 			running_router(st, id, &rec, &c->routers[c->n_routers++]);
-	if (err == -ENOENT)
+	if (err == -ENOENT) {
+		/* By name: saved files diff well, whatever ids a reboot gave. */
+		qsort(c->routers, c->n_routers, sizeof(c->routers[0]), cmp_router);
 		return 0;
+	}
 	if (err)
 		pr_err("cannot read %s: %s", VR_MAP_ROUTERS, strerror(-err));
 	vr_conf_free(c);

@@ -14,7 +14,7 @@
 #                                                  dut:out1 == s1:s1
 # VR A on in0, out0 (one MAC): 198.18.1.1 / 198.18.10.1, far network
 # 198.18.100.0/24 behind s0 (.1).  VR B on in0, out1 (a MAC each).
-# plan: 73
+# plan: 74
 . "$(dirname "$0")/../lib.sh"
 
 A=$P-a B=$P-b C=$P-c
@@ -336,5 +336,11 @@ sed 's/eth1/in0/g; s/eth2/out0/g; s/eth3/out1/g' "$TOP/dist/vrouter.conf.example
 vrctl apply --check "$T_TMP/example.conf" >"$T_TMP/out" 2>&1; rc=$?
 check_eq "dist/vrouter.conf.example (NICs renamed): --check exit 1, its plan" \
 	"1|+ nic in0|+ nic out0|+ nic out1 (skb mode)|+ router vr1|+ router vr2|$T_TMP/example.conf: 5 changes to apply" \
+	"$rc|$(paste -sd'|' "$T_TMP/out")"
+sed -n '/^```yaml$/,/^```$/p' "$TOP/README.md" | sed '1d;$d' |
+	sed 's/eth1/in0/g; s/eth2/out0/g; s/eth3/out1/g' >"$T_TMP/readme.conf"
+vrctl apply --check "$T_TMP/readme.conf" >"$T_TMP/out" 2>&1; rc=$?
+check_eq "the README's example (NICs renamed): --check exit 1, the same plan" \
+	"1|+ nic in0|+ nic out0|+ nic out1 (skb mode)|+ router vr1|+ router vr2|$T_TMP/readme.conf: 5 changes to apply" \
 	"$rc|$(paste -sd'|' "$T_TMP/out")"
 t_end
