@@ -337,7 +337,9 @@ vrctl apply --check "$T_TMP/example.conf" >"$T_TMP/out" 2>&1; rc=$?
 check_eq "dist/vrouter.conf.example (NICs renamed): --check exit 1, its plan" \
 	"1|+ nic in0|+ nic out0|+ nic out1 (skb mode)|+ router vr1|+ router vr2|$T_TMP/example.conf: 5 changes to apply" \
 	"$rc|$(paste -sd'|' "$T_TMP/out")"
-sed -n '/^```yaml$/,/^```$/p' "$TOP/README.md" | sed '1d;$d' |
+# (the first yaml block after the heading "### The configuration file")
+awk '/^### The configuration file/ {h = 1} h && /^```$/ && y {exit}
+     y {print} h && /^```yaml$/ {y = 1}' "$TOP/README.md" |
 	sed 's/eth1/in0/g; s/eth2/out0/g; s/eth3/out1/g' >"$T_TMP/readme.conf"
 vrctl apply --check "$T_TMP/readme.conf" >"$T_TMP/out" 2>&1; rc=$?
 check_eq "the README's example (NICs renamed): --check exit 1, the same plan" \
