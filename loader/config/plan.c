@@ -256,6 +256,30 @@ static int plan_change(const struct vr_conf *c,
 	return 0;
 }
 
+/* Is /run/netns/NAME still the namespace made for VR REC?  Gone (ip
+ * netns del, a reboot of /run but not of bpffs): the VR is no more, its
+ * record and maps are deleted and it is made again.
+ */
+static bool netns_is_ours(const struct vr_router *rec)
+{
+	dev_t dev;
+	ino_t ino;
+
+	return !netns_stat(rec->name, &dev, &ino) && dev == rec->netns_dev &&
+	       ino == rec->netns_ino;
+}
+
+/* Is NAME deleted by P (to be made again)? */
+static bool gone(const struct vr_plan *p, const char *name)
+{
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->acts[i].kind == VR_ACT_DELETE && !strcmp(p->acts[i].name, name))
+			return true;
+	return false;
+}
+
 /* A VR to make: its name and explicit table free of everything that stays. */
 static int plan_create(const struct vr_conf *c, int k,
 		       const struct vr_conf *run, struct vr_plan *p)
@@ -274,7 +298,8 @@ static int plan_create(const struct vr_conf *c, int k,
 	if (want->req.has_table) {
 		for (i = 0; i < run->n_routers; i++) {
 			o = &run->routers[i];
-			if (o->req.table == want->req.table && find_router(c, o->req.name)) {
+			if (o->req.table == want->req.table && find_router(c, o->req.name) &&
+			    !gone(p, o->req.name)) {
 				pr_err("%s:%d: VR %s: table %u is VR %s's, which stays", c->path,
 				       want->line, want->req.name, want->req.table, o->req.name);
 				return -EEXIST;
@@ -326,12 +351,15 @@ static int plan_routers(struct vr_state *st, const struct vr_conf *c,
 				rec.name);
 			continue;
 		}
-		if (!want) {
+		if (!want || !netns_is_ours(&rec)) {
 			a = add(p, VR_ACT_DELETE, '-', "router", rec.name);
 			if (!a)
 				return -ENOMEM;
 			a->id = id;
 			a->rec = rec;
+			if (want)	/* made again below, as new */
+				snprintf(a->change, sizeof(a->change),
+					 "(its network namespace is gone)");
 			continue;
 		}
 		for (i = 0; i < run->n_routers &&
@@ -346,7 +374,7 @@ static int plan_routers(struct vr_state *st, const struct vr_conf *c,
 		return err;
 	}
 	for (i = 0; i < c->n_routers; i++) {
-		if (find_router(run, c->routers[i].req.name))
+		if (find_router(run, c->routers[i].req.name) && !gone(p, c->routers[i].req.name))
 			continue;
 		err = plan_create(c, i, run, p);
 		if (err)

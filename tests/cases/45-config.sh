@@ -14,7 +14,7 @@
 #                                                  dut:out1 == s1:s1
 # VR A on in0, out0 (one MAC): 198.18.1.1 / 198.18.10.1, far network
 # 198.18.100.0/24 behind s0 (.1).  VR B on in0, out1 (a MAC each).
-# plan: 74
+# plan: 76
 . "$(dirname "$0")/../lib.sh"
 
 A=$P-a B=$P-b C=$P-c
@@ -324,6 +324,15 @@ check "A forwards in XDP after the reboot (fwd $pre -> $(gping >/dev/null; fwd_o
 	test "$(fwd_of "$A")" -gt "${pre:-0}"
 check_eq "and the configuration is the file's: nothing to change" \
 	"$T_TMP/hook.conf: nothing to change" "$(vrctl apply "$T_TMP/hook.conf" 2>&1)"
+
+# --- a VR whose namespace someone deleted is made again ---------------------------------
+ip netns del "$A"
+vrctl apply "$T_TMP/hook.conf" >"$T_TMP/out" 2>"$T_TMP/stderr"; rc=$?
+check_eq "A's namespace deleted by hand: apply deletes what is left of A and makes it again" \
+	"0|- router $A (its network namespace is gone)|+ router $A|$T_TMP/hook.conf: 2 changes applied" \
+	"$rc|$(paste -sd'|' "$T_TMP/out")"
+check "A is back with its hook's addresses, and forwards" sh -c \
+	"ip -n $A -br addr show in0 | grep -q 198.18.1.1/24 && nsenter --net=/run/netns/$(ns gen) ping -q -c 3 -i 0.05 -W 1 198.18.100.1"
 
 # --- everything off ----------------------------------------------------------------------
 printf 'nics: []\n' >"$T_TMP/none.conf"
