@@ -28,15 +28,15 @@ CFLAGS    += -std=gnu11 $(WARNINGS) -D_GNU_SOURCE
 # outside a git checkout, e.g. a source package).
 VERSION   := 0.9.0
 GIT_REV   := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
-LIBS       = $(shell pkg-config --libs libxdp libbpf libmnl jansson libmicrohttpd libpcap) -lelf -lz
+LIBS       = $(shell pkg-config --libs libxdp libbpf libmnl jansson libmicrohttpd libpcap yaml-0.1) -lelf -lz
 
 BPF_OBJS  := $(OUTPUT)/vrouter.bpf.o
 SKELS     := $(BPF_OBJS:.bpf.o=.skel.h)
 # loader/: lib (no vrouter knowledge) <- nl (netlink, namespaces) <- core
-# (state, maps, routers, data path) <- sync (the mirror engine) <- cli
-# (vrctl's commands).  Everything but cli is libvrouter.a, which the tests
+# (state, maps, routers, data path) <- sync (the mirror engine) <- config
+# (the configuration file of vrctl apply/save) <- cli (vrctl's commands).  Everything but cli is libvrouter.a, which the tests
 # and the bench link too.
-LAYERS     := lib nl core sync
+LAYERS     := lib nl core sync config
 CORE_SRCS  := $(foreach l,$(LAYERS),$(wildcard loader/$(l)/*.c))
 CORE_OBJS  := $(CORE_SRCS:loader/%.c=$(OUTPUT)/loader/%.o)
 CLI_SRCS   := $(wildcard loader/cli/*.c)
@@ -165,7 +165,8 @@ vmlinux:
 DEB_PKGS := make gcc libc6-dev clang llvm libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev \
 	    libmnl-dev libjansson-dev pkg-config iproute2 ethtool iputils-ping tcpdump \
 	    python3 python3-scapy util-linux procps bird2 frr \
-	    python3-matplotlib libmicrohttpd-dev libpcap-dev prometheus curl
+	    python3-matplotlib libmicrohttpd-dev libpcap-dev prometheus curl \
+	    libyaml-dev
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \

@@ -64,6 +64,8 @@ _vrctl()
 		# the VRs' names (root: vrctl reads the maps); names are [A-Za-z0-9_.-]
 		COMPREPLY=($(compgen -W "$("$vrctl" "${pin[@]}" -j list 2>/dev/null |
 			grep -o '"name":"[^"]*"' | cut -d'"' -f4)" -- "$cur"))
+	elif [[ $args == *FILE* ]]; then
+		COMPREPLY=($(compgen -f -- "$cur"))
 	elif [[ $args == *IFACE* ]]; then
 		COMPREPLY=($(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur"))
 	elif [[ $cmd == help ]]; then

@@ -35,6 +35,7 @@ struct vr_ctx {
 	int verbose;			/* -v count */
 	const struct vr_cmd *cmd;	/* the command running */
 	bool usage_error;		/* set by vr_usage(): exit status 2 */
+	int status;			/* exit status of a success (apply --check: 1, changes) */
 };
 
 /* A row of the command table (main.c). */
@@ -72,6 +73,7 @@ enum { SYNC_FOLLOW };
 enum { TRACE_REASON, TRACE_COUNT, TRACE_ALL, TRACE_WRITE };
 enum { EXPORTER_LISTEN };
 enum { UPGRADE_FORCE };
+enum { APPLY_CHECK };
 
 
 
@@ -108,6 +110,8 @@ int do_status(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_status.c */
 int do_trace(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_trace.c */
 int do_exporter(struct vr_ctx *ctx, const struct vr_args *a);	/* cmd_exporter.c */
 int do_upgrade(struct vr_ctx *ctx, const struct vr_args *a);	/* cmd_upgrade.c */
+int do_apply(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_apply.c */
+int do_save(struct vr_ctx *ctx, const struct vr_args *a);
 /* prom.c: `stats --format prometheus` (A: the stats line; other formats refused). */
 int vr_stats_prometheus(struct vr_ctx *ctx, const struct vr_args *a);
 

@@ -113,14 +113,7 @@ int vr_limit_merge(const struct vr_args *a, int first, const struct vr_limit *cu
 		}
 		l.burst_bytes = v;
 	}
-	/* Defaults: 10 ms worth. */
-	if (l.rate_pps && !l.burst)
-		l.burst = l.rate_pps >= 100 ? (uint32_t)((l.rate_pps + 99) / 100) : 1;
-	if (l.rate_bps && !l.burst_bytes) {
-		l.burst_bytes = (l.rate_bps + 799) / 800;
-		if (l.burst_bytes < 1514)
-			l.burst_bytes = 1514;
-	}
+	vr_limit_default_bursts(&l);
 	if (vr_limit_derive(&l)) {
 		if (l.rate_pps && !(l.flags & VR_LIMIT_PPS))
 			pr_err("--burst %u is too large for --rate-pps %llu (more than %llu s of traffic)",

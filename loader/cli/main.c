@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "config/config.h"
 #include "print.h"
 
 static int do_help(struct vr_ctx *ctx, const struct vr_args *a);
@@ -96,6 +97,12 @@ static const struct vr_opt exporter_opts[] = {
 	{ 0 }
 };
 
+static const struct vr_opt apply_opts[] = {
+	[APPLY_CHECK] = { "check", 0, NULL,
+			  "print the plan only; exit 0: nothing to change, 1: changes, 2: bad file" },
+	{ 0 }
+};
+
 static const struct vr_opt sync_opts[] = {
 	[SYNC_FOLLOW] = { "follow", 'f', NULL, "keep following the changes after the full pass" },
 	{ 0 }
@@ -152,6 +159,12 @@ static const struct vr_cmd commands[] = {
 	{ .name = "upgrade", .fn = do_upgrade, .max_pos = 0,
 	  .opts = upgrade_opts, .needs_root = true, .lock = VR_LOCK,
 	  .help = "move the loaded NICs to this vrctl's program and map layout, keeping every VR" },
+	{ .name = "apply", .fn = do_apply, .args = "[FILE]", .max_pos = 1,
+	  .opts = apply_opts, .needs_root = true, .lock = VR_LOCK,
+	  .help = "make the running state match a configuration file (default " VR_CONF_DEFAULT ")" },
+	{ .name = "save", .fn = do_save, .max_pos = 0,
+	  .needs_root = true, .lock = VR_LOCK_NONE, .reads_old_abi = true,	/* read-only: save | apply - */
+	  .help = "print the running configuration in apply's format" },
 	{ .name = "help", .fn = do_help, .args = "[COMMAND]", .max_pos = 1,
 	  .needs_root = false, .lock = VR_LOCK_NONE,
 	  .help = "this text, or a command's usage and options" },
@@ -281,7 +294,7 @@ int main(int argc, char **argv)
 		pr_err("%s: %s", ctx.cmd->name, strerror(-err));
 	if (err < 0)
 		return ctx.usage_error ? 2 : 1;
-	return 0;
+	return ctx.status;
 }
 
 int vr_router_find_named(struct vr_ctx *ctx, const char *name, uint32_t *id,

@@ -70,8 +70,10 @@ static void json_add(const char *key, json_t *v)
 
 static void json_open(const char *name, json_t *c)
 {
-	if (!json_mode || !c)
+	if (!json_mode || !c) {
+		json_decref(c);		/* text mode: made for nothing */
 		return;
+	}
 	if (depth >= JSON_DEPTH_MAX) {
 		json_decref(c);
 		return;

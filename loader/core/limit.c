@@ -52,6 +52,17 @@ int vr_limit_derive(struct vr_limit *l)
 	return 0;
 }
 
+void vr_limit_default_bursts(struct vr_limit *l)
+{
+	if (l->rate_pps && !l->burst)
+		l->burst = l->rate_pps >= 100 ? (uint32_t)((l->rate_pps + 99) / 100) : 1;
+	if (l->rate_bps && !l->burst_bytes) {
+		l->burst_bytes = (l->rate_bps + 799) / 800;
+		if (l->burst_bytes < 1514)
+			l->burst_bytes = 1514;
+	}
+}
+
 int vr_limit_read(struct vr_state *st, uint32_t id, struct vr_limit *l)
 {
 	if (bpf_map_lookup_elem(st->fd[VRM_LIMITS], &id, l)) {

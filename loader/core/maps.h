@@ -74,6 +74,8 @@ int vr_limit_write(struct vr_state *st, uint32_t vr_id, const struct vr_limit *l
  * 0, or -EINVAL if a value is out of range or a depth too large.
  */
 int vr_limit_derive(struct vr_limit *l);
+/* A rate without its burst gets 10 ms worth (at least 1 packet, 1514 bytes). */
+void vr_limit_default_bursts(struct vr_limit *l);
 
 /* vr_tx_ports (devmap) and the NIC's counters. */
 int vr_devmap_add(struct vr_state *st, uint32_t ifindex);	/* -EEXIST, -E2BIG */

@@ -34,8 +34,6 @@
 #include "lib/parse.h"
 #include "nl/netlink.h"
 
-#define VR_MACVLAN_MODE	MACVLAN_MODE_PRIVATE
-
 /*
  * Inside the VR's namespace, before its macvlans exist.  Forwarding, and
  * ARP as a router with separate interfaces: several VRs share each wire

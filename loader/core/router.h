@@ -15,9 +15,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <net/if.h>
+#include <linux/if_link.h>
 
 #include "core/quota.h"
 #include "core/state.h"
+
+/* The macvlans' mode (router.c says why private). */
+#define VR_MACVLAN_MODE	MACVLAN_MODE_PRIVATE
 
 /* A NIC of the VR: by name, then resolved (ifindex, the VR's MAC there). */
 struct vr_att {
@@ -67,6 +71,16 @@ int vr_router_forget(struct vr_state *st, uint32_t id, const struct vr_router *r
  * -errno (printed).  Sync then mirrors its routes and neighbours again.
  */
 int vr_router_reattach(struct vr_state *st, uint32_t id, const struct vr_router *rec);
+/* router_ports.c: attach VR ID (record REC, READY) to one more NIC A
+ * (ifindex and MAC resolved): its macvlan, port and MAC entry, within
+ * its MAC quota; undoes its own steps on a failure.  Detach: the MAC
+ * entry, its neighbours on that NIC, the port, the macvlan (sync then
+ * drops the routes through it).  Both print their error.
+ */
+int vr_router_attach(struct vr_state *st, uint32_t id, const struct vr_router *rec,
+		     const struct vr_att *a);
+int vr_router_detach(struct vr_state *st, uint32_t id, const struct vr_router *rec,
+		     const struct vr_att *a);
 /* Set or clear the VR_SLOW_* bits MASK on every MAC of VR ID: the number
  * of entries changed, or -errno.
  */
