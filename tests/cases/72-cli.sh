@@ -75,7 +75,7 @@ check_eq "'sh NAME' is show NAME" "$(vrctl show "$A")" "$(vrctl sh "$A")"
 check_eq "'li' is list" "$(vrctl list)" "$(vrctl li)"
 check_eq "'-j st' is ambiguous (stats, status)" "ambiguous command 'st': stats, status" \
 	"$(vrctl -j st 2>&1 | jget 'j["error"]')"
-bad "ambiguous prefix 's': the candidates" 2 "^Error: ambiguous command 's': set-router, show, stats, sync, status$" s "$A"
+bad "ambiguous prefix 's': the candidates" 2 "^Error: ambiguous command 's': set-router, show, stats, sync, status, save$" s "$A"
 bad "no command has the prefix 'shx'" 2 "unknown command 'shx'" shx "$A"
 bad "an empty command" 2 "unknown command ''" ""
 check "help with an abbreviation: 'help sh'" sh -c "'$VRCTL' help sh | grep -q '^Usage: vrctl show \[NAME\]'"
