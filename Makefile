@@ -24,7 +24,7 @@ WARNINGS  := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
 	     -Wold-style-definition -Wformat=2 -Wno-unused-parameter
 CFLAGS    ?= -g -O2
 CFLAGS    += -std=gnu11 $(WARNINGS) -D_GNU_SOURCE
-LIBS       = $(shell pkg-config --libs libxdp libbpf libmnl jansson libmicrohttpd libpcap) -lelf -lz
+LIBS       = $(shell pkg-config --libs libxdp libbpf libmnl jansson libmicrohttpd libpcap libcap libsystemd) -lelf -lz
 
 BPF_OBJS  := $(OUTPUT)/vrouter.bpf.o
 SKELS     := $(BPF_OBJS:.bpf.o=.skel.h)
@@ -147,7 +147,8 @@ vmlinux:
 DEB_PKGS := make gcc libc6-dev clang llvm libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev \
 	    libmnl-dev libjansson-dev pkg-config iproute2 ethtool iputils-ping tcpdump \
 	    python3 python3-scapy util-linux procps bird2 frr \
-	    python3-matplotlib libmicrohttpd-dev libpcap-dev prometheus curl
+	    python3-matplotlib libmicrohttpd-dev libpcap-dev prometheus curl \
+	    libcap-dev libsystemd-dev debhelper dpkg-dev lintian fakeroot
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
