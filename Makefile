@@ -73,7 +73,7 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 $(OUTPUT)/loader/%.o: loader/%.c $(LOADER_HDRS) $(wildcard include/*.h) $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Iloader -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(INCLUDES) -Iloader -c $< -o $@
 
 $(LIBVROUTER): $(CORE_OBJS)
 	$(call msg,AR,$@)
@@ -81,7 +81,7 @@ $(LIBVROUTER): $(CORE_OBJS)
 
 $(OUTPUT)/vrctl: $(CLI_OBJS) $(LIBVROUTER)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
 
 vrctl: $(OUTPUT)/vrctl
 	$(Q)ln -sf $< $@
@@ -171,16 +171,47 @@ SOAK_MINUTES ?= 5
 soak: all
 	SOAK_MINUTES=$(SOAK_MINUTES) tests/soak.sh
 
-# vrctl, its man page, the systemd units and the bash completion.
-PREFIX ?= /usr/local
-DESTDIR ?=
-.PHONY: install
+# vrctl, its man page, the systemd units (dist/*.service.in, their paths
+# filled in here), the bash completion, the example configuration (if
+# dist/vrouter.conf.example exists) and /etc/vrouter.  `make uninstall`
+# removes exactly these (the directory /etc/vrouter only if empty: the
+# operator's vrouter.conf stays).  The package (debian/rules) sets
+# PREFIX=/usr UNITDIR=/lib/systemd/system.
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+SBINDIR     ?= $(PREFIX)/sbin
+MANDIR      ?= $(PREFIX)/share/man
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+DOCDIR      ?= $(PREFIX)/share/doc/vrouter
+SYSCONFDIR  ?= /etc
+UNITS       := $(patsubst dist/%.in,%,$(wildcard dist/*.service.in))
+EXAMPLE     := $(wildcard dist/vrouter.conf.example)
+INSTALLED   := $(SBINDIR)/vrctl $(MANDIR)/man8/vrctl.8 $(BASHCOMPDIR)/vrctl \
+	       $(addprefix $(UNITDIR)/,$(UNITS)) \
+	       $(if $(EXAMPLE),$(DOCDIR)/examples/vrouter.conf)
+.PHONY: install uninstall deb
 install: $(OUTPUT)/vrctl
-	install -D -m 755 $(OUTPUT)/vrctl $(DESTDIR)$(PREFIX)/sbin/vrctl
-	install -D -m 644 loader/vrctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/vrctl.8
-	install -D -m 644 dist/vrctl-sync.service $(DESTDIR)/etc/systemd/system/vrctl-sync.service
-	install -D -m 644 dist/vrctl-exporter.service $(DESTDIR)/etc/systemd/system/vrctl-exporter.service
-	install -D -m 644 dist/vrctl.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vrctl
+	install -D -m 755 $(OUTPUT)/vrctl $(DESTDIR)$(SBINDIR)/vrctl
+	install -D -m 644 loader/vrctl.8 $(DESTDIR)$(MANDIR)/man8/vrctl.8
+	install -D -m 644 dist/vrctl.bash $(DESTDIR)$(BASHCOMPDIR)/vrctl
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/vrouter
+	for u in $(UNITS); do \
+		sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+			dist/$$u.in > $(DESTDIR)$(UNITDIR)/$$u && \
+		chmod 644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
+	$(if $(EXAMPLE),install -D -m 644 $(EXAMPLE) $(DESTDIR)$(DOCDIR)/examples/vrouter.conf)
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir --ignore-fail-on-non-empty $(DESTDIR)$(SYSCONFDIR)/vrouter \
+		$(if $(EXAMPLE),$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR))
+
+# The Debian package (debian/), unsigned, in the parent directory:
+# ../vrouter_<version>_<arch>.deb.
+deb:
+	dpkg-buildpackage -us -uc -b
 
 # Mutation testing: each mutant of tests/mutants/mutants.txt (a small
 # plausible bug) planted in a copy of the tree, rebuilt there, and the

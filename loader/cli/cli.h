@@ -55,11 +55,14 @@ struct vr_cmd {
 };
 
 /* The capabilities of a command with needs_root (privs.c checks them):
- * reading the maps takes bpf(); changing anything takes netlink changes,
- * XDP attach, namespaces and mounts (CAP_SYS_ADMIN also lets the verifier
- * take the program, as CAP_BPF + CAP_PERFMON would).
+ * reading the maps takes bpf(); telling whether a NIC's program is
+ * vrouter's takes CAP_SYS_ADMIN (a program's fd from its id, its BTF);
+ * changing anything takes netlink changes, XDP attach, namespaces and
+ * mounts (CAP_SYS_ADMIN also lets the verifier take the program, as
+ * CAP_BPF + CAP_PERFMON would).
  */
 #define VR_CAPS_READ	CAPS_BPF
+#define VR_CAPS_INSPECT	(CAPS_BPF | CAPS_SYS_ADMIN)
 #define VR_CAPS_CHANGE	(CAPS_NET_ADMIN | CAPS_SYS_ADMIN)
 
 /* The options of each command, by index into its table (main.c). */

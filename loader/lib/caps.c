@@ -36,8 +36,10 @@ int caps_check(unsigned int need, char *buf, size_t len)
 	if (!c)
 		return -errno;
 	sys_admin = has(c, CAP_SYS_ADMIN);
-	/* bpf() takes CAP_SYS_ADMIN too, and is all there is before CAP_BPF. */
-	if ((need & CAPS_BPF) && !sys_admin &&
+	/* bpf() takes CAP_SYS_ADMIN too, and is all there is before CAP_BPF
+	 * (so CAP_BPF is not named when CAP_SYS_ADMIN is needed anyway).
+	 */
+	if ((need & CAPS_BPF) && !(need & CAPS_SYS_ADMIN) && !sys_admin &&
 	    (!CAP_IS_SUPPORTED(CAP_BPF) || !has(c, CAP_BPF)))
 		add_name(buf, len, CAP_IS_SUPPORTED(CAP_BPF) ? "CAP_BPF" : "CAP_SYS_ADMIN");
 	if ((need & CAPS_NET_ADMIN) && !has(c, CAP_NET_ADMIN))
