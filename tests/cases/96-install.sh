@@ -10,7 +10,7 @@
 #
 # The package part is skipped when a vrouter package is installed here
 # already (it would be replaced) or dpkg-buildpackage is missing.
-# plan: 47
+# plan: 48
 . "$(dirname "$0")/../lib.sh"
 
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }
@@ -187,6 +187,7 @@ T_C=$(vrctl show "$P-c" | sed -n 's/.* table \([0-9]*\) .*/\1/p')
 check "sandboxed follower: the new VR's route mirrored into its host table" \
 	until_ok 5 sh -c "ip -n $(ns dut) route show table $T_C | grep -q 198.18.7.0/24"
 check "follower: STATUS follows the VR count" until_ok 5 grep -q "STATUS=following 2 VRs" "$T_TMP/notes"
+check_eq "follower: a STATUS line only when it changes" "" "$(grep -o 'STATUS=.*' "$T_TMP/notes" | uniq -d)"
 kill -TERM "$FPID"
 check "follower: STOPPING=1 on SIGTERM" until_ok 5 grep -q "STOPPING=1" "$T_TMP/notes"
 wait "$FPID" "$NPID" 2>/dev/null
