@@ -213,7 +213,8 @@ echo "# make deb: $((SECONDS - t0)) s"
 check_eq "lintian: no errors" "" "$(lintian "$B"/vrouter_*.changes 2>/dev/null | grep '^E:')"
 check "dpkg -i" dpkg -i "$DEB"
 PKG_INSTALLED=1
-# TODO(lead): `vrctl --version` once the CLI branch is merged.
+# TODO(lead): once the cli branch is merged, `vrctl --version` here, and its
+# version equal to the package's (dpkg-query -W -f '${Version}' vrouter).
 check "the package's vrctl runs" /usr/sbin/vrctl help
 check_eq "its units run /usr/sbin/vrctl, in /lib/systemd/system" "/usr/sbin/vrctl" \
 	"$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' /lib/systemd/system/vrouter.service /lib/systemd/system/vrctl-sync.service \
