@@ -10,7 +10,7 @@
 #
 # The package part is skipped when a vrouter package is installed here
 # already (it would be replaced) or dpkg-buildpackage is missing.
-# plan: 48
+# plan: 49
 . "$(dirname "$0")/../lib.sh"
 
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }
@@ -168,13 +168,20 @@ except socket.timeout:
 EOF
 NPID=$!
 until_ok 3 test -S "$T_TMP/notify"
-NOTIFY_SOCKET=$T_TMP/notify WATCHDOG_USEC=2000000 unshare -m --propagation slave sh -c '
+# sandboxed CAPS RW CMD... &: CMD in dut, / and /sys read-only but RW
+# (/sys/fs/bpf or ""), bounded to CAPS; in the background only (it execs:
+# $! is CMD's pid)
+sandboxed() {
+	exec unshare -m --propagation slave sh -c '
 	mount --make-rshared / && mount -o bind,remount,ro / &&
-	mount --bind /sys/fs/bpf /sys/fs/bpf && mount -o bind,remount,ro /sys &&
-	mount -o bind,remount,rw /sys/fs/bpf || exit 1
-	exec nsenter --net="/run/netns/$1" setpriv --bounding-set=-all,$2 --inh-caps=-all \
-		"$3" --pin-dir "$4" -v sync --follow' - "$(ns dut)" "$UNIT_CAPS" "$VRCTL" "$PIN_DIR" \
-	>"$T_TMP/follow.log" 2>&1 &
+	{ [ -z "$3" ] || mount --bind "$3" "$3"; } && mount -o bind,remount,ro /sys &&
+	{ [ -z "$3" ] || mount -o bind,remount,rw "$3"; } || exit 1
+	ns=$1 caps=$2; shift 3
+	exec nsenter --net="/run/netns/$ns" setpriv --bounding-set=-all,$caps --inh-caps=-all "$@"' \
+		- "$(ns dut)" "$@"
+}
+NOTIFY_SOCKET=$T_TMP/notify WATCHDOG_USEC=2000000 sandboxed "$UNIT_CAPS" /sys/fs/bpf \
+	"$VRCTL" --pin-dir "$PIN_DIR" -v sync --follow >"$T_TMP/follow.log" 2>&1 &
 FPID=$!
 check "follower: READY=1 after its first full pass, with a STATUS line" \
 	until_ok 5 grep -q "READY=1 STATUS=following 1 VRs of $PIN_DIR" "$T_TMP/notes"
@@ -188,9 +195,19 @@ check "sandboxed follower: the new VR's route mirrored into its host table" \
 	until_ok 5 sh -c "ip -n $(ns dut) route show table $T_C | grep -q 198.18.7.0/24"
 check "follower: STATUS follows the VR count" until_ok 5 grep -q "STATUS=following 2 VRs" "$T_TMP/notes"
 check_eq "follower: a STATUS line only when it changes" "" "$(grep -o 'STATUS=.*' "$T_TMP/notes" | uniq -d)"
+# the exporter's unit: bpffs read-only too, no CAP_NET_ADMIN
+PORT=$((20000 + RANDOM % 10000))
+sandboxed +sys_admin,+bpf,+perfmon "" "$VRCTL" --pin-dir "$PIN_DIR" exporter --listen 127.0.0.1:$PORT \
+	>"$T_TMP/exporter.log" 2>&1 &
+XPID=$!
+check_eq "sandboxed exporter: up, e0 attached, 2 VRs" "vrouter_up 1|e0 1|2" \
+	"$(until_ok 3 nsx dut curl -sf "http://127.0.0.1:$PORT/metrics" &&
+	   nsx dut curl -sf "http://127.0.0.1:$PORT/metrics" >"$T_TMP/metrics"
+	   echo "$(grep '^vrouter_up ' "$T_TMP/metrics")|e0 $(sed -n 's/^vrouter_nic_attached{iface="e0".*} //p' "$T_TMP/metrics")|$(grep -c '^vrouter_vr_rx_packets_total' "$T_TMP/metrics")")"
+kill -TERM "$XPID"
 kill -TERM "$FPID"
 check "follower: STOPPING=1 on SIGTERM" until_ok 5 grep -q "STOPPING=1" "$T_TMP/notes"
-wait "$FPID" "$NPID" 2>/dev/null
+wait "$FPID" "$NPID" "$XPID" 2>/dev/null
 teardown() { vrctl del-router "$A" && vrctl del-router "$P-c" && vrctl unload; }
 check "del-router, unload" teardown
 
