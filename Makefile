@@ -26,9 +26,10 @@ CFLAGS    ?= -g -O2
 CFLAGS    += -std=gnu11 $(WARNINGS) -D_GNU_SOURCE
 # vrctl --version: the release, and the git revision built ("unknown"
 # outside a git checkout, e.g. a source package).
-VERSION   := 0.9.0
+# The release is debian/changelog's first entry (one place for it).
+VERSION   := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
 GIT_REV   := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
-LIBS       = $(shell pkg-config --libs libxdp libbpf libmnl jansson libmicrohttpd libpcap yaml-0.1) -lelf -lz
+LIBS       = $(shell pkg-config --libs libxdp libbpf libmnl jansson libmicrohttpd libpcap yaml-0.1 libcap libsystemd) -lelf -lz
 
 BPF_OBJS  := $(OUTPUT)/vrouter.bpf.o
 SKELS     := $(BPF_OBJS:.bpf.o=.skel.h)
@@ -81,7 +82,7 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 $(OUTPUT)/loader/%.o: loader/%.c $(LOADER_HDRS) $(wildcard include/*.h) $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Iloader -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(INCLUDES) -Iloader -c $< -o $@
 
 # Rebuilt when the revision changes: the stamp is rewritten only then.
 $(OUTPUT)/git-rev: FORCE | $(OUTPUT)
@@ -99,7 +100,7 @@ $(LIBVROUTER): $(CORE_OBJS)
 
 $(OUTPUT)/vrctl: $(CLI_OBJS) $(LIBVROUTER)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
 
 vrctl: $(OUTPUT)/vrctl
 	$(Q)ln -sf $< $@
@@ -166,7 +167,8 @@ DEB_PKGS := make gcc libc6-dev clang llvm libbpf-dev libxdp-dev bpftool libelf-d
 	    libmnl-dev libjansson-dev pkg-config iproute2 ethtool iputils-ping tcpdump \
 	    python3 python3-scapy util-linux procps bird2 frr \
 	    python3-matplotlib libmicrohttpd-dev libpcap-dev prometheus curl \
-	    libyaml-dev
+	    libyaml-dev \
+	    libcap-dev libsystemd-dev debhelper dpkg-dev lintian fakeroot
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
@@ -189,16 +191,47 @@ SOAK_MINUTES ?= 5
 soak: all
 	SOAK_MINUTES=$(SOAK_MINUTES) tests/soak.sh
 
-# vrctl, its man page, the systemd units and the bash completion.
-PREFIX ?= /usr/local
-DESTDIR ?=
-.PHONY: install
+# vrctl, its man page, the systemd units (dist/*.service.in, their paths
+# filled in here), the bash completion, the example configuration (if
+# dist/vrouter.conf.example exists) and /etc/vrouter.  `make uninstall`
+# removes exactly these (the directory /etc/vrouter only if empty: the
+# operator's vrouter.conf stays).  The package (debian/rules) sets
+# PREFIX=/usr UNITDIR=/lib/systemd/system.
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+SBINDIR     ?= $(PREFIX)/sbin
+MANDIR      ?= $(PREFIX)/share/man
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+DOCDIR      ?= $(PREFIX)/share/doc/vrouter
+SYSCONFDIR  ?= /etc
+UNITS       := $(patsubst dist/%.in,%,$(wildcard dist/*.service.in))
+EXAMPLE     := $(wildcard dist/vrouter.conf.example)
+INSTALLED   := $(SBINDIR)/vrctl $(MANDIR)/man8/vrctl.8 $(BASHCOMPDIR)/vrctl \
+	       $(addprefix $(UNITDIR)/,$(UNITS)) \
+	       $(if $(EXAMPLE),$(DOCDIR)/examples/vrouter.conf)
+.PHONY: install uninstall deb
 install: $(OUTPUT)/vrctl
-	install -D -m 755 $(OUTPUT)/vrctl $(DESTDIR)$(PREFIX)/sbin/vrctl
-	install -D -m 644 loader/vrctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/vrctl.8
-	install -D -m 644 dist/vrctl-sync.service $(DESTDIR)/etc/systemd/system/vrctl-sync.service
-	install -D -m 644 dist/vrctl-exporter.service $(DESTDIR)/etc/systemd/system/vrctl-exporter.service
-	install -D -m 644 dist/vrctl.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vrctl
+	install -D -m 755 $(OUTPUT)/vrctl $(DESTDIR)$(SBINDIR)/vrctl
+	install -D -m 644 loader/vrctl.8 $(DESTDIR)$(MANDIR)/man8/vrctl.8
+	install -D -m 644 dist/vrctl.bash $(DESTDIR)$(BASHCOMPDIR)/vrctl
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/vrouter
+	for u in $(UNITS); do \
+		sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+			dist/$$u.in > $(DESTDIR)$(UNITDIR)/$$u && \
+		chmod 644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
+	$(if $(EXAMPLE),install -D -m 644 $(EXAMPLE) $(DESTDIR)$(DOCDIR)/examples/vrouter.conf)
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir --ignore-fail-on-non-empty $(DESTDIR)$(SYSCONFDIR)/vrouter \
+		$(if $(EXAMPLE),$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR))
+
+# The Debian package (debian/), unsigned, in the parent directory:
+# ../vrouter_<version>_<arch>.deb.
+deb:
+	dpkg-buildpackage -us -uc -b
 
 # The vrctl of an older revision (tests/cases/92-upgrade.sh, the bench's
 # upgrade scenario): `git archive` of UPGRADE_FROM built in

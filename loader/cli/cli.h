@@ -18,6 +18,7 @@
 
 #include "core/state.h"
 #include "lib/abbrev.h"
+#include "lib/caps.h"
 #include "lib/log.h"
 #include "lib/parse.h"
 
@@ -52,10 +53,22 @@ struct vr_cmd {
 	const struct vr_opt *opts;	/* NULL-named row ends it; index = the handler's enum */
 	const char *more_usage;		/* further usage lines (neigh), or NULL */
 	const char *help;		/* one line */
-	bool needs_root;
+	bool needs_root;		/* needs capabilities: CAPS below */
+	unsigned int caps;		/* lib/caps.h mask; 0: VR_CAPS_CHANGE */
 	enum vr_lock_mode lock;
 	bool reads_old_abi;		/* an older pinned ABI is read through a converted copy */
 };
+
+/* The capabilities of a command with needs_root (privs.c checks them):
+ * reading the maps takes bpf(); telling whether a NIC's program is
+ * vrouter's takes CAP_SYS_ADMIN (a program's fd from its id, its BTF);
+ * changing anything takes netlink changes, XDP attach, namespaces and
+ * mounts (CAP_SYS_ADMIN also lets the verifier take the program, as
+ * CAP_BPF + CAP_PERFMON would).
+ */
+#define VR_CAPS_READ	CAPS_BPF
+#define VR_CAPS_INSPECT	(CAPS_BPF | CAPS_SYS_ADMIN)
+#define VR_CAPS_CHANGE	(CAPS_NET_ADMIN | CAPS_SYS_ADMIN)
 
 /* The options of each command, by index into its table (main.c). */
 enum { LOAD_MODE, LOAD_REPLACE };
@@ -79,6 +92,10 @@ enum { APPLY_CHECK };
 
 /* version.c: "vrctl 0.9.0 (git REV, abi N)", or its JSON object. */
 void vr_print_version(bool json);
+/* privs.c: 0 if the effective capabilities are enough for command C,
+ * else -EPERM and one line naming the missing ones.
+ */
+int vr_check_caps(const struct vr_cmd *c);
 
 /* opts.c: print "Error: <fmt>" and the running command's usage to stderr,
  * mark the exit status as a usage error (2); returns -EINVAL.

@@ -130,13 +130,13 @@ static const struct vr_cmd commands[] = {
 	  .needs_root = true, .lock = VR_LOCK,
 	  .help = "delete a virtual router" },
 	{ .name = "list", .fn = do_list, .max_pos = 0,
-	  .needs_root = true, .lock = VR_LOCK_NONE, .reads_old_abi = true,
+	  .needs_root = true, .caps = VR_CAPS_READ, .lock = VR_LOCK_NONE, .reads_old_abi = true,
 	  .help = "list the virtual routers" },
 	{ .name = "show", .fn = do_show, .args = "[NAME]", .max_pos = 1,
-	  .needs_root = true, .lock = VR_LOCK_NONE, .reads_old_abi = true,
+	  .needs_root = true, .caps = VR_CAPS_READ, .lock = VR_LOCK_NONE, .reads_old_abi = true,
 	  .help = "show a virtual router in detail, or every one" },
 	{ .name = "stats", .fn = do_stats, .args = "[NAME]", .max_pos = 1,
-	  .opts = stats_opts, .needs_root = true, .lock = VR_LOCK_NONE, .reads_old_abi = true,
+	  .opts = stats_opts, .needs_root = true, .caps = VR_CAPS_READ, .lock = VR_LOCK_NONE, .reads_old_abi = true,
 	  .help = "counters per VR and per NIC" },
 	{ .name = "neigh", .fn = do_neigh, .max_pos = -1,
 	  .args = "{ add | replace } NAME ADDR lladdr MAC dev IFACE",
@@ -148,13 +148,13 @@ static const struct vr_cmd commands[] = {
 	  .opts = sync_opts, .needs_root = true, .lock = VR_LOCK_NONE,
 	  .help = "mirror VR routes and neighbours to the fast path" },
 	{ .name = "status", .fn = do_status, .max_pos = 0,
-	  .needs_root = true, .lock = VR_LOCK_NONE,
+	  .needs_root = true, .caps = VR_CAPS_INSPECT, .lock = VR_LOCK_NONE,
 	  .help = "NICs attached, map fill levels, VR states, follower and trace" },
 	{ .name = "trace", .fn = do_trace, .args = "[NAME]", .max_pos = 1,
-	  .opts = trace_opts, .needs_root = true, .lock = VR_LOCK_NONE,
+	  .opts = trace_opts, .needs_root = true, .caps = VR_CAPS_READ, .lock = VR_LOCK_NONE,
 	  .help = "show the frames that take the slow path, and why, until interrupted" },
 	{ .name = "exporter", .fn = do_exporter, .max_pos = 0,
-	  .opts = exporter_opts, .needs_root = true, .lock = VR_LOCK_NONE,
+	  .opts = exporter_opts, .needs_root = true, .caps = VR_CAPS_INSPECT, .lock = VR_LOCK_NONE,
 	  .help = "serve Prometheus metrics over HTTP until SIGTERM" },
 	{ .name = "upgrade", .fn = do_upgrade, .max_pos = 0,
 	  .opts = upgrade_opts, .needs_root = true, .lock = VR_LOCK,
@@ -163,7 +163,7 @@ static const struct vr_cmd commands[] = {
 	  .opts = apply_opts, .needs_root = true, .lock = VR_LOCK,
 	  .help = "make the running state match a configuration file (default " VR_CONF_DEFAULT ")" },
 	{ .name = "save", .fn = do_save, .max_pos = 0,
-	  .needs_root = true, .lock = VR_LOCK_NONE, .reads_old_abi = true,	/* read-only: save | apply - */
+	  .needs_root = true, .caps = VR_CAPS_INSPECT, .lock = VR_LOCK_NONE, .reads_old_abi = true,	/* read-only: save | apply - */
 	  .help = "print the running configuration in apply's format" },
 	{ .name = "help", .fn = do_help, .args = "[COMMAND]", .max_pos = 1,
 	  .needs_root = false, .lock = VR_LOCK_NONE,
@@ -225,15 +225,16 @@ static int do_help(struct vr_ctx *ctx, const struct vr_args *a)
 	return 0;
 }
 
-/* Root, then the lock for commands that change the state. */
+/* Capabilities, then the lock for commands that change the state. */
 static int run(struct vr_ctx *ctx, const struct vr_args *a)
 {
 	const struct vr_cmd *c = ctx->cmd;
 	int err;
 
-	if (c->needs_root && geteuid() != 0) {
-		pr_err("%s: must be run as root", c->name);
-		return -EPERM;
+	if (c->needs_root) {
+		err = vr_check_caps(c);
+		if (err)
+			return err;
 	}
 	if (c->lock == VR_LOCK) {
 		err = vr_state_lock_if_exists(&ctx->st);

@@ -5,10 +5,19 @@
  * level down: they are shown from -v (their warnings are often about
  * conditions vrctl handles itself, such as libxdp's dispatcher falling
  * back to a single program), their debug output from -vv.
+ *
+ * When stderr is the journal (a systemd service: $JOURNAL_STREAM names
+ * stderr's device and inode), each line starts with its syslog priority,
+ * <3> error, <4> warning, <6> info, <7> debug (sd-daemon.h), which the
+ * journal takes off and keeps as the entry's priority.
  */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <systemd/sd-daemon.h>
 
 #include <jansson.h>
 
@@ -29,6 +38,30 @@ void log_set_json(bool on)
 bool log_json(void)
 {
 	return json_lines;
+}
+
+static int to_journal = -1;	/* -1: not looked at yet */
+
+/* Is stderr the journal's stream (systemd.exec(5), $JOURNAL_STREAM)? */
+static bool stderr_is_journal(void)
+{
+	const char *env;
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (to_journal < 0) {
+		env = getenv("JOURNAL_STREAM");
+		to_journal = env && sscanf(env, "%llu:%llu", &dev, &ino) == 2 &&
+			     !fstat(2, &st) && st.st_dev == dev && st.st_ino == ino;
+	}
+	return to_journal;
+}
+
+/* PRIO (SD_ERR...) before a line that goes to the journal; else nothing. */
+static void journal_prio(const char *prio)
+{
+	if (stderr_is_journal())
+		fputs(prio, stderr);
 }
 
 void log_set_verbose(int level)
@@ -89,9 +122,11 @@ static void vwrite_json(const char *key, const char *fmt, va_list ap)
 }
 
 /* Errors and warnings: a JSON object under -j (KEY: "error", "warning"). */
-static void vlog(const char *prefix, const char *key, const char *fmt, va_list ap)
+static void vlog(const char *prio, const char *prefix, const char *key,
+		 const char *fmt, va_list ap)
 {
 	fflush(stdout);
+	journal_prio(prio);
 	if (json_lines && key) {
 		vwrite_json(key, fmt, ap);
 		return;
@@ -106,7 +141,7 @@ void pr_err(const char *fmt, ...)
 
 	n_errors++;
 	va_start(ap, fmt);
-	vlog("Error: ", "error", fmt, ap);
+	vlog(SD_ERR, "Error: ", "error", fmt, ap);
 	va_end(ap);
 }
 
@@ -115,7 +150,7 @@ void pr_warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog("Warning: ", "warning", fmt, ap);
+	vlog(SD_WARNING, "Warning: ", "warning", fmt, ap);
 	va_end(ap);
 }
 
@@ -126,7 +161,7 @@ void pr_info(const char *fmt, ...)
 	if (verbose < 1)
 		return;
 	va_start(ap, fmt);
-	vlog("", NULL, fmt, ap);
+	vlog(SD_INFO, "", NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -137,29 +172,34 @@ void pr_debug(const char *fmt, ...)
 	if (verbose < 2)
 		return;
 	va_start(ap, fmt);
-	vlog("debug: ", NULL, fmt, ap);
+	vlog(SD_DEBUG, "debug: ", NULL, fmt, ap);
 	va_end(ap);
 }
 
 /* Library messages already end in '\n' and carry their own prefix. */
-static int lib_vprint(int level, const char *fmt, va_list ap)
+static int lib_vprint(int level, const char *prio, const char *fmt, va_list ap)
 {
 	if (verbose < level)
 		return 0;
 	fflush(stdout);
+	journal_prio(prio);
 	return vfprintf(stderr, fmt, ap);
 }
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
 {
-	return lib_vprint(level == LIBBPF_DEBUG ? 2 : 1, fmt, ap);
+	return lib_vprint(level == LIBBPF_DEBUG ? 2 : 1,
+			  level == LIBBPF_WARN ? SD_WARNING :
+			  level == LIBBPF_INFO ? SD_INFO : SD_DEBUG, fmt, ap);
 }
 
 static int libxdp_print(enum libxdp_print_level level, const char *fmt,
 			va_list ap)
 {
-	return lib_vprint(level == LIBXDP_DEBUG ? 2 : 1, fmt, ap);
+	return lib_vprint(level == LIBXDP_DEBUG ? 2 : 1,
+			  level == LIBXDP_WARN ? SD_WARNING :
+			  level == LIBXDP_INFO ? SD_INFO : SD_DEBUG, fmt, ap);
 }
 
 void log_init_libs(void)

@@ -9,6 +9,10 @@
  *   - a 1 s timer and inotify on /run/netns: new VRs (vr_routers records),
  *     deleted or re-created namespaces, retries after failures;
  *   - signalfd: SIGTERM/SIGINT end it, SIGHUP -> full pass of every VR.
+ * Under systemd (Type=notify) it says READY=1 after the first round, that
+ * is after the first full pass of every VR there is (or while vrouter is
+ * not loaded: waiting is its steady state then), keeps a STATUS= line
+ * and feeds the watchdog each round and between VRs' full passes.
  * Host requests of one wake-up go out as one batch (batch.c).  All its
  * state is in struct follower, reached from the sync context (s->fw).
  */
@@ -28,6 +32,7 @@
 #include <bpf/bpf.h>
 #include <linux/rtnetlink.h>
 
+#include "lib/notify.h"
 #include "nl/netlink.h"
 #include "core/metrics.h"
 #include "core/migrate.h"
@@ -594,6 +599,24 @@ static void fw_health(struct follower *fw, bool running)
 		vr_health_write(fw->s->st, &fw->health);
 }
 
+/* Readiness after the first round, the status line, the watchdog. */
+static void fw_notify(struct follower *fw)
+{
+	unsigned int n = 0;
+	uint32_t id;
+
+	notify_watchdog();
+	if (!fw->maps_ok) {
+		notify_ready("waiting for vrouter to be loaded (%s)", fw->s->st->pin_dir);
+		return;
+	}
+	for (id = 1; id < VR_MAX_ROUTERS; id++)
+		n += fw->s->vr[id] && fw->s->vr[id]->nsfd >= 0;
+	notify_ready("following %u VRs of %s: %llu full passes, %llu errors", n,
+		     fw->s->st->pin_dir, (unsigned long long)fw->health.full_passes,
+		     (unsigned long long)fw->health.errors);
+}
+
 /* One round: due work, then wait for events and apply them. */
 static int fw_round(struct follower *fw)
 {
@@ -619,6 +642,7 @@ static int fw_round(struct follower *fw)
 			vr->pass_err = sync_vr_full_pass(vr);
 			vr->passed = true;
 			failed += vr->pass_err || vr->failed;
+			notify_watchdog();	/* a first pass of many VRs is long */
 		} else if (vr->neigh_retry) {
 			sync_neigh_pass(vr);	/* room freed: the ones left out */
 		}
@@ -642,6 +666,7 @@ static int fw_round(struct follower *fw)
 	if (passes && !failed)
 		fw->health.last_full_pass_ns = vr_realtime_ns();
 	fw_health(fw, true);
+	fw_notify(fw);
 	n = epoll_wait(fw->epfd, evs, sizeof(evs) / sizeof(evs[0]), wait_ms);
 	if (n < 0) {
 		if (errno == EINTR)
@@ -712,6 +737,7 @@ int sync_follow(struct sync *s, const char *only_name)
 		err = fw_open_host(&fw);
 	while (!err && !fw.stop)
 		err = fw_round(&fw);
+	notify_stopping();
 	fw_health(&fw, false);
 	fw_close(&fw);
 	s->fw = NULL;

@@ -130,7 +130,7 @@ done
 
 # --- errors with nothing loaded -------------------------------------------------------
 check "nothing loaded yet: no $PIN_DIR" test ! -e "$PIN_DIR"
-expect_fail "not root" 1 "load: must be run as root" \
+expect_fail "not root" 1 "load: needs CAP_NET_ADMIN, CAP_SYS_ADMIN, CAP_DAC_OVERRIDE" \
 	nsx dut setpriv --reuid=65534 --regid=65534 --clear-groups \
 	"$VRCTL" --pin-dir "$PIN_DIR" load e0
 expect_fail "load without IFACE" 2 "no IFACE" vrctl load
@@ -197,7 +197,7 @@ expect_fail "unload e0 e0" 2 "e0: given twice" vrctl unload e0 e0
 expect_fail "--replace cannot change the mode" 1 "e0: loaded in native mode" vrctl load --replace e0 --mode skb
 expect_fail "load e1 e2 fails on e2 (loaded): undone" 1 "e2: cannot attach" vrctl load e1 e2
 check_eq "failed load restored net.ipv4.conf.e1.forwarding" 0 "$(fwd e1)"
-expect_fail "not root (loaded)" 1 "unload: must be run as root" \
+expect_fail "not root (loaded)" 1 "unload: needs CAP_NET_ADMIN" \
 	nsx dut setpriv --reuid=65534 --regid=65534 --clear-groups \
 	"$VRCTL" --pin-dir "$PIN_DIR" unload
 

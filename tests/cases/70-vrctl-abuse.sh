@@ -240,11 +240,11 @@ check "after the argument errors: consistent, no VR" consistent
 tsec
 nobody() { nsx dut setpriv --reuid=65534 --regid=65534 --clear-groups "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }
 nocaps() { nsx dut setpriv --inh-caps=-all --bounding-set=-all "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }
-fails "add-router as uid 65534" 1 "add-router: must be run as root" nobody add-router $P-x --mac $M
-fails "del-router as uid 65534" 1 "del-router: must be run as root" nobody del-router $P-x
-fails "list as uid 65534" 1 "list: must be run as root" nobody list
-fails "neigh as uid 65534" 1 "neigh: must be run as root" nobody neigh show $P-x
-fails "add-router as root without capabilities: nothing made" 1 "Operation not permitted" nocaps add-router $P-x --mac $M
+fails "add-router as uid 65534" 1 "add-router: needs CAP_NET_ADMIN" nobody add-router $P-x --mac $M
+fails "del-router as uid 65534" 1 "del-router: needs CAP_NET_ADMIN" nobody del-router $P-x
+fails "list as uid 65534" 1 "list: needs CAP_BPF" nobody list
+fails "neigh as uid 65534" 1 "neigh: needs CAP_NET_ADMIN" nobody neigh show $P-x
+fails "add-router as root without capabilities: nothing made" 1 "add-router: needs CAP_NET_ADMIN, CAP_SYS_ADMIN" nocaps add-router $P-x --mac $M
 check "... no record, no namespace" consistent
 
 # --- no bpffs, read-only bpffs -------------------------------------------------------------
