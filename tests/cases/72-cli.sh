@@ -47,13 +47,14 @@ bad() {
 ensure_bpffs
 
 # --- --version (needs nothing loaded, nor root) --------------------------------
-VERSION=$(sed -n 's/^VERSION *:= *//p' "$TOP/Makefile")
+VERSION=$(sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' "$TOP/debian/changelog")
 REV=$(awk '{print $2}' "$TOP/.output/git-rev" 2>/dev/null)
-check_eq "--version: release, git revision and ABI" "vrctl $VERSION (git $REV, abi 1)" \
-	"$("$VRCTL" --version | sed 's/abi [0-9][0-9]*/abi 1/')"
+ABI=$(sed -n 's/^#define VR_ABI_VERSION[[:space:]]*\([0-9]*\).*/\1/p' "$TOP/include/vrouter.h")
+check_eq "--version: release, git revision and ABI" "vrctl $VERSION (git $REV, abi $ABI)" \
+	"$("$VRCTL" --version)"
 check_eq "-V is --version" "$("$VRCTL" --version)" "$("$VRCTL" -V)"
-check_eq "--version -j: its fields" "$VERSION $REV int" \
-	"$("$VRCTL" --version -j | jget '"%s %s %s" % (j["version"], j["git_revision"], type(j["abi_version"]).__name__)')"
+check_eq "--version -j: its fields" "$VERSION $REV $ABI" \
+	"$("$VRCTL" --version -j | jget '"%s %s %s" % (j["version"], j["git_revision"], j["abi_version"])')"
 check "--version as an unprivileged user, after a command too" \
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$VRCTL" list --version
 check_eq "outside git the revision is 'unknown'" "unknown" \
