@@ -3,8 +3,8 @@
  * vrouter fast path: one XDP program per physical NIC.
  *
  *   destination MAC -> VR (vr_macs) -> admission (vr_limits) -> fib
- *   lookup in the VR's table -> VR's neighbour (vr_neigh) -> rewrite ->
- *   redirect (vr_tx_ports)
+ *   lookup in the VR's table -> VR's neighbour and own MAC on the egress
+ *   (vr_neigh, one lookup) -> redirect (vr_tx_ports) -> rewrite
  *
  * Anything that cannot be finished here is XDP_PASS, unmodified: the
  * kernel hands it to the VR's macvlan, and the VR's own namespace answers
@@ -301,6 +301,27 @@ static __always_inline enum vr_pass_reason fib_reason(long rc)
 	}
 }
 
+/* Why a frame routed out of EGRESS has no usable vr_neigh entry (NEIGH,
+ * or none), in the order the checks are documented: egress not loaded,
+ * no port of the VR there, no neighbour.  Only such frames pay these
+ * lookups.
+ */
+static __noinline enum vr_pass_reason miss_reason(const struct vr_mac_val *vr, __u32 egress,
+						  const struct vr_neigh_val *neigh)
+{
+	struct vr_port_key pkey = {};
+
+	if (!bpf_map_lookup_elem(&vr_tx_ports, &egress))
+		return VR_PASS_EGRESS_NOT_LOADED;
+	if (neigh)
+		return VR_PASS_NO_PORT;		/* the entry says so */
+	pkey.vr_id = vr->vr_id;
+	pkey.ifindex = egress;
+	if (!bpf_map_lookup_elem(&vr_ports, &pkey))
+		return VR_PASS_NO_PORT;
+	return VR_PASS_NO_NEIGH;
+}
+
 /*
  * Route the frame in the VR's table and, if everything needed to finish
  * it is there, rewrite and redirect it.  Exactly one of iph/ip6h is set.
@@ -312,9 +333,7 @@ static __always_inline int fib_forward(struct xdp_md *ctx, struct ethhdr *eth,
 				       struct vr_stats *st, __u64 bytes)
 {
 	struct vr_neigh_key nkey = {};
-	struct vr_port_key pkey = {};
 	struct vr_neigh_val *neigh;
-	struct vr_port_val *port;
 	long rc;
 
 	/* tbid shares a union with the VLAN output fields, so it is set
@@ -336,15 +355,6 @@ static __always_inline int fib_forward(struct xdp_md *ctx, struct ethhdr *eth,
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
 		return pass(ctx, vr, st, fib_reason(rc), bytes);
 
-	if (!bpf_map_lookup_elem(&vr_tx_ports, &fib->ifindex))
-		return pass(ctx, vr, st, VR_PASS_EGRESS_NOT_LOADED, bytes);
-
-	pkey.vr_id = vr->vr_id;
-	pkey.ifindex = fib->ifindex;
-	port = bpf_map_lookup_elem(&vr_ports, &pkey);
-	if (!port)
-		return pass(ctx, vr, st, VR_PASS_NO_PORT, bytes);
-
 	/* fib->family may differ from the frame's: an IPv4 route can have
 	 * an IPv6 gateway (RFC 5549), which the helper reports as AF_INET6.
 	 */
@@ -359,9 +369,20 @@ static __always_inline int fib_forward(struct xdp_md *ctx, struct ethhdr *eth,
 		nkey.addr[2] = fib->ipv6_dst[2];
 		nkey.addr[3] = fib->ipv6_dst[3];
 	}
+	/* One lookup for both MACs (the VR's own on the egress is in the
+	 * entry).  The checks keep their order (egress loaded, port,
+	 * neighbour): a frame that fails one pays the lookups that say which.
+	 */
 	neigh = bpf_map_lookup_elem(&vr_neigh, &nkey);
-	if (!neigh)
-		return pass(ctx, vr, st, VR_PASS_NO_NEIGH, bytes);
+	if (!neigh || !neigh->has_port)
+		return pass(ctx, vr, st, miss_reason(vr, fib->ifindex, neigh), bytes);
+
+	/* The redirect is set up before the rewrite: a missing egress
+	 * returns XDP_PASS (the flags) with the frame still untouched, and
+	 * no second devmap lookup is needed to check it first.
+	 */
+	if (bpf_redirect_map(&vr_tx_ports, fib->ifindex, XDP_PASS) != XDP_REDIRECT)
+		return pass(ctx, vr, st, VR_PASS_EGRESS_NOT_LOADED, bytes);
 
 	/* Decided: from here on the frame is forwarded. */
 	trace(ctx, vr->vr_id, VR_TRACE_V_FWD, fib);
@@ -370,14 +391,9 @@ static __always_inline int fib_forward(struct xdp_md *ctx, struct ethhdr *eth,
 	else if (ip6h)
 		ip6h->hop_limit--;
 	__builtin_memcpy(eth->h_dest, neigh->mac, VR_ETH_ALEN);
-	__builtin_memcpy(eth->h_source, port->mac, VR_ETH_ALEN);
+	__builtin_memcpy(eth->h_source, neigh->src, VR_ETH_ALEN);
 	count(&st->fwd, bytes);
-
-	/* The egress was just found in the map; should it vanish before
-	 * this call, flags 0 makes the miss XDP_ABORTED (a drop, traced),
-	 * since the frame is no longer the one received.
-	 */
-	return bpf_redirect_map(&vr_tx_ports, fib->ifindex, 0);
+	return XDP_REDIRECT;
 }
 
 /*

@@ -107,9 +107,18 @@ struct vr_neigh_key {
 	__u32 addr[4];			/* next hop, network order; IPv4 in addr[0], rest 0 */
 };
 
+/* The value carries the VR's own MAC on the egress NIC (its vr_ports
+ * entry) as well, so that a forwarded frame costs one hash lookup for
+ * both MACs.  vrctl keeps the copy in step: writing a neighbour fills it
+ * from vr_ports, adding or deleting a port rewrites the VR's neighbours
+ * on that NIC (loader/core/maps.c).  has_port 0: the VR has no port
+ * there (VR_PASS_NO_PORT).
+ */
 struct vr_neigh_val {
 	__u8 mac[VR_ETH_ALEN];		/* next hop's MAC */
-	__u8 pad[2];
+	__u8 src[VR_ETH_ALEN];		/* the VR's MAC on the egress NIC (vr_ports) */
+	__u8 has_port;			/* 1: src is set; 0: no vr_ports entry */
+	__u8 pad[3];
 };
 
 /* Why a frame addressed to a VR went to the kernel (XDP_PASS). */

@@ -97,6 +97,33 @@ static void port_key(struct vr_port_key *k, uint32_t vr_id, uint32_t ifindex)
 	k->ifindex = ifindex;
 }
 
+/*
+ * The copy of the VR's port on IFINDEX in each of its neighbours there
+ * (vr_neigh_val.src, has_port), after the port came or went: a scan of
+ * vr_neigh, the price of one lookup per forwarded frame instead of two.
+ * An entry deleted meanwhile is skipped (BPF_EXIST).  0 or -errno.
+ */
+static int neigh_port_refresh(struct vr_state *st, uint32_t vr_id, uint32_t ifindex)
+{
+	struct vr_neigh_key k, next, *prev = NULL;
+	struct vr_neigh_val v, want;
+	int fd = st->fd[VRM_NEIGH];
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		k = next;
+		prev = &k;
+		if (k.vr_id != vr_id || k.ifindex != ifindex ||
+		    bpf_map_lookup_elem(fd, &k, &v))
+			continue;
+		vr_neigh_val_init(st, &k, v.mac, &want);
+		if (!memcmp(&v, &want, sizeof(v)))
+			continue;
+		if (bpf_map_update_elem(fd, &k, &want, BPF_EXIST) && errno != ENOENT)
+			return -errno;
+	}
+	return errno == ENOENT ? 0 : -errno;
+}
+
 int vr_port_add(struct vr_state *st, uint32_t vr_id, uint32_t ifindex,
 		const uint8_t mac[VR_ETH_ALEN], const char *ifname)
 {
@@ -108,7 +135,9 @@ int vr_port_add(struct vr_state *st, uint32_t vr_id, uint32_t ifindex,
 	memcpy(v.mac, mac, VR_ETH_ALEN);
 	if (ifname)
 		strncpy(v.ifname, ifname, sizeof(v.ifname) - 1);
-	return ret_errno(bpf_map_update_elem(st->fd[VRM_PORTS], &k, &v, BPF_NOEXIST));
+	if (bpf_map_update_elem(st->fd[VRM_PORTS], &k, &v, BPF_NOEXIST))
+		return -errno;
+	return neigh_port_refresh(st, vr_id, ifindex);
 }
 
 int vr_port_del(struct vr_state *st, uint32_t vr_id, uint32_t ifindex)
@@ -116,7 +145,9 @@ int vr_port_del(struct vr_state *st, uint32_t vr_id, uint32_t ifindex)
 	struct vr_port_key k;
 
 	port_key(&k, vr_id, ifindex);
-	return ret_errno(bpf_map_delete_elem(st->fd[VRM_PORTS], &k));
+	if (bpf_map_delete_elem(st->fd[VRM_PORTS], &k))
+		return -errno;
+	return neigh_port_refresh(st, vr_id, ifindex);
 }
 
 int vr_port_get_name(struct vr_state *st, uint32_t vr_id, uint32_t ifindex,
@@ -177,13 +208,22 @@ void vr_neigh_key_init(struct vr_neigh_key *k, uint32_t vr_id, uint32_t ifindex,
 	memcpy(k->addr, addr, family == AF_INET6 ? 16 : 4);
 }
 
+void vr_neigh_val_init(struct vr_state *st, const struct vr_neigh_key *k,
+		       const uint8_t mac[VR_ETH_ALEN], struct vr_neigh_val *v)
+{
+	memset(v, 0, sizeof(*v));
+	memcpy(v->mac, mac, VR_ETH_ALEN);
+	v->has_port = !vr_port_get(st, k->vr_id, k->ifindex, v->src);
+	if (!v->has_port)
+		memset(v->src, 0, sizeof(v->src));
+}
+
 int vr_neigh_set(struct vr_state *st, const struct vr_neigh_key *k,
 		 const uint8_t mac[VR_ETH_ALEN], uint64_t flags)
 {
 	struct vr_neigh_val v;
 
-	memset(&v, 0, sizeof(v));
-	memcpy(v.mac, mac, VR_ETH_ALEN);
+	vr_neigh_val_init(st, k, mac, &v);
 	return ret_errno(bpf_map_update_elem(st->fd[VRM_NEIGH], k, &v, flags));
 }
 
