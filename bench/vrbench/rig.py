@@ -19,7 +19,7 @@ class Rig:
     """
 
     def __init__(self, shell, plane, nin=1, nvr=1, routes=1, spread=False, nout=1,
-                 shared_in=False, dut_prio=None):
+                 shared_in=False, dut_prio=None, queues=1):
         self.shell = shell
         self.cfg = shell.cfg
         self.plane = plane
@@ -33,6 +33,9 @@ class Rig:
         self.nin = nin
         self.nvr = nvr
         self.routes = routes
+        # mq: g0/in0 with this many queues; in0's queue q served by CPU q
+        # (a veth's sender picks the queue by its own CPU)
+        self.queues = queues
         self.vr = planes.has_vrs(plane)
         self.in_threads = set()
         self.sink_threads = set()
@@ -58,6 +61,8 @@ class Rig:
         for d in self.ins:
             self.in_threads |= self.threaded("dut", d, self.cfg.dut_cpu, rt=self.dut_prio)
         self.ksoftirqd = comm_pids("ksoftirqd/%d" % self.cfg.dut_cpu)
+        if self.queues > 1:
+            self.queue_cpus()
         self.build_s = time.time() - t0
 
     def topology(self):
@@ -101,10 +106,22 @@ class Rig:
         ins = ["in0"] if self.shared_in else ["in%d" % (k - 1)]
         return ins, "out%d" % min(k - 1, self.nout - 1)
 
+    def queue_cpus(self):
+        """mq: in0's NAPI kthreads, one per queue in queue order (they are
+        made in that order: by pid), queue q's on CPU q; the DUT is then
+        both CPUs (their ksoftirqd too)."""
+        self.queue_threads = sorted(self.in_threads)
+        for q, pid in enumerate(self.queue_threads):
+            self.shell.sh("taskset -pc %d %d" % (q % 2, pid))
+        self.ksoftirqd = comm_pids("ksoftirqd/0") | comm_pids("ksoftirqd/1")
+
     def veth(self, n1, d1, n2, d2):
         # made in place: the names never exist in the host's namespace
-        self.shell.sh("ip link add %s netns %s type veth peer name %s netns %s" %
-                      (d1, self.cfg.ns(n1), d2, self.cfg.ns(n2)))
+        q = ""
+        if self.queues > 1 and d2 == "in0":
+            q = " numtxqueues %d numrxqueues %d" % (self.queues, self.queues)
+        self.shell.sh("ip link add %s netns %s%s type veth peer name %s netns %s%s" %
+                      (d1, self.cfg.ns(n1), q, d2, self.cfg.ns(n2), q))
         self.shell.ipn(n1, "link set %s up" % d1)
         self.shell.ipn(n2, "link set %s up" % d2)
 
