@@ -19,7 +19,7 @@ class Rig:
     """
 
     def __init__(self, shell, plane, nin=1, nvr=1, routes=1, spread=False, nout=1,
-                 shared_in=False, dut_prio=None, queues=1):
+                 shared_in=False, dut_prio=None, queues=1, nbrs=0):
         self.shell = shell
         self.cfg = shell.cfg
         self.plane = plane
@@ -36,6 +36,9 @@ class Rig:
         # mq: g0/in0 with this many queues; in0's queue q served by CPU q
         # (a veth's sender picks the queue by its own CPU)
         self.queues = queues
+        # manyvr: the destinations are on out0's link (198.19.0.0/16 dev
+        # out0), the first nbrs of them neighbours of every VR (the sink)
+        self.nbrs = nbrs
         self.vr = planes.has_vrs(plane)
         self.in_threads = set()
         self.sink_threads = set()
@@ -153,14 +156,20 @@ class Rig:
             cmds.append("addr add %s/64 dev %s nodad" % (ip6(10 + i, 1), d))
         cmds.append("addr add %s/24 dev %s" % (ip4(100 + j, 1), out))
         cmds.append("addr add %s/64 dev %s nodad" % (ip6(100 + j, 1), out))
-        for a in (ip4(100 + j, 2), ip6(100 + j, 2)):
+        for a in [ip4(100 + j, 2), ip6(100 + j, 2)] + self.nbr_addrs():
             cmds.append("neigh replace %s lladdr %s dev %s nud permanent" % (a, self.s_macs[j], out))
         self.shell.ip_batch(n, cmds + self.route_cmds(out, ""))
+
+    def nbr_addrs(self):
+        """manyvr: the destinations that are neighbours, 198.19.0.1 on."""
+        return ["198.19.%d.%d" % ((i + 1) >> 8, (i + 1) & 255) for i in range(self.nbrs)]
 
     def route_list(self):
         """(v4 prefix, v6 prefix) of each route: 198.19.0.0/16 split in `routes`."""
         if self.routes <= 1:
             return [("198.19.0.0/16", "2001:2:0:ff00::/56")]
+        if self.routes > 512:
+            return big_table(self.routes)
         # /25s over 198.19.0.0/16 (512 of them cover it); IPv6 not used
         return [("198.19.%d.%d/25" % (r // 2, 128 * (r % 2)), "2001:2:0:%x::/64" % (0xfc00 + r))
                 for r in range(self.routes)]
@@ -169,10 +178,13 @@ class Rig:
         """ip commands: the destinations via the sink on `out`."""
         tbl = " table %s" % table if table else ""
         j = int(out[3:])
+        if self.nbrs:
+            return ["route add 198.19.0.0/16 dev %s%s" % (out, tbl)]
         cmds = []
         for p4, p6 in self.route_list():
             cmds.append("route add %s via %s dev %s%s" % (p4, ip4(100 + j, 2), out, tbl))
-            cmds.append("route add %s via %s dev %s%s" % (p6, ip6(100 + j, 2), out, tbl))
+            if p6:
+                cmds.append("route add %s via %s dev %s%s" % (p6, ip6(100 + j, 2), out, tbl))
         return cmds
 
     def vr_ns(self, k):
@@ -206,3 +218,18 @@ class Rig:
     def gro_on(self):
         for d in self.ins:
             self.shell.nse("dut", "ethtool -K %s gro on" % d)
+
+
+def big_table(n):
+    """n IPv4 prefixes (no IPv6) in 198.19.0.0/16, nested as a large
+    table's are: every /32 (65,536), then /31s, /30s, ... as far as n goes.
+    Every destination in the /16 matches a /32."""
+    out, plen = [], 32
+    while len(out) < n and plen >= 17:
+        size = 1 << (32 - plen)
+        for i in range(0, 65536, size):
+            if len(out) == n:
+                break
+            out.append(("198.19.%d.%d/%d" % (i >> 8, i & 255, plen), None))
+        plen -= 1
+    return out
