@@ -78,8 +78,12 @@ def wc_summary(rows):
     a = doc.index(scen + ":")
     b = doc.find("manyvr:", a + 1) if scen == "fib100k" else doc.index("Per rig:")
     out = ["## %s" % scen, "", doc[a:b].strip() + " " + doc[doc.index("Per rig:"):], ""]
-    out.append("| measure | vrouter %d | vrouter %d | change | no-VR bound %d | no-VR bound %d "
-               "| vrouter / bound at %d |" % (lo, hi, lo, hi, hi))
+    if scen == "fib100k":
+        bl, bh = "%d prefixes" % lo, "%d prefixes" % hi
+    else:	# the bound has one table: the neighbours of one VR
+        bl, bh = "%d neighbour" % MANY[0][1], "%d neighbours" % MANY[1][1]
+    out.append("| measure | vrouter %d | vrouter %d | change | no-VR bound, %s | no-VR bound, %s "
+               "| vrouter / bound at %d |" % (lo, hi, bl, bh, hi))
     out.append("|---|---|---|---|---|---|---|")
     for m, unit in (("progcost", "ns per frame, program alone"),
                     ("live", "DUT ns/packet at %d kpps (under load)" % (WC_RATE // 1000))):
