@@ -144,6 +144,34 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } vr_trace_bkt SEC(".maps");
 
+/* vr_macs' generation (include/vrouter.h), and this CPU's table of
+ * vr_macs entries found under it.  The table is the program's own.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct vr_macs_gen);
+	__uint(max_entries, 1);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vr_macs_gen SEC(".maps");
+
+struct vr_mac_slot {
+	struct vr_mac_key key;		/* all 0: empty (no NIC has ifindex 0) */
+	struct vr_mac_val val;
+	__u64 gen;			/* vr_macs_gen when val was read */
+};
+
+struct vr_mac_cache {
+	struct vr_mac_slot slot[VR_MAC_CACHE_SLOTS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct vr_mac_cache);
+	__uint(max_entries, 1);
+} vr_mac_cache SEC(".maps");
+
 /* The follower's health (include/vrouter.h); not used by the program. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -152,6 +180,42 @@ struct {
 	__uint(max_entries, 1);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } vr_sync_health SEC(".maps");
+
+/*
+ * Which VR KEY's frame belongs to: this CPU's slot for the key if it holds
+ * the key under the current generation, else vr_macs (and the slot then
+ * holds what was found).  The generation is read before the hash lookup,
+ * so an entry that changes afterwards is stored under a generation that
+ * is already old.  The slot is this CPU's alone (XDP does not nest on a
+ * CPU).  NULL: no VR.
+ */
+static __always_inline const struct vr_mac_val *vr_demux(const struct vr_mac_key *key)
+{
+	const __u32 *k = (const __u32 *)key, *sk;
+	struct vr_mac_cache *cache;
+	struct vr_macs_gen *g;
+	struct vr_mac_slot *s;
+	struct vr_mac_val *v;
+	__u32 zero = 0;
+	__u64 gen;
+
+	g = bpf_map_lookup_elem(&vr_macs_gen, &zero);
+	cache = bpf_map_lookup_elem(&vr_mac_cache, &zero);
+	if (!g || !cache)
+		return NULL;
+	gen = *(volatile __u64 *)&g->gen;
+	s = &cache->slot[key->mac[VR_ETH_ALEN - 1] & (VR_MAC_CACHE_SLOTS - 1)];
+	sk = (const __u32 *)&s->key;
+	if (s->gen == gen && sk[0] == k[0] && sk[1] == k[1] && sk[2] == k[2])
+		return &s->val;
+	v = bpf_map_lookup_elem(&vr_macs, key);
+	if (!v)
+		return NULL;
+	s->key = *key;
+	s->val = *v;
+	s->gen = gen;
+	return &s->val;
+}
 
 static __always_inline void count(struct vr_counter *c, __u64 bytes)
 {
@@ -549,7 +613,7 @@ int vr_forward(struct xdp_md *ctx)
 	struct hdr_cursor c = { .pos = data, .end = data_end };
 	__u64 bytes = data_end - data;
 	struct vr_mac_key key = {};
-	struct vr_mac_val *vr;
+	const struct vr_mac_val *vr;
 	struct vr_limit *lim;
 	struct vr_bucket *bkt;
 	struct vr_credit *cred;
@@ -565,7 +629,7 @@ int vr_forward(struct xdp_md *ctx)
 
 	key.ifindex = ctx->ingress_ifindex;
 	__builtin_memcpy(key.mac, eth->h_dest, VR_ETH_ALEN);
-	vr = bpf_map_lookup_elem(&vr_macs, &key);
+	vr = vr_demux(&key);
 	if (!vr)
 		return pass_no_vr(ctx->ingress_ifindex, bytes);
 

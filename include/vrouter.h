@@ -47,6 +47,7 @@
 #define VR_MAP_TRACECTL	"vr_trace_ctl"
 #define VR_MAP_TRACEBKT	"vr_trace_bkt"
 #define VR_MAP_HEALTH	"vr_sync_health"
+#define VR_MAP_MACSGEN	"vr_macs_gen"
 
 /* vr_macs: which VR a frame belongs to. */
 struct vr_mac_key {
@@ -54,6 +55,19 @@ struct vr_mac_key {
 	__u8 mac[VR_ETH_ALEN];		/* destination MAC, network order */
 	__u8 pad[2];
 };
+
+/* vr_macs_gen[0]: bumped by vrctl after every change to vr_macs (add,
+ * delete, rp_filter, slow; loader/core/maps.c is the only writer).  The
+ * fast path keeps the entries it found in a small per-CPU table (the
+ * program's own, not pinned) and uses one only while the generation it
+ * was found under is current, so most frames skip the hash of the
+ * (ifindex, MAC) key and none is steered by an entry that has changed.
+ */
+struct vr_macs_gen {
+	__u64 gen;
+};
+
+#define VR_MAC_CACHE_SLOTS	16	/* per CPU, direct-mapped by the MAC's last byte */
 
 /* The VR's reverse-path filter on its macvlan of that NIC, as the VR set
  * it (max of net.ipv4.conf.all and conf.IFACE rp_filter; sync mirrors it).

@@ -732,6 +732,44 @@ static void port_copy(void)
 	       "VR 1's port on out3 deleted again: PASS NO_PORT, frame unchanged");
 }
 
+/*
+ * The fast path keeps the vr_macs entries it found per CPU, under
+ * vr_macs_gen: every change to vr_macs through the core bumps it, so the
+ * next frame sees the change.  Each step's frame follows one that filled
+ * the copy.
+ */
+static void demux_copy(void)
+{
+	static const struct fb_params f = F4(MAC_VR1, SRC4, "198.18.10.5");
+	static const __u8 mac[6] = MAC_VR1, nh[6] = MAC_N(1, 0, 2);
+	static __u8 frame[FB_MAX];
+	size_t len = fb_build(frame, sizeof(frame), &f);
+	int err;
+
+	report(check_frame(IN0, frame, len, XDP_REDIRECT, 1, -1, OUT0, nh),
+	       "demux: VR 1's frame forwarded (its entry now copied on this CPU)");
+	err = vr_mac_set_slow(&dp_st, ifidx[IN0], mac, VR_SLOW_ADMIN, true);
+	if (err < 0)
+		die("vr_mac_set_slow", err);
+	report(check_frame(IN0, frame, len, XDP_PASS, 1, VR_PASS_FAST_PATH_OFF, 0, NULL),
+	       "demux: VR 1's fast path turned off: the next frame PASS FAST_PATH_OFF");
+	err = vr_mac_set_slow(&dp_st, ifidx[IN0], mac, VR_SLOW_ADMIN, false);
+	if (err < 0)
+		die("vr_mac_set_slow", err);
+	report(check_frame(IN0, frame, len, XDP_REDIRECT, 1, -1, OUT0, nh),
+	       "demux: and on again: forwarded");
+	err = vr_mac_del(&dp_st, ifidx[IN0], mac);
+	if (err)
+		die("vr_mac_del", err);
+	report(check_frame(IN0, frame, len, XDP_PASS, 0, -1, 0, NULL),
+	       "demux: VR 1's MAC on in0 deleted: the next frame is no_vr");
+	err = vr_mac_add(&dp_st, ifidx[IN0], mac, 1, 1001);
+	if (err)
+		die("vr_mac_add", err);
+	report(check_frame(IN0, frame, len, XDP_REDIRECT, 1, -1, OUT0, nh),
+	       "demux: and added again: forwarded");
+}
+
 /* ---- special loops ---- */
 
 /*
@@ -1429,6 +1467,7 @@ int main(int argc, char **argv)
 
 	run_cases();
 	port_copy();
+	demux_copy();
 	truncation("IPv4/UDP", &trunc4, nh4);
 	truncation("IPv6/UDP", &trunc6, nh6);
 	truncation("IPv6/TCP", &trunc6t, nh6);

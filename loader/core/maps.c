@@ -20,6 +20,21 @@ static int ret_errno(int rc)
 	return rc ? -errno : 0;
 }
 
+/* After every change to vr_macs: the fast path's per-CPU copies of its
+ * entries are from an older generation then (include/vrouter.h).  0 or
+ * -errno; a writer that fails here must report it, the change being made.
+ */
+static int macs_changed(struct vr_state *st)
+{
+	struct vr_macs_gen g = { 0 };
+	uint32_t zero = 0;
+
+	if (bpf_map_lookup_elem(st->fd[VRM_MACSGEN], &zero, &g))
+		return -errno;
+	g.gen++;
+	return ret_errno(bpf_map_update_elem(st->fd[VRM_MACSGEN], &zero, &g, BPF_ANY));
+}
+
 static void mac_key(struct vr_mac_key *k, uint32_t ifindex, const uint8_t mac[VR_ETH_ALEN])
 {
 	memset(k, 0, sizeof(*k));
@@ -34,7 +49,9 @@ int vr_mac_add(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_ETH_A
 	struct vr_mac_key k;
 
 	mac_key(&k, ifindex, mac);
-	return ret_errno(bpf_map_update_elem(st->fd[VRM_MACS], &k, &v, BPF_NOEXIST));
+	if (bpf_map_update_elem(st->fd[VRM_MACS], &k, &v, BPF_NOEXIST))
+		return -errno;
+	return macs_changed(st);
 }
 
 int vr_mac_del(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_ETH_ALEN])
@@ -42,7 +59,9 @@ int vr_mac_del(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_ETH_A
 	struct vr_mac_key k;
 
 	mac_key(&k, ifindex, mac);
-	return ret_errno(bpf_map_delete_elem(st->fd[VRM_MACS], &k));
+	if (bpf_map_delete_elem(st->fd[VRM_MACS], &k))
+		return -errno;
+	return macs_changed(st);
 }
 
 int vr_mac_get(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_ETH_ALEN],
@@ -70,7 +89,7 @@ int vr_mac_set_slow(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_
 	v.slow = slow;
 	if (bpf_map_update_elem(st->fd[VRM_MACS], &k, &v, BPF_EXIST))
 		return -errno;
-	return 1;
+	return macs_changed(st) ?: 1;
 }
 
 int vr_mac_set_rpf(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_ETH_ALEN],
@@ -87,7 +106,7 @@ int vr_mac_set_rpf(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_E
 	v.rp_filter = rp_filter;
 	if (bpf_map_update_elem(st->fd[VRM_MACS], &k, &v, BPF_EXIST))
 		return -errno;
-	return 1;
+	return macs_changed(st) ?: 1;
 }
 
 static void port_key(struct vr_port_key *k, uint32_t vr_id, uint32_t ifindex)
@@ -320,6 +339,14 @@ int vr_map_flush_vr(struct vr_state *st, enum vr_map_id m, uint32_t vr_id)
 		}
 	}
 	free(keys);
+	if (deleted && m == VRM_MACS) {
+		int e = macs_changed(st);
+
+		if (!err && e) {
+			pr_err("cannot write map %s: %s", VR_MAP_MACSGEN, strerror(-e));
+			err = e;
+		}
+	}
 	return err ? err : deleted;
 }
 
