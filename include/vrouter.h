@@ -62,6 +62,8 @@ struct vr_mac_key {
  * program's own, not pinned) and uses one only while the generation it
  * was found under is current, so most frames skip the hash of the
  * (ifindex, MAC) key and none is steered by an entry that has changed.
+ * Misses are not kept, so a new entry needs no bump; whoever changes or
+ * deletes an entry behind vrctl's back (bpftool) must bump it.
  */
 struct vr_macs_gen {
 	__u64 gen;
