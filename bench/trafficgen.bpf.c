@@ -34,6 +34,7 @@ const volatile __u64 interval_fp;	/* ns between frames << 16; 0 = as fast as pos
 const volatile __u64 slack_fp;		/* catch-up allowed after a stall, << 16 */
 const volatile __u32 dests;		/* destination addresses: base + step * (0..dests-1) */
 const volatile __u32 dst_step;
+const volatile __u32 dst_scatter;	/* 1: address index (seq * 40503) % dests */
 const volatile __u32 flows;		/* source ports: base + 0..flows-1 */
 const volatile __u32 nflow;		/* flow ids: seq % nflow */
 const volatile __u32 macs;		/* destination MACs: dst + 0..macs-1 (last 16 bits) */
@@ -152,7 +153,11 @@ int trafficgen(struct xdp_md *ctx)
 	}
 
 	seq = sent;
-	daddr = dst_base + (__u32)(seq % dests) * dst_step;
+	/* Scattered: 40503 is odd, so with dests a power of two frame n
+	 * and n + 1 are 40503 addresses apart and every address comes once
+	 * per dests frames.
+	 */
+	daddr = dst_base + (__u32)((dst_scatter ? seq * 40503 : seq) % dests) * dst_step;
 	sport = sport_base + (__u16)(seq % flows);
 	flow = (__u16)(seq % nflow);
 	ts = now;

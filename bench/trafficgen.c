@@ -50,7 +50,7 @@ struct tg_opts {
 	int have_dmac, have_smac, cpu;
 	double rate, duration;
 	unsigned long long count;
-	unsigned int size, flows, dests, sport, dport, ttl, batch, slack, macs, step;
+	unsigned int size, flows, dests, sport, dport, ttl, batch, slack, macs, step, scatter;
 };
 
 /* A run: the options, what follows from them, the generator. */
@@ -111,6 +111,9 @@ static void usage(void)
 "  --flows N          source ports sport..sport+N-1 (default 1)\n"
 "  --dests N          destination addresses dst-ip + STEP * (0..N-1) (default 1)\n"
 "  --dest-step STEP   (default 1)\n"
+"  --dest-scatter     frame n goes to address (n * 40503) mod N, not n mod N:\n"
+"                     with N a power of two, every address once per N frames,\n"
+"                     consecutive frames far apart (random for caches)\n"
 "  --macs N           destination MACs dst-mac..dst-mac+N-1, in the last\n"
 "                     16 bits (default 1): spreads frames over N VRs\n"
 "  --mac-weights W,.. share of each of those MACs (e.g. 10,1), at most %d\n"
@@ -153,6 +156,7 @@ static void parse_opt(struct tg_opts *o, int c)
 	case 'c': o->cpu = atoi(optarg); break;
 	case 'K': o->macs = atoi(optarg); break;
 	case 'x': o->step = atoi(optarg); break;
+	case 'R': o->scatter = 1; break;
 	case 'W': o->weights = optarg; break;
 	case 'V': o->devs = optarg; break;
 	case 'X': o->dev_macs = optarg; break;
@@ -173,6 +177,7 @@ static int parse_args(int argc, char **argv, struct tg_opts *o)
 		{ "dport", 1, 0, 'P' }, { "ttl", 1, 0, 'T' },
 		{ "batch", 1, 0, 'b' }, { "cpu", 1, 0, 'c' },
 		{ "macs", 1, 0, 'K' }, { "dest-step", 1, 0, 'x' },
+		{ "dest-scatter", 0, 0, 'R' },
 		{ "mac-weights", 1, 0, 'W' }, { "devs", 1, 0, 'V' },
 		{ "slack", 1, 0, 'L' }, { "dev-macs", 1, 0, 'X' },
 		{ "help", 0, 0, 'h' }, { 0 }
@@ -347,6 +352,7 @@ static void set_params(struct tg *t)
 
 	ro->dests = o->dests;
 	ro->dst_step = o->step;
+	ro->dst_scatter = o->scatter;
 	ro->flows = o->flows;
 	ro->nflow = (o->flows > o->dests ? o->flows : o->dests);
 	if (ro->nflow > BENCH_MAX_FLOWS)

@@ -3,8 +3,8 @@
  * vrouter fast path: one XDP program per physical NIC.
  *
  *   destination MAC -> VR (vr_macs) -> admission (vr_limits) -> fib
- *   lookup in the VR's table -> VR's neighbour (vr_neigh) -> rewrite ->
- *   redirect (vr_tx_ports)
+ *   lookup in the VR's table -> VR's neighbour and own MAC on the egress
+ *   (vr_neigh, one lookup) -> redirect (vr_tx_ports) -> rewrite
  *
  * Anything that cannot be finished here is XDP_PASS, unmodified: the
  * kernel hands it to the VR's macvlan, and the VR's own namespace answers
@@ -144,6 +144,34 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } vr_trace_bkt SEC(".maps");
 
+/* vr_macs' generation (include/vrouter.h), and this CPU's table of
+ * vr_macs entries found under it.  The table is the program's own.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct vr_macs_gen);
+	__uint(max_entries, 1);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vr_macs_gen SEC(".maps");
+
+struct vr_mac_slot {
+	struct vr_mac_key key;		/* all 0: empty (no NIC has ifindex 0) */
+	struct vr_mac_val val;
+	__u64 gen;			/* vr_macs_gen when val was read */
+};
+
+struct vr_mac_cache {
+	struct vr_mac_slot slot[VR_MAC_CACHE_SLOTS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct vr_mac_cache);
+	__uint(max_entries, 1);
+} vr_mac_cache SEC(".maps");
+
 /* The follower's health (include/vrouter.h); not used by the program. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -161,6 +189,42 @@ struct {
 	__uint(max_entries, 1);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } vr_abi SEC(".maps");
+
+/*
+ * Which VR KEY's frame belongs to: this CPU's slot for the key if it holds
+ * the key under the current generation, else vr_macs (and the slot then
+ * holds what was found).  The generation is read before the hash lookup,
+ * so an entry that changes afterwards is stored under a generation that
+ * is already old.  The slot is this CPU's alone (XDP does not nest on a
+ * CPU).  NULL: no VR.
+ */
+static __always_inline const struct vr_mac_val *vr_demux(const struct vr_mac_key *key)
+{
+	const __u32 *k = (const __u32 *)key, *sk;
+	struct vr_mac_cache *cache;
+	struct vr_macs_gen *g;
+	struct vr_mac_slot *s;
+	struct vr_mac_val *v;
+	__u32 zero = 0;
+	__u64 gen;
+
+	g = bpf_map_lookup_elem(&vr_macs_gen, &zero);
+	cache = bpf_map_lookup_elem(&vr_mac_cache, &zero);
+	if (!g || !cache)
+		return NULL;
+	gen = *(volatile __u64 *)&g->gen;
+	s = &cache->slot[key->mac[VR_ETH_ALEN - 1] & (VR_MAC_CACHE_SLOTS - 1)];
+	sk = (const __u32 *)&s->key;
+	if (s->gen == gen && sk[0] == k[0] && sk[1] == k[1] && sk[2] == k[2])
+		return &s->val;
+	v = bpf_map_lookup_elem(&vr_macs, key);
+	if (!v)
+		return NULL;
+	s->key = *key;
+	s->val = *v;
+	s->gen = gen;
+	return &s->val;
+}
 
 static __always_inline void count(struct vr_counter *c, __u64 bytes)
 {
@@ -310,6 +374,27 @@ static __always_inline enum vr_pass_reason fib_reason(long rc)
 	}
 }
 
+/* Why a frame routed out of EGRESS has no usable vr_neigh entry (NEIGH,
+ * or none), in the order the checks are documented: egress not loaded,
+ * no port of the VR there, no neighbour.  Only such frames pay these
+ * lookups.
+ */
+static __noinline enum vr_pass_reason miss_reason(const struct vr_mac_val *vr, __u32 egress,
+						  const struct vr_neigh_val *neigh)
+{
+	struct vr_port_key pkey = {};
+
+	if (!bpf_map_lookup_elem(&vr_tx_ports, &egress))
+		return VR_PASS_EGRESS_NOT_LOADED;
+	if (neigh)
+		return VR_PASS_NO_PORT;		/* the entry says so */
+	pkey.vr_id = vr->vr_id;
+	pkey.ifindex = egress;
+	if (!bpf_map_lookup_elem(&vr_ports, &pkey))
+		return VR_PASS_NO_PORT;
+	return VR_PASS_NO_NEIGH;
+}
+
 /*
  * Route the frame in the VR's table and, if everything needed to finish
  * it is there, rewrite and redirect it.  Exactly one of iph/ip6h is set.
@@ -321,9 +406,7 @@ static __always_inline int fib_forward(struct xdp_md *ctx, struct ethhdr *eth,
 				       struct vr_stats *st, __u64 bytes)
 {
 	struct vr_neigh_key nkey = {};
-	struct vr_port_key pkey = {};
 	struct vr_neigh_val *neigh;
-	struct vr_port_val *port;
 	long rc;
 
 	/* tbid shares a union with the VLAN output fields, so it is set
@@ -345,15 +428,6 @@ static __always_inline int fib_forward(struct xdp_md *ctx, struct ethhdr *eth,
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
 		return pass(ctx, vr, st, fib_reason(rc), bytes);
 
-	if (!bpf_map_lookup_elem(&vr_tx_ports, &fib->ifindex))
-		return pass(ctx, vr, st, VR_PASS_EGRESS_NOT_LOADED, bytes);
-
-	pkey.vr_id = vr->vr_id;
-	pkey.ifindex = fib->ifindex;
-	port = bpf_map_lookup_elem(&vr_ports, &pkey);
-	if (!port)
-		return pass(ctx, vr, st, VR_PASS_NO_PORT, bytes);
-
 	/* fib->family may differ from the frame's: an IPv4 route can have
 	 * an IPv6 gateway (RFC 5549), which the helper reports as AF_INET6.
 	 */
@@ -368,9 +442,20 @@ static __always_inline int fib_forward(struct xdp_md *ctx, struct ethhdr *eth,
 		nkey.addr[2] = fib->ipv6_dst[2];
 		nkey.addr[3] = fib->ipv6_dst[3];
 	}
+	/* One lookup for both MACs (the VR's own on the egress is in the
+	 * entry).  The checks keep their order (egress loaded, port,
+	 * neighbour): a frame that fails one pays the lookups that say which.
+	 */
 	neigh = bpf_map_lookup_elem(&vr_neigh, &nkey);
-	if (!neigh)
-		return pass(ctx, vr, st, VR_PASS_NO_NEIGH, bytes);
+	if (!neigh || !neigh->has_port)
+		return pass(ctx, vr, st, miss_reason(vr, fib->ifindex, neigh), bytes);
+
+	/* The redirect is set up before the rewrite: a missing egress
+	 * returns XDP_PASS (the flags) with the frame still untouched, and
+	 * no second devmap lookup is needed to check it first.
+	 */
+	if (bpf_redirect_map(&vr_tx_ports, fib->ifindex, XDP_PASS) != XDP_REDIRECT)
+		return pass(ctx, vr, st, VR_PASS_EGRESS_NOT_LOADED, bytes);
 
 	/* Decided: from here on the frame is forwarded. */
 	trace(ctx, vr->vr_id, VR_TRACE_V_FWD, fib);
@@ -379,14 +464,9 @@ static __always_inline int fib_forward(struct xdp_md *ctx, struct ethhdr *eth,
 	else if (ip6h)
 		ip6h->hop_limit--;
 	__builtin_memcpy(eth->h_dest, neigh->mac, VR_ETH_ALEN);
-	__builtin_memcpy(eth->h_source, port->mac, VR_ETH_ALEN);
+	__builtin_memcpy(eth->h_source, neigh->src, VR_ETH_ALEN);
 	count(&st->fwd, bytes);
-
-	/* The egress was just found in the map; should it vanish before
-	 * this call, flags 0 makes the miss XDP_ABORTED (a drop, traced),
-	 * since the frame is no longer the one received.
-	 */
-	return bpf_redirect_map(&vr_tx_ports, fib->ifindex, 0);
+	return XDP_REDIRECT;
 }
 
 /*
@@ -542,7 +622,7 @@ int vr_forward(struct xdp_md *ctx)
 	struct hdr_cursor c = { .pos = data, .end = data_end };
 	__u64 bytes = data_end - data;
 	struct vr_mac_key key = {};
-	struct vr_mac_val *vr;
+	const struct vr_mac_val *vr;
 	struct vr_limit *lim;
 	struct vr_bucket *bkt;
 	struct vr_credit *cred;
@@ -558,7 +638,7 @@ int vr_forward(struct xdp_md *ctx)
 
 	key.ifindex = ctx->ingress_ifindex;
 	__builtin_memcpy(key.mac, eth->h_dest, VR_ETH_ALEN);
-	vr = bpf_map_lookup_elem(&vr_macs, &key);
+	vr = vr_demux(&key);
 	if (!vr)
 		return pass_no_vr(ctx->ingress_ifindex, bytes);
 

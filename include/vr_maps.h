@@ -35,7 +35,8 @@
 	X(TRACECTL, VR_MAP_TRACECTL, BPF_MAP_TYPE_ARRAY,         __u32,               struct vr_trace_ctl,    1)              \
 	X(TRACEBKT, VR_MAP_TRACEBKT, BPF_MAP_TYPE_PERCPU_ARRAY,  __u32,               struct vr_trace_bkt,    1)              \
 	X(HEALTH,   VR_MAP_HEALTH,   BPF_MAP_TYPE_ARRAY,         __u32,               struct vr_sync_health,  1)              \
-	X(ABI,      VR_MAP_ABI,      BPF_MAP_TYPE_ARRAY,         __u32,               struct vr_abi,          1)
+	X(ABI,      VR_MAP_ABI,      BPF_MAP_TYPE_ARRAY,         __u32,               struct vr_abi,          1)              \
+	X(MACSGEN,  VR_MAP_MACSGEN,  BPF_MAP_TYPE_ARRAY,         __u32,               struct vr_macs_gen,     1)
 
 /* VRM_MACS, VRM_PORTS, ...: indexes of vr_maps[] and vr_state.fd[]. */
 enum vr_map_id {

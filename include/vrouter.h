@@ -48,6 +48,7 @@
 #define VR_MAP_TRACEBKT	"vr_trace_bkt"
 #define VR_MAP_HEALTH	"vr_sync_health"
 #define VR_MAP_ABI	"vr_abi"
+#define VR_MAP_MACSGEN	"vr_macs_gen"
 
 /* vr_macs: which VR a frame belongs to. */
 struct vr_mac_key {
@@ -55,6 +56,21 @@ struct vr_mac_key {
 	__u8 mac[VR_ETH_ALEN];		/* destination MAC, network order */
 	__u8 pad[2];
 };
+
+/* vr_macs_gen[0]: bumped by vrctl after every change to vr_macs (add,
+ * delete, rp_filter, slow; loader/core/maps.c is the only writer).  The
+ * fast path keeps the entries it found in a small per-CPU table (the
+ * program's own, not pinned) and uses one only while the generation it
+ * was found under is current, so most frames skip the hash of the
+ * (ifindex, MAC) key and none is steered by an entry that has changed.
+ * Misses are not kept, so a new entry needs no bump; whoever changes or
+ * deletes an entry behind vrctl's back (bpftool) must bump it.
+ */
+struct vr_macs_gen {
+	__u64 gen;
+};
+
+#define VR_MAC_CACHE_SLOTS	16	/* per CPU, direct-mapped by the MAC's last byte */
 
 /* The VR's reverse-path filter on its macvlan of that NIC, as the VR set
  * it (max of net.ipv4.conf.all and conf.IFACE rp_filter; sync mirrors it).
@@ -108,9 +124,18 @@ struct vr_neigh_key {
 	__u32 addr[4];			/* next hop, network order; IPv4 in addr[0], rest 0 */
 };
 
+/* The value carries the VR's own MAC on the egress NIC (its vr_ports
+ * entry) as well, so that a forwarded frame costs one hash lookup for
+ * both MACs.  vrctl keeps the copy in step: writing a neighbour fills it
+ * from vr_ports, adding or deleting a port rewrites the VR's neighbours
+ * on that NIC (loader/core/maps.c).  has_port 0: the VR has no port
+ * there (VR_PASS_NO_PORT).
+ */
 struct vr_neigh_val {
 	__u8 mac[VR_ETH_ALEN];		/* next hop's MAC */
-	__u8 pad[2];
+	__u8 src[VR_ETH_ALEN];		/* the VR's MAC on the egress NIC (vr_ports) */
+	__u8 has_port;			/* 1: src is set; 0: no vr_ports entry */
+	__u8 pad[3];
 };
 
 /* Why a frame addressed to a VR went to the kernel (XDP_PASS). */

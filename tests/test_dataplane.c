@@ -703,6 +703,73 @@ static void run_cases(void)
 	}
 }
 
+/*
+ * vr_neigh carries a copy of the VR's port on the egress (the MAC it
+ * sends with), kept in step by vr_port_add/vr_port_del: VR 1's port on
+ * out3, added after its neighbour there, makes the NO_PORT frame
+ * forwarded with that port's MAC; deleted again, NO_PORT again.
+ */
+static void port_copy(void)
+{
+	static const struct fb_params f = F4(MAC_VR1, SRC4, "198.18.41.1");
+	static const __u8 mac[6] = MAC_P(1, 3), nh[6] = MAC_N(1, 3, 2);
+	static __u8 frame[FB_MAX], exp[FB_MAX];
+	static struct result r;
+	size_t len = fb_build(frame, sizeof(frame), &f);
+	int err;
+
+	err = vr_port_add(&dp_st, 1, ifidx[OUT3], mac, NULL);
+	if (err)
+		die("vr_ports add", err);
+	run(IN0, frame, len, &r);
+	expect_forwarded(exp, frame, len, nh, mac);
+	report(!r.err && r.action == XDP_REDIRECT && r.len == len && !memcmp(exp, r.out, len),
+	       "VR 1's port on out3 added after its neighbour there: forwarded with the port's MAC");
+	err = vr_port_del(&dp_st, 1, ifidx[OUT3]);
+	if (err)
+		die("vr_ports delete", err);
+	report(check_frame(IN0, frame, len, XDP_PASS, 1, VR_PASS_NO_PORT, 0, NULL),
+	       "VR 1's port on out3 deleted again: PASS NO_PORT, frame unchanged");
+}
+
+/*
+ * The fast path keeps the vr_macs entries it found per CPU, under
+ * vr_macs_gen: every change to vr_macs through the core bumps it, so the
+ * next frame sees the change.  Each step's frame follows one that filled
+ * the copy.
+ */
+static void demux_copy(void)
+{
+	static const struct fb_params f = F4(MAC_VR1, SRC4, "198.18.10.5");
+	static const __u8 mac[6] = MAC_VR1, nh[6] = MAC_N(1, 0, 2);
+	static __u8 frame[FB_MAX];
+	size_t len = fb_build(frame, sizeof(frame), &f);
+	int err;
+
+	report(check_frame(IN0, frame, len, XDP_REDIRECT, 1, -1, OUT0, nh),
+	       "demux: VR 1's frame forwarded (its entry now copied on this CPU)");
+	err = vr_mac_set_slow(&dp_st, ifidx[IN0], mac, VR_SLOW_ADMIN, true);
+	if (err < 0)
+		die("vr_mac_set_slow", err);
+	report(check_frame(IN0, frame, len, XDP_PASS, 1, VR_PASS_FAST_PATH_OFF, 0, NULL),
+	       "demux: VR 1's fast path turned off: the next frame PASS FAST_PATH_OFF");
+	err = vr_mac_set_slow(&dp_st, ifidx[IN0], mac, VR_SLOW_ADMIN, false);
+	if (err < 0)
+		die("vr_mac_set_slow", err);
+	report(check_frame(IN0, frame, len, XDP_REDIRECT, 1, -1, OUT0, nh),
+	       "demux: and on again: forwarded");
+	err = vr_mac_del(&dp_st, ifidx[IN0], mac);
+	if (err)
+		die("vr_mac_del", err);
+	report(check_frame(IN0, frame, len, XDP_PASS, 0, -1, 0, NULL),
+	       "demux: VR 1's MAC on in0 deleted: the next frame is no_vr");
+	err = vr_mac_add(&dp_st, ifidx[IN0], mac, 1, 1001);
+	if (err)
+		die("vr_mac_add", err);
+	report(check_frame(IN0, frame, len, XDP_REDIRECT, 1, -1, OUT0, nh),
+	       "demux: and added again: forwarded");
+}
+
 /* ---- special loops ---- */
 
 /*
@@ -1399,6 +1466,8 @@ int main(int argc, char **argv)
 	setup_maps();
 
 	run_cases();
+	port_copy();
+	demux_copy();
 	truncation("IPv4/UDP", &trunc4, nh4);
 	truncation("IPv6/UDP", &trunc6, nh6);
 	truncation("IPv6/TCP", &trunc6t, nh6);

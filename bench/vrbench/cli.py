@@ -13,7 +13,7 @@ DESCRIPTION = """\
 The paper's figures, data planes side by side (method: bench/README.md).
 
     bench/bench.py --quick            fig4 + ipv6 (a few minutes)
-    bench/bench.py --full             every scenario (about 25 minutes)
+    bench/bench.py --full             every scenario (about 35 minutes)
     bench/bench.py --smoke            seconds: every data plane forwards something
     bench/bench.py --scenarios fig4,ipv6 --planes ipfwd,vrouter --duration 2
     bench/bench.py --summary-only     plots and summary.md again from bench/results
@@ -59,7 +59,7 @@ def parser():
     mode.add_argument("--quick", action="store_true",
                       help="fig4 and ipv6, five data planes (no bridge-nonf), 1.5 s a point")
     mode.add_argument("--full", action="store_true",
-                      help="every scenario on every data plane, 2 s a point (about 25 minutes)")
+                      help="every scenario on every data plane, 2 s a point (about 35 minutes)")
     mode.add_argument("--smoke", action="store_true",
                       help="fig4 at 50 kpps for 0.3 s on every data plane: the rig works (seconds)")
     mode.add_argument("--scenarios", type=csv_list, metavar="LIST",

@@ -28,13 +28,13 @@ def snapshot(rig):
     return s
 
 
-def gen_cmd(rig, nin, rate, duration, v6, size, flows, dests):
+def gen_cmd(rig, nin, rate, duration, v6, size, flows, dests, scatter=False):
     """One generator for ingress NICs g0..g<nin-1>, round robin over
     them: several SCHED_FIFO generators on one CPU would not share it
     (each BPF_PROG_RUN call runs ~2 s before the next one gets a turn)."""
     cfg = rig.cfg
     # several destinations: one per /25 route (fig7), else consecutive
-    step = 128 if rig.routes > 1 and not v6 else 1
+    step = 128 if 1 < rig.routes <= 512 and not v6 else 1
     macs = rig.nvr if rig.spread and rig.vr else 1
     dst = "198.19.0.1" if not v6 else "2001:2:0:ff00::1"
     src = ip4(10, 2) if not v6 else ip6(10, 2)
@@ -42,16 +42,17 @@ def gen_cmd(rig, nin, rate, duration, v6, size, flows, dests):
         ",".join("g%d" % i for i in range(1, nin)), ",".join(rig.dst_macs[:nin]))
     return ("ip netns exec %s %s%s --dev g0 --dst-mac %s --src-ip %s --dst-ip %s "
             "--rate %d --duration %g --size %d --flows %d --dests %d --ttl %d --cpu %d --macs %d "
-            "--dest-step %d%s"
+            "--dest-step %d%s%s"
             % (cfg.ns("gen"), cfg.rt_prefix(), cfg.trafficgen, rig.dst_macs[0], src, dst, rate,
-               duration, size, flows, dests, cfg.ttl, cfg.gen_cpu, macs, step, devs))
+               duration, size, flows, dests, cfg.ttl, cfg.gen_cpu, macs, step, devs,
+               " --dest-scatter" if scatter else ""))
 
 
-def run_point(rig, rates, duration, v6=False, size=64, flows=1, dests=1):
+def run_point(rig, rates, duration, v6=False, size=64, flows=1, dests=1, scatter=False):
     """Offer `rates[i]` pps on ingress i for `duration` s; return a dict."""
     if len(set(rates)) != 1:
         raise ValueError("run_point: different rates per ingress NIC")
-    cmd = gen_cmd(rig, len(rates), sum(rates), duration, v6, size, flows, dests)
+    cmd = gen_cmd(rig, len(rates), sum(rates), duration, v6, size, flows, dests, scatter)
     a = snapshot(rig)
     p = subprocess.Popen(shlex.split(cmd), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          text=True)

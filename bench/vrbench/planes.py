@@ -65,7 +65,7 @@ def _vr_entries(rig, k):
         if d != out:
             lines.append("mac %s %s %d %d" % (d, vr_mac(k), k, table))
         lines.append("port %d %s %s" % (k, d, vr_mac(k)))
-    for a in (ip4(100 + j, 2), ip6(100 + j, 2)):
+    for a in [ip4(100 + j, 2), ip6(100 + j, 2)] + rig.nbr_addrs():
         lines.append("neigh %d %s %s %s" % (k, out, a, rig.s_macs[j]))
     return routes, lines
 

@@ -19,7 +19,7 @@ class Rig:
     """
 
     def __init__(self, shell, plane, nin=1, nvr=1, routes=1, spread=False, nout=1,
-                 shared_in=False, dut_prio=None):
+                 shared_in=False, dut_prio=None, queues=1, nbrs=0):
         self.shell = shell
         self.cfg = shell.cfg
         self.plane = plane
@@ -33,6 +33,12 @@ class Rig:
         self.nin = nin
         self.nvr = nvr
         self.routes = routes
+        # mq: g0/in0 with this many queues; in0's queue q served by CPU q
+        # (a veth's sender picks the queue by its own CPU)
+        self.queues = queues
+        # manyvr: the destinations are on out0's link (198.19.0.0/16 dev
+        # out0), the first nbrs of them neighbours of every VR (the sink)
+        self.nbrs = nbrs
         self.vr = planes.has_vrs(plane)
         self.in_threads = set()
         self.sink_threads = set()
@@ -58,6 +64,8 @@ class Rig:
         for d in self.ins:
             self.in_threads |= self.threaded("dut", d, self.cfg.dut_cpu, rt=self.dut_prio)
         self.ksoftirqd = comm_pids("ksoftirqd/%d" % self.cfg.dut_cpu)
+        if self.queues > 1:
+            self.queue_cpus()
         self.build_s = time.time() - t0
 
     def topology(self):
@@ -101,10 +109,22 @@ class Rig:
         ins = ["in0"] if self.shared_in else ["in%d" % (k - 1)]
         return ins, "out%d" % min(k - 1, self.nout - 1)
 
+    def queue_cpus(self):
+        """mq: in0's NAPI kthreads, one per queue in queue order (they are
+        made in that order: by pid), queue q's on CPU q; the DUT is then
+        both CPUs (their ksoftirqd too)."""
+        self.queue_threads = sorted(self.in_threads)
+        for q, pid in enumerate(self.queue_threads):
+            self.shell.sh("taskset -pc %d %d" % (q % 2, pid))
+        self.ksoftirqd = comm_pids("ksoftirqd/0") | comm_pids("ksoftirqd/1")
+
     def veth(self, n1, d1, n2, d2):
         # made in place: the names never exist in the host's namespace
-        self.shell.sh("ip link add %s netns %s type veth peer name %s netns %s" %
-                      (d1, self.cfg.ns(n1), d2, self.cfg.ns(n2)))
+        q = ""
+        if self.queues > 1 and d2 == "in0":
+            q = " numtxqueues %d numrxqueues %d" % (self.queues, self.queues)
+        self.shell.sh("ip link add %s netns %s%s type veth peer name %s netns %s%s" %
+                      (d1, self.cfg.ns(n1), q, d2, self.cfg.ns(n2), q))
         self.shell.ipn(n1, "link set %s up" % d1)
         self.shell.ipn(n2, "link set %s up" % d2)
 
@@ -136,14 +156,20 @@ class Rig:
             cmds.append("addr add %s/64 dev %s nodad" % (ip6(10 + i, 1), d))
         cmds.append("addr add %s/24 dev %s" % (ip4(100 + j, 1), out))
         cmds.append("addr add %s/64 dev %s nodad" % (ip6(100 + j, 1), out))
-        for a in (ip4(100 + j, 2), ip6(100 + j, 2)):
+        for a in [ip4(100 + j, 2), ip6(100 + j, 2)] + self.nbr_addrs():
             cmds.append("neigh replace %s lladdr %s dev %s nud permanent" % (a, self.s_macs[j], out))
         self.shell.ip_batch(n, cmds + self.route_cmds(out, ""))
+
+    def nbr_addrs(self):
+        """manyvr: the destinations that are neighbours, 198.19.0.1 on."""
+        return ["198.19.%d.%d" % ((i + 1) >> 8, (i + 1) & 255) for i in range(self.nbrs)]
 
     def route_list(self):
         """(v4 prefix, v6 prefix) of each route: 198.19.0.0/16 split in `routes`."""
         if self.routes <= 1:
             return [("198.19.0.0/16", "2001:2:0:ff00::/56")]
+        if self.routes > 512:
+            return big_table(self.routes)
         # /25s over 198.19.0.0/16 (512 of them cover it); IPv6 not used
         return [("198.19.%d.%d/25" % (r // 2, 128 * (r % 2)), "2001:2:0:%x::/64" % (0xfc00 + r))
                 for r in range(self.routes)]
@@ -152,10 +178,13 @@ class Rig:
         """ip commands: the destinations via the sink on `out`."""
         tbl = " table %s" % table if table else ""
         j = int(out[3:])
+        if self.nbrs:
+            return ["route add 198.19.0.0/16 dev %s%s" % (out, tbl)]
         cmds = []
         for p4, p6 in self.route_list():
             cmds.append("route add %s via %s dev %s%s" % (p4, ip4(100 + j, 2), out, tbl))
-            cmds.append("route add %s via %s dev %s%s" % (p6, ip6(100 + j, 2), out, tbl))
+            if p6:
+                cmds.append("route add %s via %s dev %s%s" % (p6, ip6(100 + j, 2), out, tbl))
         return cmds
 
     def vr_ns(self, k):
@@ -189,3 +218,18 @@ class Rig:
     def gro_on(self):
         for d in self.ins:
             self.shell.nse("dut", "ethtool -K %s gro on" % d)
+
+
+def big_table(n):
+    """n IPv4 prefixes (no IPv6) in 198.19.0.0/16, nested as a large
+    table's are: every /32 (65,536), then /31s, /30s, ... as far as n goes.
+    Every destination in the /16 matches a /32."""
+    out, plen = [], 32
+    while len(out) < n and plen >= 17:
+        size = 1 << (32 - plen)
+        for i in range(0, 65536, size):
+            if len(out) == n:
+                break
+            out.append(("198.19.%d.%d/%d" % (i >> 8, i & 255, plen), None))
+        plen -= 1
+    return out

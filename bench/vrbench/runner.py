@@ -8,7 +8,7 @@ import os
 import time
 from typing import Callable, Optional
 
-from . import admission, plots, report, scenarios as sc, table1, upgrade
+from . import admission, multiq, plots, report, scenarios as sc, table1, upgrade, worst
 from .host import Shell, load1, log, rt_restore, rt_unthrottle
 
 
@@ -40,6 +40,9 @@ SCENARIOS = {
                        plots.t1_plot),
     "admission": Scenario(admission.admission, admission.adm_count, admission.ADM_FIELDS,
                           admission.adm_summary),
+    "mq": Scenario(multiq.mq, multiq.mq_count, multiq.MQ_FIELDS, multiq.mq_summary),
+    "fib100k": Scenario(worst.fib100k, worst.wc_count, worst.WC_FIELDS, worst.wc_summary),
+    "manyvr": Scenario(worst.manyvr, worst.wc_count, worst.WC_FIELDS, worst.wc_summary),
     "upgrade": Scenario(upgrade.upgrade, upgrade.upg_count, upgrade.UPG_FIELDS, upgrade.upg_summary),
 }
 

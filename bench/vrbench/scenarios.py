@@ -214,7 +214,9 @@ def pc_summary(rows):
            "The XDP program alone on a forwarded 64-byte IPv4 frame (BPF_PROG_RUN, "
            "6 rounds of 1 s each, medians): vrouter %.1f ns, the no-VR bound (xdpfwd) "
            "%.1f ns, difference %.1f ns per packet (where it goes: bench/README.md)."
-           % (v, x, v - x), ""]
+           % (v, x, v - x), "",
+           "- target: vrouter / no-VR bound %.2f (target <= 1.15: %s)"
+           % (v / x, "PASS" if v / x <= 1.15 else "FAIL"), ""]
     if med["vrouter-rpf"]:
         r = med["vrouter-rpf"][len(med["vrouter-rpf"]) // 2]
         out += ["With the VR's rp_filter strict (a second FIB lookup, paid only by VRs "

@@ -173,6 +173,9 @@ def target_scale(R, scen, what):
          "delivered %+.1f%%, DUT ns/packet %+.1f%% (target delivered >= -5%%: %s)" %
          (scen, hi, what, lo, o1 / 1e6, o0 / 1e6, 100 * (d1 / d0 - 1),
           100 * (n1 / n0 - 1), verdict(d1 / d0 >= 0.95))]
+    if scen == "fig7":
+        L.append("  - target: DUT ns/packet at %d destinations at most +10%% over %d: %+.1f%% "
+                 "(%s)" % (hi, lo, 100 * (n1 / n0 - 1), verdict(n1 / n0 <= 1.10)))
     x0, x1 = (R.m(scen, "vrouter/max", x, "delivered_pps") for x in (lo, hi))
     if x0 and x1:
         L.append("  - unpaced (generator and sink limited): %.2f vs %.2f Mpps delivered (%+.1f%%)"

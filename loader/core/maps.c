@@ -20,6 +20,21 @@ static int ret_errno(int rc)
 	return rc ? -errno : 0;
 }
 
+/* After every change to vr_macs: the fast path's per-CPU copies of its
+ * entries are from an older generation then (include/vrouter.h).  0 or
+ * -errno; a writer that fails here must report it, the change being made.
+ */
+static int macs_changed(struct vr_state *st)
+{
+	struct vr_macs_gen g = { 0 };
+	uint32_t zero = 0;
+
+	if (bpf_map_lookup_elem(st->fd[VRM_MACSGEN], &zero, &g))
+		return -errno;
+	g.gen++;
+	return ret_errno(bpf_map_update_elem(st->fd[VRM_MACSGEN], &zero, &g, BPF_ANY));
+}
+
 static void mac_key(struct vr_mac_key *k, uint32_t ifindex, const uint8_t mac[VR_ETH_ALEN])
 {
 	memset(k, 0, sizeof(*k));
@@ -34,7 +49,9 @@ int vr_mac_add(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_ETH_A
 	struct vr_mac_key k;
 
 	mac_key(&k, ifindex, mac);
-	return ret_errno(bpf_map_update_elem(st->fd[VRM_MACS], &k, &v, BPF_NOEXIST));
+	if (bpf_map_update_elem(st->fd[VRM_MACS], &k, &v, BPF_NOEXIST))
+		return -errno;
+	return macs_changed(st);
 }
 
 int vr_mac_del(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_ETH_ALEN])
@@ -42,7 +59,9 @@ int vr_mac_del(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_ETH_A
 	struct vr_mac_key k;
 
 	mac_key(&k, ifindex, mac);
-	return ret_errno(bpf_map_delete_elem(st->fd[VRM_MACS], &k));
+	if (bpf_map_delete_elem(st->fd[VRM_MACS], &k))
+		return -errno;
+	return macs_changed(st);
 }
 
 int vr_mac_get(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_ETH_ALEN],
@@ -70,7 +89,7 @@ int vr_mac_set_slow(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_
 	v.slow = slow;
 	if (bpf_map_update_elem(st->fd[VRM_MACS], &k, &v, BPF_EXIST))
 		return -errno;
-	return 1;
+	return macs_changed(st) ?: 1;
 }
 
 int vr_mac_set_rpf(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_ETH_ALEN],
@@ -87,7 +106,7 @@ int vr_mac_set_rpf(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_E
 	v.rp_filter = rp_filter;
 	if (bpf_map_update_elem(st->fd[VRM_MACS], &k, &v, BPF_EXIST))
 		return -errno;
-	return 1;
+	return macs_changed(st) ?: 1;
 }
 
 static void port_key(struct vr_port_key *k, uint32_t vr_id, uint32_t ifindex)
@@ -95,6 +114,33 @@ static void port_key(struct vr_port_key *k, uint32_t vr_id, uint32_t ifindex)
 	memset(k, 0, sizeof(*k));
 	k->vr_id = vr_id;
 	k->ifindex = ifindex;
+}
+
+/*
+ * The copy of the VR's port on IFINDEX in each of its neighbours there
+ * (vr_neigh_val.src, has_port), after the port came or went: a scan of
+ * vr_neigh, the price of one lookup per forwarded frame instead of two.
+ * An entry deleted meanwhile is skipped (BPF_EXIST).  0 or -errno.
+ */
+static int neigh_port_refresh(struct vr_state *st, uint32_t vr_id, uint32_t ifindex)
+{
+	struct vr_neigh_key k, next, *prev = NULL;
+	struct vr_neigh_val v, want;
+	int fd = st->fd[VRM_NEIGH];
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		k = next;
+		prev = &k;
+		if (k.vr_id != vr_id || k.ifindex != ifindex ||
+		    bpf_map_lookup_elem(fd, &k, &v))
+			continue;
+		vr_neigh_val_init(st, &k, v.mac, &want);
+		if (!memcmp(&v, &want, sizeof(v)))
+			continue;
+		if (bpf_map_update_elem(fd, &k, &want, BPF_EXIST) && errno != ENOENT)
+			return -errno;
+	}
+	return errno == ENOENT ? 0 : -errno;
 }
 
 int vr_port_add(struct vr_state *st, uint32_t vr_id, uint32_t ifindex,
@@ -108,7 +154,9 @@ int vr_port_add(struct vr_state *st, uint32_t vr_id, uint32_t ifindex,
 	memcpy(v.mac, mac, VR_ETH_ALEN);
 	if (ifname)
 		strncpy(v.ifname, ifname, sizeof(v.ifname) - 1);
-	return ret_errno(bpf_map_update_elem(st->fd[VRM_PORTS], &k, &v, BPF_NOEXIST));
+	if (bpf_map_update_elem(st->fd[VRM_PORTS], &k, &v, BPF_NOEXIST))
+		return -errno;
+	return neigh_port_refresh(st, vr_id, ifindex);
 }
 
 int vr_port_del(struct vr_state *st, uint32_t vr_id, uint32_t ifindex)
@@ -116,7 +164,9 @@ int vr_port_del(struct vr_state *st, uint32_t vr_id, uint32_t ifindex)
 	struct vr_port_key k;
 
 	port_key(&k, vr_id, ifindex);
-	return ret_errno(bpf_map_delete_elem(st->fd[VRM_PORTS], &k));
+	if (bpf_map_delete_elem(st->fd[VRM_PORTS], &k))
+		return -errno;
+	return neigh_port_refresh(st, vr_id, ifindex);
 }
 
 int vr_port_get_name(struct vr_state *st, uint32_t vr_id, uint32_t ifindex,
@@ -177,13 +227,22 @@ void vr_neigh_key_init(struct vr_neigh_key *k, uint32_t vr_id, uint32_t ifindex,
 	memcpy(k->addr, addr, family == AF_INET6 ? 16 : 4);
 }
 
+void vr_neigh_val_init(struct vr_state *st, const struct vr_neigh_key *k,
+		       const uint8_t mac[VR_ETH_ALEN], struct vr_neigh_val *v)
+{
+	memset(v, 0, sizeof(*v));
+	memcpy(v->mac, mac, VR_ETH_ALEN);
+	v->has_port = !vr_port_get(st, k->vr_id, k->ifindex, v->src);
+	if (!v->has_port)
+		memset(v->src, 0, sizeof(v->src));
+}
+
 int vr_neigh_set(struct vr_state *st, const struct vr_neigh_key *k,
 		 const uint8_t mac[VR_ETH_ALEN], uint64_t flags)
 {
 	struct vr_neigh_val v;
 
-	memset(&v, 0, sizeof(v));
-	memcpy(v.mac, mac, VR_ETH_ALEN);
+	vr_neigh_val_init(st, k, mac, &v);
 	return ret_errno(bpf_map_update_elem(st->fd[VRM_NEIGH], k, &v, flags));
 }
 
@@ -280,6 +339,14 @@ int vr_map_flush_vr(struct vr_state *st, enum vr_map_id m, uint32_t vr_id)
 		}
 	}
 	free(keys);
+	if (deleted && m == VRM_MACS) {
+		int e = macs_changed(st);
+
+		if (!err && e) {
+			pr_err("cannot write map %s: %s", VR_MAP_MACSGEN, strerror(-e));
+			err = e;
+		}
+	}
 	return err ? err : deleted;
 }
 

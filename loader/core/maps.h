@@ -27,7 +27,9 @@ int vr_mac_set_slow(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_
 int vr_mac_set_rpf(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_ETH_ALEN],
 		   uint8_t rp_filter);
 
-/* vr_ports: (VR, egress NIC) -> the VR's MAC there. */
+/* vr_ports: (VR, egress NIC) -> the VR's MAC there.  Adding or deleting
+ * one rewrites the copy in the VR's vr_neigh entries on that NIC.
+ */
 int vr_port_add(struct vr_state *st, uint32_t vr_id, uint32_t ifindex,
 		const uint8_t mac[VR_ETH_ALEN], const char *ifname);
 int vr_port_del(struct vr_state *st, uint32_t vr_id, uint32_t ifindex);
@@ -45,6 +47,11 @@ int vr_port_next(struct vr_state *st, uint32_t vr_id, uint32_t *ifindex,
  */
 void vr_neigh_key_init(struct vr_neigh_key *k, uint32_t vr_id, uint32_t ifindex,
 		       int family, const void *addr);
+/* The value for K with next-hop MAC, and the VR's own MAC on the NIC
+ * copied from vr_ports (has_port 0 without a port).
+ */
+void vr_neigh_val_init(struct vr_state *st, const struct vr_neigh_key *k,
+		       const uint8_t mac[VR_ETH_ALEN], struct vr_neigh_val *v);
 /* FLAGS: BPF_ANY, BPF_NOEXIST (-EEXIST), BPF_EXIST. */
 int vr_neigh_set(struct vr_state *st, const struct vr_neigh_key *k,
 		 const uint8_t mac[VR_ETH_ALEN], uint64_t flags);

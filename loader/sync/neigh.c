@@ -22,6 +22,7 @@
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 
+#include "core/maps.h"
 #include "core/quota.h"
 #include "sync.h"
 
@@ -158,9 +159,12 @@ static void neigh_report(struct sync_vr *vr, bool over, bool map_full, size_t wa
 static int neigh_set(struct sync_vr *vr, const struct vr_neigh_key *k,
 		     const struct vr_neigh_val *v, bool is_new)
 {
+	struct vr_neigh_val full;
+
 	if (is_new && vr->n_neigh >= neigh_quota(vr))
 		return -EDQUOT;
-	if (!bpf_map_update_elem(vr->s->st->fd[VRM_NEIGH], k, v, is_new ? BPF_NOEXIST : BPF_ANY)) {
+	vr_neigh_val_init(vr->s->st, k, v->mac, &full);	/* with the VR's port */
+	if (!bpf_map_update_elem(vr->s->st->fd[VRM_NEIGH], k, &full, is_new ? BPF_NOEXIST : BPF_ANY)) {
 		vr->n_neigh += is_new;
 		return 0;
 	}
@@ -196,8 +200,8 @@ void sync_neigh_event(struct sync_vr *vr, const struct nlmsghdr *nlh)
 		bool is_new = bpf_map_lookup_elem(vr->s->st->fd[VRM_NEIGH], &k, &old) != 0;
 		int err;
 
-		memcpy(v.mac, m.ll, VR_ETH_ALEN);
-		if (!is_new && !memcmp(old.mac, v.mac, VR_ETH_ALEN))
+		vr_neigh_val_init(vr->s->st, &k, m.ll, &v);
+		if (!is_new && !memcmp(&old, &v, sizeof(v)))
 			return;
 		err = neigh_set(vr, &k, &v, is_new);
 		if (!err)
@@ -281,13 +285,14 @@ static int vr_keys(struct sync *s, uint32_t id, struct vr_neigh_key **out, size_
 static void neigh_keep(struct sync_vr *vr, struct neigh_pass *p, const struct vr_neigh_key *k)
 {
 	struct sneigh *n = htab_find(&p->want, k);
-	struct vr_neigh_val v;
+	struct vr_neigh_val v, want;
 	int fd = vr->s->st->fd[VRM_NEIGH];
 
 	if (n && p->kept < neigh_quota(vr)) {
 		n->done = true;
 		p->kept++;
-		if (!bpf_map_lookup_elem(fd, k, &v) && !memcmp(v.mac, n->val.mac, VR_ETH_ALEN)) {
+		vr_neigh_val_init(vr->s->st, k, n->val.mac, &want);
+		if (!bpf_map_lookup_elem(fd, k, &v) && !memcmp(&v, &want, sizeof(v))) {
 			vr->n_nsame++;
 		} else if (!neigh_set(vr, k, &n->val, false)) {
 			log_neigh(vr, k, &n->val, "changed", 2);

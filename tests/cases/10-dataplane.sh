@@ -16,7 +16,7 @@
 #
 # Tables: 1001 VR 1, 1002 VR 2 (overlapping prefixes/next hops with VR 1),
 # 1003 VR 3 (512 routes).  VR 4 uses table 1999, which does not exist.
-# plan: 176
+# plan: 183
 . "$(dirname "$0")/../lib.sh"
 
 NICS="in0 in1 out0 out1 out2 out3 out4"

@@ -180,7 +180,7 @@ check_eq "load e0: native mode" native \
 	"$(vrctl -j stats | jget 'j["ifaces"][0]["mode"]')"
 
 # An entry that must survive every reload below.
-NK=$(hx '<IIB3x4B12x' 7 "$IF0" 2 198 18 0 99) NV=$(hx '<6s2x' 02:00:00:00:07:07)
+NK=$(hx '<IIB3x4B12x' 7 "$IF0" 2 198 18 0 99) NV=$(hx '<6s10x' 02:00:00:00:07:07)
 setup "vr_neigh entry written with bpftool" mupdate vr_neigh "$NK" "$NV"
 neigh_count() { bpftool -j map dump pinned "$PIN_DIR/vr_neigh" | jget 'len(j)'; }
 MAPS0="$(map_id vr_neigh) $(map_id vr_tx_ports) $(map_id vr_routers)"

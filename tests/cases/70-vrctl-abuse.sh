@@ -511,11 +511,11 @@ check_eq "10 + 2 VRs, ids unique" "12 12" \
 # --- vr_neigh full --------------------------------------------------------------------------------
 tsec
 used=$(bpftool -j map dump pinned "$PIN_DIR/vr_neigh" | jget 'len(j)')
-"$PY" - "$PIN_DIR" $((131072 - used)) <<'EOF' >"$T_TMP/fill"
+"$PY" - "$PIN_DIR" $((131072 - used)) "$(bpftool -j map show pinned "$PIN_DIR/vr_neigh" | jget 'j["bytes_value"]')" <<'EOF' >"$T_TMP/fill"
 import sys
 for i in range(int(sys.argv[2])):
-    print("map update pinned %s/vr_neigh key 0xfe 3 0 0 9 9 0 0 2 0 0 0 %d %d %d 0 0 0 0 0 0 0 0 0 0 0 0 0 value 2 0 0 0 0 1 0 0"
-          % (sys.argv[1], i & 255, (i >> 8) & 255, i >> 16))
+    print("map update pinned %s/vr_neigh key 0xfe 3 0 0 9 9 0 0 2 0 0 0 %d %d %d 0 0 0 0 0 0 0 0 0 0 0 0 0 value 2 0 0 0 0 1 %s"
+          % (sys.argv[1], i & 255, (i >> 8) & 255, i >> 16, " ".join(["0"] * (int(sys.argv[3]) - 6))))
 EOF
 SNAP_NEIGH=
 if bpftool batch file "$T_TMP/fill" >/dev/null 2>"$T_TMP/out"; then
