@@ -47,7 +47,7 @@
 #define VR_ABI1_MAPS(X)								\
 	X("vr_macs",        BPF_MAP_TYPE_HASH,          12,  12, 8192,   MACS,     COPY)  \
 	X("vr_ports",       BPF_MAP_TYPE_HASH,           8,  24, 8192,   PORTS,    COPY)  \
-	X("vr_neigh",       BPF_MAP_TYPE_HASH,          28,   8, 131072, NEIGH,    COPY)  \
+	X("vr_neigh",       BPF_MAP_TYPE_HASH,          28,   8, 131072, NEIGH,    CONV(vr_conv_neigh_val_1to2)) \
 	X("vr_tx_ports",    BPF_MAP_TYPE_DEVMAP_HASH,    4,   8, 256,    TX,       COPY)  \
 	X("vr_stats",       BPF_MAP_TYPE_PERCPU_ARRAY,   4, 336, 1024,   STATS,    COPY)  \
 	X("vr_nic_stats",   BPF_MAP_TYPE_PERCPU_HASH,    4,  16, 256,    NICSTATS, COPY)  \
@@ -70,6 +70,17 @@
  */
 #define VR_MIG_FRESH_MAPS	((1U << VRM_TRACE) | (1U << VRM_TRACECTL) | (1U << VRM_TRACEBKT))
 
-/* Converters (loader/core/migrate_conv.c): none yet. */
+/* Converters (loader/core/migrate_conv.c). */
+
+/* vr_neigh's value of ABI 1: the next hop's MAC only.  ABI 2 adds the
+ * VR's own MAC on the egress NIC (src, has_port), which the copy leaves
+ * zero and the migration then derives from vr_ports for every entry.
+ */
+struct vr_neigh_val_abi1 {
+	__u8 mac[6];
+	__u8 pad[2];
+};
+int vr_conv_neigh_val_1to2(const void *old_key, const void *old_val,
+			   void *new_key, void *new_val);
 
 #endif /* VR_MIGRATE_H */

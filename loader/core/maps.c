@@ -120,9 +120,11 @@ static void port_key(struct vr_port_key *k, uint32_t vr_id, uint32_t ifindex)
  * The copy of the VR's port on IFINDEX in each of its neighbours there
  * (vr_neigh_val.src, has_port), after the port came or went: a scan of
  * vr_neigh, the price of one lookup per forwarded frame instead of two.
- * An entry deleted meanwhile is skipped (BPF_EXIST).  0 or -errno.
+ * ALL: every neighbour of every VR (vr_neigh_ports_derive).  An entry
+ * deleted meanwhile is skipped (BPF_EXIST).  0 or -errno.
  */
-static int neigh_port_refresh(struct vr_state *st, uint32_t vr_id, uint32_t ifindex)
+static int neigh_port_refresh(struct vr_state *st, bool all, uint32_t vr_id,
+			      uint32_t ifindex)
 {
 	struct vr_neigh_key k, next, *prev = NULL;
 	struct vr_neigh_val v, want;
@@ -131,7 +133,7 @@ static int neigh_port_refresh(struct vr_state *st, uint32_t vr_id, uint32_t ifin
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		k = next;
 		prev = &k;
-		if (k.vr_id != vr_id || k.ifindex != ifindex ||
+		if ((!all && (k.vr_id != vr_id || k.ifindex != ifindex)) ||
 		    bpf_map_lookup_elem(fd, &k, &v))
 			continue;
 		vr_neigh_val_init(st, &k, v.mac, &want);
@@ -141,6 +143,11 @@ static int neigh_port_refresh(struct vr_state *st, uint32_t vr_id, uint32_t ifin
 			return -errno;
 	}
 	return errno == ENOENT ? 0 : -errno;
+}
+
+int vr_neigh_ports_derive(struct vr_state *st)
+{
+	return neigh_port_refresh(st, true, 0, 0);
 }
 
 int vr_port_add(struct vr_state *st, uint32_t vr_id, uint32_t ifindex,
@@ -156,7 +163,7 @@ int vr_port_add(struct vr_state *st, uint32_t vr_id, uint32_t ifindex,
 		strncpy(v.ifname, ifname, sizeof(v.ifname) - 1);
 	if (bpf_map_update_elem(st->fd[VRM_PORTS], &k, &v, BPF_NOEXIST))
 		return -errno;
-	return neigh_port_refresh(st, vr_id, ifindex);
+	return neigh_port_refresh(st, false, vr_id, ifindex);
 }
 
 int vr_port_del(struct vr_state *st, uint32_t vr_id, uint32_t ifindex)
@@ -166,7 +173,7 @@ int vr_port_del(struct vr_state *st, uint32_t vr_id, uint32_t ifindex)
 	port_key(&k, vr_id, ifindex);
 	if (bpf_map_delete_elem(st->fd[VRM_PORTS], &k))
 		return -errno;
-	return neigh_port_refresh(st, vr_id, ifindex);
+	return neigh_port_refresh(st, false, vr_id, ifindex);
 }
 
 int vr_port_get_name(struct vr_state *st, uint32_t vr_id, uint32_t ifindex,

@@ -52,6 +52,10 @@ void vr_neigh_key_init(struct vr_neigh_key *k, uint32_t vr_id, uint32_t ifindex,
  */
 void vr_neigh_val_init(struct vr_state *st, const struct vr_neigh_key *k,
 		       const uint8_t mac[VR_ETH_ALEN], struct vr_neigh_val *v);
+/* Every neighbour's copy of its VR's port (src, has_port) made again from
+ * vr_ports: after entries were copied into new maps (vrctl upgrade).
+ */
+int vr_neigh_ports_derive(struct vr_state *st);
 /* FLAGS: BPF_ANY, BPF_NOEXIST (-EEXIST), BPF_EXIST. */
 int vr_neigh_set(struct vr_state *st, const struct vr_neigh_key *k,
 		 const uint8_t mac[VR_ETH_ALEN], uint64_t flags);

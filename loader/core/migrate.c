@@ -14,6 +14,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "core/maps.h"
 #include "core/migrate.h"
 #include "lib/log.h"
 #include "vr_migrate.h"
@@ -355,6 +356,27 @@ out:
 	return err;
 }
 
+/*
+ * What the maps hold twice for the fast path's sake is made again from
+ * its source once every entry is in, whatever the old layout held: the
+ * VR's port MAC in each neighbour (vr_ports -> vr_neigh).  (The program's
+ * per-CPU copies of vr_macs need nothing: the new program starts with
+ * its own, empty.)
+ */
+static int derive(const int *new_fd)
+{
+	struct vr_state tmp;
+	int err;
+
+	memset(&tmp, 0, sizeof(tmp));
+	memcpy(tmp.fd, new_fd, sizeof(tmp.fd));
+	err = vr_neigh_ports_derive(&tmp);
+	if (err)
+		pr_err("cannot derive the neighbours' port MACs in the new maps: %s",
+		       strerror(-err));
+	return err;
+}
+
 int vr_mig_copy(struct vr_mig *m, const int *new_fd)
 {
 	int i, err;
@@ -373,7 +395,7 @@ int vr_mig_copy(struct vr_mig *m, const int *new_fd)
 		if (err)
 			return err;
 	}
-	return 0;
+	return derive(new_fd);
 }
 
 /* ---- reading an older layout ---------------------------------------- */

@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * The converters of include/vr_migrate.h: one entry of an older layout
+ * into this one.  NEW_KEY and NEW_VAL come zeroed; 0, 1 to drop, -errno.
+ */
+#include <string.h>
+
+#include "vrouter.h"
+#include "vr_migrate.h"
+
+int vr_conv_neigh_val_1to2(const void *old_key, const void *old_val,
+			   void *new_key, void *new_val)
+{
+	const struct vr_neigh_val_abi1 *o = old_val;
+	struct vr_neigh_val *n = new_val;
+
+	_Static_assert(sizeof(struct vr_neigh_val_abi1) == 8, "ABI 1 vr_neigh value");
+	memcpy(new_key, old_key, sizeof(struct vr_neigh_key));	/* key unchanged */
+	memcpy(n->mac, o->mac, sizeof(n->mac));
+	return 0;		/* src, has_port: derived after the copy (migrate.c) */
+}
