@@ -9,21 +9,14 @@ _vrctl()
 	local vrctl=${COMP_WORDS[0]} cmd="" full="" i w line args="" opts=() valued=()
 	local pin=() npos=0
 
+	# the command, then the positionals typed after it (the word being
+	# completed not counted)
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case $w in
 		--pin-dir) pin=(--pin-dir "${COMP_WORDS[i+1]}"); ((i++)) ;;
 		-*) ;;
-		*) cmd=$w; break ;;
-		esac
-	done
-	# positionals typed after the command (the word being completed not counted)
-	for ((i++; i < COMP_CWORD; i++)); do
-		w=${COMP_WORDS[i]}
-		case $w in
-		--pin-dir) pin=(--pin-dir "${COMP_WORDS[i+1]}"); ((i++)) ;;
-		-*) ;;
-		*) ((npos++)) ;;
+		*) if [[ -z $cmd ]]; then cmd=$w; else ((npos++)); fi ;;
 		esac
 	done
 	if [[ -z $cmd ]]; then

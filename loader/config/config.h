@@ -57,6 +57,8 @@ struct vr_conf {
  */
 int vr_conf_load(const char *path, struct vr_conf **out);
 void vr_conf_free(struct vr_conf *c);
+/* The NIC of C named NAME, or NULL. */
+const struct vr_conf_nic *vr_conf_find_nic(const struct vr_conf *c, const char *name);
 
 /* The running configuration (save) into *OUT: loaded NICs and READY VRs.
  * ST locked (or nothing loaded: an empty model).

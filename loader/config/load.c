@@ -268,3 +268,13 @@ void vr_conf_free(struct vr_conf *c)
 	free(c->routers);
 	free(c);
 }
+
+const struct vr_conf_nic *vr_conf_find_nic(const struct vr_conf *c, const char *name)
+{
+	int i;
+
+	for (i = 0; i < c->n_nics; i++)
+		if (!strcmp(c->nics[i].name, name))
+			return &c->nics[i];
+	return NULL;
+}

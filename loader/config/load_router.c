@@ -186,16 +186,6 @@ static int router_key(struct ld *l, const char *key, yaml_node_t *k, yaml_node_t
 	return 0;
 }
 
-static const struct vr_conf_nic *conf_nic(const struct vr_conf *c, const char *name)
-{
-	int i;
-
-	for (i = 0; i < c->n_nics; i++)
-		if (!strcmp(c->nics[i].name, name))
-			return &c->nics[i];
-	return NULL;
-}
-
 /* The (NIC, MAC) pairs of R as add-router would make them, except that a
  * bare MAC goes on every NIC of the file (what apply loads), not every
  * NIC loaded now.  Rewritten as explicit IFACE=MAC on explicit NICs, so
@@ -220,7 +210,7 @@ static int resolve(struct ld *l, yaml_node_t *n, struct vr_conf_router *cr)
 	if (!r->n_att)
 		return yc_bad(l, n, "VR %s: no NIC (the file's nics: is empty)", r->name);
 	for (j = 0; j < r->n_mac_for; j++) {
-		if (!conf_nic(l->c, r->mac_for[j].ifname))
+		if (!vr_conf_find_nic(l->c, r->mac_for[j].ifname))
 			return yc_bad(l, n, "VR %s: macs: NIC %s is not in the file's nics:",
 				   r->name, r->mac_for[j].ifname);
 		for (i = 0; i < r->n_att && strcmp(r->att[i].ifname, r->mac_for[j].ifname); i++)

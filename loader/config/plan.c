@@ -61,16 +61,6 @@ const char *vr_action_str(const struct vr_action *a, char *buf, size_t len)
 
 /* ---- NICs ---------------------------------------------------------- */
 
-static const struct vr_conf_nic *find_nic(const struct vr_conf *c, const char *name)
-{
-	int i;
-
-	for (i = 0; i < c->n_nics; i++)
-		if (!strcmp(c->nics[i].name, name))
-			return &c->nics[i];
-	return NULL;
-}
-
 static int plan_nics(const struct vr_conf *c, const struct vr_conf *run, struct vr_plan *p)
 {
 	const struct vr_conf_nic *r;
@@ -78,7 +68,7 @@ static int plan_nics(const struct vr_conf *c, const struct vr_conf *run, struct 
 	int i;
 
 	for (i = 0; i < c->n_nics; i++) {
-		r = find_nic(run, c->nics[i].name);
+		r = vr_conf_find_nic(run, c->nics[i].name);
 		if (r && r->mode != c->nics[i].mode) {
 			pr_err("%s:%d: NIC %s is loaded in %s mode, the file says %s: "
 			       "apply does not change a mode (vrctl unload %s first)", c->path,
@@ -97,7 +87,7 @@ static int plan_nics(const struct vr_conf *c, const struct vr_conf *run, struct 
 			snprintf(a->change, sizeof(a->change), "(skb mode)");
 	}
 	for (i = 0; i < run->n_nics; i++) {
-		if (find_nic(c, run->nics[i].name))
+		if (vr_conf_find_nic(c, run->nics[i].name))
 			continue;
 		a = add(p, VR_ACT_UNLOAD, '-', "nic", run->nics[i].name);
 		if (!a)
