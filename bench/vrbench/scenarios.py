@@ -205,14 +205,9 @@ def rpf_cost(cfg, shell, w, rig, rnd):
 
 PC_FIELDS = ["scenario", "plane", "round", "ns_per_run", "load1"]
 
-# The profile behind the target line (bench/README.md, "progcost: where it
-# goes"; measured 2026-12-01, not by this run).
-PC_WHERE = ("where the difference goes (bench/README.md, \"progcost: where it goes\"): "
-            "the vr_neigh hash lookup +33 ns (jhash2 of its 28-byte key 17), vrouter's own "
-            "instructions +30 ns (at least 301 executed against 119: VR demux 7.5, trace "
-            "hooks 6.5, lookups and counters 3.3), the bound's neighbour lookup and devmap "
-            "pre-check -10 ns; 1.15x leaves 25 ns over the bound, and one hash lookup alone "
-            "costs 24-42 ns here")
+# Where the difference goes is a profile, not something this run measures:
+# the target line points to it (one place for its numbers).
+PC_WHERE = 'where the difference goes: bench/README.md, "progcost: where it goes"'
 
 
 def pc_summary(rows):
