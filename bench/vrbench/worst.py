@@ -93,8 +93,16 @@ def wc_summary(rows):
                    % (unit, v0, v1, 100 * (v1 / v0 - 1), b0, b1, v1 / b1))
     v0, v1 = _med(rows, scen, "vrouter", lo, "live"), _med(rows, scen, "vrouter", hi, "live")
     b0, b1 = _med(rows, scen, "xdpfwd", lo, "live"), _med(rows, scen, "xdpfwd", hi, "live")
-    out += ["", "- target: %s, vrouter at %d %s vs %d: %+.1f%% per packet, the no-VR bound "
-            "%+.1f%% (reported; target: vrouter's growth no more than the bound's + 10 points: "
-            "%s)" % (scen, hi, what, lo, 100 * (v1 / v0 - 1), 100 * (b1 / b0 - 1),
-                     "PASS" if (v1 / v0 - 1) <= (b1 / b0 - 1) + 0.10 else "FAIL"), ""]
-    return out
+    line = "- %s, vrouter at %d %s vs %d: %+.1f%% per packet, the no-VR bound %+.1f%%" % (
+        scen, hi, what, lo, 100 * (v1 / v0 - 1), 100 * (b1 / b0 - 1))
+    if scen == "fib100k":	# the same table on both: growth comparable
+        line = "- target: %s (vrouter's growth no more than the bound's + 10 points: %s)" % (
+            line[2:], "PASS" if (v1 / v0 - 1) <= (b1 / b0 - 1) + 0.10 else "FAIL")
+    else:
+        # the bound's one table holds one VR's neighbours, vrouter's vr_neigh
+        # every VR's: their growth is not comparable, only reported
+        p0, p1 = (_med(rows, scen, "vrouter", x, "progcost") for x in (lo, hi))
+        line += (" (reported: the bound holds %d neighbours, vrouter %d entries; the program "
+                 "alone on one destination changes %+.1f%%, so the growth is the spread of "
+                 "frames over the entries, in the caches)" % (MANY[1][1], hi, 100 * (p1 / p0 - 1)))
+    return out + ["", line, ""]
