@@ -31,14 +31,20 @@
 
 #define BURST_BYTES_MAX	(1ULL << 40)
 
-bool vr_limit_given(const struct vr_args *a, int first)
+/* Is any of the N options from FIRST on the command line? */
+static bool any_given(const struct vr_args *a, int first, int n)
 {
 	int i;
 
-	for (i = 0; i < LIMIT_N_OPTS; i++)
+	for (i = 0; i < n; i++)
 		if (a->val[first + i])
 			return true;
 	return false;
+}
+
+bool vr_limit_given(const struct vr_args *a, int first)
+{
+	return any_given(a, first, LIMIT_N_OPTS);
 }
 
 /* "none" -> 0; a number in [MIN, MAX] -> it; else the error line. */
@@ -131,12 +137,7 @@ int vr_limit_merge(const struct vr_args *a, int first, const struct vr_limit *cu
 
 bool vr_quota_given(const struct vr_args *a, int first)
 {
-	int i;
-
-	for (i = 0; i < QUOTA_N_OPTS; i++)
-		if (a->val[first + i])
-			return true;
-	return false;
+	return any_given(a, first, QUOTA_N_OPTS);
 }
 
 int vr_quota_merge(const struct vr_args *a, int first, struct vr_quota *q)
