@@ -16,11 +16,20 @@ PIN_DIR="/sys/fs/bpf/$P"
 T_FAILED=0
 
 cleanup() {
-	local ns
+	local ns f
 	for ns in $(ip netns list | awk '{print $1}' | grep "^$P-"); do
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
 		ip netns del "$ns" 2>/dev/null
 	done
+	# What add-router made besides a VR's namespace, if the test ended
+	# before del-router (its processes, the VR's init included, are gone
+	# with the namespace's above).
+	for f in /run/vrctl/userns/"$P"-* /run/vrctl/pidns/"$P"-* /run/vrctl/tenant/"$P"-*; do
+		[ -e "$f" ] || continue
+		umount -l "$f" 2>/dev/null
+		rm -rf --one-file-system "$f"
+	done
+	grep -lx "$P-.*" /run/vrctl/uids/* 2>/dev/null | xargs -r rm -f
 	rm -rf "$PIN_DIR" 2>/dev/null
 	[ -n "$T_TMP" ] && rm -rf "$T_TMP"
 	return 0

@@ -57,6 +57,7 @@ struct vr_cmd {
 	unsigned int caps;		/* lib/caps.h mask; 0: VR_CAPS_CHANGE */
 	enum vr_lock_mode lock;
 	bool reads_old_abi;		/* an older pinned ABI is read through a converted copy */
+	bool cmd_line;			/* after the first positional: a command line, untouched */
 };
 
 /* The capabilities of a command with needs_root (privs.c checks them):
@@ -118,6 +119,7 @@ int do_show(struct vr_ctx *ctx, const struct vr_args *a);
 int do_stats(struct vr_ctx *ctx, const struct vr_args *a);
 int do_neigh(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_neigh.c */
 int do_set_router(struct vr_ctx *ctx, const struct vr_args *a);	/* cmd_set_router.c */
+int do_exec(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_exec.c */
 /* cmd_show.c: "fast path on" or "fast path off: operator, policy routing"
  * (SLOW: the VR_SLOW_* bits), JSON "fast_path_off": [...].
  */

@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "config/config.h"
+#include "core/tenant.h"
 #include "print.h"
 
 static int do_help(struct vr_ctx *ctx, const struct vr_args *a);
@@ -147,6 +148,9 @@ static const struct vr_cmd commands[] = {
 	{ .name = "sync", .fn = do_sync, .args = "[NAME]", .max_pos = 1,
 	  .opts = sync_opts, .needs_root = true, .lock = VR_LOCK_NONE,
 	  .help = "mirror VR routes and neighbours to the fast path" },
+	{ .name = "exec", .fn = do_exec, .args = "NAME [--] COMMAND [ARG...]", .max_pos = -1,
+	  .needs_root = true, .lock = VR_LOCK_NONE, .cmd_line = true,
+	  .help = "run a command as the VR's tenant: its namespaces, its root's capabilities there" },
 	{ .name = "status", .fn = do_status, .max_pos = 0,
 	  .needs_root = true, .caps = VR_CAPS_INSPECT, .lock = VR_LOCK_NONE,
 	  .help = "NICs attached, map fill levels, VR states, follower and trace" },
@@ -254,6 +258,8 @@ int main(int argc, char **argv)
 	bool help = false;
 	int err, first;
 
+	if (argc && !strcmp(argv[0], "vrctl-init"))	/* a VR's init (core/tenant_init.c) */
+		return vr_tenant_init_main();
 	vr_state_init(&ctx.st, VR_DEFAULT_PIN_DIR);
 	first = vr_parse_globals(&ctx, argc, argv, &help);
 	if (first < 0)
@@ -278,6 +284,7 @@ int main(int argc, char **argv)
 	if (vr_parse_args(&ctx, argc - first, argv + first, &help, &args))
 		return 2;
 	log_set_verbose(ctx.verbose);
+	log_set_json(ctx.json);	/* not a -j of exec's command line */
 	if (ctx.version) {
 		vr_print_version(ctx.json);
 		return 0;

@@ -22,7 +22,7 @@
 
 #include "nl/netlink.h"
 
-static int netns_path(const char *name, char *buf, size_t len)
+int netns_path(const char *name, char *buf, size_t len)
 {
 	if (!name || !*name || strchr(name, '/') || !strcmp(name, ".") ||
 	    !strcmp(name, ".."))
@@ -123,43 +123,66 @@ int netns_stat(const char *name, dev_t *dev, ino_t *ino)
 	return 0;
 }
 
-/* Make /run/netns a shared mount point, as `ip netns add` does, so that
- * unmounting a namespace file in one mount namespace unmounts it in all
- * of them and the namespace can be freed.
+/* Make DIR (made with MODE if absent) a shared mount point, as `ip netns
+ * add` does for /run/netns, so that unmounting a namespace file in one
+ * mount namespace unmounts it in all of them and the namespace can be
+ * freed.
  */
-static int netns_run_dir_prepare(void)
+int ns_run_dir_prepare(const char *dir, mode_t mode)
 {
 	bool made_mount = false;
 
-	if (mkdir(NETNS_RUN_DIR, 0755) < 0 && errno != EEXIST)
+	if (mkdir(dir, mode) < 0 && errno != EEXIST)
 		return -errno;
-	while (mount("", NETNS_RUN_DIR, "none", MS_SHARED | MS_REC, NULL)) {
+	while (mount("", dir, "none", MS_SHARED | MS_REC, NULL)) {
 		if (errno != EINVAL || made_mount)
 			return -errno;
-		if (mount(NETNS_RUN_DIR, NETNS_RUN_DIR, "none",
-			  MS_BIND | MS_REC, NULL))
+		if (mount(dir, dir, "none", MS_BIND | MS_REC, NULL))
 			return -errno;
 		made_mount = true;
 	}
 	return 0;
 }
 
+/* A namespace file PATH: an empty file made for the bind mount, or
+ * -EEXIST.
+ */
+int ns_file_make(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+/* Unmount and remove namespace file PATH; -ENOENT if absent. */
+int ns_file_remove(const char *path)
+{
+	if (access(path, F_OK) < 0)
+		return -errno;
+	/* EINVAL: not a mount point (a file left by a crash): still remove it. */
+	if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL)
+		return -errno;
+	if (unlink(path) < 0)
+		return -errno;
+	return 0;
+}
+
 int netns_create(const char *name)
 {
 	char path[PATH_MAX];
-	int err, fd, saved;
+	int err, saved;
 
 	err = netns_path(name, path, sizeof(path));
 	if (err)
 		return err;
-	err = netns_run_dir_prepare();
+	err = ns_run_dir_prepare(NETNS_RUN_DIR, 0755);
+	if (!err)
+		err = ns_file_make(path);
 	if (err)
 		return err;
-
-	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	close(fd);
 
 	saved = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (saved < 0) {
@@ -190,14 +213,5 @@ int netns_delete(const char *name)
 	int err;
 
 	err = netns_path(name, path, sizeof(path));
-	if (err)
-		return err;
-	if (access(path, F_OK) < 0)
-		return -errno;
-	/* EINVAL: not a mount point (a file left by a crash): still remove it. */
-	if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL)
-		return -errno;
-	if (unlink(path) < 0)
-		return -errno;
-	return 0;
+	return err ? err : ns_file_remove(path);
 }

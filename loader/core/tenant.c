@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * The tenant's directories (tenant.h): where a tenant's daemons keep
+ * their configuration, sockets, pid files and logs, as the VR's own
+ * uids own them, bounded in size, gone with the VR.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
+
+#include "core/tenant.h"
+#include "lib/log.h"
+#include "nl/netlink.h"
+
+/* Each directory of the tmpfs and where `vrctl exec` mounts it; "run"
+ * last (the sources are under /run).  "etc" is not mounted itself: its
+ * subdirectories are, each over the host's /etc directory of that name.
+ */
+static const struct {
+	const char *dir;
+	mode_t mode;
+	const char *at[2];
+} tenant_dirs[] = {
+	{ "etc", 0755, { NULL } },
+	{ "tmp", 01777, { "/tmp", "/var/tmp" } },
+	{ "shm", 01777, { "/dev/shm" } },
+	{ "log", 0755, { "/var/log" } },
+	{ "run", 0755, { "/run" } },
+};
+
+/* The routing daemons' configuration directories made by add-router. */
+static const char *const tenant_etc[] = { "frr", "bird", "keepalived" };
+
+#define N_OF(a)	(sizeof(a) / sizeof((a)[0]))
+
+static int tenant_path(const char *name, char *buf, size_t len)
+{
+	char probe[PATH_MAX];
+	int err = netns_path(name, probe, sizeof(probe));	/* the same names */
+
+	if (err)
+		return err;
+	if ((size_t)snprintf(buf, len, "%s/%s", TENANT_RUN_DIR, name) >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* DIR below the directory of DFD, MODE, owned by UID (as root made it). */
+static int make_dir(int dfd, const char *dir, mode_t mode, uint32_t uid)
+{
+	if (mkdirat(dfd, dir, mode) < 0 && errno != EEXIST)
+		return -errno;
+	if (fchmodat(dfd, dir, mode, AT_SYMLINK_NOFOLLOW) < 0 && errno != EOPNOTSUPP)
+		return -errno;
+	if (fchownat(dfd, dir, uid, uid, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	return 0;
+}
+
+static int populate(const char *path, uint32_t uid)
+{
+	int dfd, efd, err = 0;
+	size_t i;
+
+	dfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	for (i = 0; !err && i < N_OF(tenant_dirs); i++)
+		err = make_dir(dfd, tenant_dirs[i].dir, tenant_dirs[i].mode, uid);
+	efd = err ? -1 : openat(dfd, "etc", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (!err && efd < 0)
+		err = -errno;
+	for (i = 0; !err && i < N_OF(tenant_etc); i++)
+		err = make_dir(efd, tenant_etc[i], 0755, uid);
+	if (efd >= 0)
+		close(efd);
+	close(dfd);
+	return err;
+}
+
+int vr_tenant_dir_create(const char *name, uint32_t uid_base)
+{
+	char path[PATH_MAX], opts[128];
+	int err;
+
+	err = tenant_path(name, path, sizeof(path));
+	if (!err)
+		err = vrctl_run_dir(TENANT_RUN_DIR);
+	if (err)
+		return err;
+	if (mkdir(path, 0700) < 0)
+		return -errno;
+	snprintf(opts, sizeof(opts), "size=%um,nr_inodes=%u,mode=0755,uid=%u,gid=%u",
+		 VR_TENANT_FS_MB, VR_TENANT_FS_INODES, uid_base, uid_base);
+	if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, opts)) {
+		err = -errno;
+		rmdir(path);
+		return err;
+	}
+	err = populate(path, uid_base);
+	if (err)
+		vr_tenant_dir_delete(name);
+	return err;
+}
+
+int vr_tenant_dir_delete(const char *name)
+{
+	char path[PATH_MAX];
+	int err;
+
+	err = tenant_path(name, path, sizeof(path));
+	if (err)
+		return err;
+	if (access(path, F_OK) < 0)
+		return -errno;
+	/* EINVAL: not a mount point (a crash before the mount). */
+	if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL)
+		return -errno;
+	return rmdir(path) < 0 ? -errno : 0;
+}
+
+int vr_mount_detach(const char *dir)
+{
+	char line[4096], mnt[PATH_MAX];
+	size_t len = strlen(dir);
+	FILE *f;
+
+	f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return -errno;
+	/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT ...": a parent is listed before
+	 * its children, which go with it (EINVAL when their turn comes).
+	 */
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1)
+			continue;
+		if (!strncmp(mnt, dir, len) && (mnt[len] == '\0' || mnt[len] == '/'))
+			umount2(mnt, MNT_DETACH);
+	}
+	fclose(f);
+	return 0;
+}
+
+/* A detached copy (open_tree) of directory DIR below DFD, not through a
+ * symlink: the tenant owns what is inside the tmpfs.
+ */
+static int clone_dir(int dfd, const char *dir, const char *vr, const char *what)
+{
+	struct stat st;
+	int fd;
+
+	if (fstatat(dfd, dir, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode)) {
+		pr_err("VR %s: its tenant directory %s is not a directory", vr, what);
+		return -ENOTDIR;
+	}
+	fd = open_tree(dfd, dir, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
+	if (fd < 0)
+		pr_err("VR %s: cannot take its tenant directory %s: %s", vr, what, strerror(errno));
+	return fd < 0 ? -errno : fd;
+}
+
+/* The copy TREE over AT, after what the host had mounted there. */
+static int attach(int tree, const char *at, const char *what)
+{
+	struct stat st;
+
+	if (lstat(at, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		pr_info("tenant directory %s: the host has no directory %s: not mounted", what, at);
+		return 0;
+	}
+	vr_mount_detach(at);
+	if (move_mount(tree, "", AT_FDCWD, at, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+		pr_err("cannot mount the tenant's %s over %s: %s", what, at, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+/* etc/D over /etc/D for each directory D of etc (EFD). */
+static int mount_etc(int efd, const char *vr)
+{
+	char at[PATH_MAX], what[NAME_MAX + 8];
+	struct dirent *de;
+	struct stat st;
+	int dfd, tree, err = 0;
+	DIR *d;
+
+	dfd = openat(efd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || !(d = fdopendir(dfd))) {
+		if (dfd >= 0)
+			close(dfd);
+		return -errno;
+	}
+	while (!err && (de = readdir(d))) {
+		if (de->d_name[0] == '.' ||
+		    fstatat(efd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISDIR(st.st_mode))
+			continue;	/* not a directory: nothing to mount */
+		snprintf(at, sizeof(at), "/etc/%s", de->d_name);
+		snprintf(what, sizeof(what), "etc/%s", de->d_name);
+		tree = clone_dir(efd, de->d_name, vr, what);
+		if (tree < 0) {
+			err = tree;
+			break;
+		}
+		err = attach(tree, at, what);
+		close(tree);
+	}
+	closedir(d);
+	return err;
+}
+
+int vr_tenant_dir_mount(const char *name)
+{
+	int trees[N_OF(tenant_dirs)][2], root, fd, err = 0;
+	char path[PATH_MAX];
+	struct statfs sf;
+	size_t i, j;
+
+	err = tenant_path(name, path, sizeof(path));
+	if (err)
+		return err;
+	root = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (root < 0 || fstatfs(root, &sf) < 0 || sf.f_type != TMPFS_MAGIC) {
+		err = root < 0 ? -errno : -ENOENT;
+		pr_err("VR %s has no tenant directory (%s): del-router and add-router make it",
+		       name, path);
+		if (root >= 0)
+			close(root);
+		return err;
+	}
+	/* Copies first, all of them: /run, where they come from, is
+	 * replaced at the end.
+	 */
+	memset(trees, -1, sizeof(trees));
+	for (i = 0; !err && i < N_OF(tenant_dirs); i++) {
+		if (!tenant_dirs[i].at[0]) {
+			fd = openat(root, tenant_dirs[i].dir,
+				    O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			err = fd < 0 ? -ENOTDIR : mount_etc(fd, name);
+			if (fd < 0)
+				pr_err("VR %s: its tenant directory %s is not a directory", name,
+				       tenant_dirs[i].dir);
+			else
+				close(fd);
+			continue;
+		}
+		for (j = 0; !err && j < 2 && tenant_dirs[i].at[j]; j++) {
+			trees[i][j] = clone_dir(root, tenant_dirs[i].dir, name, tenant_dirs[i].dir);
+			if (trees[i][j] < 0)
+				err = trees[i][j];
+		}
+	}
+	close(root);
+	for (i = 0; !err && i < N_OF(tenant_dirs); i++)
+		for (j = 0; !err && j < 2 && tenant_dirs[i].at[j]; j++)
+			err = attach(trees[i][j], tenant_dirs[i].at[j], tenant_dirs[i].dir);
+	for (i = 0; i < N_OF(tenant_dirs); i++)
+		for (j = 0; j < 2; j++)
+			if (trees[i][j] >= 0)
+				close(trees[i][j]);
+	return err;
+}
+
+/* Is process PID (a /proc entry) still running, not a zombie? */
+static bool alive(const char *pid)
+{
+	char path[300], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');	/* after the command name, which may hold anything */
+	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
+/* Processes in the user namespace of inode INO, each sent SIGKILL: how
+ * many.
+ */
+static int kill_round(uint64_t ino)
+{
+	char path[300];
+	struct dirent *de;
+	struct stat st;
+	int n = 0;
+	DIR *d;
+
+	d = opendir("/proc");
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/ns/user", de->d_name);
+		if (stat(path, &st) < 0 || st.st_ino != ino || !alive(de->d_name))
+			continue;
+		if (!kill(atoi(de->d_name), SIGKILL))
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+int vr_tenant_kill(uint64_t userns_ino)
+{
+	int i, n, total = 0;
+
+	/* Again while some are found: one may have forked meanwhile. */
+	for (i = 0; i < 20 && (n = kill_round(userns_ino)) > 0; i++) {
+		total += n;
+		usleep(10000);
+	}
+	return total;
+}
