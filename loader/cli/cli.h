@@ -65,11 +65,16 @@ struct vr_cmd {
  * vrouter's takes CAP_SYS_ADMIN (a program's fd from its id, its BTF);
  * changing anything takes netlink changes, XDP attach, namespaces and
  * mounts (CAP_SYS_ADMIN also lets the verifier take the program, as
- * CAP_BPF + CAP_PERFMON would).
+ * CAP_BPF + CAP_PERFMON would); making a VR, the uid and gid maps of its
+ * user namespace.
  */
 #define VR_CAPS_READ	CAPS_BPF
 #define VR_CAPS_INSPECT	(CAPS_BPF | CAPS_SYS_ADMIN)
 #define VR_CAPS_CHANGE	(CAPS_NET_ADMIN | CAPS_SYS_ADMIN)
+/* Making VRs (add-router, apply) also writes the uid and gid maps of
+ * their user namespaces.
+ */
+#define VR_CAPS_CREATE	(VR_CAPS_CHANGE | CAPS_SETID)
 
 /* The options of each command, by index into its table (main.c). */
 enum { LOAD_MODE, LOAD_REPLACE };

@@ -16,7 +16,6 @@
 
 #include "cli.h"
 #include "config/config.h"
-#include "core/tenant.h"
 #include "print.h"
 
 static int do_help(struct vr_ctx *ctx, const struct vr_args *a);
@@ -122,7 +121,7 @@ static const struct vr_cmd commands[] = {
 	  .opts = unload_opts, .needs_root = true, .lock = VR_LOCK,
 	  .help = "detach from NICs; no IFACE: everything, pins removed" },
 	{ .name = "add-router", .fn = do_add_router, .args = "NAME", .max_pos = 1,
-	  .opts = add_router_opts, .needs_root = true, .lock = VR_LOCK,
+	  .opts = add_router_opts, .needs_root = true, .caps = VR_CAPS_CREATE, .lock = VR_LOCK,
 	  .help = "create a virtual router" },
 	{ .name = "set-router", .fn = do_set_router, .args = "NAME", .max_pos = 1,
 	  .opts = set_router_opts, .needs_root = true, .lock = VR_LOCK,
@@ -164,7 +163,7 @@ static const struct vr_cmd commands[] = {
 	  .opts = upgrade_opts, .needs_root = true, .lock = VR_LOCK,
 	  .help = "move the loaded NICs to this vrctl's program and map layout, keeping every VR" },
 	{ .name = "apply", .fn = do_apply, .args = "[FILE]", .max_pos = 1,
-	  .opts = apply_opts, .needs_root = true, .lock = VR_LOCK,
+	  .opts = apply_opts, .needs_root = true, .caps = VR_CAPS_CREATE, .lock = VR_LOCK,
 	  .help = "make the running state match a configuration file (default " VR_CONF_DEFAULT ")" },
 	{ .name = "save", .fn = do_save, .max_pos = 0,
 	  .needs_root = true, .caps = VR_CAPS_INSPECT, .lock = VR_LOCK_NONE, .reads_old_abi = true,	/* read-only: save | apply - */
@@ -258,8 +257,6 @@ int main(int argc, char **argv)
 	bool help = false;
 	int err, first;
 
-	if (argc && !strcmp(argv[0], "vrctl-init"))	/* a VR's init (core/tenant_init.c) */
-		return vr_tenant_init_main();
 	vr_state_init(&ctx.st, VR_DEFAULT_PIN_DIR);
 	first = vr_parse_globals(&ctx, argc, argv, &help);
 	if (first < 0)

@@ -546,7 +546,6 @@ static void create_undo(struct vr_state *st, const struct vr_router_req *r, uint
 {
 	static const struct vr_limit none;
 	struct vr_router free_rec;
-	ino_t ino;
 	int i;
 
 	for (i = done->macs - 1; i >= 0; i--)
@@ -557,8 +556,8 @@ static void create_undo(struct vr_state *st, const struct vr_router_req *r, uint
 		vr_port_del(st, id, r->att[i].ifindex);
 	for (i = done->links - 1; i >= 0; i--)
 		nl_link_del(r->name, r->att[i].ifname);
-	if (done->init && !userns_stat(r->name, &ino)) {
-		vr_tenant_kill(ino);	/* its init */
+	if (done->init) {
+		vr_tenant_kill(r->uid_base, VR_UID_COUNT);	/* its init */
 		vr_tenant_init_delete(r->name);
 	}
 	if (done->tenant)
@@ -704,8 +703,8 @@ static int delete_netns(const struct vr_router *r, bool was_ready)
 	/* The tenant's processes first: they hold the namespaces, and its
 	 * uids go back to the pool.
 	 */
-	if (r->userns_ino) {
-		n = vr_tenant_kill(r->userns_ino);
+	if (r->uid_count) {
+		n = vr_tenant_kill(r->uid_base, r->uid_count);
 		if (n > 0)
 			pr_info("VR %s: %d process%s of its tenant ended", name, n,
 				n == 1 ? "" : "es");

@@ -18,6 +18,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <sys/wait.h>
 #include <linux/magic.h>
 
 #include "core/tenant.h"
@@ -57,19 +58,17 @@ static int tenant_path(const char *name, char *buf, size_t len)
 	return 0;
 }
 
-/* DIR below the directory of DFD, MODE, owned by UID (as root made it). */
-static int make_dir(int dfd, const char *dir, mode_t mode, uint32_t uid)
+/* DIR below the directory of DFD, with MODE exactly (whatever the umask). */
+static int make_dir(int dfd, const char *dir, mode_t mode)
 {
 	if (mkdirat(dfd, dir, mode) < 0 && errno != EEXIST)
 		return -errno;
-	if (fchmodat(dfd, dir, mode, AT_SYMLINK_NOFOLLOW) < 0 && errno != EOPNOTSUPP)
-		return -errno;
-	if (fchownat(dfd, dir, uid, uid, AT_SYMLINK_NOFOLLOW) < 0)
+	if (fchmodat(dfd, dir, mode, 0) < 0)
 		return -errno;
 	return 0;
 }
 
-static int populate(const char *path, uint32_t uid)
+static int populate(const char *path)
 {
 	int dfd, efd, err = 0;
 	size_t i;
@@ -78,16 +77,50 @@ static int populate(const char *path, uint32_t uid)
 	if (dfd < 0)
 		return -errno;
 	for (i = 0; !err && i < N_OF(tenant_dirs); i++)
-		err = make_dir(dfd, tenant_dirs[i].dir, tenant_dirs[i].mode, uid);
+		err = make_dir(dfd, tenant_dirs[i].dir, tenant_dirs[i].mode);
 	efd = err ? -1 : openat(dfd, "etc", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (!err && efd < 0)
 		err = -errno;
 	for (i = 0; !err && i < N_OF(tenant_etc); i++)
-		err = make_dir(efd, tenant_etc[i], 0755, uid);
+		err = make_dir(efd, tenant_etc[i], 0755);
 	if (efd >= 0)
 		close(efd);
 	close(dfd);
 	return err;
+}
+
+/* The directories of the tmpfs at PATH, made by the tenant's root (so they
+ * are its own, and vrctl needs no CAP_CHOWN): a child in VR NAME's user
+ * namespace.
+ */
+static int populate_as_tenant(const char *name, const char *path)
+{
+	int userfd, status, err;
+	pid_t pid;
+
+	userfd = userns_open(name);
+	if (userfd < 0)
+		return userfd;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		err = -errno;
+		close(userfd);
+		return err;
+	}
+	if (pid == 0) {
+		err = vr_tenant_become_root(userfd);
+		if (!err)
+			err = populate(path);
+		_exit(err ? -err : 0);
+	}
+	close(userfd);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (!WIFEXITED(status))
+		return -ECHILD;
+	return -WEXITSTATUS(status);
 }
 
 int vr_tenant_dir_create(const char *name, uint32_t uid_base)
@@ -109,7 +142,7 @@ int vr_tenant_dir_create(const char *name, uint32_t uid_base)
 		rmdir(path);
 		return err;
 	}
-	err = populate(path, uid_base);
+	err = populate_as_tenant(name, path);
 	if (err)
 		vr_tenant_dir_delete(name);
 	return err;
@@ -273,35 +306,46 @@ int vr_tenant_dir_mount(const char *name)
 	return err;
 }
 
-/* Is process PID (a /proc entry) still running, not a zombie? */
-static bool alive(const char *pid)
+/* Is process PID (a /proc entry) running, not a zombie, with a real,
+ * effective or saved uid in [LO, LO + N)?  /proc/PID/status says, to
+ * anyone (/proc/PID/ns would need ptrace rights over the VR's init).
+ */
+static bool tenants(const char *pid, uint32_t lo, uint32_t n)
 {
-	char path[300], buf[512], *p;
-	ssize_t n;
-	int fd;
+	char path[300], buf[2048], *p;
+	unsigned long u[3];
+	ssize_t len;
+	int fd, i;
 
-	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	snprintf(path, sizeof(path), "/proc/%s/status", pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
+	len = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
-	if (n <= 0)
+	if (len <= 0)
 		return false;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');	/* after the command name, which may hold anything */
-	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+	buf[len] = '\0';
+	p = strstr(buf, "\nState:\t");
+	if (!p || p[8] == 'Z' || p[8] == 'X')
+		return false;
+	p = strstr(buf, "\nUid:\t");
+	if (!p || sscanf(p + 6, "%lu %lu %lu", &u[0], &u[1], &u[2]) != 3)
+		return false;
+	for (i = 0; i < 3; i++)
+		if (u[i] >= lo && u[i] - lo < n)
+			return true;
+	return false;
 }
 
-/* Processes in the user namespace of inode INO, each sent SIGKILL: how
- * many.
+/* Processes of the tenant's uids not yet in KILLED[*N], each sent
+ * SIGKILL and added (up to MAX): how many.
  */
-static int kill_round(uint64_t ino)
+static int kill_round(uint32_t lo, uint32_t count, pid_t *killed, int *n, int max)
 {
-	char path[300];
 	struct dirent *de;
-	struct stat st;
-	int n = 0;
+	int i, found = 0;
+	pid_t pid;
 	DIR *d;
 
 	d = opendir("/proc");
@@ -310,24 +354,36 @@ static int kill_round(uint64_t ino)
 	while ((de = readdir(d))) {
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
-		snprintf(path, sizeof(path), "/proc/%s/ns/user", de->d_name);
-		if (stat(path, &st) < 0 || st.st_ino != ino || !alive(de->d_name))
+		pid = atoi(de->d_name);
+		for (i = 0; i < *n && killed[i] != pid; i++)
+			;
+		if (i < *n || !tenants(de->d_name, lo, count))
+			continue;	/* signalled already (dying), or not the tenant's */
+		if (kill(pid, SIGKILL))
 			continue;
-		if (!kill(atoi(de->d_name), SIGKILL))
-			n++;
+		found++;
+		if (*n < max)
+			killed[(*n)++] = pid;
 	}
 	closedir(d);
-	return n;
+	return found;
 }
 
-int vr_tenant_kill(uint64_t userns_ino)
+int vr_tenant_kill(uint32_t uid_base, uint32_t uid_count)
 {
-	int i, n, total = 0;
+	pid_t killed[1024];
+	int i, n = 0, found, total = 0;
 
-	/* Again while some are found: one may have forked meanwhile. */
-	for (i = 0; i < 20 && (n = kill_round(userns_ino)) > 0; i++) {
-		total += n;
-		usleep(10000);
+	/* Only ever a tenant's range: never the host's own uids. */
+	if (uid_base < VR_UID_BASE || !uid_count || uid_count > VR_UID_COUNT)
+		return 0;
+	/* Again while new ones are found: one may have forked meanwhile
+	 * (once its init is gone, nothing in its pid namespace can).
+	 */
+	for (i = 0; i < 20 && (found = kill_round(uid_base, uid_count, killed, &n, 1024)) > 0;
+	     i++) {
+		total += found;
+		usleep(2000);
 	}
 	return total;
 }

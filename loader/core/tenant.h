@@ -32,10 +32,11 @@ int vr_tenant_dir_delete(const char *name);
  * mount namespace: 0 or -errno.
  */
 int vr_mount_detach(const char *dir);
-/* End every process in the user namespace of inode USERNS_INO (SIGKILL,
- * until none is left): the number ended.
+/* End every process of the tenant's uids, UID_COUNT from UID_BASE
+ * (SIGKILL, until no new one is found; the ranges are the VR's alone):
+ * the number ended.
  */
-int vr_tenant_kill(uint64_t userns_ino);
+int vr_tenant_kill(uint32_t uid_base, uint32_t uid_count);
 /*
  * Mount VR NAME's tenant directories over the host's in the current mount
  * namespace (a private one of `vrctl exec`), after what the host had
@@ -47,17 +48,14 @@ int vr_tenant_dir_mount(const char *name);
 /*
  * tenant_init.c: the VR's init, pid 1 of the VR's pid namespace (every
  * exec runs there), bind-mounted at TENANT_PIDNS_DIR/NAME.  Start it
- * (0 or -errno; prints nothing), open its pid namespace, remove the
- * file (the init itself ends with the tenant's processes).
+ * (0 or -errno, -ENOENT: no vrctl-init next to vrctl; prints nothing),
+ * open its pid namespace, remove the file (the init itself ends with the
+ * tenant's processes).
  */
 #define TENANT_PIDNS_DIR	"/run/vrctl/pidns"
 int vr_tenant_init_start(const char *name);
 int vr_tenant_init_open(const char *name);
 int vr_tenant_init_delete(const char *name);
-/* The init's own code: vrctl run as "vrctl-init" (main.c).  Returns only
- * on a failure, the exit status.
- */
-int vr_tenant_init_main(void);
 /* Join user namespace USERFD as its root (uid and gid 0, no groups). */
 int vr_tenant_become_root(int userfd);
 

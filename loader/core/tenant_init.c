@@ -9,12 +9,13 @@
  *
  * vrctl forks a helper that enters the VR's network namespace and makes
  * the pid namespace (a process cannot enter one it makes); its child,
- * pid 1 there, execs vrctl again as "vrctl-init" (a fresh image: a fork
- * of vrctl would keep vrctl's memory, per VR), still root on the host, so
- * its memory stays the host's and the tenant cannot trace it.  It then
- * joins the VR's user namespace as the tenant's root (the user namespace
- * on descriptor 3), drops every capability, says so on descriptor 4, and
- * reaps.  vrctl bind-mounts its pid namespace at /run/vrctl/pidns/NAME.
+ * pid 1 there, execs vrctl-init (loader/init/; next to vrctl, or in
+ * ../lib/vrouter: a small program, since one runs per VR) still as root
+ * on the host, so that
+ * its memory is the host's and the tenant cannot trace it.  vrctl-init
+ * joins the VR's user namespace (descriptor 3) as the tenant's root,
+ * drops every capability and says so on descriptor 4.  vrctl then
+ * bind-mounts its pid namespace at /run/vrctl/pidns/NAME.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,16 +26,14 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/capability.h>
 #include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include "core/tenant.h"
 #include "lib/log.h"
 #include "nl/netlink.h"
 
-#define INIT_USERNS_FD	3
+#define INIT_USERNS_FD	3	/* as loader/init/vrctl_init.c takes them */
 #define INIT_READY_FD	4
 
 static int pidns_path(const char *name, char *buf, size_t len)
@@ -57,32 +56,30 @@ int vr_tenant_become_root(int userfd)
 	return 0;
 }
 
-int vr_tenant_init_main(void)
+/* vrctl-init into BUF: next to this vrctl (the build), else where `make
+ * install` puts it, ../lib/vrouter from vrctl's directory.
+ */
+static int init_path(char *buf, size_t len)
 {
-	sigset_t chld;
-	cap_t none;
-	char ok = 1;
+	static const char *const where[] = { "/vrctl-init", "/../lib/vrouter/vrctl-init" };
+	char self[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	size_t i;
 
-	if (vr_tenant_become_root(INIT_USERNS_FD))
-		return 1;
-	close(INIT_USERNS_FD);
-	none = cap_init();
-	if (!none || cap_set_proc(none))
-		return 1;
-	cap_free(none);
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	prctl(PR_SET_NAME, "vrctl-init", 0, 0, 0);
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &chld, NULL);
-	if (write(INIT_READY_FD, &ok, 1) != 1)
-		return 1;
-	close(INIT_READY_FD);
-	for (;;) {
-		while (waitpid(-1, NULL, WNOHANG) > 0)
-			;
-		sigwaitinfo(&chld, NULL);
+	if (n <= 0)
+		return -errno;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (!slash)
+		return -ENOENT;
+	*slash = '\0';
+	for (i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
+		if ((size_t)snprintf(buf, len, "%s%s", self, where[i]) >= len)
+			return -ENAMETOOLONG;
+		if (!access(buf, X_OK))
+			return 0;
 	}
+	return -ENOENT;
 }
 
 static void close_fds(const int *fd, int n)
@@ -94,10 +91,11 @@ static void close_fds(const int *fd, int n)
 			close(fd[i]);
 }
 
-/* The helper: the pid namespace, and its pid 1 exec'd as vrctl-init;
- * that one's host pid on OUT.
+/* The helper: the pid namespace, and its pid 1 exec'd as PROG
+ * (vrctl-init); that one's host pid on OUT.
  */
-static void __attribute__((noreturn)) helper(int netfd, int userfd, int ready, int out)
+static void __attribute__((noreturn)) helper(const char *prog, int netfd, int userfd, int ready,
+					     int out)
 {
 	char *const argv[] = { "vrctl-init", NULL }, *const envp[] = { NULL };
 	pid_t pid;
@@ -126,16 +124,19 @@ static void __attribute__((noreturn)) helper(int netfd, int userfd, int ready, i
 	    dup2(ready, INIT_READY_FD) < 0)
 		_exit(1);
 	close_range(INIT_READY_FD + 1, ~0U, 0);
-	execve("/proc/self/exe", argv, envp);
+	execve(prog, argv, envp);
 	_exit(1);
 }
 
 int vr_tenant_init_start(const char *name)
 {
 	int netfd = -1, userfd = -1, rp[2] = { -1, -1 }, pp[2] = { -1, -1 }, err = 0;
-	char path[PATH_MAX], src[64], ok = 0;
+	char path[PATH_MAX], prog[PATH_MAX], src[64], ok = 0;
 	pid_t helper_pid, pid = 0;
 
+	err = init_path(prog, sizeof(prog));
+	if (err)
+		return err;
 	err = pidns_path(name, path, sizeof(path));
 	if (!err)
 		err = vrctl_run_dir(TENANT_PIDNS_DIR);
@@ -156,7 +157,7 @@ int vr_tenant_init_start(const char *name)
 		goto out;
 	}
 	if (helper_pid == 0)
-		helper(netfd, userfd, rp[1], pp[1]);
+		helper(prog, netfd, userfd, rp[1], pp[1]);
 	close(pp[1]);
 	close(rp[1]);
 	pp[1] = rp[1] = -1;

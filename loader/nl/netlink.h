@@ -60,7 +60,8 @@ int userns_stat(const char *name, ino_t *ino);
 /* The inode of the user namespace that owns the namespace of NSFD. */
 int ns_owner_ino(int nsfd, ino_t *ino);
 /* VRCTL_RUN_DIR, then DIR below it (0700 both), made if absent: 0, or
- * -EPERM if one is not a directory of root's that only root can enter.
+ * -EPERM if one is not a directory of root's (or of the user running vrctl)
+ * that only its owner can enter.
  */
 int vrctl_run_dir(const char *dir);
 

@@ -16,7 +16,7 @@
 #   (e) to switch its macvlan to source mode with another sender's MAC,
 #       to receive that sender's frames to another VR;
 #   (f) to give its macvlan another VR's MAC (on the same NIC, and on a
-#       NIC of the other VR's only).
+#       NIC of the other VR's only), or a broadcast queue for the NIC.
 # Each must fail or be undone (by the follower, said once), and the
 # host's links and the other VR's are as they were.  Then: the follower
 # says nothing about the links vrctl itself deletes (del-router, unload)
@@ -26,7 +26,7 @@
 #
 #   gen:g0 == dut:in0, dut:out0 == s0:s0, dut:out1 == s1:s1
 #   VR A on in0, out0 (address 198.18.88.1); B and C on in0; D on out1.
-# plan: 36
+# plan: 37
 . "$(dirname "$0")/../lib.sh"
 
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }
@@ -144,6 +144,9 @@ check_eq "(f) ... said once" 1 \
 	"$(grep -c "^Warning: VR $C: its macvlan in0 on NIC in0 was changed (MAC $D_MAC): restored" "$T_TMP/follow.log")"
 check_eq "C's in0 is the link vrctl made, kept (not deleted, nor made again)" \
 	"$C_IF0" "$(vifindex "$C" in0)"
+tenant "$C" ip link set in0 type macvlan bcqueuelen 100000 2>"$T_TMP/e"
+check "C's tenant asks for a broadcast queue of 100000 on in0 (the NIC's is the largest asked for): put back" \
+	until_ok 2 sh -c "ip -n $C -d link show in0 | grep -q ' bcqueuelen 1000 usedbcqueuelen 1000 '"
 tenant "$C" ip link set in0 mtu 1400 2>"$T_TMP/e"
 sleep 0.3
 check_eq "C's MTU is its own business: left at 1400" 1400 \
