@@ -48,14 +48,7 @@ static const char *const tenant_etc[] = { "frr", "bird", "keepalived" };
 
 static int tenant_path(const char *name, char *buf, size_t len)
 {
-	char probe[PATH_MAX];
-	int err = netns_path(name, probe, sizeof(probe));	/* the same names */
-
-	if (err)
-		return err;
-	if ((size_t)snprintf(buf, len, "%s/%s", TENANT_RUN_DIR, name) >= len)
-		return -ENAMETOOLONG;
-	return 0;
+	return ns_name_path(TENANT_RUN_DIR, name, buf, len);
 }
 
 /* DIR below the directory of DFD, with MODE exactly (whatever the umask). */
@@ -68,14 +61,12 @@ static int make_dir(int dfd, const char *dir, mode_t mode)
 	return 0;
 }
 
-static int populate(const char *path)
+/* The directories in the tmpfs root DFD. */
+static int populate(int dfd)
 {
-	int dfd, efd, err = 0;
+	int efd, err = 0;
 	size_t i;
 
-	dfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dfd < 0)
-		return -errno;
 	for (i = 0; !err && i < N_OF(tenant_dirs); i++)
 		err = make_dir(dfd, tenant_dirs[i].dir, tenant_dirs[i].mode);
 	efd = err ? -1 : openat(dfd, "etc", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -85,36 +76,43 @@ static int populate(const char *path)
 		err = make_dir(efd, tenant_etc[i], 0755);
 	if (efd >= 0)
 		close(efd);
-	close(dfd);
 	return err;
 }
 
 /* The directories of the tmpfs at PATH, made by the tenant's root (so they
  * are its own, and vrctl needs no CAP_CHOWN): a child in VR NAME's user
- * namespace.
+ * namespace, from a descriptor of the tmpfs (the tenant may not traverse
+ * /run/vrctl).
  */
 static int populate_as_tenant(const char *name, const char *path)
 {
-	int userfd, status, err;
+	int userfd, dfd, status, err;
 	pid_t pid;
 
+	dfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
 	userfd = userns_open(name);
-	if (userfd < 0)
+	if (userfd < 0) {
+		close(dfd);
 		return userfd;
+	}
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
 		err = -errno;
 		close(userfd);
+		close(dfd);
 		return err;
 	}
 	if (pid == 0) {
 		err = vr_tenant_become_root(userfd);
 		if (!err)
-			err = populate(path);
+			err = populate(dfd);
 		_exit(err ? -err : 0);
 	}
 	close(userfd);
+	close(dfd);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -errno;

@@ -38,14 +38,7 @@
 
 static int pidns_path(const char *name, char *buf, size_t len)
 {
-	char probe[PATH_MAX];
-	int err = netns_path(name, probe, sizeof(probe));	/* the same names */
-
-	if (err)
-		return err;
-	if ((size_t)snprintf(buf, len, "%s/%s", TENANT_PIDNS_DIR, name) >= len)
-		return -ENAMETOOLONG;
-	return 0;
+	return ns_name_path(TENANT_PIDNS_DIR, name, buf, len);
 }
 
 int vr_tenant_become_root(int userfd)
@@ -183,21 +176,10 @@ out:
 
 int vr_tenant_init_open(const char *name)
 {
-	char path[PATH_MAX];
-	int err, fd;
-
-	err = pidns_path(name, path, sizeof(path));
-	if (err)
-		return err;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	return ns_name_open(TENANT_PIDNS_DIR, name);
 }
 
 int vr_tenant_init_delete(const char *name)
 {
-	char path[PATH_MAX];
-	int err;
-
-	err = pidns_path(name, path, sizeof(path));
-	return err ? err : ns_file_remove(path);
+	return ns_name_remove(TENANT_PIDNS_DIR, name);
 }

@@ -31,7 +31,14 @@ int netns_stat(const char *name, dev_t *dev, ino_t *ino);
 int netns_enter_fd(int nsfd, int *saved);
 int netns_enter(const char *name, int *saved);
 void netns_leave(int saved);
-/* /run/netns/NAME into BUF; -EINVAL for a name with '/', "." or "..". */
+/* DIR/NAME into BUF; -EINVAL for a name with '/', "." or "..".  Open it
+ * (O_RDONLY), unmount and remove it (ns_file_remove()), its identity.
+ */
+int ns_name_path(const char *dir, const char *name, char *buf, size_t len);
+int ns_name_open(const char *dir, const char *name);
+int ns_name_remove(const char *dir, const char *name);
+int ns_name_stat(const char *dir, const char *name, dev_t *dev, ino_t *ino);
+/* /run/netns/NAME into BUF. */
 int netns_path(const char *name, char *buf, size_t len);
 /* DIR (made with MODE if absent) a shared mount point, as /run/netns. */
 int ns_run_dir_prepare(const char *dir, mode_t mode);

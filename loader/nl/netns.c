@@ -22,14 +22,19 @@
 
 #include "nl/netlink.h"
 
-int netns_path(const char *name, char *buf, size_t len)
+int ns_name_path(const char *dir, const char *name, char *buf, size_t len)
 {
 	if (!name || !*name || strchr(name, '/') || !strcmp(name, ".") ||
 	    !strcmp(name, ".."))
 		return -EINVAL;
-	if ((size_t)snprintf(buf, len, "%s/%s", NETNS_RUN_DIR, name) >= len)
+	if ((size_t)snprintf(buf, len, "%s/%s", dir, name) >= len)
 		return -ENAMETOOLONG;
 	return 0;
+}
+
+int netns_path(const char *name, char *buf, size_t len)
+{
+	return ns_name_path(NETNS_RUN_DIR, name, buf, len);
 }
 
 int netns_exists(const char *name)
@@ -42,16 +47,21 @@ int netns_exists(const char *name)
 	return stat(path, &st) == 0;
 }
 
-int netns_open(const char *name)
+int ns_name_open(const char *dir, const char *name)
 {
 	char path[PATH_MAX];
 	int err, fd;
 
-	err = netns_path(name, path, sizeof(path));
+	err = ns_name_path(dir, name, path, sizeof(path));
 	if (err)
 		return err;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
+}
+
+int netns_open(const char *name)
+{
+	return ns_name_open(NETNS_RUN_DIR, name);
 }
 
 int netns_enter_fd(int nsfd, int *saved)
@@ -107,13 +117,13 @@ int netns_is_ns(const char *name)
 	       sf.f_type == NSFS_MAGIC;
 }
 
-int netns_stat(const char *name, dev_t *dev, ino_t *ino)
+int ns_name_stat(const char *dir, const char *name, dev_t *dev, ino_t *ino)
 {
 	char path[PATH_MAX];
 	struct stat st;
 	int err;
 
-	err = netns_path(name, path, sizeof(path));
+	err = ns_name_path(dir, name, path, sizeof(path));
 	if (err)
 		return err;
 	if (stat(path, &st) < 0)
@@ -121,6 +131,11 @@ int netns_stat(const char *name, dev_t *dev, ino_t *ino)
 	*dev = st.st_dev;
 	*ino = st.st_ino;
 	return 0;
+}
+
+int netns_stat(const char *name, dev_t *dev, ino_t *ino)
+{
+	return ns_name_stat(NETNS_RUN_DIR, name, dev, ino);
 }
 
 /* Make DIR (made with MODE if absent) a shared mount point, as `ip netns
@@ -207,11 +222,16 @@ err_unlink:
 	return err;
 }
 
-int netns_delete(const char *name)
+int ns_name_remove(const char *dir, const char *name)
 {
 	char path[PATH_MAX];
 	int err;
 
-	err = netns_path(name, path, sizeof(path));
+	err = ns_name_path(dir, name, path, sizeof(path));
 	return err ? err : ns_file_remove(path);
+}
+
+int netns_delete(const char *name)
+{
+	return ns_name_remove(NETNS_RUN_DIR, name);
 }

@@ -59,51 +59,24 @@ int vrctl_run_dir(const char *dir)
 
 static int userns_path(const char *name, char *buf, size_t len)
 {
-	char probe[PATH_MAX];
-	int err;
-
-	err = netns_path(name, probe, sizeof(probe));	/* the same names */
-	if (err)
-		return err;
-	if ((size_t)snprintf(buf, len, "%s/%s", USERNS_RUN_DIR, name) >= len)
-		return -ENAMETOOLONG;
-	return 0;
+	return ns_name_path(USERNS_RUN_DIR, name, buf, len);
 }
 
 int userns_open(const char *name)
 {
-	char path[PATH_MAX];
-	int err, fd;
-
-	err = userns_path(name, path, sizeof(path));
-	if (err)
-		return err;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	return ns_name_open(USERNS_RUN_DIR, name);
 }
 
 int userns_stat(const char *name, ino_t *ino)
 {
-	char path[PATH_MAX];
-	struct stat st;
-	int err;
+	dev_t dev;
 
-	err = userns_path(name, path, sizeof(path));
-	if (err)
-		return err;
-	if (stat(path, &st) < 0)
-		return -errno;
-	*ino = st.st_ino;
-	return 0;
+	return ns_name_stat(USERNS_RUN_DIR, name, &dev, ino);
 }
 
 int userns_delete(const char *name)
 {
-	char path[PATH_MAX];
-	int err;
-
-	err = userns_path(name, path, sizeof(path));
-	return err ? err : ns_file_remove(path);
+	return ns_name_remove(USERNS_RUN_DIR, name);
 }
 
 int ns_owner_ino(int nsfd, ino_t *ino)

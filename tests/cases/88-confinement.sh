@@ -26,7 +26,7 @@
 #
 #   gen:g0 == dut:in0, dut:out0 == s0:s0, dut:out1 == s1:s1
 #   VR A on in0, out0 (address 198.18.88.1); B and C on in0; D on out1.
-# plan: 37
+# plan: 43
 . "$(dirname "$0")/../lib.sh"
 
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }
@@ -115,24 +115,22 @@ check "vrctl sync --follow started" start_follower
 # frames_seen_by_c TAG: five UDP frames from gen to A's address (A's kernel
 # takes them), captured in C's namespace; prints how many C saw.
 frames_seen_by_c() {
-	local f=$T_TMP/c-$1.pcap spec i specs=()
-	spec="dmac=$A_MAC,smac=$GEN_MAC,src=198.18.88.2,dst=198.18.88.1,ttl=64,sport=8888,dport=8888,data=$1"
-	for i in 1 2 3 4 5; do specs+=("$spec"); done
-	vx "$C" timeout 3 tcpdump -i any -n -U -w "$f" "udp and port 8888" >/dev/null 2>"$f.err" &
-	local tp=$!
-	until_ok 3 grep -q "listening on" "$f.err"
-	nsx gen "${PKT[@]}" send g0 "${specs[@]}" >/dev/null
-	wait $tp
-	tcpdump -r "$f" -n 2>/dev/null | grep -c 'UDP'
+	udp_seen_in "$C" "$1" "dmac=$A_MAC,smac=$GEN_MAC,src=198.18.88.2,dst=198.18.88.1,ttl=64,sport=8888,dport=8888"
 }
 private() { ip -n "$C" -d link show in0 | grep -q 'macvlan mode private' &&
 	! ip -n "$C" -d link show in0 | grep -q remotes; }
+ms() { date +%s%3N; }
+t0=$(ms)
 tenant "$C" ip link set in0 type macvlan mode source macaddr add "$GEN_MAC" 2>"$T_TMP/e"
 check "(e) the follower puts C's in0 back in private mode, without source MACs" until_ok 2 private
+echo "# (e) private again $(($(ms) - t0)) ms after the tenant's exec started"
 check_eq "(e) C receives none of gen's frames to A" 0 "$(frames_seen_by_c src)"
 until_ok 2 grep -q "VR $C: its macvlan in0" "$T_TMP/follow.log"
 check_eq "(e) the follower said so once, naming C, in0 and the change" 1 \
 	"$(grep -c "^Warning: VR $C: its macvlan in0 on NIC in0 was changed (mode source, 1 source MAC): restored" "$T_TMP/follow.log")"
+t0=$(ms); ip -n "$C" link set in0 type macvlan mode source macaddr add "$GEN_MAC"
+until_ok 2 private
+echo "# (e) the same change made from the host: private again $(($(ms) - t0)) ms later"
 tenant "$C" ip link set in0 address "$A_MAC" >"$T_TMP/o" 2>&1
 check "(f) C's tenant gives in0 A's MAC on in0: the kernel refuses ($(head -1 "$T_TMP/o"))" \
 	test "$(vmac "$C" in0)" = "$C_MAC"
@@ -152,6 +150,21 @@ sleep 0.3
 check_eq "C's MTU is its own business: left at 1400" 1400 \
 	"$(ip -n "$C" -o link show in0 | sed -n 's/.* mtu \([0-9]*\).*/\1/p')"
 check_eq "the host's links are as they were" "$HOST0" "$(host_links)"
+
+# --- vrctl exec: its line, bad input -------------------------------------------------
+vrctl exec >"$T_TMP/o" 2>"$T_TMP/e"; rc=$?
+check_eq "exec without a NAME: usage error (exit 2)" "2 1" "$rc $(grep -c '^Error: exec needs a NAME' "$T_TMP/e")"
+vrctl exec "$A" >"$T_TMP/o" 2>"$T_TMP/e"; rc=$?
+check_eq "exec NAME without a command: usage error" "2 1" "$rc $(grep -c '^Error: exec .*: no command to run' "$T_TMP/e")"
+vrctl exec "$P-none" -- true >"$T_TMP/o" 2>"$T_TMP/e"; rc=$?
+check_eq "exec of a VR that does not exist: exit 1, one line" "1 1" "$rc $(wc -l <"$T_TMP/e")"
+vrctl exec "$A" /nonexistent >"$T_TMP/o" 2>"$T_TMP/e"; rc=$?
+check_eq "exec of a command that does not exist: exit 127, one line" "127 1" "$rc $(wc -l <"$T_TMP/e")"
+out=$(vrctl exec "$A" ip -j -br link show lo 2>&1)
+check "the words after NAME are the command's: ip -j (not vrctl's -j), without --" \
+	eval "grep -q '\"ifname\":\"lo\"' <<<\"\$out\""
+vrctl exec "$A" -- sh -c 'exit 7'; rc=$?
+check_eq "vrctl's exit status is the command's" 7 "$rc"
 
 # --- the tenant's own namespaces, capabilities, uids ------------------------------
 tenant "$A" unshare --net true >"$T_TMP/o" 2>&1; rc=$?
