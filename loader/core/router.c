@@ -665,19 +665,20 @@ static int delete_tenant(const struct vr_router *r)
 
 	if (!r->uid_count)
 		return 0;	/* an older vrctl's VR, or one without */
-	if (r->userns_ino) {
-		err = vr_tenant_init_delete(name);
-		if (err && err != -ENOENT) {
-			pr_err("cannot remove %s/%s: %s", TENANT_PIDNS_DIR, name, strerror(-err));
+	err = vr_tenant_init_delete(name);
+	if (err && err != -ENOENT) {
+		pr_err("cannot remove %s/%s: %s", TENANT_PIDNS_DIR, name, strerror(-err));
+		return err;
+	}
+	/* Its inode unknown: a crash right after vrns_create(); only vrctl
+	 * makes files there, and the VR holds the name.
+	 */
+	if (!userns_stat(name, &ino) && (!r->userns_ino || ino == r->userns_ino)) {
+		err = userns_delete(name);
+		if (err) {
+			pr_err("cannot delete user namespace %s/%s: %s", USERNS_RUN_DIR, name,
+			       strerror(-err));
 			return err;
-		}
-		if (!userns_stat(name, &ino) && ino == r->userns_ino) {
-			err = userns_delete(name);
-			if (err) {
-				pr_err("cannot delete user namespace %s/%s: %s", USERNS_RUN_DIR,
-				       name, strerror(-err));
-				return err;
-			}
 		}
 	}
 	err = vr_tenant_dir_delete(name);

@@ -149,12 +149,13 @@ int vr_tenant_dir_create(const char *name, uint32_t uid_base)
 int vr_tenant_dir_delete(const char *name)
 {
 	char path[PATH_MAX];
+	struct stat st;
 	int err;
 
 	err = tenant_path(name, path, sizeof(path));
 	if (err)
 		return err;
-	if (access(path, F_OK) < 0)
+	if (lstat(path, &st) < 0)
 		return -errno;
 	/* EINVAL: not a mount point (a crash before the mount). */
 	if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL)

@@ -14,8 +14,8 @@
  * on the host, so that
  * its memory is the host's and the tenant cannot trace it.  vrctl-init
  * joins the VR's user namespace (descriptor 3) as the tenant's root,
- * drops every capability and says so on descriptor 4.  vrctl then
- * bind-mounts its pid namespace at /run/vrctl/pidns/NAME.
+ * drops every capability and says so on descriptor 4.  The helper
+ * bind-mounts the pid namespace at /run/vrctl/pidns/NAME.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -69,7 +69,7 @@ static int init_path(char *buf, size_t len)
 	for (i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
 		if ((size_t)snprintf(buf, len, "%s%s", self, where[i]) >= len)
 			return -ENAMETOOLONG;
-		if (!access(buf, X_OK))
+		if (!faccessat(AT_FDCWD, buf, X_OK, AT_EACCESS))
 			return 0;
 	}
 	return -ENOENT;
@@ -84,11 +84,11 @@ static void close_fds(const int *fd, int n)
 			close(fd[i]);
 }
 
-/* The helper: the pid namespace, and its pid 1 exec'd as PROG
- * (vrctl-init); that one's host pid on OUT.
+/* The helper: the pid namespace, bind-mounted at PATH, and its pid 1
+ * exec'd as PROG (vrctl-init); that one's host pid on OUT (0: no mount).
  */
-static void __attribute__((noreturn)) helper(const char *prog, int netfd, int userfd, int ready,
-					     int out)
+static void __attribute__((noreturn)) helper(const char *prog, const char *path, int netfd,
+					     int userfd, int ready, int out)
 {
 	char *const argv[] = { "vrctl-init", NULL }, *const envp[] = { NULL };
 	pid_t pid;
@@ -99,7 +99,13 @@ static void __attribute__((noreturn)) helper(const char *prog, int netfd, int us
 	pid = fork();
 	if (pid < 0)
 		_exit(1);
+	/* The helper's own pid_for_children, now that it has its init:
+	 * /proc/INIT/ns/pid would need rights to trace the init once it
+	 * is the tenant's.
+	 */
 	if (pid) {
+		if (mount("/proc/self/ns/pid_for_children", path, "none", MS_BIND, NULL))
+			pid = 0;
 		_exit(write(out, &pid, sizeof(pid)) == sizeof(pid) ? 0 : 1);
 	}
 	setsid();
@@ -124,7 +130,7 @@ static void __attribute__((noreturn)) helper(const char *prog, int netfd, int us
 int vr_tenant_init_start(const char *name)
 {
 	int netfd = -1, userfd = -1, rp[2] = { -1, -1 }, pp[2] = { -1, -1 }, err = 0;
-	char path[PATH_MAX], prog[PATH_MAX], src[64], ok = 0;
+	char path[PATH_MAX], prog[PATH_MAX], ok = 0;
 	pid_t helper_pid, pid = 0;
 
 	err = init_path(prog, sizeof(prog));
@@ -150,7 +156,7 @@ int vr_tenant_init_start(const char *name)
 		goto out;
 	}
 	if (helper_pid == 0)
-		helper(prog, netfd, userfd, rp[1], pp[1]);
+		helper(prog, path, netfd, userfd, rp[1], pp[1]);
 	close(pp[1]);
 	close(rp[1]);
 	pp[1] = rp[1] = -1;
@@ -158,13 +164,8 @@ int vr_tenant_init_start(const char *name)
 		pid = 0;
 	waitpid(helper_pid, NULL, 0);
 	/* EOF instead of its byte: it ended before it was the tenant's. */
-	if (!pid || read(rp[0], &ok, 1) != 1) {
+	if (!pid || read(rp[0], &ok, 1) != 1)
 		err = -ECHILD;
-		goto out;
-	}
-	snprintf(src, sizeof(src), "/proc/%d/ns/pid", (int)pid);
-	if (mount(src, path, "none", MS_BIND, NULL))
-		err = -errno;
 out:
 	if (err && pid > 0)
 		kill(pid, SIGKILL);

@@ -175,7 +175,10 @@ int ns_file_make(const char *path)
 /* Unmount and remove namespace file PATH; -ENOENT if absent. */
 int ns_file_remove(const char *path)
 {
-	if (access(path, F_OK) < 0)
+	struct stat st;
+
+	/* lstat(), not access(): the effective ids and capabilities count */
+	if (lstat(path, &st) < 0)
 		return -errno;
 	/* EINVAL: not a mount point (a file left by a crash): still remove it. */
 	if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL)
