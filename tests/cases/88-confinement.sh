@@ -26,7 +26,7 @@
 #
 #   gen:g0 == dut:in0, dut:out0 == s0:s0, dut:out1 == s1:s1
 #   VR A on in0, out0 (address 198.18.88.1); B and C on in0; D on out1.
-# plan: 43
+# plan: 45
 . "$(dirname "$0")/../lib.sh"
 
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }
@@ -202,6 +202,13 @@ vrctl exec "$L" -- true >"$T_TMP/o" 2>&1; rc=$?
 check "exec refuses it: exit $rc, '$(cat "$T_TMP/o")'" \
 	test "$rc" = 1 -a "$(grep -c "has no user namespace" "$T_TMP/o")" = 1
 check "sync takes it as before" vrctl sync
+printf 'nics: [in0, out0, out1]\nrouters:\n  - name: %s\n    macs: [%s]\n    nics: [in0]\n' \
+	"$L" "$L_MAC" >"$T_TMP/l.conf"
+vrctl apply --check "$T_TMP/l.conf" >"$T_TMP/o" 2>"$T_TMP/e"
+check "apply (--check) warns about it, and says how to move it" \
+	grep -q "^Warning: VR $L has no user namespace .*vrctl del-router $L. and apply again" "$T_TMP/e"
+check_eq "bash completion: exec's positionals" "@args NAME [--] COMMAND [ARG...]" \
+	"$("$VRCTL" __complete exec | grep '^@args')"
 
 w0=$(grep -c "^Warning" "$T_TMP/follow.log")
 check "unload --all, with the follower running" vrctl unload --all
