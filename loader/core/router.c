@@ -557,7 +557,7 @@ static void create_undo(struct vr_state *st, const struct vr_router_req *r, uint
 	for (i = done->links - 1; i >= 0; i--)
 		nl_link_del(r->name, r->att[i].ifname);
 	if (done->init) {
-		vr_tenant_kill(r->uid_base, VR_UID_COUNT);	/* its init */
+		vr_tenant_kill(r->name, r->uid_base, VR_UID_COUNT);	/* its init */
 		vr_tenant_init_delete(r->name);
 	}
 	if (done->tenant)
@@ -705,7 +705,7 @@ static int delete_netns(const struct vr_router *r, bool was_ready)
 	 * uids go back to the pool.
 	 */
 	if (r->uid_count) {
-		n = vr_tenant_kill(r->uid_base, r->uid_count);
+		n = vr_tenant_kill(name, r->uid_base, r->uid_count);
 		if (n > 0)
 			pr_info("VR %s: %d process%s of its tenant ended", name, n,
 				n == 1 ? "" : "es");

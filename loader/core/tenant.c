@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -338,11 +339,17 @@ static bool tenants(const char *pid, uint32_t lo, uint32_t n)
 }
 
 /* Processes of the tenant's uids not yet in KILLED[*N], each sent
- * SIGKILL and added (up to MAX): how many.
+ * SIGKILL and added (up to MAX): how many.  /proc/PID belongs to the
+ * process's uid, or to its user namespace's root (a tenant's uid too)
+ * when it is not dumpable, or to root when that namespace is the host's:
+ * the VR's init alone (ROOT_TOO: it is not known to be gone).
  */
-static int kill_round(uint32_t lo, uint32_t count, pid_t *killed, int *n, int max)
+static int kill_round(uint32_t lo, uint32_t count, bool root_too, pid_t *killed, int *n,
+		      int max)
 {
+	char path[300];
 	struct dirent *de;
+	struct stat st;
 	int i, found = 0;
 	pid_t pid;
 	DIR *d;
@@ -352,6 +359,10 @@ static int kill_round(uint32_t lo, uint32_t count, pid_t *killed, int *n, int ma
 		return -errno;
 	while ((de = readdir(d))) {
 		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s", de->d_name);
+		if (stat(path, &st) < 0 || !((st.st_uid >= lo && st.st_uid - lo < count) ||
+					      (root_too && st.st_uid == 0)))
 			continue;
 		pid = atoi(de->d_name);
 		for (i = 0; i < *n && killed[i] != pid; i++)
@@ -368,21 +379,48 @@ static int kill_round(uint32_t lo, uint32_t count, pid_t *killed, int *n, int ma
 	return found;
 }
 
-int vr_tenant_kill(uint32_t uid_base, uint32_t uid_count)
+#ifndef NS_GET_PID_FROM_PIDNS
+#define NS_GET_PID_FROM_PIDNS	_IOR(0xb7, 0x6, int)	/* Linux 6.11; older headers lack it */
+#endif
+
+/* SIGKILL to VR NAME's init, pid 1 of its pid namespace, which takes
+ * every process there with it: 1 if it was killed, 0 if there is none,
+ * -1 if this kernel cannot name it.
+ */
+static int kill_init(const char *name, uint32_t lo, uint32_t count)
+{
+	char pid[16];
+	int fd, p;
+
+	fd = vr_tenant_init_open(name);
+	if (fd < 0)
+		return fd == -ENOENT ? 0 : -1;
+	p = ioctl(fd, NS_GET_PID_FROM_PIDNS, 1);
+	close(fd);
+	if (p <= 0)
+		return p < 0 && errno == ESRCH ? 0 : -1;	/* ESRCH: it is gone */
+	snprintf(pid, sizeof(pid), "%d", p);
+	return tenants(pid, lo, count) && !kill(p, SIGKILL);
+}
+
+int vr_tenant_kill(const char *name, uint32_t uid_base, uint32_t uid_count)
 {
 	pid_t killed[1024];
-	int i, n = 0, found, total = 0;
+	int i, n = 0, found, init, total = 0;
 
 	/* Only ever a tenant's range: never the host's own uids. */
 	if (uid_base < VR_UID_BASE || !uid_count || uid_count > VR_UID_COUNT)
 		return 0;
+	init = kill_init(name, uid_base, uid_count);
 	/* Again while new ones are found: one may have forked meanwhile
 	 * (once its init is gone, nothing in its pid namespace can).
 	 */
-	for (i = 0; i < 20 && (found = kill_round(uid_base, uid_count, killed, &n, 1024)) > 0;
-	     i++) {
+	for (i = 0; i < 20; i++) {
+		found = kill_round(uid_base, uid_count, init < 0, killed, &n, 1024);
+		if (found <= 0)
+			break;
 		total += found;
 		usleep(2000);
 	}
-	return total;
+	return total + (init > 0);
 }

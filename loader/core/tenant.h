@@ -32,11 +32,11 @@ int vr_tenant_dir_delete(const char *name);
  * mount namespace: 0 or -errno.
  */
 int vr_mount_detach(const char *dir);
-/* End every process of the tenant's uids, UID_COUNT from UID_BASE
- * (SIGKILL, until no new one is found; the ranges are the VR's alone):
- * the number ended.
+/* End every process of VR NAME's tenant, its init first, by its uids,
+ * UID_COUNT from UID_BASE (SIGKILL, until no new one is found; the ranges
+ * are the VR's alone): the number ended, the init included.
  */
-int vr_tenant_kill(uint32_t uid_base, uint32_t uid_count);
+int vr_tenant_kill(const char *name, uint32_t uid_base, uint32_t uid_count);
 /*
  * Mount VR NAME's tenant directories over the host's in the current mount
  * namespace (a private one of `vrctl exec`), after what the host had
