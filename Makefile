@@ -147,6 +147,12 @@ $(OUTPUT)/bench/%: bench/%.c $(wildcard bench/*.h) include/vrouter.h $(SKELS) $(
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Iloader -Ibench $< $(LIBVROUTER) $(LIBS) -o $@
 
+# trafficgen: the command and its backends (bench/tg.h), one file each.
+TG_SRCS := bench/trafficgen.c $(wildcard bench/tg_*.c)
+$(OUTPUT)/bench/trafficgen: $(TG_SRCS) $(wildcard bench/*.h) include/vrouter.h $(BENCH_SKELS) $(LIBVROUTER) | $(OUTPUT)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Iloader -Ibench $(TG_SRCS) $(LIBVROUTER) $(LIBS) -o $@
+
 bench-progs: $(BENCH_PROGS)
 
 # The benchmark of bench/README.md: *.csv, *.png and summary.md in a new

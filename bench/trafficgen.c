@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * trafficgen: pktgen-like UDP generator on BPF_PROG_RUN live frames.
+ * trafficgen: pktgen-like UDP generator; an XDP program builds every
+ * frame (bench/trafficgen.bpf.c), a backend runs it (bench/tg.h):
  *
  *   trafficgen --dev g0 --dst-mac MAC --src-ip A --dst-ip B [--rate PPS]
  *              [--duration S | --count N] [--size B] [--flows N] [--dests N]
+ *              [--backend live|afxdp|afpacket]
+ *   trafficgen --probe            which backends work here, one a line
  *
  * Run it in the generator's network namespace (the device is looked up
- * there).  Prints one line of key=value results: frames sent (offered to
- * the device), the elapsed time between the first and the last frame and
- * the offered rate measured from those.
+ * there).  Prints one line of key=value results: the backend that ran,
+ * frames sent (offered to the device), the elapsed time between the
+ * first and the last frame and the offered rate measured from those.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -31,41 +34,26 @@
 #include "lib/parse.h"
 #include "bench.h"
 #include "bench_util.h"
+#include "tg.h"
 #include "bench/trafficgen.skel.h"
 
-#define FRAME_MAX 1514
-#define CALL_NS 2e9		/* target length of one BPF_PROG_RUN call */
+/* Tried in this order; the environment variable forces one, as --backend. */
+static const struct tg_backend *const backends[] = { &tg_live, &tg_afxdp, &tg_afpacket };
+#define NBACKENDS (sizeof(backends) / sizeof(backends[0]))
+#define BACKEND_ENV "VR_TRAFFICGEN_BACKEND"
 
-static volatile sig_atomic_t stop;
+volatile sig_atomic_t tg_stop;
 
 static void on_signal(int sig)
 {
-	stop = 1;
+	tg_stop = 1;
 }
 
-/* The command line. */
-struct tg_opts {
-	const char *dev, *src_ip, *dst_ip, *weights, *devs, *dev_macs;
-	__u8 dmac[6], smac[6];
-	int have_dmac, have_smac, cpu;
-	double rate, duration;
-	unsigned long long count;
-	unsigned int size, flows, dests, sport, dport, ttl, batch, slack, macs, step, scatter;
-};
-
-/* A run: the options, what follows from them, the generator. */
-struct tg {
-	struct tg_opts o;
-	unsigned int w[BENCH_MAX_MACIDX], nw, wsum;	/* --mac-weights */
-	unsigned int devidx[BENCH_MAX_MACIDX], ndev;	/* ifindex of each device */
-	unsigned int ifindex, hdr, len;			/* len: without the FCS */
-	int v6;
-	struct in6_addr s6, d6;
-	struct in_addr s4, d4;
-	__u8 frame[FRAME_MAX];
-	struct trafficgen *skel;
-	__u64 calls, iters, gap_ns;
-};
+int tg_fail(struct tg *t, int err, const char *what)
+{
+	snprintf(t->why, sizeof(t->why), "%s: %s", what, strerror(-err));
+	return err;
+}
 
 /* The device's own MAC, from sysfs ("aa:bb:cc:dd:ee:ff\n"). */
 static int read_mac(const char *dev, __u8 *mac)
@@ -129,7 +117,11 @@ static void usage(void)
 "  --slack N          after a stall, catch up by at most N frames (default:\n"
 "                     one batch; less loses more of the set rate to the\n"
 "                     VM's 20-100 us stalls)\n"
-"  --cpu N            pin to this CPU\n", BENCH_HDR6 + 4 + 2, BENCH_MAX_MACIDX,
+"  --cpu N            pin to this CPU (with a relay backend, the relay's\n"
+"                     XDP runs there too)\n"
+"  --backend NAME     live, afxdp or afpacket (default: $" BACKEND_ENV ",\n"
+"                     else the first of those that works here)\n"
+"  --probe            say which backends work here, one a line, and exit\n", BENCH_HDR6 + 4 + 2, BENCH_MAX_MACIDX,
 		BENCH_PAT_MAX);
 	exit(2);
 }
@@ -160,8 +152,39 @@ static void parse_opt(struct tg_opts *o, int c)
 	case 'W': o->weights = optarg; break;
 	case 'V': o->devs = optarg; break;
 	case 'X': o->dev_macs = optarg; break;
+	case 'B': o->backend = optarg; break;
+	case 'Q': o->probe = 1; break;
 	default: usage();
 	}
+}
+
+/* The backend called NAME, or NULL. */
+static const struct tg_backend *backend_named(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < NBACKENDS; i++)
+		if (!strcmp(backends[i]->name, name))
+			return backends[i];
+	return NULL;
+}
+
+/* --probe alone: a frame on lo, sent nowhere. */
+static void probe_defaults(struct tg_opts *o)
+{
+	static const __u8 mac[6] = { 0x02, 0, 0, 0, 0, 1 };
+
+	if (!o->dev)
+		o->dev = "lo";
+	if (!o->have_dmac)
+		memcpy(o->dmac, mac, 6);
+	if (!o->have_smac)
+		memcpy(o->smac, mac, 6);
+	o->have_dmac = o->have_smac = 1;
+	if (!o->src_ip)
+		o->src_ip = "198.18.0.1";
+	if (!o->dst_ip)
+		o->dst_ip = "198.18.0.2";
 }
 
 /* The options into O, checked: 0, or the exit status. */
@@ -180,6 +203,7 @@ static int parse_args(int argc, char **argv, struct tg_opts *o)
 		{ "dest-scatter", 0, 0, 'R' },
 		{ "mac-weights", 1, 0, 'W' }, { "devs", 1, 0, 'V' },
 		{ "slack", 1, 0, 'L' }, { "dev-macs", 1, 0, 'X' },
+		{ "backend", 1, 0, 'B' }, { "probe", 0, 0, 'Q' },
 		{ "help", 0, 0, 'h' }, { 0 }
 	};
 	int c;
@@ -188,8 +212,17 @@ static int parse_args(int argc, char **argv, struct tg_opts *o)
 			       .dport = 9, .ttl = 64, .batch = 256, .macs = 1, .step = 1 };
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1)
 		parse_opt(o, c);
+	if (o->probe)
+		probe_defaults(o);
 	if (!o->dev || !o->have_dmac || !o->src_ip || !o->dst_ip || optind != argc)
 		usage();
+	if (!o->backend)
+		o->backend = getenv(BACKEND_ENV);
+	if (o->backend && *o->backend && strcmp(o->backend, "auto") && !backend_named(o->backend)) {
+		fprintf(stderr, "trafficgen: bad --backend%s %s (live, afxdp, afpacket or auto)\n",
+			getenv(BACKEND_ENV) == o->backend ? " (" BACKEND_ENV ")" : "", o->backend);
+		return 2;
+	}
 	if (!o->flows || !o->dests || !o->step || !o->macs || o->macs > 65536 ||
 	    o->flows > 65535 || !o->batch || o->batch > 256 || o->slack > 4096 ||
 	    !o->ttl || o->ttl > 255 || o->rate < 0) {
@@ -238,9 +271,9 @@ static int parse_frame(struct tg *t)
 	t->hdr = t->v6 ? BENCH_HDR6 : BENCH_HDR4;
 	t->len = t->o.size - 4;		/* no FCS on a veth */
 	min = (t->hdr + 3) & ~3u;
-	if (t->o.size < 64 || t->len < min || t->len > FRAME_MAX) {
+	if (t->o.size < 64 || t->len < min || t->len > TG_FRAME_MAX) {
 		fprintf(stderr, "trafficgen: --size %u out of range (%u..%u)\n",
-			t->o.size, (min + 4) < 64 ? 64 : min + 4, FRAME_MAX + 4);
+			t->o.size, (min + 4) < 64 ? 64 : min + 4, TG_FRAME_MAX + 4);
 		return 2;
 	}
 	return 0;
@@ -472,70 +505,82 @@ static int load(struct tg *t)
 	return 0;
 }
 
-/* The next call's repeat count: aim at CALL_NS per run (each call costs
- * 1-2 ms of setup and teardown in which nothing is sent), not far past
- * T_END.  REPEAT frames took B - A ns.
- */
-static __u64 next_repeat(__u64 repeat, __u64 a, __u64 b, __u64 t_end)
+/* The backend asked for, or NULL (auto). */
+static const struct tg_backend *backend_wanted(const struct tg *t)
 {
-	double per_ns, want;
+	const char *b = t->o.backend;
 
-	if (b <= a)
-		return repeat;
-	per_ns = (double)repeat / (b - a);
-	want = per_ns * CALL_NS;
-	if (t_end && want > per_ns * (t_end - b) + 1024)
-		want = per_ns * (t_end - b) + 1024;
-	return want < 1024 ? 1024 : want > 1e9 ? 1e9 : (__u64)want;
+	return b && *b && strcmp(b, "auto") ? backend_named(b) : NULL;
 }
 
-/* BPF_PROG_RUN live frames until the end, the count or a signal: 0, or
- * the exit status.
+/* t->be: the backend asked for, or the first that works; those that do
+ * not are listed in REFUSED ("live:EPERM,...").  0, or the exit status
+ * with one line on stderr.
+ */
+static int choose_backend(struct tg *t, char *refused, size_t len)
+{
+	const struct tg_backend *want = backend_wanted(t);
+	char all[NBACKENDS * (TG_ERR_MAX + 16)] = "";
+	size_t n = 0, m = 0;
+	unsigned int i;
+	int err;
+
+	if (want) {
+		if (want->open(t)) {
+			fprintf(stderr, "trafficgen: backend %s cannot run here: %s\n", want->name, t->why);
+			return 1;
+		}
+		t->be = want;
+		return 0;
+	}
+	for (i = 0; i < NBACKENDS && !tg_stop; i++) {
+		err = backends[i]->open(t);
+		if (!err) {
+			t->be = backends[i];
+			return 0;
+		}
+		n += snprintf(refused + n, n < len ? len - n : 0, "%s%s:%s", n ? "," : "",
+			      backends[i]->name, strerrorname_np(-err) ?: "?");
+		m += snprintf(all + m, m < sizeof(all) ? sizeof(all) - m : 0, "%s%s: %s",
+			      m ? "; " : "", backends[i]->name, t->why);
+	}
+	fprintf(stderr, "trafficgen: no backend can run here (%s)\n", all);
+	return 1;
+}
+
+/* --probe: each backend opened and closed, one line each.  0 if one
+ * works, else 1.
+ */
+static int probe_all(struct tg *t)
+{
+	unsigned int i;
+	int any = 0;
+
+	for (i = 0; i < NBACKENDS; i++) {
+		if (backends[i]->open(t)) {
+			printf("%s: refused (%s)\n", backends[i]->name, t->why);
+			continue;
+		}
+		backends[i]->close(t);
+		printf("%s: ok\n", backends[i]->name);
+		any = 1;
+	}
+	return !any;
+}
+
+/* The backend's run until the end, the count or a signal: 0, or the exit
+ * status.
  */
 static int run(struct tg *t)
 {
-	__u64 t0, t_end, repeat = 1 << 18, a, b;
-	int err;
+	__u64 t0 = bench_mono_ns();
 
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	t0 = bench_mono_ns();
-	t_end = t->o.duration > 0 ? t0 + (__u64)(t->o.duration * 1e9) : 0;
-	t->skel->bss->end_ns = t_end;
+	t->skel->bss->end_ns = t->o.duration > 0 ? t0 + (__u64)(t->o.duration * 1e9) : 0;
 	t->skel->bss->limit = t->o.count;
-
-	while (!stop) {
-		struct xdp_md ctx_in = { .data_end = t->len, .ingress_ifindex = t->ifindex };
-		LIBBPF_OPTS(bpf_test_run_opts, opts,
-			.data_in = t->frame,
-			.data_size_in = t->len,
-			.ctx_in = &ctx_in,
-			.ctx_size_in = sizeof(ctx_in),
-			.flags = BPF_F_TEST_XDP_LIVE_FRAMES,
-			.repeat = repeat,
-			.batch_size = t->o.batch,
-		);
-
-		a = bench_mono_ns();
-		t->skel->bss->call_first_ns = 0;
-		err = bpf_prog_test_run_opts(bpf_program__fd(t->skel->progs.trafficgen), &opts);
-		if (err) {
-			fprintf(stderr, "trafficgen: BPF_PROG_RUN: %s\n", strerror(errno));
-			return 1;
-		}
-		b = bench_mono_ns();
-		/* setup before the first run, teardown after the last */
-		t->gap_ns += (t->skel->bss->call_first_ns - a) + (b - t->skel->bss->call_last_ns);
-		t->calls++;
-		t->iters += repeat;
-		if ((t_end && b >= t_end) || (t->o.count && t->skel->bss->sent >= t->o.count))
-			break;
-		repeat = next_repeat(repeat, a, b, t_end);
-	}
-	return 0;
+	return t->be->run(t);
 }
 
-static void print_results(const struct tg *t)
+static void print_results(const struct tg *t, const char *refused)
 {
 	const struct trafficgen__bss *bss = t->skel->bss;
 	__u64 sent = bss->sent;
@@ -547,14 +592,15 @@ static void print_results(const struct tg *t)
 	printf("sent=%llu elapsed_ns=%llu offered_pps=%.0f set_pps=%.0f "
 	       "frame_bytes=%u ipv6=%d paced_drops=%llu lag_resets=%llu "
 	       "lag_lost_ns=%llu lag_max_ns=%llu calls=%llu call_gap_ns=%llu "
-	       "iterations=%llu\n",
+	       "iterations=%llu backend=%s%s%s\n",
 	       (unsigned long long)sent, (unsigned long long)el, offered,
 	       t->o.rate, t->len + 4, t->v6, (unsigned long long)bss->paced,
 	       (unsigned long long)bss->lag_resets,
 	       (unsigned long long)bss->lag_lost_ns,
 	       (unsigned long long)bss->lag_max_ns,
 	       (unsigned long long)t->calls, (unsigned long long)t->gap_ns,
-	       (unsigned long long)t->iters);
+	       (unsigned long long)t->iters, t->be->name,
+	       *refused ? " refused=" : "", refused);
 	if (macs > 1 || t->nw) {
 		printf("sent_idx=");
 		for (i = 0; i < (macs < BENCH_MAX_MACIDX ? macs : BENCH_MAX_MACIDX); i++)
@@ -594,18 +640,27 @@ static int open_generator(struct tg *t)
 int main(int argc, char **argv)
 {
 	static struct tg t;
+	char refused[128] = "";
 	int rc;
 
+	/* before a relay exists: a signal then ends the run, which removes it */
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
 	rc = parse_args(argc, argv, &t.o);
 	if (!rc)
 		rc = prepare(&t);
 	if (!rc)
 		rc = open_generator(&t);
-	if (!rc)
+	if (!rc && t.o.probe)
+		rc = probe_all(&t);
+	else if (!rc)
+		rc = choose_backend(&t, refused, sizeof(refused));
+	if (!rc && !t.o.probe) {
 		rc = run(&t);
-	if (rc)
-		return rc;
-	print_results(&t);
+		if (!rc)
+			print_results(&t, refused);
+		t.be->close(&t);
+	}
 	trafficgen__destroy(t.skel);
-	return 0;
+	return rc;
 }
