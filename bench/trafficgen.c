@@ -74,15 +74,21 @@ static int read_mac(const char *dev, __u8 *mac)
 	return parse_mac(buf, mac) ? -1 : 0;
 }
 
-/* Ones' complement sum of raw 16-bit words, as the BPF side adds them. */
+/* Ones' complement sum of raw 16-bit words, as the BPF side adds them.
+ * Read by memcpy: through a __u16 pointer, gcc -O2 may read a struct's
+ * fields before they are stored (strict aliasing), as it did with the
+ * IPv6 pseudo header's length and next header.
+ */
 static __u32 sum16(const void *p, size_t len)
 {
-	const __u16 *w = p;
 	__u32 sum = 0;
 	size_t i;
+	__u16 w;
 
-	for (i = 0; i < len / 2; i++)
-		sum += w[i];
+	for (i = 0; i + 1 < len; i += 2) {
+		memcpy(&w, (const __u8 *)p + i, 2);
+		sum += w;
+	}
 	return sum;
 }
 
