@@ -53,6 +53,7 @@ struct tg {
 	struct trafficgen *skel;
 	const struct tg_backend *be;	/* the backend that runs */
 	char why[TG_ERR_MAX];		/* why the last backend tried cannot run */
+	char info[64];			/* " key=value..." of the backend, for the result line */
 	/* calls: syscalls that ran the program (live) or pushed frames
 	 * (relay); iters: program runs; gap_ns: time in calls with nothing
 	 * sent (live's setup and teardown)
@@ -104,6 +105,10 @@ struct tg_pusher {
  */
 void tg_relay_frame(const struct tg *t, __u8 *buf);
 int tg_relay_open(struct tg *t, const struct tg_pusher *p);
+/* The relay's NAPI on a thread that follows the sender (tg_napi.c): 0,
+ * or -errno with t->why.
+ */
+int tg_napi_thread(struct tg *t, const char *name);
 int tg_relay_run(struct tg *t);
 void tg_relay_close(struct tg *t);
 

@@ -3,16 +3,19 @@
  * The relay of the afxdp and afpacket backends, for kernels that refuse
  * live frames.  A veth pair made through rtnetlink:
  *
- *   [trafficgen's own netns]  feed  ==veth==  tgrelayPID  [gN's netns]
+ *   [trafficgen's own netns]  feed  ==veth==  tgPID  [gN's netns]
  *   socket pushes frames ---->        XDP: the generator program,
  *                                     bpf_redirect_map into gN
  *
- * Frames pushed into `feed` arrive at tgrelayPID as skbs; its XDP (the
- * same program as the live backend's, with `redirect` set) builds each one
+ * Frames pushed into `feed` arrive at tgPID as skbs; its XDP (the same
+ * program as the live backend's, with `redirect` set) builds each one
  * from the template, paces by XDP_DROP, stamps it and redirects it into
- * gN, so gN's peer receives XDP frames, as from live frames.  The relay's
- * NAPI is not threaded: it runs in the softirq that the sender's own
- * transmit raises, on the sender's CPU (--cpu), right after each frame.
+ * gN, so gN's peer receives XDP frames, as from live frames.  The
+ * relay's NAPI runs in a thread of its own that follows the sender (its
+ * CPUs, policy and priority; tg_napi.c): the sender pushes a batch (at
+ * most the veth's ring, 256) and yields, the thread polls it.  Where
+ * that thread cannot be made, the NAPI runs in the softirq of the
+ * sender's own transmit, after each frame (slower; relay_napi=softirq).
  *
  * `feed` lives in a network namespace that only this process holds
  * (unshare, then back): when the process ends, however it ends, the
@@ -49,13 +52,14 @@
 #define PACE_SLEEP_NS	200000
 #define PACE_EARLY_NS	100000
 #define PROBE_WAIT_MS	500
+#define RING		256	/* a veth's XDP ring (VETH_RING_SIZE): one push at most */
 
 static struct {
 	const struct tg_pusher *p;
 	int nsfd;			/* trafficgen's own namespace, -1: none */
 	char name[IFNAMSIZ];		/* the program's end, in gN's namespace */
 	unsigned int ifindex;
-	int made, pusher_open;
+	int made, pusher_open, threaded;
 } relay = { .nsfd = -1 };
 
 /* A namespace of our own, with IPv6 off (nothing but our frames leaves
@@ -248,13 +252,20 @@ int tg_relay_open(struct tg *t, const struct tg_pusher *p)
 	int err;
 
 	relay.p = p;
-	snprintf(relay.name, sizeof(relay.name), "tgrelay%d", (int)getpid());
+	snprintf(relay.name, sizeof(relay.name), "tg%d", (int)getpid());
 	relay.nsfd = own_netns();
 	if (relay.nsfd < 0)
 		return tg_fail(t, relay.nsfd, "a network namespace of its own");
 	err = make_pair(t, relay.nsfd);
 	if (!err)
 		err = attach(t);
+	if (!err) {
+		relay.threaded = !tg_napi_thread(t, relay.name);
+		snprintf(t->info, sizeof(t->info), " relay_napi=%s",
+			 relay.threaded ? "thread" : "softirq");
+		if (!relay.threaded)
+			fprintf(stderr, "trafficgen: %s; the relay's NAPI stays in softirq\n", t->why);
+	}
 	if (!err)
 		err = open_pusher(t);
 	if (!err)
@@ -286,6 +297,22 @@ static void pace_wait(struct tg *t, __u64 now, __u64 t_end)
 	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
 }
 
+/* One batch into the relay (at most its ring): frames pushed, -errno. */
+static int push_batch(struct tg *t)
+{
+	unsigned int want = t->o.batch < RING ? t->o.batch : RING, done = 0;
+	int n;
+
+	do {
+		n = relay.p->push(t, want - done);
+		if (n < 0)
+			return n;
+		t->calls++;
+		done += n;
+	} while (n && done < want);
+	return done;
+}
+
 int tg_relay_run(struct tg *t)
 {
 	const struct trafficgen__bss *bss = t->skel->bss;
@@ -297,13 +324,15 @@ int tg_relay_run(struct tg *t)
 		if ((t_end && now >= t_end) || (bss->limit && bss->sent >= bss->limit))
 			break;
 		pace_wait(t, now, t_end);
-		n = relay.p->push(t, t->o.batch);
+		n = push_batch(t);
 		if (n < 0) {
 			fprintf(stderr, "trafficgen: %s: push: %s\n", t->be->name, strerror(-n));
 			return 1;
 		}
-		t->calls++;
 		t->iters += n;
+		/* the relay's thread, same CPU and priority, polls the batch */
+		if (relay.threaded)
+			sched_yield();
 	}
 	return 0;
 }

@@ -21,7 +21,7 @@ MQ_LIMIT = (200000, 64)		# the VR's limit (pps, burst) in the admission point
 MQ_BATCH = 8			# credit a CPU takes at once: min(VR_LIMIT_BATCH, burst / 8)
 MQ_FIELDS = ["scenario", "queues", "what", "set_pps", "sent", "queue_pkts", "dut_ns_per_pkt",
              "cpu_ns_per_pkt", "vr_rx", "vr_fwd", "vr_pass", "vr_policed", "counters_exact",
-             "admitted_expected", "admitted_pct", "elapsed_s", "load1"]
+             "admitted_expected", "admitted_pct", "elapsed_s", "gen_backend", "load1"]
 
 
 def queue_pkts(rig):
@@ -60,7 +60,7 @@ def point(rig, per_queue):
     fwd, pol = vb["fwd"] - va["fwd"], vb["policed"] - va["policed"]
     pas = sum(vb["pass"]) - sum(va["pass"])
     return {"scenario": "mq", "queues": rig.queues, "set_pps": per_queue * len(cpus),
-            "sent": r["sent"], "queue_pkts": "/".join(map(str, q)),
+            "sent": r["sent"], "queue_pkts": "/".join(map(str, q)), "gen_backend": r["gen_backend"],
             "dut_ns_per_pkt": r["dut_ns_per_pkt"], "cpu_ns_per_pkt": "/".join(map(str, ns)),
             "vr_rx": rx, "vr_fwd": fwd, "vr_pass": pas, "vr_policed": pol,
             # every frame the generators got onto the link reached the VR (other

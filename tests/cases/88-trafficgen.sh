@@ -42,7 +42,7 @@ sink() { nsx s$1 "$BENCHCTL" sink-read "$SINK_PIN$1" | "$PY" -c \
 	'import json,sys; j=json.load(sys.stdin); print(j["ours"], j["bad_mac"], j["bad_ttl"])'; }
 xdp_xmit() { ip netns exec "$(ns gen)" ethtool -S g0 | awk '/tx_queue_0_xdp_xmit:/ {print $2}'; }
 within() { "$PY" -c 'import sys; a, e, p = map(float, sys.argv[1:]); sys.exit(abs(a - e) > p / 100 * e)' "$@"; }
-relays() { ip -n "$(ns gen)" -br link | grep -c '^tgrelay'; }
+relays() { ip -n "$(ns gen)" -br link | grep -c '^tg[0-9]'; }
 relays_are() { [ "$(relays)" = "$1" ]; }
 
 # capture N DESC EXPECT GENARGS...: the generator to g2 (c0's MAC),
