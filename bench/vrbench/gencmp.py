@@ -15,7 +15,7 @@ from .measure import run_point
 from .scenarios import with_rig
 from .tables import mean, verdict
 
-GC_LOADS = (200000, 500000)
+GC_LOADS = (300000, 500000)	# below every data plane's capacity and the fallbacks' max
 GC_PLANES = ("ipfwd", "vrouter")
 GC_TOLERANCE = 0.10
 # a backend that cannot run here has one row: its reason in `refused`
@@ -72,26 +72,44 @@ def _ratio_cell(rows, b, planes, x):
     return a / c if a and c else None
 
 
+def _loads(rows):
+    """The fixed loads of these rows (GC_LOADS when they were written)."""
+    return sorted({int(r["x"]) for r in rows if not r.get("refused") and int(r["x"]) > 0})
+
+
+def _deviations(rows, planes, b, ref):
+    """(load, b's ratio / ref's - 1) at each load both have."""
+    devs = []
+    for x in _loads(rows):
+        r, q = _ratio_cell(rows, ref, planes, x), _ratio_cell(rows, b, planes, x)
+        if r and q:
+            devs.append((x, q / r - 1))
+    return devs
+
+
+def _dev_text(devs):
+    return ", ".join("%+.1f%% at %.2f Mpps" % (100 * d, x / 1e6) for x, d in devs) or "-"
+
+
 def _comparison(rows, backends, planes, refused):
     """The verdict lines: each fallback's ratios against live frames'."""
     if len(planes) < 2:
         return ["- comparison skipped: it needs both the IP forwarder and vrouter (--planes)"]
+    fallbacks = [b for b in backends if b != "live"]
     if "live" not in backends:
-        why = refused.get("live", "not run")
-        return ["- fallback vs live frames (ratios within %d%%): **skipped**: live frames "
-                "cannot run here (%s); only the fallbacks' figures above" %
-                (100 * GC_TOLERANCE, why)]
+        L = ["- fallback vs live frames (ratios within %d%%): **skipped**: live frames cannot "
+             "run here (%s)" % (100 * GC_TOLERANCE, refused.get("live", "not run"))]
+        for b in fallbacks[1:]:
+            L.append("- %s vs %s (the fallbacks against each other, no target), vrouter / IP "
+                     "fwd ns/packet: %s" % (b, fallbacks[0], _dev_text(
+                         _deviations(rows, planes, b, fallbacks[0]))))
+        return L
     L = []
-    for b in [b for b in backends if b != "live"]:
-        devs = []
-        for x in GC_LOADS:
-            lv, fb = _ratio_cell(rows, "live", planes, x), _ratio_cell(rows, b, planes, x)
-            if lv and fb:
-                devs.append((x, fb / lv - 1))
+    for b in fallbacks:
+        devs = _deviations(rows, planes, b, "live")
         worst = max((abs(d) for x, d in devs), default=None)
         L.append("- %s vs live frames, vrouter / IP fwd ns/packet: %s (target within %d%%: %s)" % (
-            b, ", ".join("%+.1f%% at %.2f Mpps" % (100 * d, x / 1e6) for x, d in devs) or "-",
-            100 * GC_TOLERANCE,
+            b, _dev_text(devs), 100 * GC_TOLERANCE,
             verdict(worst is not None and worst <= GC_TOLERANCE) if devs else "no data"))
     return L
 
@@ -104,17 +122,18 @@ def gc_summary(rows):
         if r["gen_backend"] not in backends and r["gen_backend"] not in refused:
             backends.append(r["gen_backend"])
     planes = [p for p in GC_PLANES if any(r.get("plane") == p for r in rows)]
-    hdr = " | ".join("ns/pkt %s at %.1f Mpps" % (p, x / 1e6) for x in GC_LOADS for p in planes)
+    loads = _loads(rows)
+    hdr = " | ".join("ns/pkt %s at %.1f Mpps" % (p, x / 1e6) for x in loads for p in planes)
     L = ["## gencmp", "",
          "The generator's backends on the same rigs, points interleaved: DUT ns/packet at "
          "fixed loads (the DUT's work per frame, which the backend must not change), and "
          "each backend's max offered rate (unpaced, measured at the generator).", "",
-         "| backend | max offered (Mpps) | %s | vrouter / IP fwd |" % hdr,
-         "|---|---|%s---|" % ("---|" * len(GC_LOADS) * len(planes))]
+         "| backend | max offered (Mpps) | %s | vrouter / IP fwd ns/pkt, by load |" % hdr,
+         "|---|---|%s---|" % ("---|" * len(loads) * len(planes))]
     for b in backends:
         mx = mean(_m(rows, b, p, 0, "offered_pps") for p in planes)
-        cells = [_m(rows, b, p, x, "dut_ns_per_pkt") for x in GC_LOADS for p in planes]
-        ratios = [_ratio_cell(rows, b, planes, x) for x in GC_LOADS]
+        cells = [_m(rows, b, p, x, "dut_ns_per_pkt") for x in loads for p in planes]
+        ratios = [_ratio_cell(rows, b, planes, x) for x in loads]
         L.append("| %s | %s | %s | %s |" % (
             b, "%.2f" % (mx / 1e6) if mx else "-",
             " | ".join("%.0f" % c if c else "-" for c in cells),
