@@ -158,7 +158,7 @@ bench-progs: $(BENCH_PROGS)
 # The benchmark of bench/README.md: *.csv, *.png and summary.md in a new
 # dated folder bench/results/<YYYY-MM-DDTHHMM>/ (the committed run in
 # bench/results/ stays). Sets kernel.sched_rt_runtime_us to -1 while it runs.
-# bench-quick: fig4 and ipv6 (minutes); bench: every scenario (~35 minutes).
+# bench-quick: fig4, ipv6 and gencmp (minutes); bench: every scenario (~35 minutes).
 bench-quick: bench-progs
 	/usr/bin/python3 bench/bench.py --quick
 
