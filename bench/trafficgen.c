@@ -598,14 +598,15 @@ static void print_results(const struct tg *t, const char *refused)
 	printf("sent=%llu elapsed_ns=%llu offered_pps=%.0f set_pps=%.0f "
 	       "frame_bytes=%u ipv6=%d paced_drops=%llu lag_resets=%llu "
 	       "lag_lost_ns=%llu lag_max_ns=%llu calls=%llu call_gap_ns=%llu "
-	       "iterations=%llu backend=%s%s%s%s\n",
+	       "iterations=%llu first_ns=%llu last_ns=%llu backend=%s%s%s%s\n",
 	       (unsigned long long)sent, (unsigned long long)el, offered,
 	       t->o.rate, t->len + 4, t->v6, (unsigned long long)bss->paced,
 	       (unsigned long long)bss->lag_resets,
 	       (unsigned long long)bss->lag_lost_ns,
 	       (unsigned long long)bss->lag_max_ns,
 	       (unsigned long long)t->calls, (unsigned long long)t->gap_ns,
-	       (unsigned long long)t->iters, t->be->name, t->info,
+	       (unsigned long long)t->iters, (unsigned long long)bss->first_ns,
+	       (unsigned long long)bss->last_ns, t->be->name, t->info,
 	       *refused ? " refused=" : "", refused);
 	if (macs > 1 || t->nw) {
 		printf("sent_idx=");
