@@ -39,6 +39,7 @@ struct tg_opts {
 
 struct trafficgen;
 struct tg_backend;
+struct tg_pusher;
 
 /* A run: the options, what follows from them, the generator. */
 struct tg {
@@ -73,6 +74,7 @@ struct tg_backend {
 	 */
 	int (*run)(struct tg *t);
 	void (*close)(struct tg *t);
+	const struct tg_pusher *pusher;	/* a relay backend's socket */
 };
 
 extern const struct tg_backend tg_live, tg_afxdp, tg_afpacket;
@@ -84,7 +86,8 @@ extern volatile sig_atomic_t tg_stop;
 int tg_fail(struct tg *t, int err, const char *what);
 
 /*
- * The relay (tg_relay.c): a veth pair whose end in the generator's
+ * The relay (tg_relay.c), of the backends with a pusher: a veth pair
+ * whose end in the generator's
  * namespace runs the program, redirecting into gN, and whose other end
  * lives in a namespace of trafficgen's own (gone with the process, and
  * the pair with it, even on SIGKILL).  A relay backend opens its socket
@@ -104,7 +107,8 @@ struct tg_pusher {
  * and zeroes, a frame nobody could use unless the program built it.
  */
 void tg_relay_frame(const struct tg *t, __u8 *buf);
-int tg_relay_open(struct tg *t, const struct tg_pusher *p);
+/* A relay backend's open, run and close: t->be's pusher into the relay. */
+int tg_relay_open(struct tg *t);
 /* The relay's NAPI on a thread that follows the sender (tg_napi.c): 0,
  * or -errno with t->why.
  */

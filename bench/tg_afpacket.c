@@ -78,14 +78,10 @@ static const struct tg_pusher afpacket_pusher = {
 	.close = afpacket_sock_close,
 };
 
-static int afpacket_open(struct tg *t)
-{
-	return tg_relay_open(t, &afpacket_pusher);
-}
-
 const struct tg_backend tg_afpacket = {
 	.name = "afpacket",
-	.open = afpacket_open,
+	.open = tg_relay_open,
 	.run = tg_relay_run,
 	.close = tg_relay_close,
+	.pusher = &afpacket_pusher,
 };

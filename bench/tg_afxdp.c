@@ -135,14 +135,10 @@ static const struct tg_pusher afxdp_pusher = {
 	.close = afxdp_sock_close,
 };
 
-static int afxdp_open(struct tg *t)
-{
-	return tg_relay_open(t, &afxdp_pusher);
-}
-
 const struct tg_backend tg_afxdp = {
 	.name = "afxdp",
-	.open = afxdp_open,
+	.open = tg_relay_open,
 	.run = tg_relay_run,
 	.close = tg_relay_close,
+	.pusher = &afxdp_pusher,
 };

@@ -247,11 +247,11 @@ void tg_relay_frame(const struct tg *t, __u8 *buf)
 	memset(buf + 14, 0, t->len - 14);
 }
 
-int tg_relay_open(struct tg *t, const struct tg_pusher *p)
+int tg_relay_open(struct tg *t)
 {
 	int err;
 
-	relay.p = p;
+	relay.p = t->be->pusher;
 	snprintf(relay.name, sizeof(relay.name), "tg%d", (int)getpid());
 	relay.nsfd = own_netns();
 	if (relay.nsfd < 0)
@@ -339,6 +339,7 @@ int tg_relay_run(struct tg *t)
 
 void tg_relay_close(struct tg *t)
 {
+	t->skel->bss->redirect = 0;	/* XDP_TX again, should live frames run next */
 	if (relay.pusher_open)
 		relay.p->close(t);
 	relay.pusher_open = 0;

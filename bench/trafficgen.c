@@ -118,8 +118,9 @@ static void usage(void)
 "                     --dev), one generator for several NICs\n"
 "  --sport P --dport P  UDP ports (default 9000, 9)\n"
 "  --ttl N            TTL / hop limit (default 64)\n"
-"  --batch N          frames per kernel flush and page pool size, 1..256\n"
-"                     (default 256: smaller pools recycle too few pages)\n"
+"  --batch N          live: frames per kernel flush and page pool size;\n"
+"                     relay: frames per push (1..256, default 256: smaller\n"
+"                     pools recycle too few pages)\n"
 "  --slack N          after a stall, catch up by at most N frames (default:\n"
 "                     one batch; less loses more of the set rate to the\n"
 "                     VM's 20-100 us stalls)\n"
@@ -511,6 +512,13 @@ static int load(struct tg *t)
 	return 0;
 }
 
+/* BE opened as t->be: 0, or -errno with t->why. */
+static int open_backend(struct tg *t, const struct tg_backend *be)
+{
+	t->be = be;
+	return be->open(t);
+}
+
 /* The backend asked for, or NULL (auto). */
 static const struct tg_backend *backend_wanted(const struct tg *t)
 {
@@ -532,19 +540,16 @@ static int choose_backend(struct tg *t, char *refused, size_t len)
 	int err;
 
 	if (want) {
-		if (want->open(t)) {
+		if (open_backend(t, want)) {
 			fprintf(stderr, "trafficgen: backend %s cannot run here: %s\n", want->name, t->why);
 			return 1;
 		}
-		t->be = want;
 		return 0;
 	}
 	for (i = 0; i < NBACKENDS && !tg_stop; i++) {
-		err = backends[i]->open(t);
-		if (!err) {
-			t->be = backends[i];
+		err = open_backend(t, backends[i]);
+		if (!err)
 			return 0;
-		}
 		n += snprintf(refused + n, n < len ? len - n : 0, "%s%s:%s", n ? "," : "",
 			      backends[i]->name, strerrorname_np(-err) ?: "?");
 		m += snprintf(all + m, m < sizeof(all) ? sizeof(all) - m : 0, "%s%s: %s",
@@ -563,7 +568,7 @@ static int probe_all(struct tg *t)
 	int any = 0;
 
 	for (i = 0; i < NBACKENDS; i++) {
-		if (backends[i]->open(t)) {
+		if (open_backend(t, backends[i])) {
 			printf("%s: refused (%s)\n", backends[i]->name, t->why);
 			continue;
 		}
