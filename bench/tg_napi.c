@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * The relay's NAPI in a kernel thread of its own (threaded NAPI), run
- * like the sender: on the sender's CPUs, with its scheduling policy and
+ * like the sender: on the sender's CPU, with its scheduling policy and
  * priority.  The sender pushes a batch and yields; the thread then polls
  * the whole batch (64 frames a poll) and its redirects reach gN in bulk,
  * one wake-up of the DUT per poll, as with live frames' batches.  In
@@ -76,16 +76,29 @@ static int find_thread(const char *prefix)
 	return pid;
 }
 
-/* Thread PID on our CPUs, with our policy and priority. */
+/* Thread PID on our CPU, with our policy and priority.  Without --cpu
+ * we stay on the CPU we are on: the sender and the thread take turns on
+ * one CPU, as the live backend's one thread does (apart, both would
+ * spin, and two real-time spinners leave the machine nothing).
+ */
 static int follow(int pid)
 {
 	struct sched_param sp;
 	cpu_set_t cpus;
-	int policy;
+	int policy, cpu;
 
 	policy = sched_getscheduler(0);
 	if (policy < 0 || sched_getparam(0, &sp) || sched_getaffinity(0, sizeof(cpus), &cpus))
 		return -errno;
+	if (CPU_COUNT(&cpus) > 1) {
+		cpu = sched_getcpu();
+		if (cpu < 0)
+			return -errno;
+		CPU_ZERO(&cpus);
+		CPU_SET(cpu, &cpus);
+		if (sched_setaffinity(0, sizeof(cpus), &cpus))
+			return -errno;
+	}
 	if (sched_setaffinity(pid, sizeof(cpus), &cpus) ||
 	    (policy != SCHED_OTHER && sched_setscheduler(pid, policy, &sp)))
 		return -errno;

@@ -12,7 +12,7 @@
  * from the template, paces by XDP_DROP, stamps it and redirects it into
  * gN, so gN's peer receives XDP frames, as from live frames.  The
  * relay's NAPI runs in a thread of its own that follows the sender (its
- * CPUs, policy and priority; tg_napi.c): the sender pushes a batch (at
+ * CPU, policy and priority; tg_napi.c): the sender pushes a batch (at
  * most the veth's ring, 256) and yields, the thread polls it.  Where
  * that thread cannot be made, the NAPI runs in the softirq of the
  * sender's own transmit, after each frame (slower; relay_napi=softirq).

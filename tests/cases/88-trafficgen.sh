@@ -11,7 +11,7 @@
 # and on SIGKILL.
 #
 #   gen:g0 == s0:s0 (sink)   gen:g1 == s1:s1 (sink)   gen:g2 == cap:c0 (capture)
-# plan: 36
+# plan: 37
 . "$(dirname "$0")/../lib.sh"
 
 GEN="$TOP/.output/bench/trafficgen" BENCHCTL="$TOP/.output/bench/benchctl"
@@ -133,14 +133,23 @@ check_eq "VR_TRAFFICGEN_BACKEND=pktgen: exit 2, one line naming the variable" "2
 # --- the relay goes, however the generator ends -------------------------------------
 relay=$(for b in afxdp afpacket; do works $b && echo $b && break; done)
 if [ -z "$relay" ]; then
+	ok "the relay's NAPI thread placed as the sender # SKIP no relay backend works here"
 	ok "SIGTERM removes the relay # SKIP no relay backend works here"
 	ok "SIGKILL removes the relay # SKIP no relay backend works here"
 else
-	nsenter --net="/run/netns/$(ns gen)" "$GEN" --dev g0 --src-mac "$G0" --dst-mac "$S0" \
+	nsenter --net="/run/netns/$(ns gen)" chrt -f 1 "$GEN" --dev g0 --src-mac "$G0" --dst-mac "$S0" \
 		--src-ip 198.18.1.2 --dst-ip 198.19.0.1 --backend $relay --rate 1000 --duration 10 \
 		>"$T_TMP/g" 2>&1 &
 	pid=$!
 	until_ok 3 relays_are 1
+	# where the relay's NAPI thread runs: the sender's one CPU, its policy
+	napi=$(for c in /proc/[0-9]*/comm; do
+		grep -q "^napi/tg$pid-" "$c" 2>/dev/null && basename "$(dirname "$c")"; done | head -1)
+	place() { echo "$(taskset -pc "$1" | sed 's/.*: //') $(chrt -p "$1" | tr '\n' ' ' | \
+		sed 's/.*policy: *\([A-Z_]*\).*priority: *\([0-9]*\).*/\1 \2/')"; }
+	me=$(place $pid)
+	check_eq "$relay without --cpu, SCHED_FIFO 1: it stays on one CPU, its relay's NAPI thread there too, FIFO 1 ($me)" \
+		"$me" "$(place "${napi:-0}" 2>/dev/null | grep -E '^[0-9]+ SCHED_FIFO 1$')"
 	kill -TERM $pid; wait $pid
 	check_eq "SIGTERM: $relay ends (exit 0), prints its line and removes its relay" "0 yes 0" \
 		"$? $(grep -q '^sent=' "$T_TMP/g" && echo yes) $(relays)"
