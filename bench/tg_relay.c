@@ -96,18 +96,18 @@ static int own_netns(void)
 	return err ? err : fd;
 }
 
-/* The device's attributes: one queue each way (one NAPI, whose CPU is
- * the sender's).
+/* A new end's attributes: NAME, one queue each way (one NAPI, whose CPU
+ * is the sender's).
  */
-static void put_link(struct nlmsghdr *nlh, const char *name)
+static void put_end(struct nlmsghdr *nlh, const char *name)
 {
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, 1);
 	mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, 1);
 }
 
-/* A link request for NAME, up, into BUF. */
-static struct nlmsghdr *link_up_msg(char *buf, uint16_t flags, const char *name)
+/* A link request, up, into BUF (its attributes to follow). */
+static struct nlmsghdr *link_up_msg(char *buf, uint16_t flags)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifinfomsg *ifm;
@@ -117,7 +117,6 @@ static struct nlmsghdr *link_up_msg(char *buf, uint16_t flags, const char *name)
 	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
 	ifm->ifi_family = AF_UNSPEC;
 	ifm->ifi_flags = ifm->ifi_change = IFF_UP;
-	put_link(nlh, name);
 	return nlh;
 }
 
@@ -127,13 +126,16 @@ static struct nlmsghdr *link_up_msg(char *buf, uint16_t flags, const char *name)
 static int feed_up(struct tg *t, int nsfd)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
 	struct nl_sock *sk;
 	int err;
 
 	err = nl_open_fd(NETLINK_ROUTE, nsfd, 0, &sk);
 	if (err)
 		return tg_fail(t, err, "rtnetlink in its own namespace");
-	err = nl_request(sk, link_up_msg(buf, 0, FEED_NAME), NULL, NULL);
+	nlh = link_up_msg(buf, 0);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, FEED_NAME);
+	err = nl_request(sk, nlh, NULL, NULL);
 	if (err)
 		snprintf(t->why, sizeof(t->why), "%s up: %s", FEED_NAME, nl_strerror(sk, err));
 	nl_close(sk);
@@ -155,7 +157,8 @@ static int make_pair(struct tg *t, int nsfd)
 	err = nl_open(NETLINK_ROUTE, NULL, 0, &sk);
 	if (err)
 		return tg_fail(t, err, "rtnetlink");
-	nlh = link_up_msg(buf, NLM_F_CREATE | NLM_F_EXCL, relay.name);
+	nlh = link_up_msg(buf, NLM_F_CREATE | NLM_F_EXCL);
+	put_end(nlh, relay.name);
 	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
 	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
@@ -163,7 +166,7 @@ static int make_pair(struct tg *t, int nsfd)
 	/* the peer's ifinfomsg, then its attributes */
 	pifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*pifm));
 	pifm->ifi_family = AF_UNSPEC;
-	put_link(nlh, FEED_NAME);
+	put_end(nlh, FEED_NAME);
 	mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)nsfd);
 	mnl_attr_nest_end(nlh, peer);
 	mnl_attr_nest_end(nlh, data);
