@@ -100,9 +100,10 @@ for b in $BACKENDS; do
 	capture 400 "$b: IPv4, 3 flows, 5 destinations 2 apart, 2 MACs weighted 3:1 (400 captured on c0): each frame built for its number" \
 		"src=198.18.1.2 dst=198.19.0.1 flows=3 dests=5 step=2 weights=3,1 ttl=64" \
 		--backend $b --rate 2000 --flows 3 --dests 5 --dest-step 2 --mac-weights 3,1
-	capture 300 "$b: IPv6, 80 bytes, 4 destinations, TTL 9 (300 captured on c0): each frame built, UDP checksum right" \
-		"src=2001:2::2 dst=2001:2:0:ff00::1 dests=4 ttl=9 size=80" \
-		--backend $b --rate 2000 --src-ip 2001:2::2 --dst-ip 2001:2:0:ff00::1 --dests 4 --size 80 --ttl 9
+	capture 300 "$b: IPv6, 80 bytes, 4 destinations, 3 MACs, TTL 9 (300 captured on c0): each frame built, UDP checksum right" \
+		"src=2001:2::2 dst=2001:2:0:ff00::1 dests=4 macs=3 ttl=9 size=80" \
+		--backend $b --rate 2000 --src-ip 2001:2::2 --dst-ip 2001:2:0:ff00::1 --dests 4 --macs 3 \
+		--size 80 --ttl 9
 
 	read -r s0a _ < <(sink 0); read -r s1a _ < <(sink 1)
 	tg --backend $b --count 2000 --rate 20000 --devs g1 --dev-macs "$S0,$S1" >"$T_TMP/g" 2>&1
