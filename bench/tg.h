@@ -79,6 +79,13 @@ struct tg_backend {
 
 extern const struct tg_backend tg_live, tg_afxdp, tg_afpacket;
 
+/* tg_frame.c: --mac-weights, the addresses and the frame's length from
+ * the options; then (before load) the template and the program's
+ * parameters.  0, or the exit status with one line on stderr.
+ */
+int tg_frame_parse(struct tg *t);
+int tg_configure(struct tg *t);
+
 /* SIGINT/SIGTERM seen: stop sending (trafficgen.c). */
 extern volatile sig_atomic_t tg_stop;
 
