@@ -13,7 +13,7 @@ from .genbackend import ENV, usable
 from .host import load1, log
 from .measure import run_point
 from .scenarios import with_rig
-from .tables import mean, verdict
+from .tables import mean, median, verdict
 
 GC_LOADS = (300000, 500000)	# below every data plane's capacity and the fallbacks' max
 GC_PLANES = ("ipfwd", "vrouter")
@@ -28,7 +28,7 @@ def gc_planes(cfg):
 
 
 def gc_repeats(cfg):
-    return max(cfg.repeats, 2)
+    return max(cfg.repeats, 3)
 
 
 def gc_count(cfg):
@@ -60,8 +60,11 @@ def gencmp(cfg, shell, w):
 
 
 def _m(rows, b, plane, x, k):
-    return mean(r[k] for r in rows if r["gen_backend"] == b and r.get("plane") == plane
-                and not r.get("refused") and int(r["x"]) == x)
+    """The median of column k over the repeats (the DUT's ns/packet varies
+    by tens of % between points on a busy machine)."""
+    xs = [float(r[k]) for r in rows if r["gen_backend"] == b and r.get("plane") == plane
+          and not r.get("refused") and int(r["x"]) == x and r[k] != ""]
+    return median(xs) if xs else None
 
 
 def _ratio_cell(rows, b, planes, x):
@@ -123,11 +126,13 @@ def gc_summary(rows):
             backends.append(r["gen_backend"])
     planes = [p for p in GC_PLANES if any(r.get("plane") == p for r in rows)]
     loads = _loads(rows)
+    reps = len({r["repeat"] for r in rows if not r.get("refused")})
     hdr = " | ".join("ns/pkt %s at %.1f Mpps" % (p, x / 1e6) for x in loads for p in planes)
     L = ["## gencmp", "",
-         "The generator's backends on the same rigs, points interleaved: DUT ns/packet at "
-         "fixed loads (the DUT's work per frame, which the backend must not change), and "
-         "each backend's max offered rate (unpaced, measured at the generator).", "",
+         "The generator's backends on the same rigs, points interleaved, medians of %d "
+         "repeats: DUT ns/packet at fixed loads (the DUT's work per frame, which the "
+         "backend must not change), and each backend's max offered rate (unpaced, "
+         "measured at the generator)." % reps, "",
          "| backend | max offered (Mpps) | %s | vrouter / IP fwd ns/pkt, by load |" % hdr,
          "|---|---|%s---|" % ("---|" * len(loads) * len(planes))]
     for b in backends:
