@@ -17,8 +17,11 @@
 
 #include "tg.h"
 
-#define NFRAMES		4096	/* umem frames, and the rings' size */
-#define FRAME_SIZE	XSK_UMEM__DEFAULT_FRAME_SIZE
+/* umem frames, and the rings' size: 4 pushes of 256 in flight; small,
+ * as each page of the umem is touched once at start (2 MB: ~5 ms)
+ */
+#define NFRAMES		1024
+#define FRAME_SIZE	2048	/* the smallest an aligned umem takes */
 /* The kernel's copy-mode transmit takes at most 32 descriptors a call
  * (TX_BATCH_SIZE in net/xdp/xsk.c) and says EAGAIN if more are waiting.
  */
