@@ -147,12 +147,18 @@ $(OUTPUT)/bench/%: bench/%.c $(wildcard bench/*.h) include/vrouter.h $(SKELS) $(
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Iloader -Ibench $< $(LIBVROUTER) $(LIBS) -o $@
 
+# trafficgen: the command and its backends (bench/tg.h), one file each.
+TG_SRCS := bench/trafficgen.c $(wildcard bench/tg_*.c)
+$(OUTPUT)/bench/trafficgen: $(TG_SRCS) $(wildcard bench/*.h) include/vrouter.h $(BENCH_SKELS) $(LIBVROUTER) | $(OUTPUT)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Iloader -Ibench $(TG_SRCS) $(LIBVROUTER) $(LIBS) -o $@
+
 bench-progs: $(BENCH_PROGS)
 
 # The benchmark of bench/README.md: *.csv, *.png and summary.md in a new
 # dated folder bench/results/<YYYY-MM-DDTHHMM>/ (the committed run in
 # bench/results/ stays). Sets kernel.sched_rt_runtime_us to -1 while it runs.
-# bench-quick: fig4 and ipv6 (minutes); bench: every scenario (~35 minutes).
+# bench-quick: fig4, ipv6 and gencmp (minutes); bench: every scenario (~35 minutes).
 bench-quick: bench-progs
 	/usr/bin/python3 bench/bench.py --quick
 
