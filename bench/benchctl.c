@@ -13,6 +13,7 @@
  *       port VR_ID IFACE MAC
  *       neigh VR_ID IFACE ADDR MAC
  *       rpf IFACE MAC 0|1|2       (the VR's rp_filter on that entry)
+ *       macflags IFACE MAC FLAGS  (its VR_MACF_* bits; `mac` sets vrctl's)
  *   benchctl vr-stats PIN_DIR VR_ID            JSON on stdout
  *   benchctl limit PIN_DIR VR_ID PPS BURST [BPS BURST_BYTES]
  *                                              a VR's admission limit (0: none)
@@ -317,7 +318,8 @@ static int vr_line_entry(struct vr_state *st, char a[5][64], int n)
 	if (!strcmp(a[0], "mac") && n == 5) {
 		if (parse_mac(a[2], mac))
 			return -EINVAL;
-		return vr_mac_add(st, ifindex_of(a[1]), mac, u32_arg(a[3]), u32_arg(a[4]));
+		return vr_mac_add(st, ifindex_of(a[1]), mac, u32_arg(a[3]), u32_arg(a[4]),
+				  vr_nic_mac_flags(ifindex_of(a[1])));
 	}
 	if (!strcmp(a[0], "port") && n == 4) {
 		if (parse_mac(a[3], mac))
@@ -328,6 +330,12 @@ static int vr_line_entry(struct vr_state *st, char a[5][64], int n)
 		if (parse_mac(a[2], mac))
 			return -EINVAL;
 		n = vr_mac_set_rpf(st, ifindex_of(a[1]), mac, (__u8)u32_arg(a[3]));
+		return n < 0 ? n : 0;
+	}
+	if (!strcmp(a[0], "macflags") && n == 4) {	/* macflags IFACE MAC FLAGS: VR_MACF_* */
+		if (parse_mac(a[2], mac))
+			return -EINVAL;
+		n = vr_mac_set_flags(st, ifindex_of(a[1]), mac, (__u8)u32_arg(a[3]));
 		return n < 0 ? n : 0;
 	}
 	if (!strcmp(a[0], "neigh") && n == 5) {

@@ -34,6 +34,10 @@ int vr_dp_unload(struct vr_state *st, const char *const *ifnames, int n, bool de
  */
 int vr_iface_xdp(uint32_t ifindex, uint32_t *prog_id, int *mode);
 const char *vr_xdp_mode_name(int mode);
+/* What the fast path must know about ingress NIC IFINDEX, as VR_MACF_*
+ * bits for its vr_macs entries (core/nic_flags.c).
+ */
+uint8_t vr_nic_mac_flags(uint32_t ifindex);
 /* Is program PROG_ID this vrouter's (does it use ST's vr_tx_ports)? */
 bool vr_prog_ours(struct vr_state *st, uint32_t prog_id);
 

@@ -937,7 +937,7 @@ static void setup(int lwt)
 
 	for (i = 0; i < FZ_NMACS; i++)
 		dp_add_mac(ifidx[fz_macs[i].nic], fz_macs[i].mac, fz_vrs[fz_macs[i].vr].id,
-			   fz_vrs[fz_macs[i].vr].table, (__u8)fz_macs[i].rp_filter);
+			   fz_vrs[fz_macs[i].vr].table, (__u8)fz_macs[i].rp_filter, 0);
 	for (i = 0; i < FZ_NMACS; i++)
 		if (fz_macs[i].slow &&
 		    vr_mac_set_slow(&dp_st, ifidx[fz_macs[i].nic], fz_macs[i].mac,
