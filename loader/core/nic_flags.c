@@ -3,8 +3,11 @@
  * Facts about an ingress NIC that the fast path needs per frame, as the
  * VR_MACF_* bits of its vr_macs entries (include/vrouter.h).
  */
+#include <errno.h>
 #include <stddef.h>
 #include <string.h>
+
+#include <bpf/bpf.h>
 
 #include "core/datapath.h"
 #include "core/maps.h"
@@ -40,5 +43,27 @@ uint8_t vr_nic_mac_flags(uint32_t ifindex)
 	for (i = 0; i < sizeof(partial_csum_kinds) / sizeof(partial_csum_kinds[0]); i++)
 		if (!strcmp(kind, partial_csum_kinds[i]))
 			return VR_MACF_PARTIAL_CSUM;
+	return 0;
+}
+
+int vr_macs_flags_derive(struct vr_state *st)
+{
+	struct vr_mac_key k, next, *prev = NULL;
+	struct vr_mac_val v;
+	int fd = st->fd[VRM_MACS];
+	uint8_t f;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		k = next;
+		prev = &k;
+		if (bpf_map_lookup_elem(fd, &k, &v))
+			continue;	/* deleted meanwhile */
+		f = (uint8_t)((v.flags & ~VR_MACF_PARTIAL_CSUM) | vr_nic_mac_flags(k.ifindex));
+		if (f == v.flags)
+			continue;
+		v.flags = f;
+		if (bpf_map_update_elem(fd, &k, &v, BPF_EXIST) && errno != ENOENT)
+			return -errno;
+	}
 	return 0;
 }
