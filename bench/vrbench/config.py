@@ -25,7 +25,8 @@ MODES = {
     "quick": (["fig4", "ipv6", "gencmp"], ["ipfwd", "macvlan", "bridge", "vrouter", "xdpfwd"],
               [200000, 600000, 1000000, 1400000, 2000000, 0], 1.5),
     "full": (["fig4", "ipv6", "fig5", "fig6", "fig7", "fig8", "fig9", "overload", "progcost",
-              "table1", "admission", "mq", "fib100k", "manyvr", "upgrade", "gencmp"], list(PLANES),
+              "table1", "admission", "mq", "fib100k", "manyvr", "upgrade", "gencmp", "csumcost",
+              "tcp"], list(PLANES),
              [100000, 300000, 600000, 900000, 1200000, 1500000, 2000000, 0], 2.0),
 }
 

@@ -8,8 +8,8 @@ import os
 import time
 from typing import Callable, Optional
 
-from . import admission, gencmp, genbackend, multiq, plots, report, scenarios as sc, table1, \
-    upgrade, worst
+from . import admission, csum, gencmp, genbackend, multiq, plots, report, scenarios as sc, \
+    table1, upgrade, worst
 from .host import Shell, load1, log, rt_restore, rt_unthrottle
 
 
@@ -46,6 +46,8 @@ SCENARIOS = {
     "manyvr": Scenario(worst.manyvr, worst.wc_count, worst.WC_FIELDS, worst.wc_summary),
     "upgrade": Scenario(upgrade.upgrade, upgrade.upg_count, upgrade.UPG_FIELDS, upgrade.upg_summary),
     "gencmp": Scenario(gencmp.gencmp, gencmp.gc_count, gencmp.GC_FIELDS, gencmp.gc_summary),
+    "csumcost": Scenario(csum.csumcost, csum.cc_count, csum.CC_FIELDS, csum.cc_summary),
+    "tcp": Scenario(csum.tcp, csum.tcp_count, csum.TCP_FIELDS, csum.tcp_summary),
 }
 
 
