@@ -242,7 +242,7 @@ deb:
 # The vrctl of an older revision (tests/cases/92-upgrade.sh, the bench's
 # upgrade scenario): `git archive` of UPGRADE_FROM built in
 # .output/old/REV/, kept; default: the last commit of ABI 1.
-UPGRADE_FROM ?= 8a52a80
+UPGRADE_FROM ?= 7f67b40
 .PHONY: old-vrctl
 old-vrctl: $(OUTPUT)/old/$(UPGRADE_FROM)/vrctl
 $(OUTPUT)/old/%/vrctl:

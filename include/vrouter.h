@@ -428,7 +428,7 @@ struct vr_sync_health {
  * is recognised by the absence of vr_abi.  struct vr_abi itself never
  * changes, so that every vrctl can read any pinned ABI.
  */
-#define VR_ABI_VERSION		2
+#define VR_ABI_VERSION		3
 #define VR_ABI_REV_MAX		56	/* vrctl's version string, NUL-terminated */
 
 struct vr_abi {
