@@ -154,12 +154,18 @@ $(OUTPUT)/bench/%: bench/%.c $(wildcard bench/*.h) include/vrouter.h $(SKELS) $(
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Iloader -Ibench $< $(LIBVROUTER) $(LIBS) -o $@
 
+# trafficgen: the command and its backends (bench/tg.h), one file each.
+TG_SRCS := bench/trafficgen.c $(wildcard bench/tg_*.c)
+$(OUTPUT)/bench/trafficgen: $(TG_SRCS) $(wildcard bench/*.h) include/vrouter.h $(BENCH_SKELS) $(LIBVROUTER) | $(OUTPUT)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Iloader -Ibench $(TG_SRCS) $(LIBVROUTER) $(LIBS) -o $@
+
 bench-progs: $(BENCH_PROGS)
 
 # The benchmark of bench/README.md: *.csv, *.png and summary.md in a new
 # dated folder bench/results/<YYYY-MM-DDTHHMM>/ (the committed run in
 # bench/results/ stays). Sets kernel.sched_rt_runtime_us to -1 while it runs.
-# bench-quick: fig4 and ipv6 (minutes); bench: every scenario (~35 minutes).
+# bench-quick: fig4, ipv6 and gencmp (minutes); bench: every scenario (~35 minutes).
 bench-quick: bench-progs
 	/usr/bin/python3 bench/bench.py --quick
 
@@ -174,7 +180,7 @@ DEB_PKGS := make gcc libc6-dev clang llvm libbpf-dev libxdp-dev bpftool libelf-d
 	    libmnl-dev libjansson-dev pkg-config iproute2 ethtool iputils-ping tcpdump \
 	    python3 python3-scapy util-linux procps bird2 frr \
 	    python3-matplotlib libmicrohttpd-dev libpcap-dev prometheus curl \
-	    libyaml-dev \
+	    libyaml-dev iperf3 \
 	    libcap-dev libsystemd-dev debhelper dpkg-dev lintian fakeroot
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
@@ -245,7 +251,7 @@ deb:
 # The vrctl of an older revision (tests/cases/92-upgrade.sh, the bench's
 # upgrade scenario): `git archive` of UPGRADE_FROM built in
 # .output/old/REV/, kept; default: the last commit of ABI 1.
-UPGRADE_FROM ?= 8a52a80
+UPGRADE_FROM ?= 7f67b40
 .PHONY: old-vrctl
 old-vrctl: $(OUTPUT)/old/$(UPGRADE_FROM)/vrctl
 $(OUTPUT)/old/%/vrctl:

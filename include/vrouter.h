@@ -85,12 +85,26 @@ struct vr_macs_gen {
 #define VR_SLOW_ADMIN	0x1		/* set-router --fast-path off */
 #define VR_SLOW_RULES	0x2		/* policy routing: ip rules beyond the defaults (sync) */
 
+/* Facts about the ingress NIC (vr_mac_val.flags, a mask), set by vrctl
+ * when it writes the entry.
+ *
+ * VR_MACF_PARTIAL_CSUM: a virtual NIC (veth, tun/tap) attached in native
+ * mode, whose senders may leave the TCP/UDP checksum to offload
+ * (CHECKSUM_PARTIAL: the field holds only the pseudo-header sum).  XDP
+ * sees the bytes, not the skb, so the fast path completes such a
+ * checksum before it redirects the frame (bpf/l4csum.h).  Frames from
+ * a physical NIC always carry complete checksums and skip the check; in
+ * skb mode the skb keeps its offload state through the redirect.
+ */
+#define VR_MACF_PARTIAL_CSUM	0x1
+
 struct vr_mac_val {
 	__u32 vr_id;			/* index into vr_stats */
 	__u32 table_id;			/* host routing table holding the VR's routes */
 	__u8 rp_filter;			/* VR_RPF_*: IPv4 sources checked as the VR would */
 	__u8 slow;			/* VR_SLOW_*: 0, or every frame to the kernel */
-	__u8 pad[2];
+	__u8 flags;			/* VR_MACF_*: facts about the ingress NIC */
+	__u8 pad;
 };
 
 /* vr_ports: the VR's presence on an egress NIC, and its MAC there.  A
@@ -160,6 +174,8 @@ enum vr_pass_reason {
 	VR_PASS_NO_PORT,		/* VR has no MAC on the egress NIC */
 	VR_PASS_RP_FILTER,		/* IPv4 source fails the VR's rp_filter (or is its own) */
 	VR_PASS_FAST_PATH_OFF,		/* the VR's fast path is off (vr_mac_val.slow) */
+	VR_PASS_CSUM_PARTIAL,		/* TCP/UDP checksum left to offload that the
+					 * fast path cannot complete (bpf/l4csum.h) */
 	VR_PASS_MAX
 };
 
@@ -443,7 +459,7 @@ struct vr_sync_health {
  * is recognised by the absence of vr_abi.  struct vr_abi itself never
  * changes, so that every vrctl can read any pinned ABI.
  */
-#define VR_ABI_VERSION		2
+#define VR_ABI_VERSION		3
 #define VR_ABI_REV_MAX		56	/* vrctl's version string, NUL-terminated */
 
 struct vr_abi {

@@ -28,6 +28,7 @@
 #include <unistd.h>
 #include <linux/if_link.h>
 
+#include "core/datapath.h"
 #include "core/hostcfg.h"
 #include "core/maps.h"
 #include "core/router.h"
@@ -524,7 +525,8 @@ static int step_maps(struct vr_state *st, const struct vr_router_req *r, uint32_
 	done->limit = true;
 	for (; done->macs < r->n_att; done->macs++) {
 		a = &r->att[done->macs];
-		err = vr_mac_add(st, a->ifindex, a->mac, id, r->table);
+		err = vr_mac_add(st, a->ifindex, a->mac, id, r->table,
+				 vr_nic_mac_flags(a->ifindex));
 		if (err == -EEXIST)
 			pr_err("MAC %s is already used on NIC %s by another VR",
 			       mac_str(a->mac, m), a->ifname);
@@ -807,7 +809,7 @@ static int reattach_port(struct vr_state *st, uint32_t id, const struct vr_route
 	}
 	if (!vr_mac_get(st, ifindex, mac, &mv) && mv.vr_id == id)
 		vr_mac_del(st, ifindex, mac);
-	err = vr_mac_add(st, new, mac, id, rec->table_id);
+	err = vr_mac_add(st, new, mac, id, rec->table_id, vr_nic_mac_flags(new));
 	if (err && err != -EEXIST)
 		return map_err(VR_MAP_MACS, VR_MAX_MACS, err, ifname);
 	if (rec->slow)

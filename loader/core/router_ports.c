@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/datapath.h"
 #include "core/maps.h"
 #include "core/quota.h"
 #include "core/router.h"
@@ -89,7 +90,8 @@ int vr_router_attach(struct vr_state *st, uint32_t id, const struct vr_router *r
 		       err == -EADDRINUSE ? "MAC in use on the NIC" : strerror(-err));
 		goto err_port;
 	}
-	err = vr_mac_add(st, a->ifindex, a->mac, id, rec->table_id);
+	err = vr_mac_add(st, a->ifindex, a->mac, id, rec->table_id,
+			 vr_nic_mac_flags(a->ifindex));
 	if (err) {
 		pr_err("VR %s: cannot add MAC %s to map %s: %s", rec->name,
 		       mac_str(a->mac, m), VR_MAP_MACS, strerror(-err));

@@ -84,6 +84,10 @@ int nl_link_del(const char *netns, const char *name);
 int nl_link_up(const char *netns, const char *name);
 /* ifindex of NAME inside NETNS (NULL: host); -ENODEV if absent. */
 int nl_link_ifindex(const char *netns, const char *name);
+/* The IFLA_INFO_KIND of link IFINDEX here ("veth", "tun", ...) into KIND
+ * (LEN bytes); "" for a device without one (a physical NIC).
+ */
+int nl_link_kind(int ifindex, char *kind, size_t len);
 /* Delete every link of KIND (e.g. "macvlan") inside NETNS; the number
  * deleted, or -errno.
  */
