@@ -66,7 +66,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .PHONY: all clean vmlinux deps test check demo bench bench-quick bench-progs
-all: $(OUTPUT)/vrctl vrctl $(TEST_PROGS) $(BENCH_PROGS)
+all: $(OUTPUT)/vrctl $(OUTPUT)/vrctl-init vrctl $(TEST_PROGS) $(BENCH_PROGS)
 
 $(OUTPUT) $(OUTPUT)/tests:
 	$(Q)mkdir -p $@
@@ -102,7 +102,14 @@ $(OUTPUT)/vrctl: $(CLI_OBJS) $(LIBVROUTER)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
 
-vrctl: $(OUTPUT)/vrctl
+# A VR's init (loader/core/tenant_init.c): a program of its own, on libc
+# alone (one runs per VR), in LIBEXECDIR (vrctl looks next to itself,
+# then in ../lib/vrouter).
+$(OUTPUT)/vrctl-init: loader/init/vrctl_init.c | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
+
+vrctl: $(OUTPUT)/vrctl $(OUTPUT)/vrctl-init
 	$(Q)ln -sf $< $@
 
 $(OUTPUT)/tests/%: tests/%.c $(wildcard tests/*.h) $(wildcard include/*.h) $(SKELS) $(LIBVROUTER) | $(OUTPUT)/tests
@@ -197,7 +204,7 @@ SOAK_MINUTES ?= 5
 soak: all
 	SOAK_MINUTES=$(SOAK_MINUTES) tests/soak.sh
 
-# vrctl, its man page, the systemd units (dist/*.service.in, their paths
+# vrctl (and vrctl-init, in LIBEXECDIR), its man page, the systemd units (dist/*.service.in, their paths
 # filled in here), the bash completion, the example configuration (if
 # dist/vrouter.conf.example exists) and /etc/vrouter.  `make uninstall`
 # removes exactly these (the directory /etc/vrouter only if empty: the
@@ -206,6 +213,7 @@ soak: all
 PREFIX      ?= /usr/local
 DESTDIR     ?=
 SBINDIR     ?= $(PREFIX)/sbin
+LIBEXECDIR  ?= $(PREFIX)/lib/vrouter
 MANDIR      ?= $(PREFIX)/share/man
 UNITDIR     ?= $(PREFIX)/lib/systemd/system
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
@@ -213,12 +221,13 @@ DOCDIR      ?= $(PREFIX)/share/doc/vrouter
 SYSCONFDIR  ?= /etc
 UNITS       := $(patsubst dist/%.in,%,$(wildcard dist/*.service.in))
 EXAMPLE     := $(wildcard dist/vrouter.conf.example)
-INSTALLED   := $(SBINDIR)/vrctl $(MANDIR)/man8/vrctl.8 $(BASHCOMPDIR)/vrctl \
+INSTALLED   := $(SBINDIR)/vrctl $(LIBEXECDIR)/vrctl-init $(MANDIR)/man8/vrctl.8 $(BASHCOMPDIR)/vrctl \
 	       $(addprefix $(UNITDIR)/,$(UNITS)) \
 	       $(if $(EXAMPLE),$(DOCDIR)/examples/vrouter.conf)
 .PHONY: install uninstall deb
-install: $(OUTPUT)/vrctl
+install: $(OUTPUT)/vrctl $(OUTPUT)/vrctl-init
 	install -D -m 755 $(OUTPUT)/vrctl $(DESTDIR)$(SBINDIR)/vrctl
+	install -D -m 755 $(OUTPUT)/vrctl-init $(DESTDIR)$(LIBEXECDIR)/vrctl-init
 	install -D -m 644 loader/vrctl.8 $(DESTDIR)$(MANDIR)/man8/vrctl.8
 	install -D -m 644 dist/vrctl.bash $(DESTDIR)$(BASHCOMPDIR)/vrctl
 	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/vrouter
@@ -231,7 +240,7 @@ install: $(OUTPUT)/vrctl
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
-	-rmdir --ignore-fail-on-non-empty $(DESTDIR)$(SYSCONFDIR)/vrouter \
+	-rmdir --ignore-fail-on-non-empty $(DESTDIR)$(SYSCONFDIR)/vrouter $(DESTDIR)$(LIBEXECDIR) \
 		$(if $(EXAMPLE),$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR))
 
 # The Debian package (debian/), unsigned, in the parent directory:
