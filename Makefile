@@ -46,7 +46,7 @@ LIBVROUTER := $(OUTPUT)/libvrouter.a
 LOADER_HDRS := $(wildcard loader/*/*.h)
 TEST_PROGS := $(OUTPUT)/tests/test_dataplane $(OUTPUT)/tests/vr_testmap
 # Unit tests of the loader's libraries (tests/cases/05-units.sh).
-TEST_PROGS += $(OUTPUT)/tests/test_htab
+TEST_PROGS += $(OUTPUT)/tests/test_htab $(OUTPUT)/tests/test_sched
 # k/M/G numbers of loader/lib/parse, lib/abbrev (tests/cases/72-cli.sh).
 TEST_PROGS += $(OUTPUT)/tests/test_parse
 # The data-plane fuzzer (tests/fuzz): its fixed-seed runner is a test program.
