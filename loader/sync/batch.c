@@ -36,6 +36,14 @@ double sync_now(void)
 
 /* ---- the host batch ---- */
 
+void sync_batch_free(struct batch *b)
+{
+	free(b->buf);
+	free(b->ops);
+	free(b->fails);
+	memset(b, 0, sizeof(*b));
+}
+
 struct nlmsghdr *sync_batch_msg(struct sync *s)
 {
 	struct batch *b = &s->b;
@@ -269,6 +277,12 @@ int sync_batch_flush(struct sync *s)
 		err = chunk_send(&f, &off);
 		if (!err)
 			err = chunk_collect(&f);
+		/* Between chunks nothing is in flight: while a VR's deferred
+		 * work runs, the follower serves the other VRs' events here
+		 * (with a batch of their own).
+		 */
+		if (!err && off < b->len && s->busy)
+			sync_follow_yield(s);
 	}
 	report_more(f.printed);
 	b->len = 0;
