@@ -53,6 +53,8 @@ TEST_PROGS += $(OUTPUT)/tests/test_parse
 TEST_PROGS += $(OUTPUT)/tests/fuzz_dataplane
 # The migration engine on CONV rows (tests/cases/92-upgrade.sh).
 TEST_PROGS += $(OUTPUT)/tests/test_migrate
+# Load and latency of the follower under a flood (tests/cases/83-follow-fair.sh).
+TEST_PROGS += $(OUTPUT)/tests/follow_load
 # The benchmark (bench/): its own BPF objects and programs, in .output/bench.
 BENCH_SKELS := $(patsubst bench/%.bpf.c,$(OUTPUT)/bench/%.skel.h,$(wildcard bench/*.bpf.c))
 BENCH_PROGS := $(OUTPUT)/bench/trafficgen $(OUTPUT)/bench/benchctl
