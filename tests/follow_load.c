@@ -27,7 +27,8 @@
  *	each, and time, for each change, from the VR's ACK to the change of
  *	host table TABLE in the current namespace (dumped every 200 us).
  *	Prints
- *	"median M ms, max X ms, N changes, T timed out" (5 s each).
+ *	"median M ms, max X ms, N changes, T timed out" (5 s each);
+ *	PROBE_V=1 in the environment: each change's time on stderr too.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -121,6 +122,41 @@ static void put_v4(struct nlmsghdr *nlh, uint16_t type, uint8_t b2, uint8_t b3, 
 	mnl_attr_put(nlh, type, 4, a);
 }
 
+/* An IPv4 /32 of the main table, static, unicast, of SCOPE. */
+static void put_rtm(struct nlmsghdr *nlh, uint8_t scope)
+{
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = 32;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_STATIC;
+	rtm->rtm_scope = scope;
+	rtm->rtm_type = RTN_UNICAST;
+}
+
+/* A flood on link DEV of the current namespace. */
+static struct flood *fl_open(const char *dev)
+{
+	struct flood *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		die("calloc", ENOMEM);
+	f->ifindex = if_nametoindex(dev);
+	if (!f->ifindex)
+		die(dev, errno);
+	f->nl = mnl_socket_open(NETLINK_ROUTE);
+	if (!f->nl || mnl_socket_bind(f->nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		die("netlink socket", errno);
+	return f;
+}
+
+static void fl_close(struct flood *f)
+{
+	mnl_socket_close(f->nl);
+	free(f);
+}
+
 static void flood_link(struct flood *f)
 {
 	struct nlmsghdr *nlh = fl_msg(f, RTM_NEWLINK, 0);
@@ -131,52 +167,56 @@ static void flood_link(struct flood *f)
 	fl_commit(f, nlh);
 }
 
+/* The next of PERIOD steps: the first half adds (ADD, created or
+ * replaced), the second deletes (DEL) the same objects; *I is its index.
+ */
+static struct nlmsghdr *fl_add_del(struct flood *f, unsigned int period, uint16_t add,
+				   uint16_t del, unsigned int *i)
+{
+	*i = f->step++ % period;
+	if (*i < period / 2)
+		return fl_msg(f, add, NLM_F_CREATE | NLM_F_REPLACE);
+	*i -= period / 2;
+	return fl_msg(f, del, 0);
+}
+
 static void flood_addr(struct flood *f)
 {
-	unsigned int i = f->step++ % 512;
-	struct nlmsghdr *nlh = fl_msg(f, i < 256 ? RTM_NEWADDR : RTM_DELADDR,
-				      i < 256 ? NLM_F_CREATE | NLM_F_REPLACE : 0);
+	unsigned int i;
+	struct nlmsghdr *nlh = fl_add_del(f, 512, RTM_NEWADDR, RTM_DELADDR, &i);
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 
 	ifa->ifa_family = AF_INET;
 	ifa->ifa_prefixlen = 32;
 	ifa->ifa_index = f->ifindex;
-	put_v4(nlh, IFA_LOCAL, 18, 64, (uint8_t)(i % 256));
-	put_v4(nlh, IFA_ADDRESS, 18, 64, (uint8_t)(i % 256));
+	put_v4(nlh, IFA_LOCAL, 18, 64, (uint8_t)i);
+	put_v4(nlh, IFA_ADDRESS, 18, 64, (uint8_t)i);
 	fl_commit(f, nlh);
 }
 
 static void flood_route(struct flood *f)
 {
-	unsigned int i = f->step++ % 2048;
-	struct nlmsghdr *nlh = fl_msg(f, i < 1024 ? RTM_NEWROUTE : RTM_DELROUTE,
-				      i < 1024 ? NLM_F_CREATE | NLM_F_REPLACE : 0);
-	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	unsigned int i;
+	struct nlmsghdr *nlh = fl_add_del(f, 2048, RTM_NEWROUTE, RTM_DELROUTE, &i);
 
-	rtm->rtm_family = AF_INET;
-	rtm->rtm_dst_len = 32;
-	rtm->rtm_table = RT_TABLE_MAIN;
-	rtm->rtm_protocol = RTPROT_STATIC;
-	rtm->rtm_scope = RT_SCOPE_LINK;
-	rtm->rtm_type = RTN_UNICAST;
-	put_v4(nlh, RTA_DST, 19, (uint8_t)(200 + i % 1024 / 256), (uint8_t)(i % 256));
+	put_rtm(nlh, RT_SCOPE_LINK);
+	put_v4(nlh, RTA_DST, 19, (uint8_t)(200 + i / 256), (uint8_t)(i % 256));
 	mnl_attr_put_u32(nlh, RTA_OIF, f->ifindex);
 	fl_commit(f, nlh);
 }
 
 static void flood_neigh(struct flood *f)
 {
-	unsigned int i = f->step++ % 128;
-	uint8_t mac[6] = { 0x02, 0, 0, 0xaa, 0, (uint8_t)(i % 64) };
-	struct nlmsghdr *nlh = fl_msg(f, i < 64 ? RTM_NEWNEIGH : RTM_DELNEIGH,
-				      i < 64 ? NLM_F_CREATE | NLM_F_REPLACE : 0);
+	unsigned int i;
+	struct nlmsghdr *nlh = fl_add_del(f, 128, RTM_NEWNEIGH, RTM_DELNEIGH, &i);
 	struct ndmsg *nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
+	uint8_t mac[6] = { 0x02, 0, 0, 0xaa, 0, (uint8_t)i };
 
 	nd->ndm_family = AF_INET;
 	nd->ndm_ifindex = (int)f->ifindex;
 	nd->ndm_state = NUD_PERMANENT;
-	put_v4(nlh, NDA_DST, 18, 65, (uint8_t)(i % 64));
-	if (i < 64)
+	put_v4(nlh, NDA_DST, 18, 65, (uint8_t)i);
+	if (nlh->nlmsg_type == RTM_NEWNEIGH)
 		mnl_attr_put(nlh, NDA_LLADDR, sizeof(mac), mac);
 	fl_commit(f, nlh);
 }
@@ -233,15 +273,7 @@ static int do_flood(int argc, char **argv)
 			break;
 	if (k == sizeof(kinds) / sizeof(kinds[0]))
 		return 2;
-	f = calloc(1, sizeof(*f));
-	if (!f)
-		die("calloc", ENOMEM);
-	f->ifindex = if_nametoindex(argv[3]);
-	if (!f->ifindex)
-		die(argv[3], errno);
-	f->nl = mnl_socket_open(NETLINK_ROUTE);
-	if (!f->nl || mnl_socket_bind(f->nl, 0, MNL_SOCKET_AUTOPID) < 0)
-		die("netlink socket", errno);
+	f = fl_open(argv[3]);
 	while (now() < end) {
 		for (i = 0; i < (rate ? 1 : BATCH); i++)
 			kinds[k].one(f);
@@ -251,8 +283,7 @@ static int do_flood(int argc, char **argv)
 	}
 	fprintf(stderr, "%s: %lu changes in %.1f s (%.0f/s), %lu refused\n", argv[2], f->sent,
 		now() - t0, (double)f->sent / (now() - t0), f->refused);
-	mnl_socket_close(f->nl);
-	free(f);
+	fl_close(f);
 	return 0;
 }
 
@@ -261,7 +292,6 @@ static int do_fill(int argc, char **argv)
 	static char buf[8192] __attribute__((aligned(NLMSG_ALIGNTO)));	/* 250 next hops */
 	struct flood *f;
 	struct nlmsghdr *nlh;
-	struct rtmsg *rtm;
 	struct nlattr *mp;
 	struct rtnexthop *rtnh;
 	int n, nh, i, j;
@@ -272,26 +302,12 @@ static int do_fill(int argc, char **argv)
 	nh = atoi(argv[4]);
 	if (n < 1 || n > 200 * 256 || nh < 1 || nh > 250)
 		return 2;
-	f = calloc(1, sizeof(*f));
-	if (!f)
-		die("calloc", ENOMEM);
-	f->ifindex = if_nametoindex(argv[2]);
-	if (!f->ifindex)
-		die(argv[2], errno);
-	f->nl = mnl_socket_open(NETLINK_ROUTE);
-	if (!f->nl || mnl_socket_bind(f->nl, 0, MNL_SOCKET_AUTOPID) < 0)
-		die("netlink socket", errno);
+	f = fl_open(argv[2]);
 	for (i = 0; i < n; i++) {
 		nlh = mnl_nlmsg_put_header(buf);
 		nlh->nlmsg_type = RTM_NEWROUTE;
 		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE;
-		rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-		rtm->rtm_family = AF_INET;
-		rtm->rtm_dst_len = 32;
-		rtm->rtm_table = RT_TABLE_MAIN;
-		rtm->rtm_protocol = RTPROT_STATIC;
-		rtm->rtm_scope = RT_SCOPE_UNIVERSE;
-		rtm->rtm_type = RTN_UNICAST;
+		put_rtm(nlh, RT_SCOPE_UNIVERSE);
 		put_v4(nlh, RTA_DST, 19, (uint8_t)(i / 256), (uint8_t)(i % 256));
 		mp = mnl_attr_nest_start(nlh, RTA_MULTIPATH);
 		for (j = 0; j < nh; j++) {
@@ -312,8 +328,7 @@ static int do_fill(int argc, char **argv)
 	}
 	fl_send(f);
 	fprintf(stderr, "fill: %d routes of %d next hops, %lu refused\n", n, nh, f->refused);
-	mnl_socket_close(f->nl);
-	free(f);
+	fl_close(f);
 	return 0;
 }
 
@@ -414,17 +429,11 @@ static int vr_route(struct probe *p, uint16_t type)
 {
 	char buf[256];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 
 	nlh->nlmsg_type = type;
 	if (type == RTM_NEWROUTE)
 		nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-	rtm->rtm_family = AF_INET;
-	rtm->rtm_dst_len = 32;
-	rtm->rtm_table = RT_TABLE_MAIN;
-	rtm->rtm_protocol = RTPROT_STATIC;
-	rtm->rtm_scope = RT_SCOPE_LINK;
-	rtm->rtm_type = RTN_UNICAST;
+	put_rtm(nlh, RT_SCOPE_LINK);
 	mnl_attr_put(nlh, RTA_DST, 4, p->dst);
 	mnl_attr_put_u32(nlh, RTA_OIF, p->ifindex);
 	return nl_request(p->vr, nlh, NULL, NULL);

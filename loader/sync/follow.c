@@ -45,12 +45,14 @@
 #define BATCH_SOFT_MAX	(4u << 20)	/* flush mid-drain beyond this */
 #define HOST_EV_RCVBUF	(4 << 20)
 /* What one VR's events may take of a round: EV_BUDGET datagrams (an
- * event is a datagram) and EV_SLICE seconds, whichever comes first.  A
- * flooding VR's next events wait for the next round; the other VRs'
+ * event is a datagram) and EV_SLICE seconds, whichever comes first, the
+ * host's work on their requests included (sent every EV_FLUSH requests).
+ * A flooding VR's next events wait for the next round; the other VRs'
  * events do not wait for them.
  */
 #define EV_BUDGET	64
 #define EV_SLICE	0.0005
+#define EV_FLUSH	16
 /* A VR's deferred work (a long dump) lets the others' events in after
  * this long (sync_follow_yield()).
  */
@@ -380,7 +382,7 @@ static bool drain(struct sync *s, struct nl_sock *sk, mnl_cb_t cb, void *data, b
 			return false;
 		}
 		mnl_cb_run(buf, n, 0, 0, cb, data);
-		if (s->b.len > BATCH_SOFT_MAX)
+		if (s->b.len > BATCH_SOFT_MAX || (budgeted && s->b.n >= EV_FLUSH))
 			sync_batch_flush(s);
 	}
 	return true;

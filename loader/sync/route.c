@@ -881,8 +881,8 @@ uint32_t vr_route_quota(const struct sync_vr *vr)
 }
 
 /* Most specific first; among equals, the lowest metric (the kernel's pick)
- * first, then by family and prefix: the same routes every time, so that
- * ranking again moves only those at the boundary.
+ * first, then by family and prefix: a total order, the same routes kept
+ * every time, so that ranking again moves only those at the boundary.
  */
 static int cmp_specific(const void *a, const void *b)
 {
@@ -896,6 +896,43 @@ static int cmp_specific(const void *a, const void *b)
 	if (x->key.family != y->key.family)
 		return x->key.family < y->key.family ? -1 : 1;
 	return memcmp(x->key.dst, y->key.dst, sizeof(x->key.dst));
+}
+
+static size_t partition(struct sroute **v, size_t lo, size_t hi)
+{
+	struct sroute *p = v[lo + (hi - lo) / 2], *t;
+	size_t i = lo - 1, j = hi + 1;	/* unsigned: lo - 1 wraps, i++ first */
+
+	for (;;) {
+		do
+			i++;
+		while (cmp_specific(&v[i], &p) < 0);
+		do
+			j--;
+		while (cmp_specific(&v[j], &p) > 0);
+		if (i >= j)
+			return j;
+		t = v[i];
+		v[i] = v[j];
+		v[j] = t;
+	}
+}
+
+/* V (N routes) reordered so that its K first are the K most specific,
+ * in no particular order: a quickselect (Hoare), linear on average where
+ * a sort is n log n (20,000 routes ranked again per change over quota).
+ */
+static void most_specific_first(struct sroute **v, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1, j;
+
+	while (n && lo < hi) {
+		j = partition(v, lo, hi);
+		if (k <= j)
+			hi = j;
+		else
+			lo = j + 1;
+	}
 }
 
 /*
@@ -923,7 +960,8 @@ void sync_routes_quota(struct sync_vr *vr)
 		htab_for_each(&vr->routes, pos, cur, r)
 			if (r->has_main || r->n_local)
 				v[n++] = r;
-		qsort(v, n, sizeof(*v), cmp_specific);
+		sync_follow_yield(vr->s);
+		most_specific_first(v, n, q.routes);
 		for (i = q.routes; i < n; i++)
 			v[i]->over_quota = true;
 		free(v);
@@ -949,7 +987,9 @@ void sync_routes_requota(struct sync_vr *vr)
 
 	htab_for_each(&vr->routes, pos, cur, r)
 		r->quota_was = r->over_quota;
+	sync_follow_yield(vr->s);
 	sync_routes_quota(vr);
+	sync_follow_yield(vr->s);
 	/* Crossed the quota: every gateway route renders otherwise (onlink). */
 	if (vr->routes_over != was_over) {
 		sync_dirty(vr, SYNC_DIRTY_FULL);
