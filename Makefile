@@ -168,7 +168,7 @@ vmlinux:
 DEB_PKGS := make gcc libc6-dev clang llvm libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev \
 	    libmnl-dev libjansson-dev pkg-config iproute2 ethtool iputils-ping tcpdump \
 	    python3 python3-scapy util-linux procps bird2 frr \
-	    python3-matplotlib libmicrohttpd-dev libpcap-dev prometheus curl \
+	    python3-matplotlib libmicrohttpd-dev libpcap-dev prometheus curl openssl apache2-utils \
 	    libyaml-dev libgnutls28-dev libcrypt-dev \
 	    libcap-dev libsystemd-dev debhelper dpkg-dev lintian fakeroot
 deps:

@@ -10,9 +10,10 @@
  * as many re-reads; marked, it is one per round, and a kind of work of
  * one VR takes at most 1/SCHED_SHARE of the follower's time (held after
  * each service for SCHED_SHARE times as long as it took, and at least
- * the kind's minimum gap).  Between VRs, and between the datagrams of a
- * dump (a full pass of a VR with 20,000 multipath routes reads for a
- * second), the other VRs' events are served (sync_follow_yield()).
+ * the kind's minimum gap).  Between VRs, and within long work (the dumps
+ * of a full pass of a VR with 20,000 multipath routes take a quarter of
+ * a second and more), the other VRs' events are served
+ * (sync_follow_yield()).
  */
 #include <errno.h>
 #include <stdlib.h>
