@@ -68,7 +68,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .PHONY: all clean vmlinux deps test check demo bench bench-quick bench-progs
-all: $(OUTPUT)/vrctl vrctl $(TEST_PROGS) $(BENCH_PROGS)
+all: $(OUTPUT)/vrctl $(OUTPUT)/vrctl-init vrctl $(TEST_PROGS) $(BENCH_PROGS)
 
 $(OUTPUT) $(OUTPUT)/tests:
 	$(Q)mkdir -p $@
@@ -104,7 +104,14 @@ $(OUTPUT)/vrctl: $(CLI_OBJS) $(LIBVROUTER)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
 
-vrctl: $(OUTPUT)/vrctl
+# A VR's init (loader/core/tenant_init.c): a program of its own, on libc
+# alone (one runs per VR), in LIBEXECDIR (vrctl looks next to itself,
+# then in ../lib/vrouter).
+$(OUTPUT)/vrctl-init: loader/init/vrctl_init.c | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
+
+vrctl: $(OUTPUT)/vrctl $(OUTPUT)/vrctl-init
 	$(Q)ln -sf $< $@
 
 $(OUTPUT)/tests/%: tests/%.c $(wildcard tests/*.h) $(wildcard include/*.h) $(SKELS) $(LIBVROUTER) | $(OUTPUT)/tests
@@ -149,12 +156,18 @@ $(OUTPUT)/bench/%: bench/%.c $(wildcard bench/*.h) include/vrouter.h $(SKELS) $(
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Iloader -Ibench $< $(LIBVROUTER) $(LIBS) -o $@
 
+# trafficgen: the command and its backends (bench/tg.h), one file each.
+TG_SRCS := bench/trafficgen.c $(wildcard bench/tg_*.c)
+$(OUTPUT)/bench/trafficgen: $(TG_SRCS) $(wildcard bench/*.h) include/vrouter.h $(BENCH_SKELS) $(LIBVROUTER) | $(OUTPUT)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Iloader -Ibench $(TG_SRCS) $(LIBVROUTER) $(LIBS) -o $@
+
 bench-progs: $(BENCH_PROGS)
 
 # The benchmark of bench/README.md: *.csv, *.png and summary.md in a new
 # dated folder bench/results/<YYYY-MM-DDTHHMM>/ (the committed run in
 # bench/results/ stays). Sets kernel.sched_rt_runtime_us to -1 while it runs.
-# bench-quick: fig4 and ipv6 (minutes); bench: every scenario (~35 minutes).
+# bench-quick: fig4, ipv6 and gencmp (minutes); bench: every scenario (~35 minutes).
 bench-quick: bench-progs
 	/usr/bin/python3 bench/bench.py --quick
 
@@ -169,7 +182,7 @@ DEB_PKGS := make gcc libc6-dev clang llvm libbpf-dev libxdp-dev bpftool libelf-d
 	    libmnl-dev libjansson-dev pkg-config iproute2 ethtool iputils-ping tcpdump \
 	    python3 python3-scapy util-linux procps bird2 frr \
 	    python3-matplotlib libmicrohttpd-dev libpcap-dev prometheus curl openssl apache2-utils \
-	    libyaml-dev libgnutls28-dev libcrypt-dev \
+	    libyaml-dev libgnutls28-dev libcrypt-dev iperf3 \
 	    libcap-dev libsystemd-dev debhelper dpkg-dev lintian fakeroot
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
@@ -193,7 +206,7 @@ SOAK_MINUTES ?= 5
 soak: all
 	SOAK_MINUTES=$(SOAK_MINUTES) tests/soak.sh
 
-# vrctl, its man page, the systemd units (dist/*.service.in, their paths
+# vrctl (and vrctl-init, in LIBEXECDIR), its man page, the systemd units (dist/*.service.in, their paths
 # filled in here), the bash completion, the example configuration (if
 # dist/vrouter.conf.example exists) and /etc/vrouter.  `make uninstall`
 # removes exactly these (the directory /etc/vrouter only if empty: the
@@ -202,6 +215,7 @@ soak: all
 PREFIX      ?= /usr/local
 DESTDIR     ?=
 SBINDIR     ?= $(PREFIX)/sbin
+LIBEXECDIR  ?= $(PREFIX)/lib/vrouter
 MANDIR      ?= $(PREFIX)/share/man
 UNITDIR     ?= $(PREFIX)/lib/systemd/system
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
@@ -209,12 +223,13 @@ DOCDIR      ?= $(PREFIX)/share/doc/vrouter
 SYSCONFDIR  ?= /etc
 UNITS       := $(patsubst dist/%.in,%,$(wildcard dist/*.service.in))
 EXAMPLE     := $(wildcard dist/vrouter.conf.example)
-INSTALLED   := $(SBINDIR)/vrctl $(MANDIR)/man8/vrctl.8 $(BASHCOMPDIR)/vrctl \
+INSTALLED   := $(SBINDIR)/vrctl $(LIBEXECDIR)/vrctl-init $(MANDIR)/man8/vrctl.8 $(BASHCOMPDIR)/vrctl \
 	       $(addprefix $(UNITDIR)/,$(UNITS)) \
 	       $(if $(EXAMPLE),$(DOCDIR)/examples/vrouter.conf)
 .PHONY: install uninstall deb
-install: $(OUTPUT)/vrctl
+install: $(OUTPUT)/vrctl $(OUTPUT)/vrctl-init
 	install -D -m 755 $(OUTPUT)/vrctl $(DESTDIR)$(SBINDIR)/vrctl
+	install -D -m 755 $(OUTPUT)/vrctl-init $(DESTDIR)$(LIBEXECDIR)/vrctl-init
 	install -D -m 644 loader/vrctl.8 $(DESTDIR)$(MANDIR)/man8/vrctl.8
 	install -D -m 644 dist/vrctl.bash $(DESTDIR)$(BASHCOMPDIR)/vrctl
 	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/vrouter
@@ -227,7 +242,7 @@ install: $(OUTPUT)/vrctl
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
-	-rmdir --ignore-fail-on-non-empty $(DESTDIR)$(SYSCONFDIR)/vrouter \
+	-rmdir --ignore-fail-on-non-empty $(DESTDIR)$(SYSCONFDIR)/vrouter $(DESTDIR)$(LIBEXECDIR) \
 		$(if $(EXAMPLE),$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR))
 
 # The Debian package (debian/), unsigned, in the parent directory:
@@ -238,7 +253,7 @@ deb:
 # The vrctl of an older revision (tests/cases/92-upgrade.sh, the bench's
 # upgrade scenario): `git archive` of UPGRADE_FROM built in
 # .output/old/REV/, kept; default: the last commit of ABI 1.
-UPGRADE_FROM ?= 8a52a80
+UPGRADE_FROM ?= 7f67b40
 .PHONY: old-vrctl
 old-vrctl: $(OUTPUT)/old/$(UPGRADE_FROM)/vrctl
 $(OUTPUT)/old/%/vrctl:

@@ -13,6 +13,7 @@
  *       port VR_ID IFACE MAC
  *       neigh VR_ID IFACE ADDR MAC
  *       rpf IFACE MAC 0|1|2       (the VR's rp_filter on that entry)
+ *       macflags IFACE MAC FLAGS  (its VR_MACF_* bits; `mac` sets vrctl's)
  *   benchctl vr-stats PIN_DIR VR_ID            JSON on stdout
  *   benchctl limit PIN_DIR VR_ID PPS BURST [BPS BURST_BYTES]
  *                                              a VR's admission limit (0: none)
@@ -23,10 +24,12 @@
  *                                              take (1 - DUTY) of CPU at SCHED_FIFO
  *                                              PRIO, in slices of PERIOD_US: a
  *                                              slower DUT core for the benchmark
- *   benchctl prog-cost IFACE DMAC SRC DST CPU,... SECONDS
+ *   benchctl prog-cost IFACE DMAC SRC DST CPU,... SECONDS [LEN CSUM]
  *                                              ns per run of the XDP program
  *                                              attached to IFACE, one IPv4/UDP
- *                                              frame, BPF_PROG_RUN repeat
+ *                                              frame, BPF_PROG_RUN repeat; LEN
+ *                                              bytes (60), UDP checksum CSUM:
+ *                                              none (default), complete, partial
  *
  * XDP programs are attached in native mode over netlink, so they stay
  * after this exits; they go with the namespace's devices.  vrouter's
@@ -317,7 +320,8 @@ static int vr_line_entry(struct vr_state *st, char a[5][64], int n)
 	if (!strcmp(a[0], "mac") && n == 5) {
 		if (parse_mac(a[2], mac))
 			return -EINVAL;
-		return vr_mac_add(st, ifindex_of(a[1]), mac, u32_arg(a[3]), u32_arg(a[4]));
+		return vr_mac_add(st, ifindex_of(a[1]), mac, u32_arg(a[3]), u32_arg(a[4]),
+				  vr_nic_mac_flags(ifindex_of(a[1])));
 	}
 	if (!strcmp(a[0], "port") && n == 4) {
 		if (parse_mac(a[3], mac))
@@ -328,6 +332,12 @@ static int vr_line_entry(struct vr_state *st, char a[5][64], int n)
 		if (parse_mac(a[2], mac))
 			return -EINVAL;
 		n = vr_mac_set_rpf(st, ifindex_of(a[1]), mac, (__u8)u32_arg(a[3]));
+		return n < 0 ? n : 0;
+	}
+	if (!strcmp(a[0], "macflags") && n == 4) {	/* macflags IFACE MAC FLAGS: VR_MACF_* */
+		if (parse_mac(a[2], mac))
+			return -EINVAL;
+		n = vr_mac_set_flags(st, ifindex_of(a[1]), mac, (__u8)u32_arg(a[3]));
 		return n < 0 ? n : 0;
 	}
 	if (!strcmp(a[0], "neigh") && n == 5) {
@@ -584,54 +594,93 @@ static int cmd_admit_cmp(int argc, char **argv)
 	return 0;
 }
 
-/* A 60-byte IPv4/UDP frame (64 with FCS) to DMAC, SRC -> DST, TTL 64,
- * ports 40 -> 9, header checksum filled.
+/* Ones' complement sum of LEN bytes (big-endian words) onto SUM, folded. */
+static __u16 sum16(const __u8 *p, size_t len, __u32 sum)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (__u16)sum;
+}
+
+/* prog-cost's UDP checksum: none (0), complete, or left to offload (the
+ * pseudo-header sum, as a sender behind a veth leaves it).
  */
-static void udp4_frame(__u8 frame[60], const char *dmac, const char *src, const char *dst)
+enum udp_csum { UDP_CSUM_NONE, UDP_CSUM_COMPLETE, UDP_CSUM_PARTIAL };
+
+/* An IPv4/UDP frame of LEN bytes (60: 64 with FCS) to DMAC, SRC -> DST,
+ * TTL 64, ports 40 -> 9, header checksum filled, UDP checksum as CSUM.
+ */
+static void udp4_frame(__u8 *frame, size_t len, const char *dmac, const char *src,
+		       const char *dst, enum udp_csum csum)
 {
 	struct in_addr s4, d4;
 	__u32 sum = 0;
+	__u16 c;
 	int i;
 
-	memset(frame, 0, 60);
+	memset(frame, 0, len);
 	if (parse_mac(dmac, frame) || inet_pton(AF_INET, src, &s4) != 1 ||
 	    inet_pton(AF_INET, dst, &d4) != 1)
 		die("bad MAC or address");
 	memcpy(frame + 6, "\x02\x00\x00\x00\x00\x02", 6);
 	frame[12] = 0x08;
 	frame[14] = 0x45;
-	frame[17] = 46;			/* tot_len 46 */
+	frame[16] = (__u8)((len - 14) >> 8);	/* tot_len */
+	frame[17] = (__u8)(len - 14);
 	frame[22] = 64;			/* TTL */
 	frame[23] = 17;			/* UDP */
 	memcpy(frame + 26, &s4, 4);
 	memcpy(frame + 30, &d4, 4);
 	frame[35] = 0x28; frame[37] = 9;	/* ports 40, 9 */
-	frame[39] = 26;			/* UDP length */
+	frame[38] = (__u8)((len - 34) >> 8);	/* UDP length */
+	frame[39] = (__u8)(len - 34);
 	for (i = 14; i < 34; i += 2)
 		sum += frame[i] << 8 | frame[i + 1];
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
 	frame[24] = (__u8)(~sum >> 8);
 	frame[25] = (__u8)~sum;
+	if (csum == UDP_CSUM_NONE)
+		return;
+	sum = sum16(frame + 26, 8, 17 + (__u32)(len - 34));	/* pseudo-header */
+	c = csum == UDP_CSUM_PARTIAL ? (__u16)sum : (__u16)~sum16(frame + 34, len - 34, sum);
+	if (csum == UDP_CSUM_COMPLETE && !c)
+		c = 0xffff;
+	frame[40] = (__u8)(c >> 8);
+	frame[41] = (__u8)c;
 }
 
 static int cmd_prog_cost(int argc, char **argv)
 {
+	static const char *const csums[] = { "none", "complete", "partial" };
 	struct runner r[16];
 	struct admitcmp *skel;
-	__u8 frame[64] = {};
-	__u32 prog_id = 0, key = 0, ifindex;
+	static __u8 frame[1514];
+	__u32 prog_id = 0, key = 0, ifindex, len = 60, csum = UDP_CSUM_NONE;
 	int n, prog_fd, tfd;
 
-	if (argc != 7)
-		die("usage: prog-cost IFACE DMAC SRC DST CPU,... SECONDS");
+	if (argc != 7 && argc != 9)
+		die("usage: prog-cost IFACE DMAC SRC DST CPU,... SECONDS [LEN none|complete|partial]");
+	if (argc == 9) {
+		len = (__u32)u64_arg(argv[7]);
+		for (csum = 0; csum < 3 && strcmp(argv[8], csums[csum]); csum++)
+			;
+		if (len < 60 || len > sizeof(frame) || csum == 3)
+			die("prog-cost: LEN 60..%zu, none|complete|partial", sizeof(frame));
+	}
 	ifindex = ifindex_of(argv[1]);
 	if (bpf_xdp_query_id(ifindex, 0, &prog_id) || !prog_id)
 		die("no XDP program on %s", argv[1]);
 	prog_fd = bpf_prog_get_fd_by_id(prog_id);
 	if (prog_fd < 0)
 		die("prog %u: %s", prog_id, strerror(errno));
-	udp4_frame(frame, argv[2], argv[3], argv[4]);
+	udp4_frame(frame, len, argv[2], argv[3], argv[4], (enum udp_csum)csum);
 
 	skel = admitcmp__open_and_load();
 	if (!skel)
@@ -641,7 +690,10 @@ static int cmd_prog_cost(int argc, char **argv)
 	if (bpf_map_update_elem(tfd, &key, &prog_fd, 0))
 		die("target: %s", strerror(errno));
 	n = parse_cpus(argv[5], r, 16);
-	runners_set(r, n, bpf_program__fd(skel->progs.restore_and_call), frame, 60, ifindex,
+	/* The UDP checksum (bytes 40-41), which the program may complete, is
+	 * in the 60 bytes restored before every run.
+	 */
+	runners_set(r, n, bpf_program__fd(skel->progs.restore_and_call), frame, len, ifindex,
 		    argv[6]);
 	run_all(r, n);
 	printf("{\"prog_id\":%u,", prog_id);

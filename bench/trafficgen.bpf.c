@@ -9,6 +9,12 @@
  * frames still in flight downstream when it is full are freed and
  * allocated again (measured: a quarter of the generator's CPU at 64).
  *
+ * Where live frames are refused, the same program runs attached to a
+ * relay veth that user space feeds (AF_XDP or AF_PACKET, bench/tg_relay.c)
+ * and redirects into gN through tx_devs (`redirect`): the same work on
+ * every frame, and gN's peer receives XDP frames from a redirect either
+ * way, never skbs.
+ *
  * Live frames are recycled through a page pool with whatever the
  * downstream XDP programs wrote into them (TTL, MACs), so every run
  * rewrites the whole header from the template.  The template is
@@ -70,6 +76,7 @@ __u64 first_ns, last_ns;	/* first and last frame sent */
 __u64 call_first_ns;	/* first and latest program run of this BPF_PROG_RUN */
 __u64 call_last_ns;	/* call (user space zeroes the first) */
 __u64 sent_idx[BENCH_MAX_MACIDX];	/* frames sent per MAC index */
+__u32 redirect;		/* 1: every frame leaves by tx_devs (the relay), none by XDP_TX */
 
 struct pkt4 {
 	struct ethhdr eth;
@@ -224,7 +231,8 @@ int trafficgen(struct xdp_md *ctx)
 	last_ns = now;
 	sent++;
 	sent_idx[idx & (BENCH_MAX_MACIDX - 1)]++;
-	if (ndevs > 1)
-		return bpf_redirect_map(&tx_devs, idx % ndevs, 0);
+	/* a missing entry is XDP_ABORTED (flags 0): user space fills them all */
+	if (ndevs > 1 || redirect)
+		return bpf_redirect_map(&tx_devs, ndevs > 1 ? idx % ndevs : 0, 0);
 	return XDP_TX;
 }

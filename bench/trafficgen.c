@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * trafficgen: pktgen-like UDP generator on BPF_PROG_RUN live frames.
+ * trafficgen: pktgen-like UDP generator; an XDP program builds every
+ * frame (bench/trafficgen.bpf.c), a backend runs it (bench/tg.h):
  *
  *   trafficgen --dev g0 --dst-mac MAC --src-ip A --dst-ip B [--rate PPS]
  *              [--duration S | --count N] [--size B] [--flows N] [--dests N]
+ *              [--backend live|afxdp|afpacket]
+ *   trafficgen --probe            which backends work here, one a line
  *
  * Run it in the generator's network namespace (the device is looked up
- * there).  Prints one line of key=value results: frames sent (offered to
- * the device), the elapsed time between the first and the last frame and
- * the offered rate measured from those.
+ * there).  Prints one line of key=value results: the backend that ran,
+ * frames sent (offered to the device), the elapsed time between the
+ * first and the last frame and the offered rate measured from those.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <net/if.h>
@@ -19,53 +21,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
-#include <linux/if_ether.h>
-#include <linux/ip.h>
-#include <linux/ipv6.h>
-#include <linux/udp.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "lib/parse.h"
 #include "bench.h"
 #include "bench_util.h"
+#include "tg.h"
 #include "bench/trafficgen.skel.h"
 
-#define FRAME_MAX 1514
-#define CALL_NS 2e9		/* target length of one BPF_PROG_RUN call */
+/* Tried in this order; the environment variable forces one, as --backend. */
+static const struct tg_backend *const backends[] = { &tg_live, &tg_afxdp, &tg_afpacket };
+#define NBACKENDS (sizeof(backends) / sizeof(backends[0]))
+#define BACKEND_ENV "VR_TRAFFICGEN_BACKEND"
 
-static volatile sig_atomic_t stop;
+volatile sig_atomic_t tg_stop;
 
 static void on_signal(int sig)
 {
-	stop = 1;
+	tg_stop = 1;
 }
 
-/* The command line. */
-struct tg_opts {
-	const char *dev, *src_ip, *dst_ip, *weights, *devs, *dev_macs;
-	__u8 dmac[6], smac[6];
-	int have_dmac, have_smac, cpu;
-	double rate, duration;
-	unsigned long long count;
-	unsigned int size, flows, dests, sport, dport, ttl, batch, slack, macs, step, scatter;
-};
-
-/* A run: the options, what follows from them, the generator. */
-struct tg {
-	struct tg_opts o;
-	unsigned int w[BENCH_MAX_MACIDX], nw, wsum;	/* --mac-weights */
-	unsigned int devidx[BENCH_MAX_MACIDX], ndev;	/* ifindex of each device */
-	unsigned int ifindex, hdr, len;			/* len: without the FCS */
-	int v6;
-	struct in6_addr s6, d6;
-	struct in_addr s4, d4;
-	__u8 frame[FRAME_MAX];
-	struct trafficgen *skel;
-	__u64 calls, iters, gap_ns;
-};
+int tg_fail(struct tg *t, int err, const char *what)
+{
+	snprintf(t->why, sizeof(t->why), "%s: %s", what, strerror(-err));
+	return err;
+}
 
 /* The device's own MAC, from sysfs ("aa:bb:cc:dd:ee:ff\n"). */
 static int read_mac(const char *dev, __u8 *mac)
@@ -84,18 +65,6 @@ static int read_mac(const char *dev, __u8 *mac)
 		return -1;
 	buf[strcspn(buf, "\n")] = 0;
 	return parse_mac(buf, mac) ? -1 : 0;
-}
-
-/* Ones' complement sum of raw 16-bit words, as the BPF side adds them. */
-static __u32 sum16(const void *p, size_t len)
-{
-	const __u16 *w = p;
-	__u32 sum = 0;
-	size_t i;
-
-	for (i = 0; i < len / 2; i++)
-		sum += w[i];
-	return sum;
 }
 
 static void usage(void)
@@ -124,12 +93,17 @@ static void usage(void)
 "                     --dev), one generator for several NICs\n"
 "  --sport P --dport P  UDP ports (default 9000, 9)\n"
 "  --ttl N            TTL / hop limit (default 64)\n"
-"  --batch N          frames per kernel flush and page pool size, 1..256\n"
-"                     (default 256: smaller pools recycle too few pages)\n"
+"  --batch N          live: frames per kernel flush and page pool size;\n"
+"                     relay: frames per push (1..256, default 256: smaller\n"
+"                     pools recycle too few pages)\n"
 "  --slack N          after a stall, catch up by at most N frames (default:\n"
 "                     one batch; less loses more of the set rate to the\n"
 "                     VM's 20-100 us stalls)\n"
-"  --cpu N            pin to this CPU\n", BENCH_HDR6 + 4 + 2, BENCH_MAX_MACIDX,
+"  --cpu N            pin to this CPU (with a relay backend, the relay's\n"
+"                     XDP runs there too)\n"
+"  --backend NAME     live, afxdp or afpacket (default: $" BACKEND_ENV ",\n"
+"                     else the first of those that works here)\n"
+"  --probe            say which backends work here, one a line, and exit\n", BENCH_HDR6 + 4 + 2, BENCH_MAX_MACIDX,
 		BENCH_PAT_MAX);
 	exit(2);
 }
@@ -160,8 +134,39 @@ static void parse_opt(struct tg_opts *o, int c)
 	case 'W': o->weights = optarg; break;
 	case 'V': o->devs = optarg; break;
 	case 'X': o->dev_macs = optarg; break;
+	case 'B': o->backend = optarg; break;
+	case 'Q': o->probe = 1; break;
 	default: usage();
 	}
+}
+
+/* The backend called NAME, or NULL. */
+static const struct tg_backend *backend_named(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < NBACKENDS; i++)
+		if (!strcmp(backends[i]->name, name))
+			return backends[i];
+	return NULL;
+}
+
+/* --probe alone: a frame on lo, sent nowhere. */
+static void probe_defaults(struct tg_opts *o)
+{
+	static const __u8 mac[6] = { 0x02, 0, 0, 0, 0, 1 };
+
+	if (!o->dev)
+		o->dev = "lo";
+	if (!o->have_dmac)
+		memcpy(o->dmac, mac, 6);
+	if (!o->have_smac)
+		memcpy(o->smac, mac, 6);
+	o->have_dmac = o->have_smac = 1;
+	if (!o->src_ip)
+		o->src_ip = "198.18.0.1";
+	if (!o->dst_ip)
+		o->dst_ip = "198.18.0.2";
 }
 
 /* The options into O, checked: 0, or the exit status. */
@@ -180,6 +185,7 @@ static int parse_args(int argc, char **argv, struct tg_opts *o)
 		{ "dest-scatter", 0, 0, 'R' },
 		{ "mac-weights", 1, 0, 'W' }, { "devs", 1, 0, 'V' },
 		{ "slack", 1, 0, 'L' }, { "dev-macs", 1, 0, 'X' },
+		{ "backend", 1, 0, 'B' }, { "probe", 0, 0, 'Q' },
 		{ "help", 0, 0, 'h' }, { 0 }
 	};
 	int c;
@@ -188,8 +194,17 @@ static int parse_args(int argc, char **argv, struct tg_opts *o)
 			       .dport = 9, .ttl = 64, .batch = 256, .macs = 1, .step = 1 };
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1)
 		parse_opt(o, c);
+	if (o->probe)
+		probe_defaults(o);
 	if (!o->dev || !o->have_dmac || !o->src_ip || !o->dst_ip || optind != argc)
 		usage();
+	if (!o->backend)
+		o->backend = getenv(BACKEND_ENV);
+	if (o->backend && *o->backend && strcmp(o->backend, "auto") && !backend_named(o->backend)) {
+		fprintf(stderr, "trafficgen: bad --backend%s %s (live, afxdp, afpacket or auto)\n",
+			getenv(BACKEND_ENV) == o->backend ? " (" BACKEND_ENV ")" : "", o->backend);
+		return 2;
+	}
 	if (!o->flows || !o->dests || !o->step || !o->macs || o->macs > 65536 ||
 	    o->flows > 65535 || !o->batch || o->batch > 256 || o->slack > 4096 ||
 	    !o->ttl || o->ttl > 255 || o->rate < 0) {
@@ -198,51 +213,6 @@ static int parse_args(int argc, char **argv, struct tg_opts *o)
 	}
 	if (!o->duration && !o->count)
 		o->duration = 1;
-	return 0;
-}
-
-/* --mac-weights W,...: 0, or the exit status. */
-static int parse_weights(struct tg *t)
-{
-	char *copy = strdup(t->o.weights), *tok, *save = NULL;
-
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (t->nw == BENCH_MAX_MACIDX || atoi(tok) < 0) {
-			fprintf(stderr, "trafficgen: bad --mac-weights\n");
-			return 2;
-		}
-		t->w[t->nw] = atoi(tok);
-		t->wsum += t->w[t->nw++];
-	}
-	free(copy);
-	if (!t->wsum || t->wsum > BENCH_PAT_MAX) {
-		fprintf(stderr, "trafficgen: --mac-weights sum 1..%d\n", BENCH_PAT_MAX);
-		return 2;
-	}
-	t->o.macs = t->nw;
-	return 0;
-}
-
-/* Addresses and frame length: 0, or the exit status. */
-static int parse_frame(struct tg *t)
-{
-	const char *src = t->o.src_ip, *dst = t->o.dst_ip;
-	unsigned int min;
-
-	t->v6 = strchr(dst, ':') != NULL;
-	if (t->v6 ? inet_pton(AF_INET6, src, &t->s6) != 1 || inet_pton(AF_INET6, dst, &t->d6) != 1
-		  : inet_pton(AF_INET, src, &t->s4) != 1 || inet_pton(AF_INET, dst, &t->d4) != 1) {
-		fprintf(stderr, "trafficgen: bad address %s or %s\n", src, dst);
-		return 2;
-	}
-	t->hdr = t->v6 ? BENCH_HDR6 : BENCH_HDR4;
-	t->len = t->o.size - 4;		/* no FCS on a veth */
-	min = (t->hdr + 3) & ~3u;
-	if (t->o.size < 64 || t->len < min || t->len > FRAME_MAX) {
-		fprintf(stderr, "trafficgen: --size %u out of range (%u..%u)\n",
-			t->o.size, (min + 4) < 64 ? 64 : min + 4, FRAME_MAX + 4);
-		return 2;
-	}
 	return 0;
 }
 
@@ -271,187 +241,6 @@ static int setup_host(struct tg *t)
 	return 0;
 }
 
-/* The IPv4 header (daddr 0) and its sum; the UDP header after it. */
-static struct udphdr *frame_ip4(struct tg *t)
-{
-	struct iphdr *ip = (void *)(t->frame + 14);
-	struct udphdr *udp;
-
-	ip->version = 4;
-	ip->ihl = 5;
-	ip->tot_len = htons(t->len - 14);
-	ip->ttl = t->o.ttl;
-	ip->protocol = IPPROTO_UDP;
-	ip->saddr = t->s4.s_addr;
-	t->skel->rodata->ip_csum_base = sum16(ip, sizeof(*ip));
-	udp = (void *)(ip + 1);
-	udp->len = htons(t->len - 14 - 20);
-	t->skel->rodata->dst_base = ntohl(t->d4.s_addr);
-	return udp;
-}
-
-/* The IPv6 header (daddr's low 32 bits 0); the UDP header after it, and
- * the UDP sum of the pseudo header, UDP header and payload with magic set.
- */
-static struct udphdr *frame_ip6(struct tg *t)
-{
-	struct ipv6hdr *ip6 = (void *)(t->frame + 14);
-	struct { struct in6_addr s, d; __be32 len; __u8 z[3], nh; } ph = {};
-	struct bench_payload *pl;
-	struct udphdr *udp;
-
-	ip6->version = 6;
-	ip6->payload_len = htons(t->len - 14 - 40);
-	ip6->nexthdr = IPPROTO_UDP;
-	ip6->hop_limit = t->o.ttl;
-	ip6->saddr = t->s6;
-	ip6->daddr = t->d6;
-	ip6->daddr.s6_addr32[3] = 0;
-	udp = (void *)(ip6 + 1);
-	udp->len = htons(t->len - 14 - 40);
-	ph.s = t->s6;
-	ph.d = ip6->daddr;
-	ph.len = htonl(t->len - 14 - 40);
-	ph.nh = IPPROTO_UDP;
-	t->skel->rodata->dst_base = ntohl(t->d6.s6_addr32[3]);
-	t->skel->rodata->is_v6 = 1;
-	udp->dest = htons(t->o.dport);
-	pl = (void *)(udp + 1);
-	pl->magic = BENCH_MAGIC;
-	t->skel->rodata->udp_csum_base = sum16(&ph, sizeof(ph)) +
-					 sum16(udp, t->len - 14 - 40);
-	return udp;
-}
-
-/* The frame: Ethernet, IP, UDP, payload; varying fields left 0.  Into
- * the template.
- */
-static void frame_build(struct tg *t)
-{
-	struct ethhdr *eth = (void *)t->frame;
-	struct bench_payload *pl;
-	struct udphdr *udp;
-	unsigned int i;
-
-	memcpy(eth->h_dest, t->o.dmac, 6);
-	memcpy(eth->h_source, t->o.smac, 6);
-	eth->h_proto = htons(t->v6 ? ETH_P_IPV6 : ETH_P_IP);
-	udp = t->v6 ? frame_ip6(t) : frame_ip4(t);
-	udp->dest = htons(t->o.dport);
-	pl = (void *)(udp + 1);
-	pl->magic = BENCH_MAGIC;
-	for (i = 0; i < BENCH_TMPL_WORDS; i++)
-		memcpy((void *)&t->skel->rodata->tmpl[i], t->frame + 4 * i, 4);
-}
-
-/* Destinations, flows, MACs and pacing. */
-static void set_params(struct tg *t)
-{
-	const struct tg_opts *o = &t->o;
-	struct trafficgen__rodata *ro = t->skel->rodata;
-
-	ro->dests = o->dests;
-	ro->dst_step = o->step;
-	ro->dst_scatter = o->scatter;
-	ro->flows = o->flows;
-	ro->nflow = (o->flows > o->dests ? o->flows : o->dests);
-	if (ro->nflow > BENCH_MAX_FLOWS)
-		ro->nflow = BENCH_MAX_FLOWS;
-	ro->sport_base = o->sport;
-	ro->macs = o->macs;
-	ro->mac_lo = o->dmac[4] << 8 | o->dmac[5];
-	if (o->rate > 0) {
-		double ifp = 1e9 / o->rate * 65536.0;
-
-		ro->interval_fp = ifp < 1 ? 1 : (__u64)ifp;
-		ro->slack_fp = (__u64)(ifp * (o->slack ? o->slack : o->batch));
-	}
-}
-
-/* --mac-weights as a pattern: smooth weighted round robin spreads each
- * MAC evenly.
- */
-static void set_mac_pattern(struct tg *t)
-{
-	int cur[BENCH_MAX_MACIDX] = {}, best;
-	unsigned int k, j;
-
-	for (k = 0; k < t->wsum; k++) {
-		best = -1;
-		for (j = 0; j < t->nw; j++) {
-			cur[j] += t->w[j];
-			if (best < 0 || cur[j] > cur[best])
-				best = j;
-		}
-		cur[best] -= t->wsum;
-		*(__u8 *)&t->skel->rodata->mac_pat[k] = best;
-	}
-	t->skel->rodata->pat_len = t->wsum;
-}
-
-/* --devs IFACE,...: 0, or the exit status. */
-static int parse_devs(struct tg *t)
-{
-	char *copy = strdup(t->o.devs), *tok, *save = NULL;
-
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (t->ndev == BENCH_MAX_MACIDX || !(t->devidx[t->ndev] = if_nametoindex(tok))) {
-			fprintf(stderr, "trafficgen: bad --devs %s\n", tok);
-			return 2;
-		}
-		t->ndev++;
-	}
-	free(copy);
-	t->skel->rodata->ndevs = t->ndev;
-	return 0;
-}
-
-/* --dev-macs MAC,...: one per device; 0, or the exit status. */
-static int parse_dev_macs(struct tg *t)
-{
-	char *copy = strdup(t->o.dev_macs), *tok, *save = NULL;
-	__u8 m[6];
-	unsigned int n = 0, i;
-
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (n == t->ndev || parse_mac(tok, m)) {
-			fprintf(stderr, "trafficgen: bad --dev-macs %s (one MAC per device)\n", tok);
-			return 2;
-		}
-		for (i = 0; i < 6; i++)
-			*(__u8 *)&t->skel->rodata->dev_dmac[n][i] = m[i];
-		n++;
-	}
-	free(copy);
-	if (n != t->ndev || t->nw || t->o.macs != 1) {
-		fprintf(stderr, "trafficgen: --dev-macs needs one MAC per device and no --macs or --mac-weights\n");
-		return 2;
-	}
-	t->skel->rodata->dev_dmacs = 1;
-	t->skel->rodata->macs = t->o.macs = t->ndev;
-	return 0;
-}
-
-/* The generator configured from the options (before load): 0, or the
- * exit status.
- */
-static int configure(struct tg *t)
-{
-	int rc = 0;
-
-	frame_build(t);
-	set_params(t);
-	if (t->nw)
-		set_mac_pattern(t);
-	t->devidx[0] = t->ifindex;
-	t->ndev = 1;
-	if (t->o.devs)
-		rc = parse_devs(t);
-	if (!rc && t->o.dev_macs)
-		rc = parse_dev_macs(t);
-	return rc;
-}
-
 /* Load, and the devmap of --devs: 0, or the exit status. */
 static int load(struct tg *t)
 {
@@ -472,70 +261,86 @@ static int load(struct tg *t)
 	return 0;
 }
 
-/* The next call's repeat count: aim at CALL_NS per run (each call costs
- * 1-2 ms of setup and teardown in which nothing is sent), not far past
- * T_END.  REPEAT frames took B - A ns.
- */
-static __u64 next_repeat(__u64 repeat, __u64 a, __u64 b, __u64 t_end)
+/* BE opened as t->be: 0, or -errno with t->why. */
+static int open_backend(struct tg *t, const struct tg_backend *be)
 {
-	double per_ns, want;
-
-	if (b <= a)
-		return repeat;
-	per_ns = (double)repeat / (b - a);
-	want = per_ns * CALL_NS;
-	if (t_end && want > per_ns * (t_end - b) + 1024)
-		want = per_ns * (t_end - b) + 1024;
-	return want < 1024 ? 1024 : want > 1e9 ? 1e9 : (__u64)want;
+	t->be = be;
+	return be->open(t);
 }
 
-/* BPF_PROG_RUN live frames until the end, the count or a signal: 0, or
- * the exit status.
+/* The backend asked for, or NULL (auto). */
+static const struct tg_backend *backend_wanted(const struct tg *t)
+{
+	const char *b = t->o.backend;
+
+	return b && *b && strcmp(b, "auto") ? backend_named(b) : NULL;
+}
+
+/* t->be: the backend asked for, or the first that works; those that do
+ * not are listed in REFUSED ("live:EPERM,...").  0, or the exit status
+ * with one line on stderr.
+ */
+static int choose_backend(struct tg *t, char *refused, size_t len)
+{
+	const struct tg_backend *want = backend_wanted(t);
+	char all[NBACKENDS * (TG_ERR_MAX + 16)] = "";
+	size_t n = 0, m = 0;
+	unsigned int i;
+	int err;
+
+	if (want) {
+		if (open_backend(t, want)) {
+			fprintf(stderr, "trafficgen: backend %s cannot run here: %s\n", want->name, t->why);
+			return 1;
+		}
+		return 0;
+	}
+	for (i = 0; i < NBACKENDS && !tg_stop; i++) {
+		err = open_backend(t, backends[i]);
+		if (!err)
+			return 0;
+		n += snprintf(refused + n, n < len ? len - n : 0, "%s%s:%s", n ? "," : "",
+			      backends[i]->name, strerrorname_np(-err) ?: "?");
+		m += snprintf(all + m, m < sizeof(all) ? sizeof(all) - m : 0, "%s%s: %s",
+			      m ? "; " : "", backends[i]->name, t->why);
+	}
+	fprintf(stderr, "trafficgen: no backend can run here (%s)\n", all);
+	return 1;
+}
+
+/* --probe: each backend opened and closed, one line each.  0 if one
+ * works, else 1.
+ */
+static int probe_all(struct tg *t)
+{
+	unsigned int i;
+	int any = 0;
+
+	for (i = 0; i < NBACKENDS; i++) {
+		if (open_backend(t, backends[i])) {
+			printf("%s: refused (%s)\n", backends[i]->name, t->why);
+			continue;
+		}
+		backends[i]->close(t);
+		printf("%s: ok\n", backends[i]->name);
+		any = 1;
+	}
+	return !any;
+}
+
+/* The backend's run until the end, the count or a signal: 0, or the exit
+ * status.
  */
 static int run(struct tg *t)
 {
-	__u64 t0, t_end, repeat = 1 << 18, a, b;
-	int err;
+	__u64 t0 = bench_mono_ns();
 
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	t0 = bench_mono_ns();
-	t_end = t->o.duration > 0 ? t0 + (__u64)(t->o.duration * 1e9) : 0;
-	t->skel->bss->end_ns = t_end;
+	t->skel->bss->end_ns = t->o.duration > 0 ? t0 + (__u64)(t->o.duration * 1e9) : 0;
 	t->skel->bss->limit = t->o.count;
-
-	while (!stop) {
-		struct xdp_md ctx_in = { .data_end = t->len, .ingress_ifindex = t->ifindex };
-		LIBBPF_OPTS(bpf_test_run_opts, opts,
-			.data_in = t->frame,
-			.data_size_in = t->len,
-			.ctx_in = &ctx_in,
-			.ctx_size_in = sizeof(ctx_in),
-			.flags = BPF_F_TEST_XDP_LIVE_FRAMES,
-			.repeat = repeat,
-			.batch_size = t->o.batch,
-		);
-
-		a = bench_mono_ns();
-		t->skel->bss->call_first_ns = 0;
-		err = bpf_prog_test_run_opts(bpf_program__fd(t->skel->progs.trafficgen), &opts);
-		if (err) {
-			fprintf(stderr, "trafficgen: BPF_PROG_RUN: %s\n", strerror(errno));
-			return 1;
-		}
-		b = bench_mono_ns();
-		/* setup before the first run, teardown after the last */
-		t->gap_ns += (t->skel->bss->call_first_ns - a) + (b - t->skel->bss->call_last_ns);
-		t->calls++;
-		t->iters += repeat;
-		if ((t_end && b >= t_end) || (t->o.count && t->skel->bss->sent >= t->o.count))
-			break;
-		repeat = next_repeat(repeat, a, b, t_end);
-	}
-	return 0;
+	return t->be->run(t);
 }
 
-static void print_results(const struct tg *t)
+static void print_results(const struct tg *t, const char *refused)
 {
 	const struct trafficgen__bss *bss = t->skel->bss;
 	__u64 sent = bss->sent;
@@ -547,14 +352,16 @@ static void print_results(const struct tg *t)
 	printf("sent=%llu elapsed_ns=%llu offered_pps=%.0f set_pps=%.0f "
 	       "frame_bytes=%u ipv6=%d paced_drops=%llu lag_resets=%llu "
 	       "lag_lost_ns=%llu lag_max_ns=%llu calls=%llu call_gap_ns=%llu "
-	       "iterations=%llu\n",
+	       "iterations=%llu first_ns=%llu last_ns=%llu backend=%s%s%s%s\n",
 	       (unsigned long long)sent, (unsigned long long)el, offered,
 	       t->o.rate, t->len + 4, t->v6, (unsigned long long)bss->paced,
 	       (unsigned long long)bss->lag_resets,
 	       (unsigned long long)bss->lag_lost_ns,
 	       (unsigned long long)bss->lag_max_ns,
 	       (unsigned long long)t->calls, (unsigned long long)t->gap_ns,
-	       (unsigned long long)t->iters);
+	       (unsigned long long)t->iters, (unsigned long long)bss->first_ns,
+	       (unsigned long long)bss->last_ns, t->be->name, t->info,
+	       *refused ? " refused=" : "", refused);
 	if (macs > 1 || t->nw) {
 		printf("sent_idx=");
 		for (i = 0; i < (macs < BENCH_MAX_MACIDX ? macs : BENCH_MAX_MACIDX); i++)
@@ -566,15 +373,9 @@ static void print_results(const struct tg *t)
 /* What follows from the options, and the host side: 0, or the exit status. */
 static int prepare(struct tg *t)
 {
-	int rc = 0;
+	int rc = tg_frame_parse(t);
 
-	if (t->o.weights)
-		rc = parse_weights(t);
-	if (!rc)
-		rc = parse_frame(t);
-	if (!rc)
-		rc = setup_host(t);
-	return rc;
+	return rc ? rc : setup_host(t);
 }
 
 /* The generator opened, configured and loaded: 0, or the exit status. */
@@ -587,25 +388,34 @@ static int open_generator(struct tg *t)
 		fprintf(stderr, "trafficgen: open: %s\n", strerror(errno));
 		return 1;
 	}
-	rc = configure(t);
+	rc = tg_configure(t);
 	return rc ? rc : load(t);
 }
 
 int main(int argc, char **argv)
 {
 	static struct tg t;
+	char refused[128] = "";
 	int rc;
 
+	/* before a relay exists: a signal then ends the run, which removes it */
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
 	rc = parse_args(argc, argv, &t.o);
 	if (!rc)
 		rc = prepare(&t);
 	if (!rc)
 		rc = open_generator(&t);
-	if (!rc)
+	if (!rc && t.o.probe)
+		rc = probe_all(&t);
+	else if (!rc)
+		rc = choose_backend(&t, refused, sizeof(refused));
+	if (!rc && !t.o.probe) {
 		rc = run(&t);
-	if (rc)
-		return rc;
-	print_results(&t);
+		if (!rc)
+			print_results(&t, refused);
+		t.be->close(&t);
+	}
 	trafficgen__destroy(t.skel);
-	return 0;
+	return rc;
 }

@@ -4,7 +4,8 @@
  *
  *   destination MAC -> VR (vr_macs) -> admission (vr_limits) -> fib
  *   lookup in the VR's table -> VR's neighbour and own MAC on the egress
- *   (vr_neigh, one lookup) -> redirect (vr_tx_ports) -> rewrite
+ *   (vr_neigh, one lookup) -> L4 checksum left to offload, from a virtual
+ *   NIC (l4csum.h) -> redirect (vr_tx_ports) -> rewrite
  *
  * Anything that cannot be finished here is XDP_PASS, unmodified: the
  * kernel hands it to the VR's macvlan, and the VR's own namespace answers
@@ -19,6 +20,7 @@
 #include "parsing.h"
 #include "csum.h"
 #include "admission.h"
+#include "l4csum.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -397,13 +399,15 @@ static __noinline enum vr_pass_reason miss_reason(const struct vr_mac_val *vr, _
 
 /*
  * Route the frame in the VR's table and, if everything needed to finish
- * it is there, rewrite and redirect it.  Exactly one of iph/ip6h is set.
+ * it is there, rewrite and redirect it.  Exactly one of iph/ip6h is set;
+ * L4P->check is set when the L4 checksum was left to offload.
  */
 static __always_inline int fib_forward(struct xdp_md *ctx, struct ethhdr *eth,
 				       struct iphdr *iph, struct ipv6hdr *ip6h,
 				       struct bpf_fib_lookup *fib,
 				       const struct vr_mac_val *vr,
-				       struct vr_stats *st, __u64 bytes)
+				       struct vr_stats *st, __u64 bytes,
+				       struct l4_partial *l4p)
 {
 	struct vr_neigh_key nkey = {};
 	struct vr_neigh_val *neigh;
@@ -450,6 +454,12 @@ static __always_inline int fib_forward(struct xdp_md *ctx, struct ethhdr *eth,
 	if (!neigh || !neigh->has_port)
 		return pass(ctx, vr, st, miss_reason(vr, fib->ifindex, neigh), bytes);
 
+	/* A checksum left to offload is summed now, while the frame can
+	 * still go to the kernel, and written with the rewrite.
+	 */
+	if (l4p->check && l4_partial_sum(ctx, l4p))
+		return pass(ctx, vr, st, VR_PASS_CSUM_PARTIAL, bytes);
+
 	/* The redirect is set up before the rewrite: a missing egress
 	 * returns XDP_PASS (the flags) with the frame still untouched, and
 	 * no second devmap lookup is needed to check it first.
@@ -463,6 +473,8 @@ static __always_inline int fib_forward(struct xdp_md *ctx, struct ethhdr *eth,
 		ipv4_decrease_ttl(iph);
 	else if (ip6h)
 		ip6h->hop_limit--;
+	if (l4p->check)
+		*l4p->check = l4p->value;
 	__builtin_memcpy(eth->h_dest, neigh->mac, VR_ETH_ALEN);
 	__builtin_memcpy(eth->h_source, neigh->src, VR_ETH_ALEN);
 	count(&st->fwd, bytes);
@@ -506,6 +518,7 @@ static __always_inline int forward_ipv4(struct xdp_md *ctx,
 					struct vr_stats *st, __u64 bytes)
 {
 	struct bpf_fib_lookup fib = {};
+	struct l4_partial l4p = {};
 	struct iphdr *iph;
 	__u16 tot_len;
 	__u8 dst_hi, src_hi;
@@ -559,10 +572,14 @@ static __always_inline int forward_ipv4(struct xdp_md *ctx,
 	 * over two ECMP legs; the kernel's own multipath hash ignores the
 	 * ports of every fragment, the first included.
 	 */
-	if (!(iph->frag_off & bpf_htons(IP_MF | IP_OFFSET)))
+	if (!(iph->frag_off & bpf_htons(IP_MF | IP_OFFSET))) {
 		parse_l4_ports(c, iph->protocol, &fib.sport, &fib.dport);
+		if (vr->flags & VR_MACF_PARTIAL_CSUM)
+			l4_partial_find(c, eth, iph->protocol, tot_len - sizeof(*iph),
+					(__u64)iph->saddr + iph->daddr, &l4p);
+	}
 
-	return fib_forward(ctx, eth, iph, NULL, &fib, vr, st, bytes);
+	return fib_forward(ctx, eth, iph, NULL, &fib, vr, st, bytes, &l4p);
 }
 
 static __always_inline int ipv6_scope_local(const struct in6_addr *a)
@@ -573,6 +590,13 @@ static __always_inline int ipv6_scope_local(const struct in6_addr *a)
 	return b0 == 0xff || (b0 == 0xfe && (b1 & 0xc0) == 0x80);
 }
 
+/* The address's four words summed (in memory order, for a checksum). */
+static __always_inline __u64 ipv6_addr_sum(const struct in6_addr *a)
+{
+	return (__u64)a->in6_u.u6_addr32[0] + a->in6_u.u6_addr32[1] +
+	       a->in6_u.u6_addr32[2] + a->in6_u.u6_addr32[3];
+}
+
 static __always_inline int forward_ipv6(struct xdp_md *ctx,
 					struct hdr_cursor *c,
 					struct ethhdr *eth,
@@ -580,6 +604,7 @@ static __always_inline int forward_ipv6(struct xdp_md *ctx,
 					struct vr_stats *st, __u64 bytes)
 {
 	struct bpf_fib_lookup fib = {};
+	struct l4_partial l4p = {};
 	struct ipv6hdr *ip6h;
 	__u16 payload_len;
 
@@ -610,8 +635,11 @@ static __always_inline int forward_ipv6(struct xdp_md *ctx,
 	__builtin_memcpy(fib.ipv6_dst, &ip6h->daddr, sizeof(fib.ipv6_dst));
 	fib.ifindex = ctx->ingress_ifindex;
 	parse_l4_ports(c, ip6h->nexthdr, &fib.sport, &fib.dport);
+	if (vr->flags & VR_MACF_PARTIAL_CSUM)
+		l4_partial_find(c, eth, ip6h->nexthdr, payload_len,
+				ipv6_addr_sum(&ip6h->saddr) + ipv6_addr_sum(&ip6h->daddr), &l4p);
 
-	return fib_forward(ctx, eth, NULL, ip6h, &fib, vr, st, bytes);
+	return fib_forward(ctx, eth, NULL, ip6h, &fib, vr, st, bytes, &l4p);
 }
 
 SEC("xdp")

@@ -43,13 +43,13 @@
 
 #include "vr_maps.h"
 
-/* ABI 1: commit 8a52a80 and before (no vr_abi map). */
+/* ABI 1: commit 8a52a80 and before (no vr_abi map; never released). */
 #define VR_ABI1_MAPS(X)								\
 	X("vr_macs",        BPF_MAP_TYPE_HASH,          12,  12, 8192,   MACS,     COPY)  \
 	X("vr_ports",       BPF_MAP_TYPE_HASH,           8,  24, 8192,   PORTS,    COPY)  \
 	X("vr_neigh",       BPF_MAP_TYPE_HASH,          28,   8, 131072, NEIGH,    CONV(vr_conv_neigh_val_1to2)) \
 	X("vr_tx_ports",    BPF_MAP_TYPE_DEVMAP_HASH,    4,   8, 256,    TX,       COPY)  \
-	X("vr_stats",       BPF_MAP_TYPE_PERCPU_ARRAY,   4, 336, 1024,   STATS,    COPY)  \
+	X("vr_stats",       BPF_MAP_TYPE_PERCPU_ARRAY,   4, 336, 1024,   STATS,    CONV(vr_conv_stats_2to3)) \
 	X("vr_nic_stats",   BPF_MAP_TYPE_PERCPU_HASH,    4,  16, 256,    NICSTATS, COPY)  \
 	X("vr_routers",     BPF_MAP_TYPE_ARRAY,          4,  80, 1024,   ROUTERS,  COPY)  \
 	X("vr_limits",      BPF_MAP_TYPE_ARRAY,          4,  88, 1024,   LIMITS,   COPY)  \
@@ -61,9 +61,30 @@
 	X("vr_trace_bkt",   BPF_MAP_TYPE_PERCPU_ARRAY,   4,  40, 1,      TRACEBKT, FRESH) \
 	X("vr_sync_health", BPF_MAP_TYPE_ARRAY,          4,  56, 1,      HEALTH,   COPY)
 
+/* ABI 2: after 8a52a80, up to 7f67b40 (released; the last before ABI 3). */
+#define VR_ABI2_MAPS(X)								\
+	X("vr_macs",        BPF_MAP_TYPE_HASH,          12,  12, 8192,   MACS,     COPY)  \
+	X("vr_ports",       BPF_MAP_TYPE_HASH,           8,  24, 8192,   PORTS,    COPY)  \
+	X("vr_neigh",       BPF_MAP_TYPE_HASH,          28,  16, 131072, NEIGH,    COPY)  \
+	X("vr_tx_ports",    BPF_MAP_TYPE_DEVMAP_HASH,    4,   8, 256,    TX,       COPY)  \
+	X("vr_stats",       BPF_MAP_TYPE_PERCPU_ARRAY,   4, 336, 1024,   STATS,    CONV(vr_conv_stats_2to3)) \
+	X("vr_nic_stats",   BPF_MAP_TYPE_PERCPU_HASH,    4,  16, 256,    NICSTATS, COPY)  \
+	X("vr_routers",     BPF_MAP_TYPE_ARRAY,          4,  80, 1024,   ROUTERS,  COPY)  \
+	X("vr_limits",      BPF_MAP_TYPE_ARRAY,          4,  88, 1024,   LIMITS,   COPY)  \
+	X("vr_buckets",     BPF_MAP_TYPE_ARRAY,          4,  64, 1024,   BUCKETS,  COPY)  \
+	X("vr_credits",     BPF_MAP_TYPE_PERCPU_ARRAY,   4,  24, 1024,   CREDITS,  COPY)  \
+	X("vr_sysctls",     BPF_MAP_TYPE_HASH,          64,  16, 2048,   SYSCTLS,  COPY)  \
+	X("vr_trace",       BPF_MAP_TYPE_RINGBUF,        0,   0, 262144, TRACE,    FRESH) \
+	X("vr_trace_ctl",   BPF_MAP_TYPE_ARRAY,          4,  16, 1,      TRACECTL, FRESH) \
+	X("vr_trace_bkt",   BPF_MAP_TYPE_PERCPU_ARRAY,   4,  40, 1,      TRACEBKT, FRESH) \
+	X("vr_sync_health", BPF_MAP_TYPE_ARRAY,          4,  56, 1,      HEALTH,   COPY)  \
+	X("vr_abi",         BPF_MAP_TYPE_ARRAY,          4,  64, 1,      ABI,      FRESH) \
+	X("vr_macs_gen",    BPF_MAP_TYPE_ARRAY,          4,   8, 1,      MACSGEN,  FRESH)
+
 /* Every older ABI vrctl reads and upgrades from: X(abi, rows). */
 #define VR_MIGRATE_FROM(X)							\
-	X(1, VR_ABI1_MAPS)
+	X(1, VR_ABI1_MAPS)							\
+	X(2, VR_ABI2_MAPS)
 
 /* This layout's maps an upgrade within the same ABI (--force) starts
  * empty rather than copies; every other map is copied.
@@ -82,5 +103,18 @@ struct vr_neigh_val_abi1 {
 };
 int vr_conv_neigh_val_1to2(const void *old_key, const void *old_val,
 			   void *new_key, void *new_val);
+
+/* vr_stats' value of ABIs 1 and 2: 18 pass reasons (ttl .. fast_path_off).
+ * ABI 3 appends reasons at the end of enum vr_pass_reason, before
+ * policed: the converter copies every counter to its own name.
+ */
+#define VR_ABI2_PASS_MAX	18
+struct vr_stats_abi2 {
+	struct vr_counter rx, fwd;
+	struct vr_counter pass[VR_ABI2_PASS_MAX];
+	struct vr_counter policed;
+};
+int vr_conv_stats_2to3(const void *old_key, const void *old_val,
+		       void *new_key, void *new_val);
 
 #endif /* VR_MIGRATE_H */

@@ -29,6 +29,7 @@ static const char *const vr_pass_names[] = {
 	[VR_PASS_NO_PORT] = "no_port",
 	[VR_PASS_RP_FILTER] = "rp_filter",
 	[VR_PASS_FAST_PATH_OFF] = "fast_path_off",
+	[VR_PASS_CSUM_PARTIAL] = "csum_partial",
 };
 _Static_assert(sizeof(vr_pass_names) / sizeof(vr_pass_names[0]) == VR_PASS_MAX,
 	       "vr_pass_names out of date with enum vr_pass_reason");

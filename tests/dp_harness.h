@@ -85,7 +85,7 @@ static const char *const reason_name[VR_PASS_MAX] = {
 	"NOT_IP", "MALFORMED", "IP_OPTIONS", "IPV6_HOPOPT", "ADDR_SCOPE", "TTL",
 	"NOT_FWDED", "BLACKHOLE", "UNREACHABLE", "PROHIBIT", "FWD_DISABLED",
 	"FRAG_NEEDED", "UNSUPPORTED", "NO_NEIGH", "EGRESS_NOT_LOADED", "NO_PORT",
-	"RP_FILTER", "FAST_PATH_OFF",
+	"RP_FILTER", "FAST_PATH_OFF", "CSUM_PARTIAL",
 };
 
 /* libbpf's messages as "#" lines, without its debug chatter. */
@@ -149,11 +149,11 @@ static inline struct vrouter *dp_load_private(void)
 	return skel;
 }
 
-/* vr_macs: (ingress ifindex, MAC) -> (VR, table, rp_filter). */
+/* vr_macs: (ingress ifindex, MAC) -> (VR, table, rp_filter, VR_MACF_*). */
 static inline void dp_add_mac(__u32 ifindex, const __u8 mac[6], __u32 vr_id, __u32 table_id,
-			      __u8 rp_filter)
+			      __u8 rp_filter, __u8 flags)
 {
-	int err = vr_mac_add(&dp_st, ifindex, mac, vr_id, table_id);
+	int err = vr_mac_add(&dp_st, ifindex, mac, vr_id, table_id, flags);
 
 	if (!err && rp_filter)
 		err = vr_mac_set_rpf(&dp_st, ifindex, mac, rp_filter);

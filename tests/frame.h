@@ -56,7 +56,13 @@ struct fb_params {
 	int len_delta;		/* added to the right length (ignored if tot_len set) */
 	/* ... and after: */
 	uint16_t csum_xor;	/* XORed into the IPv4 header checksum */
+	int l4csum;		/* FB_L4_*: what the TCP/UDP check field holds */
 };
+
+/* fb_params.l4csum */
+#define FB_L4_COMPLETE	0	/* the checksum (UDP: 0 sent as 0xffff) */
+#define FB_L4_PARTIAL	1	/* left to offload: the folded pseudo-header sum only */
+#define FB_L4_NONE	2	/* 0 (IPv4 UDP: no checksum) */
 
 /* One's complement sum of a buffer (big-endian words), not folded. */
 static inline uint32_t fb_sum(const void *data, size_t len, uint32_t sum)
@@ -165,10 +171,16 @@ static inline size_t fb_l4(uint8_t *l4, const struct fb_params *p,
 		sum = fb_sum(src, alen, 0);
 		sum = fb_sum(dst, alen, sum);
 		sum += (uint32_t)proto + (uint32_t)len;
-		sum = fb_sum(l4, len, sum);
-		sum = (uint16_t)~fb_fold(sum);
-		if (proto == IPPROTO_UDP && sum == 0)
-			sum = 0xffff;
+		if (p->l4csum == FB_L4_PARTIAL) {
+			sum = fb_fold(sum);	/* what udp4_hwcsum, tcp_v4_send_check write */
+		} else if (p->l4csum == FB_L4_NONE) {
+			sum = 0;
+		} else {
+			sum = fb_sum(l4, len, sum);
+			sum = (uint16_t)~fb_fold(sum);
+			if (proto == IPPROTO_UDP && sum == 0)
+				sum = 0xffff;
+		}
 		fb_put16(l4 + off, (uint16_t)sum);
 	}
 	return len;

@@ -29,6 +29,7 @@
 #include <sys/socket.h>
 
 #include "vrouter.h"
+#include "core/datapath.h"
 #include "vr_pass_names.h"
 #include "core/datapath.h"
 #include "core/maps.h"
@@ -108,7 +109,8 @@ static void cmd_mac(char **argv)
 	if (parse_u32(argv[3], 1, UINT_MAX, &table))
 		die("bad table '%s'", argv[3]);
 	open_maps();
-	err = vr_mac_add(&st, parse_iface(argv[0]), mac, parse_vr_id(argv[2]), table);
+	err = vr_mac_add(&st, parse_iface(argv[0]), mac, parse_vr_id(argv[2]), table,
+			 vr_nic_mac_flags(parse_iface(argv[0])));
 	if (err)
 		die("cannot update %s: %s", VR_MAP_MACS, strerror(-err));
 }

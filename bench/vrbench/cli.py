@@ -12,7 +12,7 @@ from .config import MODES, PLANES, RESULTS, Config
 DESCRIPTION = """\
 The paper's figures, data planes side by side (method: bench/README.md).
 
-    bench/bench.py --quick            fig4 + ipv6 (a few minutes)
+    bench/bench.py --quick            fig4 + ipv6 + gencmp (a few minutes)
     bench/bench.py --full             every scenario (about 35 minutes)
     bench/bench.py --smoke            seconds: every data plane forwards something
     bench/bench.py --scenarios fig4,ipv6 --planes ipfwd,vrouter --duration 2
@@ -57,7 +57,7 @@ def parser():
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     mode = ap.add_argument_group("what to run (default --quick)")
     mode.add_argument("--quick", action="store_true",
-                      help="fig4 and ipv6, five data planes (no bridge-nonf), 1.5 s a point")
+                      help="fig4, ipv6 and gencmp, five data planes (no bridge-nonf), 1.5 s a point")
     mode.add_argument("--full", action="store_true",
                       help="every scenario on every data plane, 2 s a point (about 35 minutes)")
     mode.add_argument("--smoke", action="store_true",
@@ -84,6 +84,9 @@ def parser():
     rig.add_argument("--gen-prio", type=int, default=d.gen_prio, metavar="P",
                      help="run the generator SCHED_FIFO at this priority, below the sink's %d; "
                      "0 = SCHED_OTHER (default %%(default)s)" % d.sink_prio)
+    rig.add_argument("--gen-backend", metavar="NAME", default="",
+                     help="the generator's backend: live, afxdp, afpacket or auto (default: "
+                     "$VR_TRAFFICGEN_BACKEND, else auto: the first of those that works here)")
     rig.add_argument("--prefix", metavar="NAME",
                      help="namespace and bpffs pin prefix, [A-Za-z0-9_]{1,24} (default: unique "
                      "per run); every namespace of the run is NAME-*, removed at exit")
@@ -100,6 +103,7 @@ def config(args):
     mode = "smoke" if args.smoke else "full" if args.full else "quick"
     scen, planes, rates, duration = MODES[mode]
     cfg = Config(mode=mode, verbose=args.verbose, gen_prio=args.gen_prio,
+                 gen_backend=args.gen_backend,
                  scenarios=args.scenarios or list(scen), planes=args.planes or list(planes),
                  rates=args.rates or list(rates), duration=args.duration or duration,
                  repeats=args.repeats, flows=args.flows, vr_counts=args.vr_counts,

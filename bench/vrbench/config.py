@@ -22,10 +22,11 @@ PLANES = {
 # generator's max), seconds per point.
 MODES = {
     "smoke": (["fig4"], list(PLANES), [50000], 0.3),
-    "quick": (["fig4", "ipv6"], ["ipfwd", "macvlan", "bridge", "vrouter", "xdpfwd"],
+    "quick": (["fig4", "ipv6", "gencmp"], ["ipfwd", "macvlan", "bridge", "vrouter", "xdpfwd"],
               [200000, 600000, 1000000, 1400000, 2000000, 0], 1.5),
     "full": (["fig4", "ipv6", "fig5", "fig6", "fig7", "fig8", "fig9", "overload", "progcost",
-              "table1", "admission", "mq", "fib100k", "manyvr", "upgrade"], list(PLANES),
+              "table1", "admission", "mq", "fib100k", "manyvr", "upgrade", "gencmp", "csumcost",
+              "tcp"], list(PLANES),
              [100000, 300000, 600000, 900000, 1200000, 1500000, 2000000, 0], 2.0),
 }
 
@@ -48,6 +49,8 @@ class Config:
     sink_prio: int = 50		# and of the sink's
     gen_prio: int = 10		# generator: SCHED_FIFO if > 0, below the sink's (else
 				# other load on CPU 1 makes it undershoot its set rate)
+    gen_backend: str = ""	# trafficgen's backend (genbackend.py): asked, then chosen
+    gen_probe: dict = dataclasses.field(default_factory=dict)	# backend: "ok" or why not
     vr_table0: int = 1000	# VR k's host table: vr_table0 + k
     ttl: int = 64
     # what to measure

@@ -5,6 +5,7 @@ import ctypes
 import glob
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -94,6 +95,13 @@ class Shell:
         s = json.loads(self.ipn(name, "-j -s link show %s" % dev))[0]["stats64"]
         return {"rx_packets": s["rx"]["packets"], "rx_dropped": s["rx"]["dropped"],
                 "tx_packets": s["tx"]["packets"], "tx_dropped": s["tx"]["dropped"]}
+
+    def xdp_xmit(self, name, dev):
+        """Frames a veth handed to its peer as XDP frames (ndo_xdp_xmit),
+        over its queues: ethtool -S tx_queue_N_xdp_xmit."""
+        out = self.nsx(name, "ethtool -S %s" % dev)
+        return sum(int(l.split(":")[1]) for l in out.splitlines()
+                   if re.match(r"\s*tx_queue_\d+_xdp_xmit:", l))
 
     def cleanup(self):
         """Kill what runs in our namespaces and delete them (one ip process)."""

@@ -16,6 +16,7 @@ def snapshot(rig):
     s["napi_ns"] = sum(runtime_ns(p) for p in rig.in_threads)
     s["ksoftirqd_ns"] = sum(runtime_ns(p) for p in rig.ksoftirqd)
     s["g"] = [sh.link_stats("gen", "g%d" % i) for i in range(rig.nin)]
+    s["g_xdp"] = sum(sh.xdp_xmit("gen", "g%d" % i) for i in range(rig.nin))
     s["in"] = [sh.link_stats("dut", d) for d in rig.ins]
     s["out0"] = sh.link_stats("dut", "out0")
     s["sinks"] = [sh.benchctl_json("sink", "sink-read %s" % rig.sink_dir(j))
@@ -102,6 +103,7 @@ def _gen_fields(gens):
             "gen_lag_resets": sum(int(g["lag_resets"]) for g in gens),
             "gen_lag_lost_ms": round(sum(int(g["lag_lost_ns"]) for g in gens) / 1e6, 2),
             "gen_call_gap_ms": round(sum(int(g["call_gap_ns"]) for g in gens) / 1e6, 2),
+            "gen_backend": gens[0].get("backend", "live"),
             "frame_bytes": gens[0]["frame_bytes"]}
 
 
@@ -137,6 +139,8 @@ def result(rig, a, b, gens, rates):
         "bad_mac": sb["bad_mac"] - sa["bad_mac"],
         "bad_ttl": sb["bad_ttl"] - sa["bad_ttl"],
         "flows_seen": sum(1 for k, v in sb["flows"].items() if v - sa["flows"].get(k, 0) > 0),
+        # frames gN passed on as XDP frames (the DUT gets no skbs from the generator)
+        "gen_xdp_frames": b["g_xdp"] - a["g_xdp"],
         "load1": load1(),
     }
     r.update(_latency(a, b, delivered))

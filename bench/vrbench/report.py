@@ -6,6 +6,7 @@ import os
 import time
 
 from . import tables
+from .genbackend import header_line
 from .host import log
 from .tables import group
 
@@ -14,10 +15,10 @@ FIELDS = ["scenario", "plane", "family", "x", "repeat", "set_pps", "offered_pps"
           "drop_backlog", "drop_dut_tx", "drop_other", "dut_ns_per_pkt", "dut_cpu_pct",
           "cpu0_busy_pct", "cpu0_softirq_pct", "lat_p50_ns", "lat_p99_ns", "lat_max_ns",
           "bad_mac", "bad_ttl", "flows_seen", "vr_fwd", "vr_slowpath", "frame_bytes",
-          "gen_elapsed_s", "gen_lag_resets", "gen_lag_lost_ms", "gen_call_gap_ms", "rig_build_s",
-          "load1"]
+          "gen_elapsed_s", "gen_lag_resets", "gen_lag_lost_ms", "gen_call_gap_ms", "gen_backend",
+          "gen_xdp_frames", "rig_build_s", "load1"]
 # CSV fields that stay text when --summary-only reads the CSVs back
-TEXT_FIELDS = {"scenario", "plane", "test", "config", "cpus", "variant", "mode"}
+TEXT_FIELDS = {"scenario", "plane", "test", "config", "cpus", "variant", "mode", "gen_backend"}
 
 
 def hms(secs):
@@ -137,6 +138,7 @@ def header(cfg, meta):
         "(/proc/PID/schedstat, ns exact; softirqs raised in the kthread run in it) / packets "
         "delivered. The kernel has no IRQ_TIME_ACCOUNTING, so /proc/stat softirq is "
         "tick-sampled and only reported (cpu0_softirq_pct) as a cross-check." % cfg.dut_cpu,
+        *header_line(meta),
         "- veth+bridge VR: `bridge` = net.bridge.bridge-nf-call-iptables=1 (the default), "
         "`bridge-nonf` = 0.",
         "- duration per point %.1f s, repeats %d, 64-byte IPv4/UDP frames (IPv6: 80 B, the "

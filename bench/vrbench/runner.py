@@ -8,7 +8,8 @@ import os
 import time
 from typing import Callable, Optional
 
-from . import admission, multiq, plots, report, scenarios as sc, table1, upgrade, worst
+from . import admission, csum, gencmp, genbackend, multiq, plots, report, scenarios as sc, \
+    table1, upgrade, worst
 from .host import Shell, load1, log, rt_restore, rt_unthrottle
 
 
@@ -44,6 +45,9 @@ SCENARIOS = {
     "fib100k": Scenario(worst.fib100k, worst.wc_count, worst.WC_FIELDS, worst.wc_summary),
     "manyvr": Scenario(worst.manyvr, worst.wc_count, worst.WC_FIELDS, worst.wc_summary),
     "upgrade": Scenario(upgrade.upgrade, upgrade.upg_count, upgrade.UPG_FIELDS, upgrade.upg_summary),
+    "gencmp": Scenario(gencmp.gencmp, gencmp.gc_count, gencmp.GC_FIELDS, gencmp.gc_summary),
+    "csumcost": Scenario(csum.csumcost, csum.cc_count, csum.CC_FIELDS, csum.cc_summary),
+    "tcp": Scenario(csum.tcp, csum.tcp_count, csum.TCP_FIELDS, csum.tcp_summary),
 }
 
 
@@ -85,6 +89,7 @@ def start_meta(cfg, shell):
     foreign = [l for l in shell.sh("ip netns list", check=False).splitlines()
                if not l.startswith(cfg.prefix)]
     meta["foreign"] = "%d other network namespaces present at start" % len(foreign)
+    meta["gen_backend"], meta["gen_probe"] = cfg.gen_backend, cfg.gen_probe
     return meta
 
 
@@ -94,10 +99,11 @@ def run(cfg):
     shell = Shell(cfg)
     shell.sh("mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf")
     os.makedirs(cfg.out, exist_ok=True)
+    genbackend.choose(cfg)
     meta = start_meta(cfg, shell)
     total = sum(SCENARIOS[s].count(cfg) for s in cfg.scenarios)
-    log("bench.py: %d point(s): %s on %s; results in %s" % (
-        total, ",".join(cfg.scenarios), ",".join(cfg.planes), cfg.out))
+    log("bench.py: %d point(s): %s on %s, generator backend %s; results in %s" % (
+        total, ",".join(cfg.scenarios), ",".join(cfg.planes), cfg.gen_backend, cfg.out))
     progress = report.Progress(total)
     allrows, sections = [], []
     rt_old = None

@@ -12,7 +12,7 @@ from .tables import group, mean
 T1_FIELDS = ["scenario", "variant", "limit_vr1_pps", "vr", "offered_pps", "delivered_pps",
              "delivered_pct", "sent", "rx_xdp", "policed", "delivered", "drop_before_xdp",
              "drop_after_admission", "gen_tx_drops", "drop_backlog", "dut_capacity_pps",
-             "dut_duty", "dut_ns_per_pkt", "gen_elapsed_s", "load1"]
+             "dut_duty", "dut_ns_per_pkt", "gen_elapsed_s", "gen_backend", "load1"]
 
 
 def t1_gen(rig, rates_w, secs):
@@ -57,7 +57,8 @@ def t1_point(rig, rates_w, secs, duty):
             "delivered_pct": round(100.0 * dlv / s, 2) if s else "",
             "drop_before_xdp": s - rx, "drop_after_admission": rx - pol - dlv,
             "gen_tx_drops": gen_drop, "drop_backlog": b["softnet"] - a["softnet"],
-            "gen_elapsed_s": round(el, 3), "load1": load1()})
+            "gen_elapsed_s": round(el, 3), "gen_backend": g.get("backend", "live"),
+            "load1": load1()})
     tot_del = sum(r["delivered"] for r in rows)
     for r in rows:
         r["dut_ns_per_pkt"] = round(dut_ns(a, b) / tot_del, 1) if tot_del else ""

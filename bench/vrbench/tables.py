@@ -242,8 +242,8 @@ def gen_quality(rows):
                  "median %.4f%%, worst %.4f%%, %d point(s) >= 0.1%% (%s: < 0.1%%)" %
                  (len(ls), ls[len(ls) // 2], ls[-1], n_loss, verdict(n_loss == 0)))
     L.append("- undershoot comes from stalls of the generator's CPU longer than one batch "
-             "(sink work, other tasks, 1-2 ms between BPF_PROG_RUN calls of ~2 s): the "
-             "schedule is not caught up in a burst (gen_lag_resets, gen_lag_lost_ms, "
-             "gen_call_gap_ms in the CSV)")
+             "(sink work, other tasks; live frames: 1-2 ms between BPF_PROG_RUN calls of ~2 s; "
+             "a relay backend: its own cost near its max rate): the schedule is not caught up "
+             "in a burst (gen_lag_resets, gen_lag_lost_ms, gen_call_gap_ms in the CSV)")
     L.append("")
     return L

@@ -16,7 +16,7 @@ from .tables import median
 
 DROPS = ["drop_gen_tx", "drop_dut_rx", "drop_backlog", "drop_dut_tx", "drop_other"]
 UPG_FIELDS = ["scenario", "upgrade", "repeat", "rate_pps", "seconds", "sent", "delivered",
-              "lost"] + DROPS + ["upgrade_ms", "upgrade_ok", "load1"]
+              "lost"] + DROPS + ["upgrade_ms", "upgrade_ok", "gen_backend", "load1"]
 UPG_RATE = 100000
 UPG_SECONDS = 4
 UPG_PAIRS = 5
@@ -45,6 +45,7 @@ def point(cfg, shell, rig, rep, upgrade):
     row = {"scenario": "upgrade", "upgrade": int(upgrade), "repeat": rep, "rate_pps": UPG_RATE,
            "seconds": UPG_SECONDS, "sent": sent, "delivered": got, "lost": sent - got,
            "upgrade_ms": done.get("ms", ""), "upgrade_ok": int(done.get("ok", not upgrade)),
+           "gen_backend": r["gen_backend"],
            "load1": load1()}
     row.update({k: r[k] for k in DROPS})	# where the lost frames went (report.FIELDS)
     return row

@@ -23,7 +23,7 @@ WC_RATE = 300000		# pps: every plane keeps up, on a busy machine too
 FIB_ROUTES = (1, 100000)
 MANY = ((1, 1), (256, 250))	# (VRs, neighbours of each)
 WC_FIELDS = ["scenario", "plane", "x", "what", "repeat", "ns", "offered_pps",
-             "delivered_pps", "loss_pct", "vr_slowpath", "rig_build_s", "load1"]
+             "delivered_pps", "loss_pct", "vr_slowpath", "gen_backend", "rig_build_s", "load1"]
 
 
 def _points(cfg, shell, w, scen, plane, x, rig, dests):
@@ -37,7 +37,8 @@ def _points(cfg, shell, w, scen, plane, x, rig, dests):
         w.add({"scenario": scen, "plane": plane, "x": x, "what": "live", "repeat": rep,
                "ns": r["dut_ns_per_pkt"], "offered_pps": r["offered_pps"],
                "delivered_pps": r["delivered_pps"], "loss_pct": r["loss_pct"],
-               "vr_slowpath": r.get("vr_slowpath", ""), "rig_build_s": round(rig.build_s, 1),
+               "vr_slowpath": r.get("vr_slowpath", ""), "gen_backend": r["gen_backend"],
+               "rig_build_s": round(rig.build_s, 1),
                "load1": load1()})
 
 

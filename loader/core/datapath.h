@@ -34,6 +34,15 @@ int vr_dp_unload(struct vr_state *st, const char *const *ifnames, int n, bool de
  */
 int vr_iface_xdp(uint32_t ifindex, uint32_t *prog_id, int *mode);
 const char *vr_xdp_mode_name(int mode);
+/* What the fast path must know about ingress NIC IFINDEX, as VR_MACF_*
+ * bits for its vr_macs entries (core/nic_flags.c).
+ */
+uint8_t vr_nic_mac_flags(uint32_t ifindex);
+/* The same bits made again in every vr_macs entry of ST (after entries
+ * were copied into new maps, which an older vrctl may have written
+ * without them): 0 or -errno.
+ */
+int vr_macs_flags_derive(struct vr_state *st);
 /* Is program PROG_ID this vrouter's (does it use ST's vr_tx_ports)? */
 bool vr_prog_ours(struct vr_state *st, uint32_t prog_id);
 

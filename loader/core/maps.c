@@ -43,9 +43,9 @@ static void mac_key(struct vr_mac_key *k, uint32_t ifindex, const uint8_t mac[VR
 }
 
 int vr_mac_add(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_ETH_ALEN],
-	       uint32_t vr_id, uint32_t table_id)
+	       uint32_t vr_id, uint32_t table_id, uint8_t flags)
 {
-	struct vr_mac_val v = { .vr_id = vr_id, .table_id = table_id };
+	struct vr_mac_val v = { .vr_id = vr_id, .table_id = table_id, .flags = flags };
 	struct vr_mac_key k;
 
 	mac_key(&k, ifindex, mac);
@@ -104,6 +104,23 @@ int vr_mac_set_rpf(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_E
 	if (v.rp_filter == rp_filter)
 		return 0;
 	v.rp_filter = rp_filter;
+	if (bpf_map_update_elem(st->fd[VRM_MACS], &k, &v, BPF_EXIST))
+		return -errno;
+	return macs_changed(st) ?: 1;
+}
+
+int vr_mac_set_flags(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_ETH_ALEN],
+		     uint8_t flags)
+{
+	struct vr_mac_val v;
+	struct vr_mac_key k;
+
+	mac_key(&k, ifindex, mac);
+	if (bpf_map_lookup_elem(st->fd[VRM_MACS], &k, &v))
+		return -errno;
+	if (v.flags == flags)
+		return 0;
+	v.flags = flags;
 	if (bpf_map_update_elem(st->fd[VRM_MACS], &k, &v, BPF_EXIST))
 		return -errno;
 	return macs_changed(st) ?: 1;

@@ -12,9 +12,11 @@
 
 #include "core/state.h"
 
-/* vr_macs: (ingress NIC, MAC) -> VR.  add: -EEXIST if the MAC is taken. */
+/* vr_macs: (ingress NIC, MAC) -> VR.  add: -EEXIST if the MAC is taken;
+ * FLAGS: VR_MACF_* (vr_nic_mac_flags(), core/datapath.h).
+ */
 int vr_mac_add(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_ETH_ALEN],
-	       uint32_t vr_id, uint32_t table_id);
+	       uint32_t vr_id, uint32_t table_id, uint8_t flags);
 int vr_mac_del(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_ETH_ALEN]);
 int vr_mac_get(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_ETH_ALEN],
 	       struct vr_mac_val *val);
@@ -26,6 +28,10 @@ int vr_mac_set_slow(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_
 /* The VR's rp_filter (VR_RPF_*) on its existing entry: 1 changed, 0 same, -errno. */
 int vr_mac_set_rpf(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_ETH_ALEN],
 		   uint8_t rp_filter);
+
+/* Its VR_MACF_* bits: 1 changed, 0 same, -errno. */
+int vr_mac_set_flags(struct vr_state *st, uint32_t ifindex, const uint8_t mac[VR_ETH_ALEN],
+		     uint8_t flags);
 
 /* vr_ports: (VR, egress NIC) -> the VR's MAC there.  Adding or deleting
  * one rewrites the copy in the VR's vr_neigh entries on that NIC.

@@ -14,6 +14,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "core/datapath.h"
 #include "core/maps.h"
 #include "core/migrate.h"
 #include "lib/log.h"
@@ -359,7 +360,8 @@ out:
 /*
  * What the maps hold twice for the fast path's sake is made again from
  * its source once every entry is in, whatever the old layout held: the
- * VR's port MAC in each neighbour (vr_ports -> vr_neigh).  (The program's
+ * VR's port MAC in each neighbour (vr_ports -> vr_neigh), the ingress
+ * NIC's VR_MACF_* bits in each vr_macs entry (the NIC).  (The program's
  * per-CPU copies of vr_macs need nothing: the new program starts with
  * its own, empty.)
  */
@@ -371,8 +373,14 @@ static int derive(const int *new_fd)
 	memset(&tmp, 0, sizeof(tmp));
 	memcpy(tmp.fd, new_fd, sizeof(tmp.fd));
 	err = vr_neigh_ports_derive(&tmp);
-	if (err)
+	if (err) {
 		pr_err("cannot derive the neighbours' port MACs in the new maps: %s",
+		       strerror(-err));
+		return err;
+	}
+	err = vr_macs_flags_derive(&tmp);
+	if (err)
+		pr_err("cannot derive the ingress NICs' flags in the new maps: %s",
 		       strerror(-err));
 	return err;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* Links through rtnetlink: a VR's macvlans, up, down, found, deleted. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -149,6 +150,42 @@ int nl_link_ifindex(const char *netns, const char *name)
 	if (err)
 		return err;
 	return ifindex > 0 ? ifindex : -ENODEV;
+}
+
+struct link_kind {
+	char *kind;
+	size_t len;
+};
+
+static int link_kind_one_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[IFLA_MAX + 1];
+	struct link_kind *k = data;
+	const char *kind;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK || mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifm))
+		return MNL_CB_OK;
+	nl_attr_parse(nlh, sizeof(*ifm), tb, IFLA_MAX);
+	kind = nl_linkinfo_kind(tb[IFLA_LINKINFO]);
+	snprintf(k->kind, k->len, "%s", kind ? kind : "");
+	return MNL_CB_OK;
+}
+
+int nl_link_kind(int ifindex, char *kind, size_t len)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct link_kind k = { kind, len };
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifm;
+
+	if (!len)
+		return -EINVAL;
+	kind[0] = '\0';
+	nlh = link_msg(buf, RTM_GETLINK, 0, &ifm);
+	ifm->ifi_index = ifindex;
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	return rtnl_request(NULL, nlh, link_kind_one_cb, &k);
 }
 
 const char *nl_linkinfo_kind(const struct nlattr *linkinfo)

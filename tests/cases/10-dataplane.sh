@@ -11,12 +11,12 @@
 #              out0 out1  egress, loaded (in vr_tx_ports)
 #              out2 egress NOT loaded
 #              out3 egress loaded, VR 1 has no port on it
-#              out4 egress loaded, MTU 1280
+#              out4 egress loaded, MTU 1280 (out1: 4000)
 #   ns "peer": the other end of every pair (p<name>), so carriers are up.
 #
 # Tables: 1001 VR 1, 1002 VR 2 (overlapping prefixes/next hops with VR 1),
 # 1003 VR 3 (512 routes).  VR 4 uses table 1999, which does not exist.
-# plan: 183
+# plan: 218
 . "$(dirname "$0")/../lib.sh"
 
 NICS="in0 in1 out0 out1 out2 out3 out4"
@@ -28,6 +28,9 @@ for n in $NICS; do
 	veth_add dp "$n" peer "p$n" || fail_setup "veth $n"
 done
 ip -n "$DP" link set out4 mtu 1280 || fail_setup "mtu"
+# out1 takes frames longer than 1500 bytes (partial checksums past the
+# longest segment the fast path sums).
+ip -n "$DP" link set out1 mtu 4000 || fail_setup "mtu"
 
 # Forwarding on everywhere, then off on in1 (setting "all" resets every
 # device); ECMP hashes on L4 ports (policy 1), in this namespace only.

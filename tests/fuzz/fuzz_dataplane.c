@@ -852,7 +852,10 @@ static int coverage(FILE *f)
 	fprintf(f, "# data-plane outcomes (vr_stats / vr_nic_stats, summed over VRs and NICs):\n");
 	for (r = 0; r < VR_PASS_MAX; r++) {
 		fprintf(f, "#   pass %-18s %12llu\n", reason_name[r], reason[r]);
-		missing += !reason[r];
+		/* The model's NICs have no VR_MACF_PARTIAL_CSUM: checksums left
+		 * to offload are test_dataplane's (partial_csum, partial_sweep).
+		 */
+		missing += !reason[r] && r != VR_PASS_CSUM_PARTIAL;
 	}
 	fprintf(f, "#   fwd                     %12llu  (REDIRECT IPv4 %llu, IPv6 %llu)\n",
 		fwd, st.fwd[0], st.fwd[1]);
@@ -937,7 +940,7 @@ static void setup(int lwt)
 
 	for (i = 0; i < FZ_NMACS; i++)
 		dp_add_mac(ifidx[fz_macs[i].nic], fz_macs[i].mac, fz_vrs[fz_macs[i].vr].id,
-			   fz_vrs[fz_macs[i].vr].table, (__u8)fz_macs[i].rp_filter);
+			   fz_vrs[fz_macs[i].vr].table, (__u8)fz_macs[i].rp_filter, 0);
 	for (i = 0; i < FZ_NMACS; i++)
 		if (fz_macs[i].slow &&
 		    vr_mac_set_slow(&dp_st, ifidx[fz_macs[i].nic], fz_macs[i].mac,
