@@ -107,7 +107,7 @@ static void test_hold(void)
 	sched_init(&sc, 4, kinds, K_N);
 	sched_mark(&sc, 1, K_FULL);
 	n = round_at(&sc, 10.0, ids, due);
-	sched_served(&sc, 1, K_FULL, 10.0, 10.5);	/* took 0.5 s */
+	sched_served(&sc, 1, K_FULL, 10.5, 0.5);	/* cost 0.5 s */
 	sched_mark(&sc, 1, K_FULL);
 	sched_mark(&sc, 1, K_SETTINGS);
 	n = round_at(&sc, 11.0, ids, due);
@@ -115,16 +115,16 @@ static void test_hold(void)
 	      "a kind held after its service; the client's other kinds are served");
 	check(sched_pending(&sc, 1, K_FULL), "the held kind stays pending");
 	check(sched_wait_ms(&sc, 11.0) == 4501,
-	      "held for SCHED_SHARE x 0.5 s after it ended: due in 4.5 s (ms, rounded up)");
+	      "held for SCHED_SHARE x its cost of 0.5 s after it ended: due in 4.5 s (ms, rounded up)");
 	n = round_at(&sc, 15.4, ids, due);
 	check(n == 0, "still held just before");
 	n = round_at(&sc, 15.5, ids, due);
 	check(n == 1 && due[0] == (1u << K_FULL), "due once the hold is over");
-	sched_served(&sc, 1, K_SETTINGS, 20.0, 20.0);
+	sched_served(&sc, 1, K_SETTINGS, 20.0, 0);
 	sched_mark(&sc, 1, K_SETTINGS);
 	n = (unsigned int)sched_wait_ms(&sc, 20.0);
 	check(n >= 10 && n <= 11, "a short service: held for the kind's minimum gap (10 ms)");
-	sched_served(&sc, 1, K_FULL, 30.0, 31.0);
+	sched_served(&sc, 1, K_FULL, 31.0, 1.0);
 	sched_mark(&sc, 1, K_FULL);
 	sched_unhold(&sc, 1, K_FULL);
 	n = round_at(&sc, 31.0, ids, due);
@@ -151,7 +151,7 @@ static void test_forget_cancel(void)
 	n = round_at(&sc, 1.0, ids, due);
 	check(n == 1 && ids[0] == 2 && due[0] == (1u << K_FULL),
 	      "a forgotten client is not served, a cancelled kind neither");
-	sched_served(&sc, 3, K_FULL, 1.0, 2.0);
+	sched_served(&sc, 3, K_FULL, 2.0, 1.0);
 	sched_forget(&sc, 3);
 	sched_mark(&sc, 3, K_FULL);
 	n = round_at(&sc, 2.0, ids, due);

@@ -34,6 +34,14 @@ double sync_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+double sync_cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 /* ---- the host batch ---- */
 
 void sync_batch_free(struct batch *b)

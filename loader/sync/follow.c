@@ -688,16 +688,19 @@ void sync_follow_yield(struct sync *s)
 {
 	struct follower *fw = s->fw;
 	struct batch held;
+	double cpu0;
 
 	if (!fw || fw->yielding || sync_now() - fw->served_at < YIELD_SLICE)
 		return;
 	fw->yielding = true;
+	cpu0 = sync_cpu_now();
 	notify_alive();
 	held = s->b;
 	s->b = fw->yield_b;
 	fw_events(fw, 0);
 	fw->yield_b = s->b;
 	s->b = held;
+	s->yield_cpu += sync_cpu_now() - cpu0;
 	fw->yielding = false;
 }
 

@@ -120,16 +120,16 @@ void sched_unhold(struct sched *sc, uint32_t id, unsigned int kind)
 		sc->slot[id].not_before[kind] = 0;
 }
 
-void sched_served(struct sched *sc, uint32_t id, unsigned int kind, double start, double end)
+void sched_served(struct sched *sc, uint32_t id, unsigned int kind, double now, double cost)
 {
 	double gap;
 
 	if (kind >= sc->n_kinds)
 		return;
-	gap = (end - start) * SCHED_SHARE;
+	gap = cost * SCHED_SHARE;
 	if (gap < sc->kinds[kind].min_gap)
 		gap = sc->kinds[kind].min_gap;
-	sched_hold(sc, id, kind, end + gap);
+	sched_hold(sc, id, kind, now + gap);
 }
 
 int sched_wait_ms(const struct sched *sc, double now)

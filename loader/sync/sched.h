@@ -6,8 +6,8 @@
  * served in rounds, each client at most once per round, in the order
  * they were first marked (round robin); after a client's kind is served
  * it is not served again before a hold time, at least the kind's minimum
- * gap and SCHED_SHARE times as long as the service took, so that no kind
- * of work of one client takes more than 1/SCHED_SHARE of the time.
+ * gap and SCHED_SHARE times what the service cost, so that no kind of
+ * work of one client takes more than 1/SCHED_SHARE of the time.
  * Nothing here knows what the work is (sync/serve.c does); times are
  * seconds of CLOCK_MONOTONIC, given by the caller.
  */
@@ -62,8 +62,10 @@ void sched_round(struct sched *sc);
  * is over.
  */
 bool sched_next(struct sched *sc, double now, uint32_t *id, uint32_t *due);
-/* KIND of ID was served from START to END: held from then on. */
-void sched_served(struct sched *sc, uint32_t id, unsigned int kind, double start, double end);
+/* KIND of ID was served, ending at NOW, at a cost of COST seconds (of
+ * CPU, its own): held from then on.
+ */
+void sched_served(struct sched *sc, uint32_t id, unsigned int kind, double now, double cost);
 /* Not before UNTIL (if later than its hold already). */
 void sched_hold(struct sched *sc, uint32_t id, unsigned int kind, double until);
 /* KIND of ID due at once, whatever its hold. */

@@ -9,8 +9,8 @@
  * pass of its tables).  Done at once, a tenant's flood of such events is
  * as many re-reads; marked, it is one per round, and a kind of work of
  * one VR takes at most 1/SCHED_SHARE of the follower's time (held after
- * each service for SCHED_SHARE times as long as it took, and at least
- * the kind's minimum gap).  Between VRs, and within long work (the dumps
+ * each service for SCHED_SHARE times the CPU it cost, and at least the
+ * kind's minimum gap).  Between VRs, and within long work (the dumps
  * of a full pass of a VR with 20,000 multipath routes take a quarter of
  * a second and more), the other VRs' events are served
  * (sync_follow_yield()).
@@ -21,8 +21,11 @@
 #include "sync.h"
 #include "sync/sched.h"
 
-/* Full passes after a carrier change: 20 ms after it, then doubling. */
+/* Full passes after a carrier change: 20 ms after it, then doubling, at
+ * most 100 ms apart.
+ */
 #define CARRIER_FIRST_MS	20
+#define CARRIER_MAX_MS		100
 
 struct serve_kind {
 	struct sched_kind k;
@@ -43,12 +46,13 @@ static void serve_full(struct sync_vr *vr, struct sync_served *out)
 		sched_mark(sc, vr->id, SYNC_DIRTY_FULL);
 	/* The kernel acts on a carrier change in steps (the NIC, then the
 	 * macvlans stacked on it and their next hops, deferred by
-	 * linkwatch): look again shortly, a few times, 20 ms to 640 ms later
-	 * (past linkwatch's 1 s batching).
+	 * linkwatch, which batches up to a second): look again, often,
+	 * for about a second.
 	 */
 	if (vr->carrier_passes) {
 		vr->carrier_passes--;
-		next = CARRIER_FIRST_MS << (SYNC_CARRIER_PASSES - 1 - vr->carrier_passes);
+		next = SYNC_CARRIER_PASSES - 1 - vr->carrier_passes;
+		next = next < 3 ? CARRIER_FIRST_MS << next : CARRIER_MAX_MS;
 		sched_mark(sc, vr->id, SYNC_DIRTY_FULL);
 		sched_hold(sc, vr->id, SYNC_DIRTY_FULL, sync_now() + next / 1e3);
 	}
@@ -163,18 +167,23 @@ static uint32_t covered_by_full(void)
 static void serve_vr(struct sync_vr *vr, uint32_t due, struct sync_served *out)
 {
 	struct sched *sc = vr->s->sched;
+	double cpu0, others0;
 	unsigned int k;
-	double t0;
 
 	for (k = 0; k < SYNC_DIRTY_MAX; k++) {
 		if (!(due & (1u << k)))
 			continue;
-		t0 = sync_now();
+		cpu0 = sync_cpu_now();
+		others0 = vr->s->yield_cpu;
 		vr->s->busy = vr;
 		kinds[k].serve(vr, out);
 		sync_batch_flush(vr->s);	/* its requests too, yielding */
 		vr->s->busy = NULL;
-		sched_served(sc, vr->id, k, t0, sync_now());
+		/* Its cost: the CPU it took, not the others' events served
+		 * meanwhile nor the time other processes had the CPU.
+		 */
+		sched_served(sc, vr->id, k, sync_now(),
+			     sync_cpu_now() - cpu0 - (vr->s->yield_cpu - others0));
 		if (k == SYNC_DIRTY_FULL) {
 			sched_cancel(sc, vr->id, covered_by_full());
 			due &= ~covered_by_full();

@@ -57,11 +57,12 @@
 /* Carrier: IFF_LOWER_UP of <linux/if.h>, which clashes with <net/if.h>. */
 #define SYNC_IFF_LOWER_UP	(1 << 16)
 /* Full passes the follower makes after a carrier change, 20 ms after it
- * and then at doubling intervals (to 640 ms): the kernel acts on it in
- * steps (the NIC, then the macvlans stacked on it, deferred by linkwatch,
- * and their next hops).
+ * and then at doubling intervals up to 100 ms, for about a second
+ * (serve.c): the kernel acts on it in steps (the NIC, then the macvlans
+ * stacked on it, deferred by linkwatch by up to a second, and their next
+ * hops, silently).
  */
-#define SYNC_CARRIER_PASSES	6
+#define SYNC_CARRIER_PASSES	12
 
 /* ---- routes ---- */
 
@@ -234,6 +235,7 @@ struct sync {
 	struct follower *fw;		/* --follow (follow.c); NULL: one pass */
 	struct sched *sched;		/* --follow: deferred work (serve.c) */
 	struct sync_vr *busy;		/* --follow: the VR whose deferred work runs */
+	double yield_cpu;		/* --follow: CPU seconds spent serving others in it */
 	sync_result_fn follow_result;	/* --follow: told each full pass (sync_follow_report) */
 	void *follow_arg;
 };
@@ -279,7 +281,8 @@ void sync_serve_forget(struct sync *s, uint32_t id);
 int sync_serve_wait_ms(struct sync *s);
 
 /* follow.c: if the busy VR's work ran long enough, serve the other VRs'
- * events now (between VRs, and between the datagrams of a dump).
+ * events now (between VRs, and between the datagrams of a dump), adding
+ * the CPU time that took to s->yield_cpu.
  */
 void sync_follow_yield(struct sync *s);
 
@@ -290,6 +293,7 @@ void sync_follow_report(struct sync *s);
 
 /* batch.c */
 double sync_now(void);
+double sync_cpu_now(void);		/* this thread's CPU time, seconds */
 void sync_batch_free(struct batch *b);
 /* A message in the host batch: returns the header to fill (room for
  * SYNC_MSG_MAX bytes), then sync_batch_commit() with its description.
