@@ -29,7 +29,7 @@ CFLAGS    += -std=gnu11 $(WARNINGS) -D_GNU_SOURCE
 # The release is debian/changelog's first entry (one place for it).
 VERSION   := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
 GIT_REV   := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
-LIBS       = $(shell pkg-config --libs libxdp libbpf libmnl jansson libmicrohttpd libpcap yaml-0.1 libcap libsystemd) -lelf -lz
+LIBS       = $(shell pkg-config --libs libxdp libbpf libmnl jansson libmicrohttpd gnutls libcrypt libpcap yaml-0.1 libcap libsystemd) -lelf -lz
 
 BPF_OBJS  := $(OUTPUT)/vrouter.bpf.o
 SKELS     := $(BPF_OBJS:.bpf.o=.skel.h)
@@ -46,13 +46,15 @@ LIBVROUTER := $(OUTPUT)/libvrouter.a
 LOADER_HDRS := $(wildcard loader/*/*.h)
 TEST_PROGS := $(OUTPUT)/tests/test_dataplane $(OUTPUT)/tests/vr_testmap
 # Unit tests of the loader's libraries (tests/cases/05-units.sh).
-TEST_PROGS += $(OUTPUT)/tests/test_htab
+TEST_PROGS += $(OUTPUT)/tests/test_htab $(OUTPUT)/tests/test_sched $(OUTPUT)/tests/test_connguard
 # k/M/G numbers of loader/lib/parse, lib/abbrev (tests/cases/72-cli.sh).
 TEST_PROGS += $(OUTPUT)/tests/test_parse
 # The data-plane fuzzer (tests/fuzz): its fixed-seed runner is a test program.
 TEST_PROGS += $(OUTPUT)/tests/fuzz_dataplane
 # The migration engine on CONV rows (tests/cases/92-upgrade.sh).
 TEST_PROGS += $(OUTPUT)/tests/test_migrate
+# Load and latency of the follower under a flood (tests/cases/83-follow-fair.sh).
+TEST_PROGS += $(OUTPUT)/tests/follow_load
 # The benchmark (bench/): its own BPF objects and programs, in .output/bench.
 BENCH_SKELS := $(patsubst bench/%.bpf.c,$(OUTPUT)/bench/%.skel.h,$(wildcard bench/*.bpf.c))
 BENCH_PROGS := $(OUTPUT)/bench/trafficgen $(OUTPUT)/bench/benchctl
@@ -179,8 +181,8 @@ vmlinux:
 DEB_PKGS := make gcc libc6-dev clang llvm libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev \
 	    libmnl-dev libjansson-dev pkg-config iproute2 ethtool iputils-ping tcpdump \
 	    python3 python3-scapy util-linux procps bird2 frr \
-	    python3-matplotlib libmicrohttpd-dev libpcap-dev prometheus curl \
-	    libyaml-dev iperf3 \
+	    python3-matplotlib libmicrohttpd-dev libpcap-dev prometheus curl openssl apache2-utils \
+	    libyaml-dev libgnutls28-dev libcrypt-dev iperf3 \
 	    libcap-dev libsystemd-dev debhelper dpkg-dev lintian fakeroot
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \

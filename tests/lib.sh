@@ -141,4 +141,28 @@ start_follower() {
 	until_ok 3 grep -q "following the VRs" "$T_TMP/follow.log"
 }
 
+# notify_listen SOCKET OUT [SECONDS]: a service manager's notification
+# socket at SOCKET (for NOTIFY_SOCKET=) in the background (NPID), each
+# message a line of OUT after its time (s since the start), until
+# STOPPING=1 or SECONDS (90) of silence; returns once the socket is there.
+notify_listen() {
+	"$PY" - "$1" "${3:-90}" >"$2" <<'EOF' &
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(float(sys.argv[2]))
+t0 = time.monotonic()
+try:
+    while True:
+        m = s.recv(4096).decode()
+        print("%.3f %s" % (time.monotonic() - t0, m.replace("\n", " ")), flush=True)
+        if "STOPPING=1" in m:
+            break
+except socket.timeout:
+    pass
+EOF
+	NPID=$!
+	until_ok 3 test -S "$1"
+}
+
 t_end() { return $T_FAILED; }

@@ -94,6 +94,8 @@ static const struct vr_opt trace_opts[] = {
 static const struct vr_opt exporter_opts[] = {
 	[EXPORTER_LISTEN] = { "listen", 0, "ADDR:PORT",
 			      "where to serve /metrics (default 127.0.0.1:9469; IPv6: [ADDR]:PORT)" },
+	[EXPORTER_WEB_CONFIG] = { "web-config", 0, "FILE",
+				  "TLS and basic authentication (Prometheus' web configuration file)" },
 	{ 0 }
 };
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <pcap/pcap.h>
 
@@ -19,19 +20,58 @@ struct vr_pcap {
 	char *path;
 };
 
+/*
+ * PATH created anew (O_EXCL: never a file someone else made, whose owner
+ * could read the frames; never through a symlink), or, if it exists, a
+ * file of ours alone (a regular file of this user, one link) emptied and
+ * made 0600.  Opened without blocking (a FIFO there would hang a plain
+ * open).  The fd or -errno (printed).
+ */
+static int create_excl(const char *path)
+{
+	struct stat sb;
+	int fd, err;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd >= 0 || errno != EEXIST)
+		goto out;
+	fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		goto out;
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) || sb.st_uid != geteuid() ||
+	    sb.st_nlink != 1) {
+		close(fd);
+		pr_err("--write: %s exists and is not a file of this user's alone: refused "
+		       "(remove it, or write to a new name)", path);
+		return -EEXIST;
+	}
+	if (ftruncate(fd, 0) || fchmod(fd, 0600) ||
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)) {
+		err = -errno;
+		close(fd);
+		errno = -err;
+		fd = -1;
+	}
+out:
+	if (fd < 0) {
+		err = -errno;
+		pr_err("--write: cannot create %s: %s", path, strerror(-err));
+		return err;
+	}
+	return fd;
+}
+
 int vr_pcap_create(const char *path, uint32_t snaplen, struct vr_pcap **out)
 {
-	struct vr_pcap *p = calloc(1, sizeof(*p));
+	struct vr_pcap *p;
 	FILE *f = NULL;
 	int fd;
 
 	*out = NULL;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		pr_err("--write: cannot create %s: %s", path, strerror(errno));
-		free(p);
-		return -errno;
-	}
+	fd = create_excl(path);
+	if (fd < 0)
+		return fd;
+	p = calloc(1, sizeof(*p));
 	if (p)
 		p->path = strdup(path);
 	if (p && p->path)

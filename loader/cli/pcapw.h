@@ -13,7 +13,9 @@
 
 struct vr_pcap;
 
-/* PATH created (0600, never through a symlink, truncated): 0 or -errno (printed). */
+/* PATH created (0600, O_EXCL, never through a symlink; an existing file
+ * only if it is this user's alone, emptied): 0 or -errno (printed).
+ */
 int vr_pcap_create(const char *path, uint32_t snaplen, struct vr_pcap **out);
 /* A frame of LEN bytes of which the first CAPLEN are DATA; flushed. */
 void vr_pcap_write(struct vr_pcap *p, const struct timeval *ts, const void *data,

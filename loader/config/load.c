@@ -166,38 +166,6 @@ static int check_owner(struct ld *l, FILE *f)
 	return 0;
 }
 
-static int load_doc(struct ld *l, FILE *f)
-{
-	yaml_parser_t parser;
-	int err = 0;
-
-	if (!yaml_parser_initialize(&parser))
-		return -ENOMEM;
-	yaml_parser_set_input_file(&parser, f);
-	if (!yaml_parser_load(&parser, &l->doc)) {
-		pr_err("%s:%zu: %s%s%s", l->c->path,
-		       (parser.problem_mark.line ? parser.problem_mark.line :
-			parser.context_mark.line) + 1,
-		       parser.problem ? parser.problem : "not YAML",
-		       parser.context ? " " : "", parser.context ? parser.context : "");
-		err = -EINVAL;
-	}
-	yaml_parser_delete(&parser);
-	return err;
-}
-
-/* A value with a NUL inside ("lo\0x") would be read as another one ("lo"). */
-static int check_nul(struct ld *l)
-{
-	yaml_node_t *n;
-
-	for (n = l->doc.nodes.start; n < l->doc.nodes.top; n++)
-		if (n->type == YAML_SCALAR_NODE &&
-		    strlen((const char *)n->data.scalar.value) != n->data.scalar.length)
-			return yc_bad(l, n, "a value with a NUL byte inside");
-	return 0;
-}
-
 static int load_file(struct ld *l, FILE *f)
 {
 	struct top t = { 0 };
@@ -207,10 +175,7 @@ static int load_file(struct ld *l, FILE *f)
 
 	err = check_owner(l, f);
 	if (!err)
-		err = load_doc(l, f);
-	if (err)
-		return err;
-	err = check_nul(l);
+		err = yc_load(l, f);
 	if (err)
 		return err;
 	root = yaml_document_get_root_node(&l->doc);

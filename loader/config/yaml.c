@@ -27,6 +27,34 @@ int yc_bad(struct ld *l, const yaml_node_t *n, const char *fmt, ...)
 	return -EINVAL;
 }
 
+int yc_load(struct ld *l, FILE *f)
+{
+	yaml_parser_t parser;
+	yaml_node_t *n;
+	int err = 0;
+
+	if (!yaml_parser_initialize(&parser))
+		return -ENOMEM;
+	yaml_parser_set_input_file(&parser, f);
+	if (!yaml_parser_load(&parser, &l->doc)) {
+		pr_err("%s:%zu: %s%s%s", l->c->path,
+		       (parser.problem_mark.line ? parser.problem_mark.line :
+			parser.context_mark.line) + 1,
+		       parser.problem ? parser.problem : "not YAML",
+		       parser.context ? " " : "", parser.context ? parser.context : "");
+		err = -EINVAL;
+	}
+	yaml_parser_delete(&parser);
+	if (err)
+		return err;
+	/* A value with a NUL inside ("lo\0x") would be read as another one ("lo"). */
+	for (n = l->doc.nodes.start; n < l->doc.nodes.top; n++)
+		if (n->type == YAML_SCALAR_NODE &&
+		    strlen((const char *)n->data.scalar.value) != n->data.scalar.length)
+			return yc_bad(l, n, "a value with a NUL byte inside");
+	return 0;
+}
+
 yaml_node_t *yc_node(struct ld *l, int i)
 {
 	return yaml_document_get_node(&l->doc, i);

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <yaml.h>
 
@@ -25,6 +26,10 @@ struct ld {
  */
 int yc_bad(struct ld *l, const yaml_node_t *n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The document of F into l->doc (freed by yaml_document_delete() even on
+ * an error), checked for values with a NUL byte inside.
+ */
+int yc_load(struct ld *l, FILE *f);
 yaml_node_t *yc_node(struct ld *l, int i);
 /* N's value if it is a scalar, else NULL. */
 const char *yc_scalar(const yaml_node_t *n);

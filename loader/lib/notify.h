@@ -11,10 +11,12 @@
 void notify_ready(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* STATUS=<fmt>, if it differs from the last one sent. */
 void notify_status(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* WATCHDOG=1 if WatchdogSec= is set and half of it has passed since the
- * last one: cheap enough to call on every round of a loop.
+/* If WatchdogSec= is set: a thread that sends WATCHDOG=1 while the main
+ * loop calls notify_alive() (notify.c says how often).  0 or -errno.
  */
-void notify_watchdog(void);
+int notify_watchdog_start(void);
+/* The main loop is alive: cheap enough to call on every round. */
+void notify_alive(void);
 /* STOPPING=1. */
 void notify_stopping(void);
 

@@ -215,6 +215,15 @@ const char *nl_strerror(struct nl_sock *sk, int err)
 
 /* ---- one request, its replies ---- */
 
+static void (*dump_hook_fn)(void *arg);
+static void *dump_hook_arg;
+
+void nl_dump_hook(void (*fn)(void *arg), void *arg)
+{
+	dump_hook_fn = fn;
+	dump_hook_arg = arg;
+}
+
 struct nl_run {
 	uint32_t seq;
 	mnl_cb_t cb;			/* NULL once it said stop or failed */
@@ -278,6 +287,8 @@ static int talk(struct nl_sock *sk, struct nlmsghdr *nlh, uint16_t flags,
 		for (m = (struct nlmsghdr *)buf; more && mnl_nlmsg_ok(m, left);
 		     m = mnl_nlmsg_next(m, &left))
 			more = run_msg(sk, m, &r, &err);
+		if (more && (flags & NLM_F_DUMP) && dump_hook_fn)
+			dump_hook_fn(dump_hook_arg);
 	}
 	if (err)
 		return err;

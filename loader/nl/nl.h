@@ -53,6 +53,11 @@ int nl_request(struct nl_sock *sk, struct nlmsghdr *nlh, mnl_cb_t cb, void *data
  * possibly inconsistent: dump again.
  */
 int nl_dump(struct nl_sock *sk, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
+/* FN(ARG) runs between the datagrams of every dump (NULL: nothing): a
+ * single-threaded daemon serves other work there while a long dump runs.
+ * FN must not use the socket of the dump.
+ */
+void nl_dump_hook(void (*fn)(void *arg), void *arg);
 /* The extended ack message of the last request refused, or NULL. */
 const char *nl_ext_ack(const struct nl_sock *sk);
 /* strerror(-ERR), with ": " and nl_ext_ack() after it if there is one:

@@ -34,7 +34,23 @@ double sync_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+double sync_cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 /* ---- the host batch ---- */
+
+void sync_batch_free(struct batch *b)
+{
+	free(b->buf);
+	free(b->ops);
+	free(b->fails);
+	memset(b, 0, sizeof(*b));
+}
 
 struct nlmsghdr *sync_batch_msg(struct sync *s)
 {
@@ -269,6 +285,12 @@ int sync_batch_flush(struct sync *s)
 		err = chunk_send(&f, &off);
 		if (!err)
 			err = chunk_collect(&f);
+		/* Between chunks nothing is in flight: while a VR's deferred
+		 * work runs, the follower serves the other VRs' events here
+		 * (with a batch of their own).
+		 */
+		if (!err && off < b->len && s->busy)
+			sync_follow_yield(s);
 	}
 	report_more(f.printed);
 	b->len = 0;

@@ -25,9 +25,7 @@ void sync_free(struct sync *s)
 	nl_close(s->hdump);
 	if (s->self_ns >= 0)
 		close(s->self_ns);
-	free(s->b.buf);
-	free(s->b.ops);
-	free(s->b.fails);
+	sync_batch_free(&s->b);
 	free(s);
 }
 

@@ -2,8 +2,10 @@
 /*
  * vrctl sync --follow: one epoll loop over
  *   - each VR's event socket (routes, addresses, neighbours, links,
- *     nexthops of its namespace), applied as they come; ENOBUFS (events
- *     lost) -> a full pass of that VR;
+ *     nexthops of its namespace), applied as they come, at most
+ *     EV_BUDGET datagrams of one VR per round; what needs more than the
+ *     event's own change (settings read again, a full pass after ENOBUFS,
+ *     ...) is marked and served fairly by serve.c;
  *   - the host's link events: a lower NIC going down takes its routes out
  *     of every table (IPv4 silently), coming up -> full pass of its VRs;
  *   - a 1 s timer and inotify on /run/netns: new VRs (vr_routers records),
@@ -11,8 +13,9 @@
  *   - signalfd: SIGTERM/SIGINT end it, SIGHUP -> full pass of every VR.
  * Under systemd (Type=notify) it says READY=1 after the first round, that
  * is after the first full pass of every VR there is (or while vrouter is
- * not loaded: waiting is its steady state then), keeps a STATUS= line
- * and feeds the watchdog each round and between VRs' full passes.
+ * not loaded: waiting is its steady state then), keeps a STATUS= line,
+ * and tells notify.c's watchdog thread it is alive each round and each
+ * time it yields (at least every second: the timer).
  * Host requests of one wake-up go out as one batch (batch.c).  All its
  * state is in struct follower, reached from the sync context (s->fw).
  */
@@ -41,12 +44,26 @@
 
 #define BATCH_SOFT_MAX	(4u << 20)	/* flush mid-drain beyond this */
 #define HOST_EV_RCVBUF	(4 << 20)
+/* What one VR's events may take of a round: EV_BUDGET datagrams (an
+ * event is a datagram) and EV_SLICE seconds, whichever comes first, the
+ * host's work on their requests included (sent every EV_FLUSH requests).
+ * A flooding VR's next events wait for the next round; the other VRs'
+ * events do not wait for them.
+ */
+#define EV_BUDGET	64
+#define EV_SLICE	0.0005
+#define EV_FLUSH	16
+/* A VR's deferred work (a long dump) lets the others' events in after
+ * this long (sync_follow_yield()).
+ */
+#define YIELD_SLICE	0.002
 
 enum src_kind { SRC_SIG, SRC_TIMER, SRC_INOTIFY, SRC_HOST, SRC_VR };
 
 struct src {
 	enum src_kind kind;
 	struct sync_vr *vr;
+	bool heavy;			/* its events outlasted the last budget */
 };
 
 struct hlink {
@@ -66,7 +83,11 @@ struct follower {
 	bool waiting_said;		/* "not loaded: waiting" printed */
 	bool tick_due;
 	bool resync_all;		/* this round: a full pass of every VR */
+	bool resync_now;		/* ... at once (SIGHUP) */
 	bool stop;
+	bool yielding;			/* in sync_follow_yield() */
+	double served_at;		/* events last served */
+	struct batch yield_b;		/* their requests while a VR's work waits */
 	struct vr_sync_health health;	/* published in vr_sync_health each round */
 };
 
@@ -96,6 +117,7 @@ static int vr_attach(struct sync_vr *vr)
 	err = sync_vr_attach(vr);
 	if (err)
 		return err;
+	sync_dirty(vr, SYNC_DIRTY_FULL);
 	src = calloc(1, sizeof(*src));
 	if (!src)
 		abort();
@@ -114,6 +136,7 @@ static void vr_release(struct sync *s, uint32_t id)
 {
 	if (!s->vr[id])
 		return;
+	sync_serve_forget(s, id);
 	vr_detach(s->vr[id]);
 	sync_vr_free(s->vr[id]);
 	s->vr[id] = NULL;
@@ -125,6 +148,7 @@ static void vr_drop(struct sync *s, struct sync_vr *vr, const char *why)
 	pr_info("VR %s: %s: removing its routes (table %u) and neighbours from the fast path",
 		vr->rec.name, why, vr->rec.table_id);
 	vr_detach(vr);
+	sync_serve_forget(s, vr->id);
 	if (!vr->gone)
 		vr_router_forget(s->st, vr->id, &vr->rec);
 	s->vr[vr->id] = NULL;
@@ -172,7 +196,7 @@ static void vr_ns_check(struct sync_vr *vr, dev_t dev, ino_t ino, double now)
 		vr->retry_at = 0;
 	}
 	if (vr->retry_at && now >= vr->retry_at)
-		vr->resync = true;
+		sync_dirty(vr, SYNC_DIRTY_FULL);
 }
 
 static void tick_vr(struct sync *s, uint32_t id, const struct vr_router *rec, double now)
@@ -189,7 +213,7 @@ static void tick_vr(struct sync *s, uint32_t id, const struct vr_router *rec, do
 		   vr->rec.quota_routes != rec->quota_routes)) {
 		pr_info("VR %s: its quotas changed: full pass", rec->name);
 		vr->rec = *rec;
-		vr->resync = true;
+		sync_dirty(vr, SYNC_DIRTY_FULL);
 	}
 	if (!vr) {
 		vr = sync_vr_new(s, id, rec);
@@ -319,31 +343,34 @@ static int vr_event_cb(const struct nlmsghdr *nlh, void *data)
 		sync_nh_event(vr, nlh);
 		break;
 	case RTM_NEWNETCONF:
-		sync_rpf_pass(vr);	/* rp_filter (or another conf) changed */
+		sync_dirty(vr, SYNC_DIRTY_SETTINGS);	/* rp_filter (or another conf) */
 		break;
 	case RTM_NEWRULE:
 	case RTM_DELRULE:
-		if (sync_rules_pass(vr))
-			vr->resync = true;	/* could not read them: a full pass */
+		sync_dirty(vr, SYNC_DIRTY_RULES);
 		break;
 	case RTM_NEWLINK:
 	case RTM_DELLINK:
-		if (sync_link_event(vr, nlh)) {
+		if (sync_link_event(vr, nlh) && sync_dirty(vr, SYNC_DIRTY_FULL))
 			pr_info("VR %s: a link changed: full pass", vr->rec.name);
-			vr->resync = true;
-		}
 		break;
 	}
 	return MNL_CB_OK;
 }
 
-/* Every event queued on SK, through CB; *LOST if some were dropped. */
-static void drain(struct sync *s, struct nl_sock *sk, mnl_cb_t cb, void *data, bool *lost)
+/* The events queued on SK, through CB, up to EV_BUDGET datagrams and
+ * EV_SLICE if BUDGETED (else all); *LOST if some were dropped.  True if
+ * the budget ran out first.
+ */
+static bool drain(struct sync *s, struct nl_sock *sk, mnl_cb_t cb, void *data, bool *lost,
+		  bool budgeted)
 {
-	static char buf[NL_RECV_SIZE] __attribute__((aligned(NLMSG_ALIGNTO)));
+	char buf[NL_RECV_SIZE] __attribute__((aligned(NLMSG_ALIGNTO)));
+	double end = sync_now() + EV_SLICE;
+	unsigned int got = 0;
 	ssize_t n;
 
-	for (;;) {
+	while (!budgeted || (got++ < EV_BUDGET && sync_now() < end)) {
 		n = nl_recv(sk, buf, sizeof(buf));
 		if (n == -ENOBUFS) {
 			*lost = true;
@@ -352,12 +379,13 @@ static void drain(struct sync *s, struct nl_sock *sk, mnl_cb_t cb, void *data, b
 		if (n < 0) {
 			if (n != -EAGAIN)
 				pr_warn("netlink events: %s", strerror((int)-n));
-			return;
+			return false;
 		}
 		mnl_cb_run(buf, n, 0, 0, cb, data);
-		if (s->b.len > BATCH_SOFT_MAX)
+		if (s->b.len > BATCH_SOFT_MAX || (budgeted && s->b.n >= EV_FLUSH))
 			sync_batch_flush(s);
 	}
+	return true;
 }
 
 /* Host link IFINDEX: NLH says it is new, changed or gone; true if its
@@ -418,7 +446,7 @@ static int host_link_cb(const struct nlmsghdr *nlh, void *data)
 					(uint32_t)ifm->ifi_index, del ? "deleted" :
 					!(ifm->ifi_flags & IFF_UP) ? "down" :
 					(ifm->ifi_flags & SYNC_IFF_LOWER_UP) ? "up" : "without carrier");
-				vr->resync = true;
+				sync_dirty_now(vr, SYNC_DIRTY_FULL);	/* not the tenant's */
 				if (!del && (ifm->ifi_flags & IFF_UP))
 					vr->carrier_passes = SYNC_CARRIER_PASSES;
 				break;
@@ -435,7 +463,7 @@ static void handle_signals(struct follower *fw)
 	while (read(fw->sigfd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
 			pr_info("SIGHUP: full pass of every VR");
-			fw->resync_all = true;
+			fw->resync_now = true;
 		} else {
 			pr_info("%s: stopping", strsignal(si.ssi_signo));
 			fw->stop = true;
@@ -477,18 +505,19 @@ static void handle(struct follower *fw, struct src *src)
 		handle_inotify(fw);
 		break;
 	case SRC_HOST:
-		drain(fw->s, fw->hev, host_link_cb, fw, &lost);
+		drain(fw->s, fw->hev, host_link_cb, fw, &lost, false);
 		if (lost) {
 			pr_info("host link events lost: full pass of every VR");
 			fw->resync_all = true;
 		}
 		break;
 	case SRC_VR:
-		drain(fw->s, src->vr->ev, vr_event_cb, src->vr, &lost);
-		if (lost) {
+		/* Its deferred work runs (sync_follow_yield()): its events wait. */
+		if (src->vr == fw->s->busy)
+			break;
+		src->heavy = drain(fw->s, src->vr->ev, vr_event_cb, src->vr, &lost, true);
+		if (lost && sync_dirty(src->vr, SYNC_DIRTY_FULL))
 			pr_info("VR %s: netlink events lost: full pass", src->vr->rec.name);
-			src->vr->resync = true;
-		}
 		break;
 	}
 }
@@ -583,8 +612,10 @@ static void fw_schedule(struct follower *fw)
 			vr->retry_at = sync_now() + vr->backoff;
 			vr->failed = 0;
 		}
-		if (fw->resync_all)
-			vr->resync = true;
+		if (fw->resync_now)
+			sync_dirty_now(vr, SYNC_DIRTY_FULL);
+		else if (fw->resync_all)
+			sync_dirty(vr, SYNC_DIRTY_FULL);
 	}
 }
 
@@ -605,7 +636,7 @@ static void fw_notify(struct follower *fw)
 	unsigned int n = 0;
 	uint32_t id;
 
-	notify_watchdog();
+	notify_alive();
 	if (!fw->maps_ok) {
 		notify_ready("waiting for vrouter to be loaded (%s)", fw->s->st->pin_dir);
 		return;
@@ -617,56 +648,12 @@ static void fw_notify(struct follower *fw)
 		     (unsigned long long)fw->health.errors);
 }
 
-/* One round: due work, then wait for events and apply them. */
-static int fw_round(struct follower *fw)
+/* Wait up to WAIT_MS for events and apply them (-errno: epoll failed). */
+static int fw_events(struct follower *fw, int wait_ms)
 {
-	struct sync *s = fw->s;
 	struct epoll_event evs[64];
-	unsigned int passes = 0, failed = 0;
-	uint32_t id;
-	int i, n, wait_ms, next;
+	int i, n;
 
-	fw->resync_all = false;
-	if (fw->tick_due) {
-		fw->tick_due = false;
-		tick(fw);
-	}
-	wait_ms = -1;
-	for (id = 1; id < VR_MAX_ROUTERS; id++) {
-		struct sync_vr *vr = s->vr[id];
-
-		if (!vr || vr->nsfd < 0)
-			continue;
-		if (vr->resync) {
-			passes++;
-			vr->pass_err = sync_vr_full_pass(vr);
-			vr->passed = true;
-			failed += vr->pass_err || vr->failed;
-			notify_watchdog();	/* a first pass of many VRs is long */
-		} else if (vr->neigh_retry) {
-			sync_neigh_pass(vr);	/* room freed: the ones left out */
-		}
-		vr->neigh_retry = false;
-		/* The kernel acts on a carrier change in steps (the NIC, then
-		 * the macvlans stacked on it and their next hops, deferred by
-		 * linkwatch): look again shortly, a few times.
-		 */
-		if (vr->carrier_passes) {
-			vr->carrier_passes--;
-			vr->resync = true;
-			/* 20, 40, ... 640 ms: soon, and past linkwatch's 1 s batching */
-			next = 20 << (SYNC_CARRIER_PASSES - 1 - vr->carrier_passes);
-			wait_ms = wait_ms < 0 || next < wait_ms ? next : wait_ms;
-		}
-	}
-	sync_batch_flush(s);
-	sync_follow_report(s);	/* -j: a line per full pass */
-	fw->health.full_passes += passes;
-	fw->health.errors += failed;
-	if (passes && !failed)
-		fw->health.last_full_pass_ns = vr_realtime_ns();
-	fw_health(fw, true);
-	fw_notify(fw);
 	n = epoll_wait(fw->epfd, evs, sizeof(evs) / sizeof(evs[0]), wait_ms);
 	if (n < 0) {
 		if (errno == EINTR)
@@ -675,11 +662,82 @@ static int fw_round(struct follower *fw)
 		pr_err("epoll_wait: %s", strerror(-n));
 		return n;
 	}
+	/* The sources within their budget last time first, and their
+	 * requests sent: a flooding VR's events wait for theirs, not the
+	 * other way round.
+	 */
 	for (i = 0; i < n; i++)
-		handle(fw, evs[i].data.ptr);
-	sync_batch_flush(s);
-	fw_schedule(fw);
+		if (!((struct src *)evs[i].data.ptr)->heavy)
+			handle(fw, evs[i].data.ptr);
+	sync_batch_flush(fw->s);
+	for (i = 0; i < n; i++)
+		if (((struct src *)evs[i].data.ptr)->heavy)
+			handle(fw, evs[i].data.ptr);
+	sync_batch_flush(fw->s);
+	fw->served_at = sync_now();
 	return 0;
+}
+
+/*
+ * A VR's deferred work has run for YIELD_SLICE: the other VRs' events now
+ * (not its own: they wait in its socket), with a batch of their own (the
+ * VR's queued requests stay for its pass to send); nothing else (no tick:
+ * it could free the VR).
+ */
+void sync_follow_yield(struct sync *s)
+{
+	struct follower *fw = s->fw;
+	struct batch held;
+	double cpu0;
+
+	if (!fw || fw->yielding || sync_now() - fw->served_at < YIELD_SLICE)
+		return;
+	fw->yielding = true;
+	cpu0 = sync_cpu_now();
+	notify_alive();
+	held = s->b;
+	s->b = fw->yield_b;
+	fw_events(fw, 0);
+	fw->yield_b = s->b;
+	s->b = held;
+	s->yield_cpu += sync_cpu_now() - cpu0;
+	fw->yielding = false;
+}
+
+/* Between the datagrams of every dump: yield if a VR's work is running. */
+static void dump_hook(void *arg)
+{
+	struct sync *s = arg;
+
+	if (s->busy)
+		sync_follow_yield(s);
+}
+
+/* One round: due work, then wait for events and apply them. */
+static int fw_round(struct follower *fw)
+{
+	struct sync *s = fw->s;
+	struct sync_served done = { 0 };
+	int err;
+
+	fw->resync_all = fw->resync_now = false;
+	if (fw->tick_due) {
+		fw->tick_due = false;
+		tick(fw);
+	}
+	sync_serve_round(s, &done);
+	sync_batch_flush(s);
+	sync_follow_report(s);	/* -j: a line per full pass */
+	fw->health.full_passes += done.passes;
+	fw->health.errors += done.failed;
+	if (done.passes && !done.failed)
+		fw->health.last_full_pass_ns = vr_realtime_ns();
+	fw_health(fw, true);
+	fw_notify(fw);
+	err = fw_events(fw, sync_serve_wait_ms(s));
+	if (!err)
+		fw_schedule(fw);
+	return err;
 }
 
 /* Descriptors the follower holds per VR: its namespace, a request and an
@@ -732,14 +790,22 @@ int sync_follow(struct sync *s, const char *only_name)
 	raise_nofile();
 	htab_init(&fw.hlinks, offsetof(struct hlink, ifindex), sizeof(uint32_t));
 	s->fw = &fw;
-	err = fw_open_fds(&fw);
+	err = sync_serve_init(s);
+	if (!err)
+		err = fw_open_fds(&fw);
 	if (!err)
 		err = fw_open_host(&fw);
+	if (!err)
+		err = notify_watchdog_start();
+	nl_dump_hook(dump_hook, s);
 	while (!err && !fw.stop)
 		err = fw_round(&fw);
+	nl_dump_hook(NULL, NULL);
 	notify_stopping();
 	fw_health(&fw, false);
 	fw_close(&fw);
+	sync_serve_fini(s);
+	sync_batch_free(&fw.yield_b);
 	s->fw = NULL;
 	return fw.stop ? 0 : err;
 }

@@ -185,7 +185,7 @@ static void neigh_freed(struct sync_vr *vr)
 		vr->n_neigh--;
 	for (id = 1; id < VR_MAX_ROUTERS; id++)
 		if (vr->s->vr[id] && vr->s->vr[id]->neigh_over)
-			vr->s->vr[id]->neigh_retry = true;
+			sync_dirty(vr->s->vr[id], SYNC_DIRTY_NEIGH);
 }
 
 void sync_neigh_event(struct sync_vr *vr, const struct nlmsghdr *nlh)

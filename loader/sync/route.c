@@ -252,6 +252,23 @@ void sync_route_release(struct sync_vr *vr, struct sroute *r)
 	sync_route_free(r);
 }
 
+/*
+ * R, just made or found for an event: if it is new to the VR's routes and
+ * the VR is at its route quota, it is left out (true) until the follower
+ * ranks the routes again (SYNC_DIRTY_QUOTA, coalesced and held like any
+ * deferred work): the host table never holds more than the quota, and a
+ * tenant's flood of routes costs one ranking per round, not a full pass
+ * of its table per route.
+ */
+static bool quota_new(struct sync_vr *vr, struct sroute *r)
+{
+	if (r->has_main || r->n_local || vr->routes.n <= vr_route_quota(vr))
+		return false;
+	r->over_quota = true;
+	sync_dirty(vr, SYNC_DIRTY_QUOTA);
+	return true;
+}
+
 static void main_clear(struct sroute *r)
 {
 	free(r->nh);
@@ -760,6 +777,7 @@ void sync_addr_event(struct sync_vr *vr, const struct nlmsghdr *nlh)
 	struct saddr *a;
 	struct sroute *r;
 	struct rkey rk;
+	bool held;
 
 	if (parse_addr(nlh, &k))
 		return;
@@ -774,7 +792,8 @@ void sync_addr_event(struct sync_vr *vr, const struct nlmsghdr *nlh)
 		a->key = k;
 		htab_add(&vr->addrs, &a->h);
 		r = route_get(vr, &rk);
-		if (r->n_local++ == 0)
+		held = quota_new(vr, r);
+		if (r->n_local++ == 0 && !held)
 			sync_route_emit(vr, r);
 		return;
 	}
@@ -824,23 +843,23 @@ void sync_route_event(struct sync_vr *vr, const struct nlmsghdr *nlh)
 {
 	struct route_msg *m = &scratch_msg;
 	struct sroute *r;
+	bool held;
 
 	if (parse_route(nlh, m) || !vr_route_wanted(m))
 		return;
 	if (nlh->nlmsg_type == RTM_NEWROUTE) {
 		r = route_get(vr, &m->key);
+		held = quota_new(vr, r);
 		main_set(r, m);
-		sync_route_emit(vr, r);
-		/* At the quota: the full pass decides which routes stay. */
-		if (vr->routes.n > vr_route_quota(vr))
-			vr->resync = true;
+		if (!held)
+			sync_route_emit(vr, r);
 		return;
 	}
 	r = htab_find(&vr->routes, &m->key);
 	if (!r || !r->has_main)
 		return;
 	if (vr->routes_over)
-		vr->resync = true;	/* room for a route left out */
+		sync_dirty(vr, SYNC_DIRTY_QUOTA);	/* room for a route left out */
 	if (m->key.family == AF_INET6 && !m->nh_id && !r->nh_id && r->n_nh > 1 &&
 	    m->n_nh >= 1 && remove_legs(r, m)) {
 		sync_route_emit(vr, r);
@@ -862,7 +881,8 @@ uint32_t vr_route_quota(const struct sync_vr *vr)
 }
 
 /* Most specific first; among equals, the lowest metric (the kernel's pick)
- * first.
+ * first, then by family and prefix: a total order, the same routes kept
+ * every time, so that ranking again moves only those at the boundary.
  */
 static int cmp_specific(const void *a, const void *b)
 {
@@ -871,7 +891,48 @@ static int cmp_specific(const void *a, const void *b)
 
 	if (x->key.dst_len != y->key.dst_len)
 		return x->key.dst_len > y->key.dst_len ? -1 : 1;
-	return x->key.prio < y->key.prio ? -1 : x->key.prio > y->key.prio;
+	if (x->key.prio != y->key.prio)
+		return x->key.prio < y->key.prio ? -1 : 1;
+	if (x->key.family != y->key.family)
+		return x->key.family < y->key.family ? -1 : 1;
+	return memcmp(x->key.dst, y->key.dst, sizeof(x->key.dst));
+}
+
+static size_t partition(struct sroute **v, size_t lo, size_t hi)
+{
+	struct sroute *p = v[lo + (hi - lo) / 2], *t;
+	size_t i = lo - 1, j = hi + 1;	/* unsigned: lo - 1 wraps, i++ first */
+
+	for (;;) {
+		do
+			i++;
+		while (cmp_specific(&v[i], &p) < 0);
+		do
+			j--;
+		while (cmp_specific(&v[j], &p) > 0);
+		if (i >= j)
+			return j;
+		t = v[i];
+		v[i] = v[j];
+		v[j] = t;
+	}
+}
+
+/* V (N routes) reordered so that its K first are the K most specific,
+ * in no particular order: a quickselect (Hoare), linear on average where
+ * a sort is n log n (20,000 routes ranked again per change over quota).
+ */
+static void most_specific_first(struct sroute **v, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1, j;
+
+	while (n && lo < hi) {
+		j = partition(v, lo, hi);
+		if (k <= j)
+			hi = j;
+		else
+			lo = j + 1;
+	}
 }
 
 /*
@@ -899,7 +960,8 @@ void sync_routes_quota(struct sync_vr *vr)
 		htab_for_each(&vr->routes, pos, cur, r)
 			if (r->has_main || r->n_local)
 				v[n++] = r;
-		qsort(v, n, sizeof(*v), cmp_specific);
+		sync_follow_yield(vr->s);
+		most_specific_first(v, n, q.routes);
 		for (i = q.routes; i < n; i++)
 			v[i]->over_quota = true;
 		free(v);
@@ -914,6 +976,28 @@ void sync_routes_quota(struct sync_vr *vr)
 			pr_warn("VR %s: %zu routes, within its quota of %u again", vr->rec.name,
 				n, q.routes);
 	}
+}
+
+void sync_routes_requota(struct sync_vr *vr)
+{
+	bool was_over = vr->routes_over;
+	struct hnode *cur;
+	struct sroute *r;
+	size_t pos;
+
+	htab_for_each(&vr->routes, pos, cur, r)
+		r->quota_was = r->over_quota;
+	sync_follow_yield(vr->s);
+	sync_routes_quota(vr);
+	sync_follow_yield(vr->s);
+	/* Crossed the quota: every gateway route renders otherwise (onlink). */
+	if (vr->routes_over != was_over) {
+		sync_dirty(vr, SYNC_DIRTY_FULL);
+		return;
+	}
+	htab_for_each(&vr->routes, pos, cur, r)
+		if (r->over_quota != r->quota_was)
+			sync_route_emit(vr, r);
 }
 
 /* ---- the host table ---- */
@@ -1025,6 +1109,7 @@ static void host_queue_tier(struct sync_vr *vr, int tier)
 	bool found;
 
 	htab_for_each(&vr->routes, pos, cur, r) {
+		sync_follow_yield(vr->s);	/* 20,000 multipath routes: long */
 		found = r->gen == vr->gen;
 		if (found && r->host_same)
 			continue;

@@ -16,6 +16,8 @@
  *   neigh.c    neighbours -> vr_neigh
  *   follow.c   the --follow loop: epoll over the VRs' event sockets, the
  *              host's links, signals, a 1 s tick and /run/netns
+ *   serve.c    the follower's deferred work on a VR, by kind (full pass,
+ *              settings, ...), on the fair scheduler of sched.c
  *
  * Model.  For each VR, in memory: its links (VR ifindex -> lower NIC's
  * ifindex in the host), its nexthop objects, its addresses and the routes
@@ -55,11 +57,12 @@
 /* Carrier: IFF_LOWER_UP of <linux/if.h>, which clashes with <net/if.h>. */
 #define SYNC_IFF_LOWER_UP	(1 << 16)
 /* Full passes the follower makes after a carrier change, 20 ms after it
- * and then at doubling intervals (to 640 ms): the kernel acts on it in
- * steps (the NIC, then the macvlans stacked on it, deferred by linkwatch,
- * and their next hops).
+ * and then at doubling intervals up to 100 ms, for about a second
+ * (serve.c): the kernel acts on it in steps (the NIC, then the macvlans
+ * stacked on it, deferred by linkwatch by up to a second, and their next
+ * hops, silently).
  */
-#define SYNC_CARRIER_PASSES	6
+#define SYNC_CARRIER_PASSES	12
 
 /* ---- routes ---- */
 
@@ -95,6 +98,7 @@ struct sroute {
 	uint16_t host_n;	/* entries with its key found then (IPv4: appended) */
 	bool host_same;		/* ... and the one found is the rendered state */
 	bool over_quota;	/* beyond the VR's route quota: not mirrored */
+	bool quota_was;		/* over_quota before ranking again */
 };
 
 /* What a key should be in the host table. */
@@ -180,7 +184,6 @@ struct sync_vr {
 	bool routes_over;		/* over its route quota (reported) */
 	bool rules_off;			/* fast path off for policy routing (reported) */
 	bool neigh_over;		/* over its neighbour quota or vr_neigh full (reported) */
-	bool neigh_retry;		/* a neighbour pass is due: room may have freed */
 	uint32_t n_neigh;		/* its vr_neigh entries, as far as sync knows */
 	bool gone;			/* namespace missing, reported */
 	double retry_at;		/* failures: full pass again then (0: no) */
@@ -220,6 +223,7 @@ struct batch {
 };
 
 struct follower;
+struct sched;
 
 struct sync {
 	struct vr_state *st;
@@ -229,9 +233,58 @@ struct sync {
 	struct batch b;
 	struct sync_vr *vr[VR_MAX_ROUTERS];
 	struct follower *fw;		/* --follow (follow.c); NULL: one pass */
+	struct sched *sched;		/* --follow: deferred work (serve.c) */
+	struct sync_vr *busy;		/* --follow: the VR whose deferred work runs */
+	double yield_cpu;		/* --follow: CPU seconds spent serving others in it */
 	sync_result_fn follow_result;	/* --follow: told each full pass (sync_follow_report) */
 	void *follow_arg;
 };
+
+/*
+ * The follower's deferred work on a VR (serve.c): an event that needs more
+ * than its own change marks its VR dirty by kind; the kinds of a VR are
+ * coalesced (marked many times: done once), VRs served round robin, and
+ * each kind of a VR held after its service (sched.h).  A new kind: a
+ * value here, a row in serve.c's table.
+ */
+enum sync_dirty {
+	SYNC_DIRTY_FULL,	/* a full pass (does every kind below too) */
+	SYNC_DIRTY_SETTINGS,	/* its settings read again (rp_filter: netconf) */
+	SYNC_DIRTY_RULES,	/* its policy rules read again */
+	SYNC_DIRTY_QUOTA,	/* its routes ranked again against its route quota */
+	SYNC_DIRTY_NEIGH,	/* its neighbours left out tried again: room freed */
+	SYNC_DIRTY_MAX
+};
+
+/* Mark VR dirty: true if KIND was not pending yet (without a follower: a
+ * full pass for SYNC_DIRTY_FULL, nothing for the others, which a pass
+ * does anyway).
+ */
+bool sync_dirty(struct sync_vr *vr, enum sync_dirty kind);
+/* The same, due at once whatever its hold (the operator's SIGHUP). */
+void sync_dirty_now(struct sync_vr *vr, enum sync_dirty kind);
+
+/* serve.c: what the follower's rounds did. */
+struct sync_served {
+	unsigned int passes, failed;	/* full passes, those that failed */
+};
+/* The follower's scheduler for S (sync_serve_fini() undoes it).  0 or -ENOMEM. */
+int sync_serve_init(struct sync *s);
+void sync_serve_fini(struct sync *s);
+/* One round: each VR with deferred work due served once, in turn, with
+ * sync_follow_yield() between VRs.  Counts added to OUT.
+ */
+void sync_serve_round(struct sync *s, struct sync_served *out);
+/* VR ID is gone: its deferred work too. */
+void sync_serve_forget(struct sync *s, uint32_t id);
+/* Milliseconds until deferred work is due (0 now, -1 none). */
+int sync_serve_wait_ms(struct sync *s);
+
+/* follow.c: if the busy VR's work ran long enough, serve the other VRs'
+ * events now (between VRs, and between the datagrams of a dump), adding
+ * the CPU time that took to s->yield_cpu.
+ */
+void sync_follow_yield(struct sync *s);
 
 /* engine.c: after a round's batch: FOLLOW_RESULT told of each VR marked
  * ->passed (its counts and ->failed now final), the marks cleared.
@@ -240,6 +293,8 @@ void sync_follow_report(struct sync *s);
 
 /* batch.c */
 double sync_now(void);
+double sync_cpu_now(void);		/* this thread's CPU time, seconds */
+void sync_batch_free(struct batch *b);
 /* A message in the host batch: returns the header to fill (room for
  * SYNC_MSG_MAX bytes), then sync_batch_commit() with its description.
  */
@@ -302,6 +357,10 @@ int sync_routes_host_pass(struct sync_vr *vr);
  * mirrored, and report a change of state.
  */
 void sync_routes_quota(struct sync_vr *vr);
+/* The follower, over or at the quota: rank the routes again in memory and
+ * emit those whose side changed (a full pass if the VR crossed its quota).
+ */
+void sync_routes_requota(struct sync_vr *vr);
 uint32_t vr_route_quota(const struct sync_vr *vr);
 /* Flush the pass's requests; retry what the host refused, then with its
  * key deleted first; what is still refused is reported and becomes a

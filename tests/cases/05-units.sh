@@ -3,10 +3,10 @@
 # Unit tests of the loader's libraries: programs in .output/tests that need
 # no namespace, no BPF and no root, each printing its own "ok - ..." /
 # "not ok - ..." lines.
-# plan: 18
+# plan: 50
 . "$(dirname "$0")/../lib.sh"
 
-for t in test_htab; do
+for t in test_htab test_sched test_connguard; do
 	if [ ! -x "$TESTBIN/$t" ]; then
 		not_ok "$t: not built (make all)"
 		continue

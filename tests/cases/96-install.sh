@@ -157,22 +157,7 @@ check_eq "stderr is not \$JOURNAL_STREAM: no prefix" "Error: $P-none: no such vi
 # systemd's namespace for ProtectSystem=strict etc.: a slave of the host's
 # mounts (made shared again), / and /sys read-only, bpffs writable; and
 # the unit's capabilities.
-"$PY" - "$T_TMP/notify" >"$T_TMP/notes" <<'EOF' &
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-s.settimeout(15)
-try:
-    while True:
-        m = s.recv(4096).decode()
-        print(m.replace("\n", " "), flush=True)
-        if "STOPPING=1" in m:
-            break
-except socket.timeout:
-    pass
-EOF
-NPID=$!
-until_ok 3 test -S "$T_TMP/notify"
+notify_listen "$T_TMP/notify" "$T_TMP/notes" 15
 # sandboxed CAPS RW CMD... &: CMD in dut, / and /sys read-only but RW
 # (/sys/fs/bpf or ""), bounded to CAPS; in the background only (it execs:
 # $! is CMD's pid)
