@@ -110,9 +110,10 @@ int yc_num(struct ld *l, yaml_node_t *n, const char *key, bool none_ok, uint64_t
 		*out = 0;
 		return 0;
 	}
-	if (parse_u64(s, min, max, out))
-		return yc_bad(l, n, "%s: '%s' is not a number in %llu-%llu%s", key, s,
-			   (unsigned long long)min, (unsigned long long)max,
-			   none_ok ? ", or none" : "");
+	/* The command line's parser: "20k", "1.5G" as --rate-pps takes them. */
+	if (parse_u64_si(s, min, max, out))
+		return yc_bad(l, n, "%s: '%s' is not a number in %llu-%llu (k, M, G: "
+			   "powers of 1000)%s", key, s, (unsigned long long)min,
+			   (unsigned long long)max, none_ok ? ", or none" : "");
 	return 0;
 }
