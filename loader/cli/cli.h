@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/state.h"
 #include "lib/abbrev.h"
@@ -57,6 +58,7 @@ struct vr_cmd {
 	unsigned int caps;		/* lib/caps.h mask; 0: VR_CAPS_CHANGE */
 	enum vr_lock_mode lock;
 	bool reads_old_abi;		/* an older pinned ABI is read through a converted copy */
+	void (*more_help)(FILE *f);	/* more lines for `help COMMAND`, or NULL */
 };
 
 /* The capabilities of a command with needs_root (privs.c checks them):
@@ -125,6 +127,7 @@ void vr_print_fast_path(int slow, const char *indent);
 int do_sync(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_sync.c */
 int do_status(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_status.c */
 int do_trace(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_trace.c */
+void vr_trace_help(FILE *f);	/* the names --reason takes */
 int do_exporter(struct vr_ctx *ctx, const struct vr_args *a);	/* cmd_exporter.c */
 int do_upgrade(struct vr_ctx *ctx, const struct vr_args *a);	/* cmd_upgrade.c */
 int do_apply(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_apply.c */

@@ -84,7 +84,7 @@ static const struct vr_opt stats_opts[] = {
 
 static const struct vr_opt trace_opts[] = {
 	[TRACE_REASON] = { "reason", 0, "REASON[,...]",
-			   "only passes for these reasons (names as in 'vrctl stats'; default all)" },
+			   "only passes for these reasons (below; default all)" },
 	[TRACE_COUNT] = { "count", 0, "N", "stop after N frames" },
 	[TRACE_ALL] = { "all", 0, NULL, "also frames forwarded or policed" },
 	[TRACE_WRITE] = { "write", 0, "FILE.pcap", "also write the frames' first bytes to a pcap file" },
@@ -152,6 +152,7 @@ static const struct vr_cmd commands[] = {
 	  .help = "NICs attached, map fill levels, VR states, follower and trace" },
 	{ .name = "trace", .fn = do_trace, .args = "[NAME]", .max_pos = 1,
 	  .opts = trace_opts, .needs_root = true, .caps = VR_CAPS_READ, .lock = VR_LOCK_NONE,
+	  .more_help = vr_trace_help,
 	  .help = "show the frames that take the slow path, and why, until interrupted" },
 	{ .name = "exporter", .fn = do_exporter, .max_pos = 0,
 	  .opts = exporter_opts, .needs_root = true, .caps = VR_CAPS_INSPECT, .lock = VR_LOCK_NONE,
@@ -188,6 +189,10 @@ static const struct vr_cmd *find_cmd(const char *name)
 		return &commands[i];
 	if (i == -EEXIST)
 		pr_err("ambiguous command '%s': %s", name, cands);
+	else if (suggest_names(name, &commands[0].name, N_COMMANDS, sizeof(commands[0]), NULL,
+			       cands, sizeof(cands)))
+		pr_err("unknown command '%s' (did you mean %s? 'vrctl help' lists them)", name,
+		       cands);
 	else
 		pr_err("unknown command '%s' (try 'vrctl help')", name);
 	return NULL;
@@ -298,6 +303,27 @@ int main(int argc, char **argv)
 	return ctx.status;
 }
 
+/* "vr01: no such virtual router (did you mean vr1?)", from the VRs there are. */
+static void no_such_router(struct vr_ctx *ctx, const char *name)
+{
+	static char names[VR_MAX_ROUTERS][VR_NAME_MAX];
+	static const char *ptr[VR_MAX_ROUTERS];
+	struct vr_router rec;
+	char near[4 * VR_NAME_MAX];
+	uint32_t id = 0;
+	size_t n = 0;
+
+	while (n < VR_MAX_ROUTERS && !vr_router_next(&ctx->st, &id, &rec)) {
+		memcpy(names[n], rec.name, VR_NAME_MAX);
+		ptr[n] = names[n];
+		n++;
+	}
+	if (suggest_names(name, ptr, n, sizeof(ptr[0]), NULL, near, sizeof(near)))
+		pr_err("%s: no such virtual router (did you mean %s?)", name, near);
+	else
+		pr_err("%s: no such virtual router", name);
+}
+
 int vr_router_find_named(struct vr_ctx *ctx, const char *name, uint32_t *id,
 			 struct vr_router *rec)
 {
@@ -307,7 +333,7 @@ int vr_router_find_named(struct vr_ctx *ctx, const char *name, uint32_t *id,
 		return vr_usage(ctx, "'%s' is not a valid router name", name);
 	err = vr_router_find(&ctx->st, name, id, rec);
 	if (err == -ENOENT)
-		pr_err("%s: no such virtual router", name);
+		no_such_router(ctx, name);
 	else if (err)
 		pr_err("cannot read %s: %s", VR_MAP_ROUTERS, strerror(-err));
 	return err;

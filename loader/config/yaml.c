@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "config/yaml.h"
+#include "lib/abbrev.h"
 #include "lib/log.h"
 #include "lib/parse.h"
 
@@ -51,6 +52,7 @@ int yc_each_key(struct ld *l, yaml_node_t *n, const char *what, const char *cons
 {
 	yaml_node_pair_t *p;
 	unsigned int seen = 0;
+	char near[128];
 	const char *k;
 	int i, err;
 
@@ -64,6 +66,10 @@ int yc_each_key(struct ld *l, yaml_node_t *n, const char *what, const char *cons
 			return yc_bad(l, kn, "%s: a key must be a plain word", what);
 		for (i = 0; keys[i] && strcmp(keys[i], k); i++)
 			;
+		if (!keys[i] && suggest_names(k, keys, i, sizeof(keys[0]), NULL, near,
+					      sizeof(near)))
+			return yc_bad(l, kn, "%s: unknown key '%s' (did you mean %s?)", what, k,
+				      near);
 		if (!keys[i])
 			return yc_bad(l, kn, "%s: unknown key '%s'", what, k);
 		if (seen & (1u << i))

@@ -34,6 +34,8 @@ void vr_state_init(struct vr_state *st, const char *pin_dir);
 /* Maps closed, lock released. */
 void vr_state_close(struct vr_state *st);
 
+/* "vrouter is not loaded (no PIN_DIR): run `vrctl load IFACE...` first". */
+void vr_say_not_loaded(const struct vr_state *st);
 /* Lock the pin directory (CREATE: mount bpffs if needed, mkdir); idempotent.
  * Without CREATE, a missing directory prints "not loaded": -ENOENT.
  */

@@ -9,7 +9,7 @@
 # Each bad case: its exit status, one error line, state unchanged.
 #
 #   dut:e0 == peer:p0; VRs "$P-a" and "$P-longer-name-x" on e0.
-# plan: 124
+# plan: 143
 . "$(dirname "$0")/../lib.sh"
 
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }
@@ -79,6 +79,25 @@ check_eq "'-j st' is ambiguous (stats, status)" "ambiguous command 'st': stats, 
 bad "ambiguous prefix 's': the candidates" 2 "^Error: ambiguous command 's': set-router, show, stats, sync, status, save$" s "$A"
 bad "no command has the prefix 'shx'" 2 "unknown command 'shx'" shx "$A"
 bad "an empty command" 2 "unknown command ''" ""
+# --- errors that name the fix: "did you mean", the valid names, the next step ---------
+bad "a mistyped option: did you mean" 2 "^Error: unknown option '--rate-ppps' \\(did you mean --rate-pps\\?\\)$" \
+	set-router "$A" --rate-ppps 1k
+bad "an option's prefix (never abbreviated): the options it begins" 2 \
+	"unknown option '--rate' \\(did you mean --rate-pps, --rate-bps\\?\\)" set-router "$A" --rate 1k
+bad "a mistyped command: did you mean" 2 "^Error: unknown command 'shwo' \\(did you mean show\\?" shwo "$A"
+bad "a mistyped VR name: did you mean" 1 "^Error: $P-b: no such virtual router \\(did you mean $A\\?\\)$" show "$P-b"
+bad "del-router: the same words for the same fault" 1 "^Error: nosuchvr: no such virtual router$" del-router nosuchvr
+bad "trace --reason nofwd: the error lists the reasons" 2 \
+	"^Error: --reason: unknown reason 'nofwd' \\(the reasons: not_ip, malformed, .*, not_fwded, .*csum_partial\\)$" \
+	trace --reason nofwd
+bad "trace --reason not_fwd: did you mean, and the reasons" 2 "unknown reason 'not_fwd' \\(did you mean not_fwded\\?; the reasons: not_ip," \
+	trace --reason not_fwd
+check_eq "help trace: every reason --reason takes, from the same table" "$(grep -c '^	\[VR_PASS_' "$TOP/include/vr_pass_names.h")" \
+	"$("$VRCTL" help trace | sed -n '/^REASON is one of/,$p' | tail -n +2 | tr ',' '\n' | grep -c '[a-z]')"
+nsx dut "$VRCTL" --pin-dir "$PIN_DIR-none" list >"$T_TMP/o" 2>"$T_TMP/e"; rc=$?
+check_eq "not loaded: exit 1 and the command that loads it" \
+	"1 Error: vrouter is not loaded (no $PIN_DIR-none): run \`vrctl --pin-dir $PIN_DIR-none load IFACE...\` first" \
+	"$rc $(cat "$T_TMP/e")"
 check "help with an abbreviation: 'help sh'" sh -c "'$VRCTL' help sh | grep -q '^Usage: vrctl show \[NAME\]'"
 check "bash completion: options of an abbreviated command" sh -c "'$VRCTL' __complete set | grep -qx -- '--rate-pps {N|none}'"
 check "bash completion: the global -p and -V" sh -c "'$VRCTL' __complete help | grep -qx -- '--pretty' && '$VRCTL' __complete help | grep -qx -- '--version'"
