@@ -238,6 +238,8 @@ static int run(struct vr_ctx *ctx, const struct vr_args *a)
 
 	if (c->needs_root) {
 		err = vr_check_caps(c);
+		if (!err)	/* before any NIC name is read: they are the namespace's */
+			err = vr_netns_check(&ctx->st, false);
 		if (err)
 			return err;
 	}

@@ -494,6 +494,8 @@ int vr_maps_open(struct vr_state *st)
 		return fd;
 	n_prog = check_trusted(fd, st->pin_dir);
 	close(fd);
+	if (!n_prog)
+		n_prog = vr_netns_check(st, false);
 	if (n_prog)
 		return n_prog;
 	/* An older layout: read through a converted copy, or refused. */

@@ -56,6 +56,12 @@ void vr_maps_close(struct vr_state *st);
  */
 struct bpf_object;
 int vr_state_from_obj(struct vr_state *st, struct bpf_object *obj);
+/* netns_home.c: is this process in the network namespace of the NICs
+ * (recorded by load)?  0 (or nothing loaded, or not recorded), else
+ * -EXDEV and, unless QUIET, one error naming that namespace and how to
+ * get there.  vr_maps_open() checks it too.
+ */
+int vr_netns_check(struct vr_state *st, bool quiet);
 /* What a command that changes a loaded vrouter needs: lock, then maps. */
 int vr_state_open(struct vr_state *st);
 /* PIN_DIR/NAME into BUF; -ENAMETOOLONG. */

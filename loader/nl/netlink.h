@@ -3,7 +3,7 @@
  * Kernel-side objects of a VR, through rtnetlink (nl.h, on libmnl) and
  * the netns conventions of iproute2 (/run/netns/NAME bind mounts), never
  * through the `ip` binary.  All return 0 or -errno and print nothing: the
- * caller, which knows the VR, reports.  Files: netns.c, link.c (links),
+ * caller, which knows the VR, reports.  Files: netns.c, netns_id.c, link.c (links),
  * table.c (routing tables), sysctl.c, genl.c (generic netlink).
  */
 #ifndef VR_NETLINK_H
@@ -31,6 +31,13 @@ int netns_stat(const char *name, dev_t *dev, ino_t *ino);
 int netns_enter_fd(int nsfd, int *saved);
 int netns_enter(const char *name, int *saved);
 void netns_leave(int saved);
+/* Identities (netns_id.c): the inode of this process's network namespace;
+ * where the namespace of inode INO can be found, for a message: WHAT ("'vr1'
+ * (/run/netns/vr1)", "the host's (that of PID 1, systemd)") and PATH for
+ * nsenter --net; -ENOENT: nowhere (gone), WHAT is "net:[INO]".
+ */
+int netns_self_ino(uint32_t *ino);
+int netns_describe(uint32_t ino, char *what, size_t wl, char *path, size_t pl);
 
 /* Create a macvlan NAME over LOWER (host namespace), with MAC, in mode
  * MODE (MACVLAN_MODE_*), move it into namespace NETNS and bring it up.
