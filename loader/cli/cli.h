@@ -83,7 +83,8 @@ enum { ADD_MAC, ADD_TABLE, ADD_IFACE, ADD_FORCE, ADD_LIMIT,
        ADD_QUOTA = ADD_LIMIT + LIMIT_N_OPTS };
 enum { SET_LIMIT, SET_QUOTA = SET_LIMIT + LIMIT_N_OPTS, SET_REATTACH = SET_QUOTA + QUOTA_N_OPTS,
        SET_FAST_PATH };
-enum { STATS_INTERVAL, STATS_COUNT, STATS_FORMAT };
+enum { STATS_INTERVAL, STATS_COUNT, STATS_FORMAT, STATS_BRIEF };
+enum { TOP_INTERVAL, TOP_COUNT };
 enum { SYNC_FOLLOW };
 enum { TRACE_REASON, TRACE_COUNT, TRACE_ALL, TRACE_WRITE };
 enum { EXPORTER_LISTEN };
@@ -118,6 +119,7 @@ int do_del_router(struct vr_ctx *ctx, const struct vr_args *a);
 int do_list(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_show.c */
 int do_show(struct vr_ctx *ctx, const struct vr_args *a);
 int do_stats(struct vr_ctx *ctx, const struct vr_args *a);
+int do_top(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_brief.c */
 int do_neigh(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_neigh.c */
 int do_set_router(struct vr_ctx *ctx, const struct vr_args *a);	/* cmd_set_router.c */
 /* cmd_show.c: "fast path on" or "fast path off: operator, policy routing"

@@ -304,8 +304,8 @@ static void print_event(struct tracer *t, const struct vr_trace_event *e, const 
 	decode_frame(e, &fi);
 	open_json_object(NULL);
 	print_string(PRINT_ANY, "time", "%s", when);
-	print_string(PRINT_ANY, "vr", " %s", vr_name_of(t, e->vr_id, vr));
-	print_uint(PRINT_JSON, "vr_id", NULL, e->vr_id);
+	print_string(PRINT_ANY, "name", " %s", vr_name_of(t, e->vr_id, vr));
+	print_uint(PRINT_JSON, "id", NULL, e->vr_id);
 	print_string(PRINT_ANY, "ifname", " %s", ifname(e->ifindex, in));
 	print_frame(e, &fi);
 	print_uint(PRINT_ANY, "len", " len %u", e->frame_len);

@@ -79,6 +79,13 @@ static const struct vr_opt stats_opts[] = {
 	[STATS_COUNT] = { "count", 0, "N", "stop after N intervals" },
 	[STATS_FORMAT] = { "format", 0, "{text|prometheus}",
 			   "prometheus: the exporter's metrics, for node_exporter's textfile collector" },
+	[STATS_BRIEF] = { "brief", 0, NULL, "a line a VR, numbers with k/M/G units (rates with --interval)" },
+	{ 0 }
+};
+
+static const struct vr_opt top_opts[] = {
+	[TOP_INTERVAL] = { "interval", 0, "SECONDS", "refresh every SECONDS (1-86400, default 1)" },
+	[TOP_COUNT] = { "count", 0, "N", "stop after N refreshes" },
 	{ 0 }
 };
 
@@ -138,6 +145,9 @@ static const struct vr_cmd commands[] = {
 	{ .name = "stats", .fn = do_stats, .args = "[NAME]", .max_pos = 1,
 	  .opts = stats_opts, .needs_root = true, .caps = VR_CAPS_READ, .lock = VR_LOCK_NONE, .reads_old_abi = true,
 	  .help = "counters per VR and per NIC" },
+	{ .name = "top", .fn = do_top, .max_pos = 0,
+	  .opts = top_opts, .needs_root = true, .caps = VR_CAPS_READ, .lock = VR_LOCK_NONE,
+	  .help = "a line a VR, busiest first: rates with units, refreshed until interrupted" },
 	{ .name = "neigh", .fn = do_neigh, .max_pos = -1,
 	  .args = "{ add | replace } NAME ADDR lladdr MAC dev IFACE",
 	  .more_usage = "       vrctl neigh del NAME ADDR dev IFACE\n"

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * Prometheus text format (prom.h).  Names: vrouter_<object>_<what>, with
- * _total on counters and the unit before it; labels name and id for VRs,
- * iface and ifindex for NICs, map for maps, reason for pass reasons.
+ * _total on counters and the unit before it; labels as the JSON keys:
+ * name and id for VRs, ifname and ifindex for NICs, map for maps, reason
+ * for pass reasons.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -142,7 +143,7 @@ static void nic_labels(FILE *f, const char *name, const struct vr_metrics_nic *n
 {
 	char buf[IF_NAMESIZE];
 
-	fprintf(f, "%s{iface=\"", name);
+	fprintf(f, "%s{ifname=\"", name);
 	if (!if_indextoname(n->ifindex, buf))
 		snprintf(buf, sizeof(buf), "if%u", n->ifindex);
 	label_value(f, buf);

@@ -68,6 +68,8 @@ int nl_table_flush(uint32_t table);
  * (IPv4 or IPv6) or that an ip rule names, in the current namespace.
  */
 int nl_tables_used(uint32_t lo, uint32_t hi, uint8_t *used);
+/* COUNTS[i]: the routes (IPv4 and IPv6, one dump) of table TABLES[i]. */
+int nl_table_counts(const uint32_t *tables, size_t n, uint32_t *counts);
 
 /* Write VALUE to /proc/sys/PATH inside NETNS (NULL: host), e.g.
  * "net/ipv4/ip_forward".  Reads the old value into OLD if non-NULL

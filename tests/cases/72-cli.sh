@@ -71,7 +71,7 @@ setup "vrctl load e0" vrctl load e0
 # --- options before or after the positionals; abbreviations -------------------------
 check "add-router NAME --mac" vrctl add-router "$A" --mac $A_MAC
 check "add-router --mac MAC NAME (option first)" vrctl add-router --mac $L_MAC "$LONG"
-check_eq "both VRs" "$A $LONG" "$(vrctl list -j | jget '" ".join(sorted(v["name"] for v in j))')"
+check_eq "both VRs" "$A $LONG" "$(vrctl list -j | jget '" ".join(sorted(v["name"] for v in j["routers"]))')"
 check_eq "'sh NAME' is show NAME" "$(vrctl show "$A")" "$(vrctl sh "$A")"
 check_eq "'li' is list" "$(vrctl list)" "$(vrctl li)"
 check_eq "'-j st' is ambiguous (stats, status)" "ambiguous command 'st': stats, status" \
@@ -103,8 +103,8 @@ check "bash completion: options of an abbreviated command" sh -c "'$VRCTL' __com
 check "bash completion: the global -p and -V" sh -c "'$VRCTL' __complete help | grep -qx -- '--pretty' && '$VRCTL' __complete help | grep -qx -- '--version'"
 
 # --- show with no NAME; list columns ----------------------------------------------
-check_eq "show -j without NAME: an array of every VR" "$A $LONG" \
-	"$(vrctl show -j | jget '" ".join(sorted(v["name"] for v in j))')"
+check_eq "show -j without NAME: {\"routers\": [every VR]}, as list" "$A $LONG" \
+	"$(vrctl show -j | jget '" ".join(sorted(v["name"] for v in j["routers"]))')"
 vrctl show >"$T_TMP/o"
 check "show (text) without NAME: each VR's block" sh -c "grep -q '^$A: id ' '$T_TMP/o' && grep -q '^$LONG: id ' '$T_TMP/o' && grep -q 'mac $L_MAC' '$T_TMP/o'"
 check_eq "show -j NAME is still one object" "dict" "$(vrctl show -j "$A" | jget 'type(j).__name__')"
@@ -171,11 +171,11 @@ bad "stats --interval 1 --count 1x" 2 "--count: '1x' is not a number" stats --in
 check "neigh add with ADDR after the keywords" vrctl neigh add "$A" lladdr 02:00:00:00:00:09 dev e0 198.18.0.9
 check "neigh a (abbreviated verb), ADDR between the keywords" vrctl neigh a "$A" dev e0 2001:2::9 lladdr 02:00:00:00:00:0a
 check_eq "neigh sh -j: keys dst, ifname, mac" "[('198.18.0.9', 'e0', '02:00:00:00:00:09'), ('2001:2::9', 'e0', '02:00:00:00:00:0a')]" \
-	"$(vrctl neigh sh "$A" -j | jget 'sorted((n["dst"], n["ifname"], n["mac"]) for n in j)')"
-check_eq "neigh show -j: no other key" "['dst', 'ifname', 'mac']" "$(vrctl neigh show "$A" -j | jget 'sorted(j[0])')"
+	"$(vrctl neigh sh "$A" -j | jget 'sorted((n["dst"], n["ifname"], n["mac"]) for n in j["neigh"])')"
+check_eq "neigh show -j: no other key" "['dst', 'ifname', 'mac']" "$(vrctl neigh show "$A" -j | jget 'sorted(j["neigh"][0])')"
 bad "neigh add with two addresses" 2 "neigh add: unexpected argument '198.18.0.11'" neigh add "$A" 198.18.0.10 198.18.0.11 lladdr 02:00:00:00:00:0b dev e0
 bad "neigh add without an address" 2 "neigh add: ADDR missing" neigh add "$A" lladdr 02:00:00:00:00:0b dev e0
-check_eq "show -j: macs[].ifname" "e0 $A_MAC" "$(vrctl show -j "$A" | jget '"%s %s" % (j["macs"][0]["ifname"], j["macs"][0]["mac"])')"
+check_eq "show -j: ifaces[] objects, as stats' and status'" "e0 $A_MAC True" "$(vrctl show -j "$A" | jget '"%s %s %s" % (j["ifaces"][0]["ifname"], j["ifaces"][0]["mac"], j["ifaces"][0]["attached"])')"
 check_eq "no 'iface', 'dev' or 'lladdr' key in any JSON output" "" \
 	"$( { vrctl -j list; vrctl -j show; vrctl -j stats; vrctl -j status; vrctl -j neigh show "$A"; } 2>&1 |
 		grep -oE '"(iface|dev|lladdr|egress)":' | sort -u | xargs)"
@@ -216,7 +216,7 @@ for line in open(sys.argv[1]):
 print(ok)' "$T_TMP/f")"
 stop_follower $FPID
 check_eq "the follower ended with status 0" 0 "$rc"
-check_eq "sync (one pass) -j: still one array" "list 2" "$(vrctl -j sync | jget '"%s %d" % (type(j).__name__, len(j))')"
+check_eq "sync (one pass) -j: {\"routers\": [...]}, as list" "2" "$(vrctl -j sync | jget 'len(j["routers"])')"
 
 # --- bash completion (dist/vrctl.bash) of VR names -----------------------------------
 comp() {

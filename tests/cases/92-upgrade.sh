@@ -91,7 +91,16 @@ check "old: frames to $A forwarded by the fast path" frames_through old
 conf() { "$PY" -c '
 import json, sys
 def strip(v):
+    # 0.10: a list is {"routers": [...]}; a VR's ifaces are objects with
+    # its MAC (0.9: names, and the MACs in "macs"); netns_missing, the
+    # routes in use and whether XDP is attached are new
+    if isinstance(v, dict) and set(v) == {"routers"}:
+        v = v["routers"]
+    if isinstance(v, dict) and v.get("ifaces") and isinstance(v["ifaces"][0], dict):
+        v = dict(v, macs=[{k: i[k] for k in ("ifname", "ifindex", "mac")} for i in v["ifaces"]],
+                 ifaces=[i["ifname"] for i in v["ifaces"]])
     if isinstance(v, dict):
+        v = {k: x for k, x in v.items() if k not in ("netns_missing", "routes_used")}
         # the ABI-1 vrctl called an interface name "iface" (0.9: "ifname")
         return {("ifname" if k == "iface" else k): strip(x) for k, x in v.items()
                 if k not in ("stats", "rx", "fwd", "pass", "policed", "counters", "fast_path")}

@@ -203,7 +203,7 @@ XPID=$!
 check_eq "sandboxed exporter: up, e0 attached, 2 VRs" "vrouter_up 1|e0 1|2" \
 	"$(until_ok 3 nsx dut curl -sf "http://127.0.0.1:$PORT/metrics" &&
 	   nsx dut curl -sf "http://127.0.0.1:$PORT/metrics" >"$T_TMP/metrics"
-	   echo "$(grep '^vrouter_up ' "$T_TMP/metrics")|e0 $(sed -n 's/^vrouter_nic_attached{iface="e0".*} //p' "$T_TMP/metrics")|$(grep -c '^vrouter_vr_rx_packets_total' "$T_TMP/metrics")")"
+	   echo "$(grep '^vrouter_up ' "$T_TMP/metrics")|e0 $(sed -n 's/^vrouter_nic_attached{ifname="e0".*} //p' "$T_TMP/metrics")|$(grep -c '^vrouter_vr_rx_packets_total' "$T_TMP/metrics")")"
 kill -TERM "$XPID"
 kill -TERM "$FPID"
 check "follower: STOPPING=1 on SIGTERM" until_ok 5 grep -q "STOPPING=1" "$T_TMP/notes"
