@@ -93,8 +93,9 @@ enum { APPLY_CHECK };
 
 
 
-/* version.c: "vrctl 0.9.0 (git REV, abi N)", or its JSON object. */
+/* version.c: "vrctl 0.9.0 (git REV, abi N)", or its JSON object; the release. */
 void vr_print_version(bool json);
+const char *vr_version(void);
 /* privs.c: 0 if the effective capabilities are enough for command C,
  * else -EPERM and one line naming the missing ones.
  */

@@ -153,7 +153,7 @@ static const struct vr_cmd commands[] = {
 	  .more_usage = "       vrctl neigh del NAME ADDR dev IFACE\n"
 			"       vrctl neigh show NAME [dev IFACE]",
 	  .needs_root = true, .lock = VR_LOCK,
-	  .help = "a VR's neighbours in the fast path (until sync mirrors them)" },
+	  .help = "a VR's neighbours in the fast path: show them, or set them by hand (sync replaces those)" },
 	{ .name = "sync", .fn = do_sync, .args = "[NAME]", .max_pos = 1,
 	  .opts = sync_opts, .needs_root = true, .lock = VR_LOCK_NONE,
 	  .help = "mirror VR routes and neighbours to the fast path" },

@@ -33,6 +33,21 @@ static int count_by_vr(int fd, size_t key_size, uint32_t *n)
 	return errno == ENOENT ? 0 : -errno;
 }
 
+/* Every VR's VR_SLOW_* bits: one pass over vr_macs. */
+static int slow_by_vr(struct vr_state *st, uint8_t *slow)
+{
+	struct vr_mac_key k, next, *prev = NULL;
+	struct vr_mac_val v;
+
+	while (!bpf_map_get_next_key(st->fd[VRM_MACS], prev, &next)) {
+		k = next;
+		prev = &k;
+		if (!bpf_map_lookup_elem(st->fd[VRM_MACS], &k, &v) && v.vr_id < VR_MAX_ROUTERS)
+			slow[v.vr_id] |= v.slow;
+	}
+	return errno == ENOENT ? 0 : -errno;
+}
+
 int vr_usage_read(struct vr_state *st, struct vr_usage *u)
 {
 	uint32_t tables[VR_MAX_ROUTERS], counts[VR_MAX_ROUTERS], ids[VR_MAX_ROUTERS];
@@ -45,6 +60,8 @@ int vr_usage_read(struct vr_state *st, struct vr_usage *u)
 	err = count_by_vr(st->fd[VRM_NEIGH], sizeof(struct vr_neigh_key), u->neigh);
 	if (!err)
 		err = count_by_vr(st->fd[VRM_PORTS], sizeof(struct vr_port_key), u->macs);
+	if (!err)
+		err = slow_by_vr(st, u->slow);
 	if (err)
 		return err;
 	while (n < VR_MAX_ROUTERS && !vr_router_next(st, &id, &rec)) {

@@ -212,15 +212,15 @@ ok = True
 for line in open(sys.argv[1]):
     l = json.loads(line)
     ok &= l["event"] == "full_pass" and bool(re.fullmatch(r"\d{4}-\d\d-\d\dT[\d:]{8}\.\d{3}Z", l["time"]))
-    ok &= isinstance(l["id"], int) and l["ok"] is True and "routes" in l and "neighbours" in l
+    ok &= isinstance(l["id"], int) and l["ok"] is True and "routes" in l and "neigh" in l
 print(ok)' "$T_TMP/f")"
 stop_follower $FPID
 check_eq "the follower ended with status 0" 0 "$rc"
 check_eq "sync (one pass) -j: {\"routers\": [...]}, as list" "2" "$(vrctl -j sync | jget 'len(j["routers"])')"
 
 # --- bash completion (dist/vrctl.bash) of VR names -----------------------------------
-comp() {
-	bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1));
+comp() {	# (in dut: vrctl refuses another network namespace than its NICs')
+	nsx dut bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1));
 		 _vrctl; echo "${COMPREPLY[*]}"' _ "$TOP/dist/vrctl.bash" "$VRCTL" "$@"
 }
 check_eq "completion: VR names after show (--pin-dir followed)" "$A $LONG" \

@@ -91,7 +91,7 @@ check "old: frames to $A forwarded by the fast path" frames_through old
 conf() { "$PY" -c '
 import json, sys
 def strip(v):
-    # 0.10: a list is {"routers": [...]}; a VR's ifaces are objects with
+    # 0.10: a list is {"routers": [...]}; the ifaces of a VR are objects with
     # its MAC (0.9: names, and the MACs in "macs"); netns_missing, the
     # routes in use and whether XDP is attached are new
     if isinstance(v, dict) and set(v) == {"routers"}:
