@@ -54,8 +54,12 @@ want="/etc/vrouter/
 /usr/lib/systemd/system/vrouter.service
 /usr/sbin/vrctl
 /usr/share/bash-completion/completions/vrctl
-/usr/share/man/man8/vrctl.8"
-[ -e "$TOP/dist/vrouter.conf.example" ] && want=$(printf '%s\n%s' "$want" /usr/share/doc/vrouter/examples/vrouter.conf | sort)
+/usr/share/doc/vrouter/examples/grafana-vrouter.json
+/usr/share/doc/vrouter/examples/vrouter-alerts.yml
+/usr/share/doc/vrouter/examples/vrouter.conf
+/usr/share/man/man5/vrouter.conf.5
+/usr/share/man/man8/vrctl.8
+/usr/share/zsh/vendor-completions/_vrctl"
 got=$(cd "$D" && { find . ! -type d; find . -type d -empty -printf '%p/\n'; } | sed 's|^\.||' | sort)
 check_eq "make install: these files, /etc/vrouter made" "$want" "$got"
 check_eq "units: every command is /usr/sbin/vrctl, no @VAR@ left" "" \
