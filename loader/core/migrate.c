@@ -152,7 +152,7 @@ int vr_abi_stamp(const int *fds, unsigned int abi)
 	__u32 key = 0;
 
 	/* Every writer runs where the NICs are (vr_netns_check) */
-	netns_self_ino(&rec.netns_ino);
+	netns_self_id(&rec.netns_id);
 	snprintf(rec.revision, sizeof(rec.revision), "%s", vr_revision());
 	if (bpf_map_update_elem(fds[VRM_ABI], &key, &rec, BPF_ANY)) {
 		pr_err("cannot write %s: %s", VR_MAP_ABI, strerror(errno));
@@ -168,7 +168,7 @@ int vr_abi_stamp_new(const int *fds)
 
 	if (!bpf_map_lookup_elem(fds[VRM_ABI], &key, &rec) && rec.version) {
 		/* loaded by a vrctl that did not record the namespace: now */
-		if (rec.netns_ino || netns_self_ino(&rec.netns_ino))
+		if (rec.netns_id || netns_self_id(&rec.netns_id))
 			return 0;
 		if (bpf_map_update_elem(fds[VRM_ABI], &key, &rec, BPF_ANY)) {
 			pr_err("cannot write %s: %s", VR_MAP_ABI, strerror(errno));

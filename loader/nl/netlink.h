@@ -31,13 +31,15 @@ int netns_stat(const char *name, dev_t *dev, ino_t *ino);
 int netns_enter_fd(int nsfd, int *saved);
 int netns_enter(const char *name, int *saved);
 void netns_leave(int saved);
-/* Identities (netns_id.c): the inode of this process's network namespace;
- * where the namespace of inode INO can be found, for a message: WHAT ("'vr1'
- * (/run/netns/vr1)", "the host's (that of PID 1, systemd)") and PATH for
- * nsenter --net; -ENOENT: nowhere (gone), WHAT is "net:[INO]".
+/* Identities (netns_id.c): this process's network namespace's id (the low
+ * 32 bits of its cookie, never reused; the inode where the kernel has no
+ * cookies); where the namespace of ID can be found, for a message: WHAT
+ * ("'vr1' (/run/netns/vr1)", "the host's (that of PID 1, systemd)") and
+ * PATH for nsenter --net; -ENOENT: nowhere (gone), -EPERM: some could not
+ * be looked into (no CAP_SYS_ADMIN).
  */
-int netns_self_ino(uint32_t *ino);
-int netns_describe(uint32_t ino, char *what, size_t wl, char *path, size_t pl);
+int netns_self_id(uint32_t *id);
+int netns_describe(uint32_t id, char *what, size_t wl, char *path, size_t pl);
 
 /* Create a macvlan NAME over LOWER (host namespace), with MAC, in mode
  * MODE (MACVLAN_MODE_*), move it into namespace NETNS and bring it up.

@@ -9,7 +9,7 @@
 # Each bad case: its exit status, one error line, state unchanged.
 #
 #   dut:e0 == peer:p0; VRs "$P-a" and "$P-longer-name-x" on e0.
-# plan: 143
+# plan: 154
 . "$(dirname "$0")/../lib.sh"
 
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }
@@ -114,6 +114,33 @@ check_eq "list: the name column is as wide as the longest name (${#LONG})" "$(( 
 	"$(awk '{ print index($0, " " $2) + length($2) }' "$T_TMP/o" | xargs)"
 check "list: the header and the rows" grep -qE "^NAME +ID +TABLE +STATE +IFACES$" "$T_TMP/o"
 check "list: the long name in full" grep -qE "^$LONG +[0-9]+ +[0-9]+ +ready +e0$" "$T_TMP/o"
+
+# --- reading at scale: top, stats --brief, status with a 31-character name ---------------
+L31=$P-; while [ ${#L31} -lt 31 ]; do L31=${L31}x; done
+check "add-router a 31-character name" vrctl add-router "$L31" --mac 02:00:00:00:0a:1f
+vrctl status >"$T_TMP/st"
+check_eq "status: the routers' columns line up past a 31-character name" "1 1" \
+	"$(awk '/^Routers/ {r = 1; next} /^Follower/ {r = 0} r {print index($0, " id ")}' "$T_TMP/st" | sort -u | wc -l) $(grep -c "^  $L31 id " "$T_TMP/st")"
+check_eq "status: one-entry maps are records, not '1 / 1 100%'" "0 5" \
+	"$(grep -c ' 1 / 1 ' "$T_TMP/st") $(grep -cE '^  vr_[a-z_]+ +record$' "$T_TMP/st")"
+vrctl stats --brief >"$T_TMP/b"
+check_eq "stats --brief: a header, a line a VR (names in full), a total" "NAME 3 total" \
+	"$(awk 'NR == 1 {print $1}' "$T_TMP/b") $(grep -cE "^($A|$LONG|$L31) +0 +0 +0 +0 +- +0B +-$" "$T_TMP/b") $(tail -1 "$T_TMP/b" | awk '{print $1}')"
+vrctl stats --brief --interval 1 --count 1 >"$T_TMP/b"
+check "stats --brief --interval: its time and interval, rates with units" sh -c "
+	head -1 '$T_TMP/b' | grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{3}Z, interval 1\.0 s, 3 VRs$' &&
+	grep -qE '^$L31 +0pps +0pps +0pps +0pps +- +0bit/s +-$' '$T_TMP/b'"
+vrctl top --count 1 >"$T_TMP/b"
+check_eq "top --count 1 (not a terminal: no screen codes): time, header, 3 VRs, total" "6 0" \
+	"$(wc -l <"$T_TMP/b") $(grep -c $'\033' "$T_TMP/b")"
+vrctl stats "$A" --interval 1 --count 1 >"$T_TMP/b"
+check "stats --interval (text): each block headed by its time" \
+	grep -qE '^--- [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{3}Z, interval 1\.0 s ---$' "$T_TMP/b"
+bad "stats --brief -j: text only" 2 "stats --brief is text" stats --brief -j
+bad "top -j: text only" 2 "top is text" top -j
+check "show: each quota with its use (routes too)" sh -c \
+	"nsenter --net=/run/netns/$(ns dut) '$VRCTL' --pin-dir '$PIN_DIR' show '$A' | grep -qE '^    quota neigh [0-9]+/[0-9]+ routes [0-9]+/10000 macs 1/8$'"
+check "del-router the 31-character name" vrctl del-router "$L31"
 
 # --- -p ------------------------------------------------------------------------------
 check_eq "-p list: the same document as -j, indented" "True True" \

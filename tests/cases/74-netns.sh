@@ -12,7 +12,7 @@
 #
 #   dut:e0 == peer:p0 (vrouter loaded here); other:e0 == other:o1
 #   anon (no /run/netns name, held by a process): a0 == peer:p1
-# plan: 34
+# plan: 35
 . "$(dirname "$0")/../lib.sh"
 
 A=$P-a
@@ -22,7 +22,7 @@ from_host() { "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }
 # the state nothing may change: VRs, pins, XDP on both e0s, the VR's namespace
 snap() {
 	{ vrctl -j list; ls "$PIN_DIR"; ip -n "$(ns dut)" -d link show e0 | grep -o 'prog/xdp id [0-9]*'
-	  ip -n "$(ns other)" -d link show e0 | grep -o 'prog/xdp.*'; ip netns list | grep "^$P-"
+	  ip -n "$(ns other)" -d link show e0 | grep -o 'prog/xdp.*'; ip netns list | awk '{print $1}' | grep "^$P-"
 	  bpftool map dump pinned "$PIN_DIR/vr_macs"; } 2>&1
 }
 # refused DESC WHERE-PATTERN HOW-PATTERN CMD...: exit 1, one line on stderr
@@ -39,8 +39,8 @@ refused() {
 		not_ok "$d: the error does not name '$where' and '$how'"; sed 's/^/#   /' "$T_TMP/e"
 	elif grep -q "vrctl load e0\|attach" "$T_TMP/e" || [ -s "$T_TMP/o" ]; then
 		not_ok "$d: a hint to attach, or output"; sed 's/^/#   /' "$T_TMP/e" "$T_TMP/o"
-	elif [ "$before" != "$(snap)" ]; then
-		not_ok "$d: the state changed"
+	elif after=$(snap) && [ "$before" != "$after" ]; then
+		not_ok "$d: the state changed"; diff <(echo "$before") <(echo "$after") | sed 's/^/#   /'
 	else
 		ok "$d"
 	fi
@@ -106,7 +106,12 @@ check "from another one: named by its process, the way there through /proc" \
 check "... and it still works there" nsenter --net="/proc/$SPID/ns/net" "$VRCTL" --pin-dir "$PIN2" list
 kill $SPID; wait $SPID 2>/dev/null
 gone() { nsx other "$VRCTL" --pin-dir "$PIN2" list 2>&1 | grep -q "which no process, /run/netns name or mount holds any more (gone)"; }
-check "its process gone, the namespace with it: said to be gone, nothing guessed" until_ok 5 gone
+# (its inode number comes back with the next namespace made: its cookie never)
+check "its process gone, the namespace with it: said to be gone, nothing guessed" until_ok 10 gone
+nsx other "$VRCTL" --pin-dir "$PIN2" list 2>&1 | sed 's/^/#   /'
+check_eq "... and without CAP_SYS_ADMIN (only CAP_BPF, as list needs), refused unnamed" 1 \
+	"$(nsx other setpriv --bounding-set=-all,+bpf,+dac_override --inh-caps=-all "$VRCTL" --pin-dir "$PIN_DIR" list 2>&1 |
+	   grep -c "loaded in another network namespace (id [0-9]*), not this one (id [0-9]*): run vrctl where load ran")"
 rm -rf "$PIN2"
 
 # --- not recorded (a vrctl before the record): not refused; the next load records it ---
@@ -121,11 +126,14 @@ b = bytearray(map(int, sys.stdin.read().split()))
 struct.pack_into("<I", b, 4, int(sys.argv[1]))
 print(" ".join(map(str, b)))' "$1")
 }
-check_eq "load recorded dut's namespace (its inode)" "$(stat -L -c %i "/run/netns/$(ns dut)")" "$(home)"
+# a namespace's id: the low 32 bits of its cookie (SO_NETNS_COOKIE)
+cookie() { nsx "$1" "$PY" -c 'import socket, struct; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+print(struct.unpack("Q", s.getsockopt(socket.SOL_SOCKET, 71, 8))[0] & 0xffffffff)'; }
+check_eq "load recorded dut's namespace (its cookie)" "$(cookie dut)" "$(home)"
 setup "vr_abi without the namespace" rewrite_home 0
 check "not recorded: list from another namespace is not refused" from_other list
 check "load e0 --replace (in dut) records it again" vrctl load e0 --replace
-check_eq "... dut's inode" "$(stat -L -c %i "/run/netns/$(ns dut)")" "$(home)"
+check_eq "... dut's cookie" "$(cookie dut)" "$(home)"
 refused "recorded again: refused from another namespace" "$W" "$H" from_other list
 
 check "del-router $A" vrctl del-router "$A"

@@ -231,7 +231,7 @@ check_eq "$A's neighbours after = before" "$(cat "$T_TMP/old-neigh-a")" "$(vrctl
 vrctl list >/dev/null 2>"$T_TMP/err"
 check_eq "reading ABI $NA: no warning" "" "$(cat "$T_TMP/err")"
 check_eq "status: ABI $NA, written by this vrctl's revision" "$NA $(vrctl -j --version | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["git_revision"])')" \
-	"$(vrctl -j status | "$PY" -c 'import json,sys; a = json.load(sys.stdin)["abi"]; print(a["version"], a["revision"])')"
+	"$(vrctl -j status | "$PY" -c 'import json,sys; a = json.load(sys.stdin)["abi"]; print(a["abi_version"], a["git_revision"])')"
 check "new: frames to $A forwarded by the fast path" frames_through vrctl
 check "the new follower started following after the upgrade" \
 	until_ok 5 grep -q "following the VRs" "$T_TMP/new-follow.log"
