@@ -66,7 +66,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .PHONY: all clean vmlinux deps test check demo bench bench-quick bench-progs
-all: $(OUTPUT)/vrctl vrctl $(TEST_PROGS) $(BENCH_PROGS)
+all: $(OUTPUT)/vrctl $(OUTPUT)/vrctl-init vrctl $(TEST_PROGS) $(BENCH_PROGS)
 
 $(OUTPUT) $(OUTPUT)/tests:
 	$(Q)mkdir -p $@
@@ -102,7 +102,14 @@ $(OUTPUT)/vrctl: $(CLI_OBJS) $(LIBVROUTER)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
 
-vrctl: $(OUTPUT)/vrctl
+# A VR's init (loader/core/tenant_init.c): a program of its own, on libc
+# alone (one runs per VR), in LIBEXECDIR (vrctl looks next to itself,
+# then in ../lib/vrouter).
+$(OUTPUT)/vrctl-init: loader/init/vrctl_init.c | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
+
+vrctl: $(OUTPUT)/vrctl $(OUTPUT)/vrctl-init
 	$(Q)ln -sf $< $@
 
 $(OUTPUT)/tests/%: tests/%.c $(wildcard tests/*.h) $(wildcard include/*.h) $(SKELS) $(LIBVROUTER) | $(OUTPUT)/tests
@@ -197,16 +204,18 @@ SOAK_MINUTES ?= 5
 soak: all
 	SOAK_MINUTES=$(SOAK_MINUTES) tests/soak.sh
 
-# vrctl, its man pages (vrctl(8), vrouter.conf(5)), the systemd units
-# (dist/*.service.in, their paths filled in here), the bash and zsh
-# completions, the examples (the configuration, the Prometheus alert
-# rules, the Grafana dashboard) and /etc/vrouter.  `make uninstall`
+# vrctl (and vrctl-init, in LIBEXECDIR), its man pages (vrctl(8),
+# vrouter.conf(5)), the systemd units (dist/*.service.in, their paths
+# filled in here), the bash and zsh completions, the examples (the
+# configuration, the Prometheus alert rules, the Grafana dashboard) and
+# /etc/vrouter.  `make uninstall`
 # removes exactly these (the directory /etc/vrouter only if empty: the
 # operator's vrouter.conf stays).  The package (debian/rules) sets
 # PREFIX=/usr UNITDIR=/lib/systemd/system.
 PREFIX      ?= /usr/local
 DESTDIR     ?=
 SBINDIR     ?= $(PREFIX)/sbin
+LIBEXECDIR  ?= $(PREFIX)/lib/vrouter
 MANDIR      ?= $(PREFIX)/share/man
 UNITDIR     ?= $(PREFIX)/lib/systemd/system
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
@@ -218,13 +227,14 @@ UNITS       := $(patsubst dist/%.in,%,$(wildcard dist/*.service.in))
 # dist/FILE -> $(DOCDIR)/examples/NAME
 EXAMPLES    := vrouter.conf.example:vrouter.conf vrouter-alerts.yml:vrouter-alerts.yml \
 	       grafana-vrouter.json:grafana-vrouter.json
-INSTALLED   := $(SBINDIR)/vrctl $(MANDIR)/man8/vrctl.8 $(MANDIR)/man5/vrouter.conf.5 \
-	       $(BASHCOMPDIR)/vrctl $(ZSHCOMPDIR)/_vrctl \
+INSTALLED   := $(SBINDIR)/vrctl $(LIBEXECDIR)/vrctl-init $(MANDIR)/man8/vrctl.8 \
+	       $(MANDIR)/man5/vrouter.conf.5 $(BASHCOMPDIR)/vrctl $(ZSHCOMPDIR)/_vrctl \
 	       $(addprefix $(UNITDIR)/,$(UNITS)) \
 	       $(foreach e,$(EXAMPLES),$(DOCDIR)/examples/$(lastword $(subst :, ,$(e))))
 .PHONY: install uninstall deb
-install: $(OUTPUT)/vrctl
+install: $(OUTPUT)/vrctl $(OUTPUT)/vrctl-init
 	install -D -m 755 $(OUTPUT)/vrctl $(DESTDIR)$(SBINDIR)/vrctl
+	install -D -m 755 $(OUTPUT)/vrctl-init $(DESTDIR)$(LIBEXECDIR)/vrctl-init
 	install -D -m 644 loader/vrctl.8 $(DESTDIR)$(MANDIR)/man8/vrctl.8
 	install -D -m 644 loader/vrouter.conf.5 $(DESTDIR)$(MANDIR)/man5/vrouter.conf.5
 	install -D -m 644 dist/vrctl.bash $(DESTDIR)$(BASHCOMPDIR)/vrctl
@@ -241,7 +251,7 @@ install: $(OUTPUT)/vrctl
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
-	-rmdir --ignore-fail-on-non-empty $(DESTDIR)$(SYSCONFDIR)/vrouter \
+	-rmdir --ignore-fail-on-non-empty $(DESTDIR)$(SYSCONFDIR)/vrouter $(DESTDIR)$(LIBEXECDIR) \
 		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR)
 
 # The Debian package (debian/), unsigned, in the parent directory:

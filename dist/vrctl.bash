@@ -49,7 +49,14 @@ _vrctl()
 			return
 		fi
 	done
-	if [[ $cur == -* ]]; then
+	if [[ $full == exec && $npos -ge 1 ]]; then
+		# exec NAME [--] COMMAND [ARG...]: a command, then its arguments
+		if [[ $npos == 1 ]]; then
+			COMPREPLY=($(compgen -c -- "$cur"))
+		else
+			COMPREPLY=($(compgen -f -- "$cur"))
+		fi
+	elif [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "${opts[*]}" -- "$cur"))
 	elif [[ $full == neigh && $npos == 0 ]]; then
 		COMPREPLY=($(compgen -W "add replace del show" -- "$cur"))

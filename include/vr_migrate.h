@@ -51,7 +51,7 @@
 	X("vr_tx_ports",    BPF_MAP_TYPE_DEVMAP_HASH,    4,   8, 256,    TX,       COPY)  \
 	X("vr_stats",       BPF_MAP_TYPE_PERCPU_ARRAY,   4, 336, 1024,   STATS,    CONV(vr_conv_stats_2to3)) \
 	X("vr_nic_stats",   BPF_MAP_TYPE_PERCPU_HASH,    4,  16, 256,    NICSTATS, COPY)  \
-	X("vr_routers",     BPF_MAP_TYPE_ARRAY,          4,  80, 1024,   ROUTERS,  COPY)  \
+	X("vr_routers",     BPF_MAP_TYPE_ARRAY,          4,  80, 1024,   ROUTERS,  CONV(vr_conv_router_2to3)) \
 	X("vr_limits",      BPF_MAP_TYPE_ARRAY,          4,  88, 1024,   LIMITS,   COPY)  \
 	X("vr_buckets",     BPF_MAP_TYPE_ARRAY,          4,  64, 1024,   BUCKETS,  COPY)  \
 	X("vr_credits",     BPF_MAP_TYPE_PERCPU_ARRAY,   4,  24, 1024,   CREDITS,  COPY)  \
@@ -69,7 +69,7 @@
 	X("vr_tx_ports",    BPF_MAP_TYPE_DEVMAP_HASH,    4,   8, 256,    TX,       COPY)  \
 	X("vr_stats",       BPF_MAP_TYPE_PERCPU_ARRAY,   4, 336, 1024,   STATS,    CONV(vr_conv_stats_2to3)) \
 	X("vr_nic_stats",   BPF_MAP_TYPE_PERCPU_HASH,    4,  16, 256,    NICSTATS, COPY)  \
-	X("vr_routers",     BPF_MAP_TYPE_ARRAY,          4,  80, 1024,   ROUTERS,  COPY)  \
+	X("vr_routers",     BPF_MAP_TYPE_ARRAY,          4,  80, 1024,   ROUTERS,  CONV(vr_conv_router_2to3)) \
 	X("vr_limits",      BPF_MAP_TYPE_ARRAY,          4,  88, 1024,   LIMITS,   COPY)  \
 	X("vr_buckets",     BPF_MAP_TYPE_ARRAY,          4,  64, 1024,   BUCKETS,  COPY)  \
 	X("vr_credits",     BPF_MAP_TYPE_PERCPU_ARRAY,   4,  24, 1024,   CREDITS,  COPY)  \
@@ -116,5 +116,14 @@ struct vr_stats_abi2 {
 };
 int vr_conv_stats_2to3(const void *old_key, const void *old_val,
 		       void *new_key, void *new_val);
+
+/* vr_routers' value of ABIs 1 and 2: ABI 3 appends the tenant's user
+ * namespace (uid_base, uid_count, userns_ino); an older VR has none, so
+ * the converter copies the 80 bytes and leaves those 0 ("no user
+ * namespace": show and status say so).
+ */
+#define VR_ABI2_ROUTER_SIZE	80
+int vr_conv_router_2to3(const void *old_key, const void *old_val,
+			void *new_key, void *new_val);
 
 #endif /* VR_MIGRATE_H */

@@ -202,7 +202,8 @@ struct vr_nic_stats {
 
 /* vr_routers: vrctl's record of each VR, indexed by VR id (the program
  * never reads it; it is pinned state with BTF, readable by bpftool).  The
- * VR's MACs and NICs are its vr_ports entries; its namespace is its name.
+ * VR's MACs and NICs are its vr_ports entries; its namespace is its name,
+ * owned by its own user namespace (VR_UID_* below).
  */
 #define VR_NAME_MAX	32		/* including the NUL */
 
@@ -224,7 +225,37 @@ struct vr_router {
 	__u32 quota_routes;		/* routes in its host table at most */
 	__u32 quota_macs;		/* vr_macs entries (NICs) at most */
 	__u32 slow;			/* VR_SLOW_ADMIN if the operator turned its fast path off */
+	__u32 uid_base;			/* host uid and gid of the tenant's root (VR_UID_*) */
+	__u32 uid_count;		/* uids and gids mapped from uid_base on; 0: no user namespace */
+	__u64 userns_ino;		/* st_ino of /run/vrctl/userns/NAME, the user namespace
+					 * that owns the VR's network namespace (nsfs, the
+					 * device of netns_dev); 0: none (an older vrctl's VR) */
 };
+
+/*
+ * The tenant's uids: each VR's network namespace is owned by a user
+ * namespace of its own, which maps uids and gids 0..VR_UID_COUNT-1 inside
+ * to a range of the host's that no one else uses, so the tenant's root
+ * has every capability over its VR's namespaces and none over the host's
+ * or another VR's.  The ranges are slots of VR_UID_COUNT from VR_UID_BASE
+ * on (0x70000000 = 1879048192: above the ranges useradd gives in
+ * /etc/subuid by default, 100000-600100000, and systemd-nspawn's,
+ * 524288-1879048191), handed out host-wide (whatever the pin directory)
+ * by a file per slot under /run/vrctl/uids; a slot that an /etc/subuid or
+ * /etc/subgid entry overlaps is skipped, unless the entry is
+ * VR_UID_OWNER's (an administrator reserving the whole range for vrouter).
+ */
+#define VR_UID_BASE		0x70000000u
+#define VR_UID_COUNT		65536u
+#define VR_UID_SLOTS		2048u	/* twice VR_MAX_ROUTERS: room for a second pin directory */
+#define VR_UID_OWNER		"vrouter"
+
+/* The tenant's directories (run, tmp, log, etc/...: what `vrctl exec`
+ * mounts over the host's) are a tmpfs of at most this size per VR, owned
+ * by the tenant's root, made and removed with the VR.
+ */
+#define VR_TENANT_FS_MB		64
+#define VR_TENANT_FS_INODES	16384
 
 /*
  * Per-VR quotas on what the VRs share, so that no tenant takes what the

@@ -16,11 +16,20 @@ PIN_DIR="/sys/fs/bpf/$P"
 T_FAILED=0
 
 cleanup() {
-	local ns
+	local ns f
 	for ns in $(ip netns list | awk '{print $1}' | grep "^$P-"); do
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
 		ip netns del "$ns" 2>/dev/null
 	done
+	# What add-router made besides a VR's namespace, if the test ended
+	# before del-router (its processes, the VR's init included, are gone
+	# with the namespace's above).
+	for f in /run/vrctl/userns/"$P"-* /run/vrctl/pidns/"$P"-* /run/vrctl/tenant/"$P"-*; do
+		[ -e "$f" ] || continue
+		umount -l "$f" 2>/dev/null
+		rm -rf --one-file-system "$f"
+	done
+	grep -lx "$P-.*" /run/vrctl/uids/* 2>/dev/null | xargs -r rm -f
 	rm -rf "$PIN_DIR" 2>/dev/null
 	[ -n "$T_TMP" ] && rm -rf "$T_TMP"
 	return 0
@@ -108,6 +117,20 @@ capture_start() {
 		--timeout 5 >"$3" 2>"$T_TMP/cap-$1.err" &
 	caps+=($!)
 	until_ok 5 test -e "$T_TMP/ready-$1"
+}
+# udp_seen_in NS TAG SPEC: five UDP frames SPEC,data=TAG (tests/pkt.py's
+# spec) sent by gen on g0, captured on every interface of namespace NS (a
+# full name, as a VR's) for SPEC's destination port; prints how many NS saw.
+udp_seen_in() {
+	local f=$T_TMP/seen-$2.pcap i specs=() port tp
+	port=$(sed -n 's/.*dport=\([0-9]*\).*/\1/p' <<<"$3")
+	for i in 1 2 3 4 5; do specs+=("$3,data=$2"); done
+	vx "$1" timeout 3 tcpdump -i any -n -U -w "$f" "udp and port $port" >/dev/null 2>"$f.err" &
+	tp=$!
+	until_ok 3 grep -q "listening on" "$f.err"
+	nsx gen "${PKT[@]}" send g0 "${specs[@]}" >/dev/null
+	wait $tp
+	tcpdump -r "$f" -n 2>/dev/null | grep -c 'UDP'
 }
 # start_follower: `vrctl sync --follow -v` in dut with $PIN_DIR, logging to
 # $T_TMP/follow.log; FPID is vrctl itself (nsenter execs it).

@@ -59,6 +59,7 @@ struct vr_cmd {
 	enum vr_lock_mode lock;
 	bool reads_old_abi;		/* an older pinned ABI is read through a converted copy */
 	void (*more_help)(FILE *f);	/* more lines for `help COMMAND`, or NULL */
+	bool cmd_line;			/* after the first positional: a command line, untouched */
 };
 
 /* The capabilities of a command with needs_root (privs.c checks them):
@@ -66,11 +67,16 @@ struct vr_cmd {
  * vrouter's takes CAP_SYS_ADMIN (a program's fd from its id, its BTF);
  * changing anything takes netlink changes, XDP attach, namespaces and
  * mounts (CAP_SYS_ADMIN also lets the verifier take the program, as
- * CAP_BPF + CAP_PERFMON would).
+ * CAP_BPF + CAP_PERFMON would); making a VR, the uid and gid maps of its
+ * user namespace.
  */
 #define VR_CAPS_READ	CAPS_BPF
 #define VR_CAPS_INSPECT	(CAPS_BPF | CAPS_SYS_ADMIN)
 #define VR_CAPS_CHANGE	(CAPS_NET_ADMIN | CAPS_SYS_ADMIN)
+/* Making VRs (add-router, apply) also writes the uid and gid maps of
+ * their user namespaces.
+ */
+#define VR_CAPS_CREATE	(VR_CAPS_CHANGE | CAPS_SETID)
 
 /* The options of each command, by index into its table (main.c). */
 enum { LOAD_MODE, LOAD_REPLACE };
@@ -123,6 +129,7 @@ int do_stats(struct vr_ctx *ctx, const struct vr_args *a);
 int do_top(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_brief.c */
 int do_neigh(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_neigh.c */
 int do_set_router(struct vr_ctx *ctx, const struct vr_args *a);	/* cmd_set_router.c */
+int do_exec(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_exec.c */
 /* cmd_show.c: "fast path on" or "fast path off: operator, policy routing"
  * (SLOW: the VR_SLOW_* bits), JSON "fast_path_off": [...].
  */

@@ -219,6 +219,24 @@ void vr_print_fast_path(int slow, const char *indent)
 	close_json_array();
 }
 
+/* "    tenant uids A-B (user namespace)", or that it has none (an older
+ * vrctl's VR: its tenant's root is the host's).
+ */
+static void print_tenant(const struct vr_router *r)
+{
+	open_json_object("tenant");
+	print_bool(PRINT_JSON, "userns", NULL, r->uid_count != 0);
+	if (r->uid_count) {
+		print_uint(PRINT_ANY, "uid_base", "    tenant uids %u", r->uid_base);
+		print_uint(PRINT_ANY, "uid_count", "+%u (its own user namespace)", r->uid_count);
+	} else {
+		print_text("    tenant: no user namespace (an older vrctl's VR: its root is root "
+			   "on the host; del-router and add-router move it into one)");
+	}
+	print_nl();
+	close_json_object();
+}
+
 /* One VR: list's line (DETAIL false) or show's block (U: its use). */
 static void print_router(struct vr_ctx *ctx, uint32_t id, const struct vr_router *r,
 			 const struct vr_usage *u, int width)
@@ -236,6 +254,7 @@ static void print_router(struct vr_ctx *ctx, uint32_t id, const struct vr_router
 		print_quota(r, id, u);
 		vr_print_fast_path(vr_router_slow(&ctx->st, id), "    ");
 		print_nl();
+		print_tenant(r);
 	}
 	print_router_ports(ports, n, detail);
 	if (!detail)

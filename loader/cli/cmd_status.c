@@ -126,6 +126,9 @@ static void print_routers(struct vr_ctx *ctx, const struct vr_metrics *m)
 		print_uint(PRINT_ANY, "table", " table %-5u", m->vr[i].rec.table_id);
 		print_string(PRINT_ANY, "state", " %s", vr_router_state_name(m->vr[i].rec.state));
 		vr_print_fast_path(vr_router_slow(&ctx->st, m->vr[i].id), ", ");
+		print_bool(PRINT_JSON, "userns", NULL, m->vr[i].rec.uid_count != 0);
+		if (!m->vr[i].rec.uid_count)
+			print_text(", no user namespace (an older vrctl's)");
 		print_nl();
 		close_json_object();
 	}

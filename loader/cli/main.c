@@ -128,7 +128,7 @@ static const struct vr_cmd commands[] = {
 	  .opts = unload_opts, .needs_root = true, .lock = VR_LOCK,
 	  .help = "detach from NICs; no IFACE: everything, pins removed" },
 	{ .name = "add-router", .fn = do_add_router, .args = "NAME", .max_pos = 1,
-	  .opts = add_router_opts, .needs_root = true, .lock = VR_LOCK,
+	  .opts = add_router_opts, .needs_root = true, .caps = VR_CAPS_CREATE, .lock = VR_LOCK,
 	  .help = "create a virtual router" },
 	{ .name = "set-router", .fn = do_set_router, .args = "NAME", .max_pos = 1,
 	  .opts = set_router_opts, .needs_root = true, .lock = VR_LOCK,
@@ -157,6 +157,9 @@ static const struct vr_cmd commands[] = {
 	{ .name = "sync", .fn = do_sync, .args = "[NAME]", .max_pos = 1,
 	  .opts = sync_opts, .needs_root = true, .lock = VR_LOCK_NONE,
 	  .help = "mirror VR routes and neighbours to the fast path" },
+	{ .name = "exec", .fn = do_exec, .args = "NAME [--] COMMAND [ARG...]", .max_pos = -1,
+	  .needs_root = true, .lock = VR_LOCK_NONE, .cmd_line = true,
+	  .help = "run a command as the VR's tenant: its namespaces, its root's capabilities there" },
 	{ .name = "status", .fn = do_status, .max_pos = 0,
 	  .needs_root = true, .caps = VR_CAPS_INSPECT, .lock = VR_LOCK_NONE,
 	  .help = "NICs attached, map fill levels, VR states, follower and trace" },
@@ -171,7 +174,7 @@ static const struct vr_cmd commands[] = {
 	  .opts = upgrade_opts, .needs_root = true, .lock = VR_LOCK,
 	  .help = "move the loaded NICs to this vrctl's program and map layout, keeping every VR" },
 	{ .name = "apply", .fn = do_apply, .args = "[FILE]", .max_pos = 1,
-	  .opts = apply_opts, .needs_root = true, .lock = VR_LOCK,
+	  .opts = apply_opts, .needs_root = true, .caps = VR_CAPS_CREATE, .lock = VR_LOCK,
 	  .help = "make the running state match a configuration file (default " VR_CONF_DEFAULT ")" },
 	{ .name = "save", .fn = do_save, .max_pos = 0,
 	  .needs_root = true, .caps = VR_CAPS_INSPECT, .lock = VR_LOCK_NONE, .reads_old_abi = true,	/* read-only: save | apply - */
@@ -295,6 +298,7 @@ int main(int argc, char **argv)
 	if (vr_parse_args(&ctx, argc - first, argv + first, &help, &args))
 		return 2;
 	log_set_verbose(ctx.verbose);
+	log_set_json(ctx.json);	/* not a -j of exec's command line */
 	if (ctx.version) {
 		vr_print_version(ctx.json);
 		return 0;

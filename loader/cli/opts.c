@@ -261,13 +261,38 @@ int vr_parse_globals(struct vr_ctx *ctx, int argc, char **argv, bool *help)
 	return run_getopt(ctx, argc, argv, NULL, true, help, &none);
 }
 
+/*
+ * A command whose line ends with a command line of its own (exec NAME
+ * [--] CMD...): options up to NAME, then up to the first word that is no
+ * option (or "--"); the rest is the command's.  The positionals are NAME
+ * and that rest, NAME moved next to it (over an option word read).
+ */
+static int parse_cmd_line(struct vr_ctx *ctx, int argc, char **argv, bool *help,
+			  struct vr_args *a)
+{
+	const struct vr_cmd *c = ctx->cmd;
+	int first, rest;
+
+	first = run_getopt(ctx, argc, argv, c->opts, true, help, a);
+	if (first < 0 || first >= argc)
+		return first;
+	rest = run_getopt(ctx, argc - first, argv + first, c->opts, true, help, a);
+	if (rest < 0)
+		return rest;
+	argv[first + rest - 1] = argv[first];
+	return first + rest - 1;
+}
+
 int vr_parse_args(struct vr_ctx *ctx, int argc, char **argv, bool *help, struct vr_args *a)
 {
 	const struct vr_cmd *c = ctx->cmd;
 	int first;
 
 	memset(a, 0, sizeof(*a));
-	first = run_getopt(ctx, argc, argv, c->opts, false, help, a);
+	if (c->cmd_line)
+		first = parse_cmd_line(ctx, argc, argv, help, a);
+	else
+		first = run_getopt(ctx, argc, argv, c->opts, false, help, a);
 	if (first < 0)
 		return first;
 	a->pos = argv + first;

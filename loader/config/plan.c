@@ -353,6 +353,10 @@ static int plan_routers(struct vr_state *st, const struct vr_conf *c,
 					 "(its network namespace is gone)");
 			continue;
 		}
+		if (!rec.uid_count)
+			pr_warn("VR %s has no user namespace (an older vrctl's): its tenant's "
+				"root is root on the host; `vrctl del-router %s` and apply again "
+				"move it into one (README, Tenants)", rec.name, rec.name);
 		for (i = 0; i < run->n_routers &&
 			    strcmp(run->routers[i].req.name, rec.name); i++)
 			;

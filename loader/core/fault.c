@@ -8,6 +8,9 @@
  * itself (no cleanup runs, exactly as with kill -9 or a power cut; the
  * flock on the pin directory goes with the process).  Unset: nothing.
  * VRCTL_FAULT=list prints each step's name on stderr as it is reached.
+ * VRCTL_FAULT=no-userns is no step: add-router then makes the VR as on a
+ * kernel without user namespaces (as an older vrctl did), for the tests
+ * of such VRs.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -38,4 +41,11 @@ void vr_fault_step(const char *step, int n)
 
 	snprintf(buf, sizeof(buf), "%s%d", step, n + 1);
 	vr_fault_point(buf);
+}
+
+bool vr_fault_no_userns(void)
+{
+	const char *want = getenv("VRCTL_FAULT");
+
+	return want && !strcmp(want, "no-userns");
 }

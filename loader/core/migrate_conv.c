@@ -3,6 +3,7 @@
  * The converters of include/vr_migrate.h: one entry of an older layout
  * into this one.  NEW_KEY and NEW_VAL come zeroed; 0, 1 to drop, -errno.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "vrouter.h"
@@ -36,4 +37,14 @@ int vr_conv_stats_2to3(const void *old_key, const void *old_val,
 		n->pass[r] = o->pass[r];
 	n->policed = o->policed;
 	return 0;		/* the reasons ABI 3 added start at 0 */
+}
+
+int vr_conv_router_2to3(const void *old_key, const void *old_val,
+			void *new_key, void *new_val)
+{
+	_Static_assert(offsetof(struct vr_router, uid_base) == VR_ABI2_ROUTER_SIZE,
+		       "ABI 3 only appends to vr_router");
+	memcpy(new_key, old_key, sizeof(__u32));
+	memcpy(new_val, old_val, VR_ABI2_ROUTER_SIZE);
+	return 0;
 }

@@ -25,12 +25,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <linux/if_link.h>
 
 #include "core/datapath.h"
 #include "core/hostcfg.h"
 #include "core/maps.h"
 #include "core/router.h"
+#include "core/tenant.h"
+#include "core/uids.h"
 #include "lib/log.h"
 #include "lib/parse.h"
 #include "nl/netlink.h"
@@ -277,7 +280,7 @@ static int create_plan(struct vr_state *st, struct vr_router_req *r, uint32_t *i
 
 /* The steps of a create done so far, for the undo. */
 struct create_done {
-	bool record, netns, limit;
+	bool record, uids, netns, userns, tenant, init, limit;
 	int links, ports, macs;
 };
 
@@ -300,6 +303,10 @@ static int step_record(struct vr_state *st, const struct vr_router_req *r, uint3
 	rec.quota_neigh = r->quota.neigh;
 	rec.quota_routes = r->quota.routes;
 	rec.quota_macs = r->quota.macs;
+	if (r->uid_base) {
+		rec.uid_base = r->uid_base;
+		rec.uid_count = VR_UID_COUNT;
+	}
 	if (state != VR_STATE_CREATING || r->netns_made) {
 		err = netns_stat(r->name, &dev, &ino);
 		if (err) {
@@ -309,6 +316,15 @@ static int step_record(struct vr_state *st, const struct vr_router_req *r, uint3
 		}
 		rec.netns_dev = dev;
 		rec.netns_ino = ino;
+	}
+	if (r->userns_made) {
+		err = userns_stat(r->name, &ino);
+		if (err) {
+			pr_err("cannot read the identity of user namespace %s/%s: %s",
+			       USERNS_RUN_DIR, r->name, strerror(-err));
+			return err;
+		}
+		rec.userns_ino = ino;
 	}
 	err = vr_router_write(st, id, &rec);
 	if (err)
@@ -339,8 +355,70 @@ static int copy_ecmp(const char *name)
 	return 0;
 }
 
-/* The namespace (its identity into the record at once: del-router deletes
- * only that namespace), lo up, the VR's sysctls.
+/* Why this kernel cannot give the VR a user namespace, before trying
+ * (ERR 0) or after vrns_create() failed with ERR; NULL: it can, or
+ * another error.
+ */
+static const char *no_userns(int err)
+{
+	if (vr_fault_no_userns())
+		return "VRCTL_FAULT=no-userns: as on a kernel without them";
+	if (access("/proc/self/ns/user", F_OK))
+		return "this kernel has no user namespaces";
+	if (err == -ENOSPC)
+		return "user namespaces are turned off: sysctl user.max_user_namespaces";
+	return NULL;
+}
+
+/*
+ * The network namespace, owned by a user namespace of the VR's own with
+ * a uid range of its own (userns.c, uids.c); where the kernel cannot,
+ * the namespace alone, as an older vrctl made it, said once.
+ */
+static int make_namespaces(struct vr_state *st, struct vr_router_req *r, uint32_t id,
+			   struct create_done *done)
+{
+	const char *why = no_userns(0);
+	int err;
+
+	if (!why) {
+		err = vr_uids_alloc(r->name, &r->uid_base);	/* prints its error */
+		if (err)
+			return err;
+		done->uids = true;
+		err = step_record(st, r, id, VR_STATE_CREATING);
+		if (err)
+			return err;
+		err = vrns_create(r->name, r->uid_base, VR_UID_COUNT);
+		if (!err) {
+			done->netns = done->userns = true;
+			r->netns_made = r->userns_made = true;
+			return 0;
+		}
+		why = no_userns(err);
+		if (!why) {
+			pr_err("cannot create the namespaces of VR %s: %s", r->name,
+			       strerror(-err));
+			return err;
+		}
+		vr_uids_free(r->name, r->uid_base);
+		done->uids = false;
+		r->uid_base = 0;
+	}
+	pr_warn("VR %s: no user namespace (%s): its tenant's root is root on the host "
+		"(README, Tenants)", r->name, why);
+	err = netns_create(r->name);
+	if (err) {
+		pr_err("cannot create network namespace %s: %s", r->name, strerror(-err));
+		return err;
+	}
+	done->netns = true;
+	r->netns_made = true;
+	return 0;
+}
+
+/* The namespaces (their identities into the record at once: del-router
+ * deletes only those), the tenant's directories, lo up, the VR's sysctls.
  */
 static int step_netns(struct vr_state *st, struct vr_router_req *r, uint32_t id,
 		      struct create_done *done)
@@ -349,17 +427,29 @@ static int step_netns(struct vr_state *st, struct vr_router_req *r, uint32_t id,
 	size_t i;
 	int err;
 
-	err = netns_create(name);
-	if (err) {
-		pr_err("cannot create network namespace %s: %s", name, strerror(-err));
+	err = make_namespaces(st, r, id, done);
+	if (err)
 		return err;
-	}
-	done->netns = true;
-	r->netns_made = true;
 	err = step_record(st, r, id, VR_STATE_CREATING);
 	if (err)
 		return err;
 	vr_fault_point("add:netns");
+	if (r->userns_made) {
+		err = vr_tenant_dir_create(name, r->uid_base);
+		if (err) {
+			pr_err("cannot make the tenant's directories of VR %s (%s/%s): %s", name,
+			       TENANT_RUN_DIR, name, strerror(-err));
+			return err;
+		}
+		done->tenant = true;
+		err = vr_tenant_init_start(name);
+		if (err) {
+			pr_err("cannot start the init of VR %s (%s/%s): %s", name,
+			       TENANT_PIDNS_DIR, name, strerror(-err));
+			return err;
+		}
+		done->init = true;
+	}
 	err = nl_link_up(name, "lo");
 	if (err) {
 		pr_err("cannot set lo up in %s: %s", name, strerror(-err));
@@ -468,8 +558,18 @@ static void create_undo(struct vr_state *st, const struct vr_router_req *r, uint
 		vr_port_del(st, id, r->att[i].ifindex);
 	for (i = done->links - 1; i >= 0; i--)
 		nl_link_del(r->name, r->att[i].ifname);
+	if (done->init) {
+		vr_tenant_kill(r->name, r->uid_base, VR_UID_COUNT);	/* its init */
+		vr_tenant_init_delete(r->name);
+	}
+	if (done->tenant)
+		vr_tenant_dir_delete(r->name);
 	if (done->netns)
 		netns_delete(r->name);
+	if (done->userns)
+		userns_delete(r->name);
+	if (done->uids)
+		vr_uids_free(r->name, r->uid_base);
 	if (done->record) {
 		memset(&free_rec, 0, sizeof(free_rec));
 		vr_router_write(st, id, &free_rec);
@@ -556,6 +656,43 @@ static bool netns_is_vrs(const struct vr_router *r)
 	       dev == r->netns_dev && ino == r->netns_ino;
 }
 
+/* The tenant of R: its init's pid namespace, its user namespace if it is
+ * the one add-router made, its directories, its uid range.
+ */
+static int delete_tenant(const struct vr_router *r)
+{
+	const char *name = r->name;
+	ino_t ino;
+	int err;
+
+	if (!r->uid_count)
+		return 0;	/* an older vrctl's VR, or one without */
+	err = vr_tenant_init_delete(name);
+	if (err && err != -ENOENT) {
+		pr_err("cannot remove %s/%s: %s", TENANT_PIDNS_DIR, name, strerror(-err));
+		return err;
+	}
+	/* Its inode unknown: a crash right after vrns_create(); only vrctl
+	 * makes files there, and the VR holds the name.
+	 */
+	if (!userns_stat(name, &ino) && (!r->userns_ino || ino == r->userns_ino)) {
+		err = userns_delete(name);
+		if (err) {
+			pr_err("cannot delete user namespace %s/%s: %s", USERNS_RUN_DIR, name,
+			       strerror(-err));
+			return err;
+		}
+	}
+	err = vr_tenant_dir_delete(name);
+	if (err && err != -ENOENT) {
+		pr_err("cannot remove the tenant's directories of VR %s (%s/%s): %s", name,
+		       TENANT_RUN_DIR, name, strerror(-err));
+		return err;
+	}
+	vr_uids_free(name, r->uid_base);
+	return 0;
+}
+
 /* The namespace and its macvlans, explicitly: a namespace lives on while
  * a process is in it.  Only the namespace add-router made: one of that
  * name made by someone else (after a crash before add-router made its
@@ -564,17 +701,27 @@ static bool netns_is_vrs(const struct vr_router *r)
 static int delete_netns(const struct vr_router *r, bool was_ready)
 {
 	const char *name = r->name;
-	int err;
+	int err, n;
 
+	/* The tenant's processes first: they hold the namespaces, and its
+	 * uids go back to the pool.
+	 */
+	if (r->uid_count) {
+		n = vr_tenant_kill(name, r->uid_base, r->uid_count);
+		if (n > 0)
+			pr_info("VR %s: %d process%s of its tenant ended", name, n,
+				n == 1 ? "" : "es");
+		vr_fault_point("del:tenant");
+	}
 	if (!name[0] || !netns_exists(name)) {
 		if (was_ready)
 			pr_warn("network namespace %s was already gone", name);
-		return 0;
+		return delete_tenant(r);
 	}
 	if (!netns_is_vrs(r) && netns_is_ns(name)) {
 		pr_warn("network namespace %s is not the one add-router made for VR %s: "
 			"left alone", name, name);
-		return 0;
+		return delete_tenant(r);
 	}
 	/* -EINVAL: /run/netns/NAME is a file but no namespace (a crash
 	 * inside netns_create()): nothing to enter, remove it.
@@ -593,7 +740,7 @@ static int delete_netns(const struct vr_router *r, bool was_ready)
 		return err;
 	}
 	vr_fault_point("del:netns");
-	return 0;
+	return delete_tenant(r);
 }
 
 int vr_router_delete(struct vr_state *st, uint32_t id, const struct vr_router *rec)
@@ -650,15 +797,16 @@ static int reattach_port(struct vr_state *st, uint32_t id, const struct vr_route
 		pr_err("VR %s: NIC %s is not loaded (vrctl load %s)", rec->name, ifname, ifname);
 		return err ? err : -ENODEV;
 	}
+	/* The port before the macvlan (router_ports.c says why). */
+	err = vr_port_add(st, id, new, mac, ifname);
+	if (err && err != -EEXIST)
+		return map_err(VR_MAP_PORTS, VR_MAX_PORTS, err, ifname);
 	err = nl_macvlan_add(rec->name, ifname, ifname, mac, VR_MACVLAN_MODE);
 	if (err && err != -EEXIST) {
 		pr_err("VR %s: cannot create macvlan %s again: %s", rec->name, ifname,
 		       strerror(-err));
 		return err;
 	}
-	err = vr_port_add(st, id, new, mac, ifname);
-	if (err && err != -EEXIST)
-		return map_err(VR_MAP_PORTS, VR_MAX_PORTS, err, ifname);
 	if (!vr_mac_get(st, ifindex, mac, &mv) && mv.vr_id == id)
 		vr_mac_del(st, ifindex, mac);
 	err = vr_mac_add(st, new, mac, id, rec->table_id, vr_nic_mac_flags(new));

@@ -49,6 +49,8 @@ struct vr_router_req {
 	struct vr_limit limit;			/* derived (vr_limit_derive) */
 	struct vr_quota quota;			/* 0: the default */
 	bool netns_made;			/* set by vr_router_create() */
+	bool userns_made;			/* its user namespace too */
+	uint32_t uid_base;			/* the tenant's uids (set by it; 0: none) */
 };
 
 /* Create the VR REQ asks for (REQ's att[] and table are resolved in

@@ -74,25 +74,28 @@ int vr_router_attach(struct vr_state *st, uint32_t id, const struct vr_router *r
 	err = attach_check(st, id, rec, a);
 	if (err)
 		return err;
+	/* The port before the macvlan: sync takes a macvlan on a NIC where
+	 * the VR has no port for a tenant's, and deletes it.
+	 */
+	err = vr_port_add(st, id, a->ifindex, a->mac, a->ifname);
+	if (err) {
+		pr_err("VR %s: cannot add NIC %s to map %s: %s", rec->name, a->ifname,
+		       VR_MAP_PORTS, strerror(-err));
+		return err;
+	}
 	err = nl_macvlan_add(rec->name, a->ifname, a->ifname, a->mac, VR_MACVLAN_MODE);
 	if (err) {
 		pr_err("VR %s: cannot create macvlan %s: %s", rec->name, a->ifname,
 		       err == -EEXIST ? "its namespace has an interface of that name" :
 		       err == -EADDRINUSE ? "MAC in use on the NIC" : strerror(-err));
-		return err;
-	}
-	err = vr_port_add(st, id, a->ifindex, a->mac, a->ifname);
-	if (err) {
-		pr_err("VR %s: cannot add NIC %s to map %s: %s", rec->name, a->ifname,
-		       VR_MAP_PORTS, strerror(-err));
-		goto err_link;
+		goto err_port;
 	}
 	err = vr_mac_add(st, a->ifindex, a->mac, id, rec->table_id,
 			 vr_nic_mac_flags(a->ifindex));
 	if (err) {
 		pr_err("VR %s: cannot add MAC %s to map %s: %s", rec->name,
 		       mac_str(a->mac, m), VR_MAP_MACS, strerror(-err));
-		goto err_port;
+		goto err_link;
 	}
 	if (rec->slow & VR_SLOW_ADMIN)
 		vr_mac_set_slow(st, a->ifindex, a->mac, VR_SLOW_ADMIN, true);
@@ -100,10 +103,10 @@ int vr_router_attach(struct vr_state *st, uint32_t id, const struct vr_router *r
 		mac_str(a->mac, m));
 	return 0;
 
-err_port:
-	vr_port_del(st, id, a->ifindex);
 err_link:
 	nl_link_del(rec->name, a->ifname);
+err_port:
+	vr_port_del(st, id, a->ifindex);
 	return err;
 }
 
@@ -148,18 +151,19 @@ int vr_router_detach(struct vr_state *st, uint32_t id, const struct vr_router *r
 		       a->ifname, strerror(-err));
 		return err;
 	}
-	err = vr_port_del(st, id, a->ifindex);
-	if (err && err != -ENOENT) {
-		pr_err("VR %s: cannot delete NIC %s from map %s: %s", rec->name, a->ifname,
-		       VR_MAP_PORTS, strerror(-err));
-		return err;
-	}
+	/* The macvlan before the port (see attach). */
 	err = nl_link_del(rec->name, a->ifname);
 	if (err == -ENODEV || err == -ENOENT)
 		pr_warn("VR %s: its macvlan %s was already gone", rec->name, a->ifname);
 	else if (err) {
 		pr_err("VR %s: cannot delete macvlan %s: %s", rec->name, a->ifname,
 		       strerror(-err));
+		return err;
+	}
+	err = vr_port_del(st, id, a->ifindex);
+	if (err && err != -ENOENT) {
+		pr_err("VR %s: cannot delete NIC %s from map %s: %s", rec->name, a->ifname,
+		       VR_MAP_PORTS, strerror(-err));
 		return err;
 	}
 	pr_info("VR %s: detached from NIC %s", rec->name, a->ifname);

@@ -100,5 +100,9 @@ const char *vr_pass_reason_name(unsigned int r);
 void vr_fault_point(const char *step);
 /* vr_fault_point("STEPn") for the Nth of a repeated step: N from 0, names from 1 ("add:macvlan1"). */
 void vr_fault_step(const char *step, int n);
+/* VRCTL_FAULT=no-userns: add-router acts as on a kernel without user
+ * namespaces (the VR as an older vrctl made it).
+ */
+bool vr_fault_no_userns(void);
 
 #endif /* VR_CORE_STATE_H */

@@ -46,6 +46,10 @@ int caps_check(unsigned int need, char *buf, size_t len)
 		add_name(buf, len, "CAP_NET_ADMIN");
 	if ((need & CAPS_SYS_ADMIN) && !sys_admin)
 		add_name(buf, len, "CAP_SYS_ADMIN");
+	if ((need & CAPS_SETID) && !has(c, CAP_SETUID))
+		add_name(buf, len, "CAP_SETUID");
+	if ((need & CAPS_SETID) && !has(c, CAP_SETGID))
+		add_name(buf, len, "CAP_SETGID");
 	if ((need & CAPS_DAC) && !has(c, CAP_DAC_OVERRIDE))
 		add_name(buf, len, "CAP_DAC_OVERRIDE");
 	cap_free(c);

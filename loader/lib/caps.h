@@ -15,6 +15,7 @@ enum {
 	CAPS_NET_ADMIN	= 1 << 1,	/* netlink changes, XDP attach */
 	CAPS_SYS_ADMIN	= 1 << 2,	/* setns/unshare, mounts, BTF of loaded programs */
 	CAPS_DAC	= 1 << 3,	/* CAP_DAC_OVERRIDE: root's files when not uid 0 */
+	CAPS_SETID	= 1 << 4,	/* CAP_SETUID, CAP_SETGID: a user namespace's uid and gid maps */
 };
 
 /* 0 if the effective set holds every capability of NEED; else -EPERM with

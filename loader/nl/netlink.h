@@ -40,6 +40,46 @@ void netns_leave(int saved);
  */
 int netns_self_id(uint32_t *id);
 int netns_describe(uint32_t id, char *what, size_t wl, char *path, size_t pl);
+/* DIR/NAME into BUF; -EINVAL for a name with '/', "." or "..".  Open it
+ * (O_RDONLY), unmount and remove it (ns_file_remove()), its identity.
+ */
+int ns_name_path(const char *dir, const char *name, char *buf, size_t len);
+int ns_name_open(const char *dir, const char *name);
+int ns_name_remove(const char *dir, const char *name);
+int ns_name_stat(const char *dir, const char *name, dev_t *dev, ino_t *ino);
+/* /run/netns/NAME into BUF. */
+int netns_path(const char *name, char *buf, size_t len);
+/* DIR (made with MODE if absent) a shared mount point, as /run/netns. */
+int ns_run_dir_prepare(const char *dir, mode_t mode);
+/* An empty file at PATH for a namespace's bind mount (-EEXIST); unmount
+ * and remove one (-ENOENT if absent).
+ */
+int ns_file_make(const char *path);
+int ns_file_remove(const char *path);
+
+/*
+ * The VR's user namespace, which owns its network namespace (userns.c):
+ * both made at once, the user namespace mapping uids and gids 0..COUNT-1
+ * to UID_BASE.. on the host, bind-mounted at /run/netns/NAME and
+ * /run/vrctl/userns/NAME (/run/vrctl: root's, 0700, shared).  Inside, the
+ * user namespace may make no further user or network namespace
+ * (user.max_user_namespaces and max_net_namespaces 0 there).  -EEXIST if
+ * either exists; on failure nothing is left behind.  -EINVAL, -ENOSPC:
+ * the kernel has no user namespaces, or they are turned off.
+ */
+#define VRCTL_RUN_DIR	"/run/vrctl"
+#define USERNS_RUN_DIR	VRCTL_RUN_DIR "/userns"
+int vrns_create(const char *name, uint32_t uid_base, uint32_t count);
+int userns_delete(const char *name);		/* -ENOENT if absent */
+int userns_open(const char *name);		/* O_RDONLY fd of /run/vrctl/userns/NAME */
+int userns_stat(const char *name, ino_t *ino);
+/* The inode of the user namespace that owns the namespace of NSFD. */
+int ns_owner_ino(int nsfd, ino_t *ino);
+/* VRCTL_RUN_DIR, then DIR below it (0700 both), made if absent: 0, or
+ * -EPERM if one is not a directory of root's (or of the user running vrctl)
+ * that only its owner can enter.
+ */
+int vrctl_run_dir(const char *dir);
 
 /* Create a macvlan NAME over LOWER (host namespace), with MAC, in mode
  * MODE (MACVLAN_MODE_*), move it into namespace NETNS and bring it up.

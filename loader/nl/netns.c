@@ -22,14 +22,19 @@
 
 #include "nl/netlink.h"
 
-static int netns_path(const char *name, char *buf, size_t len)
+int ns_name_path(const char *dir, const char *name, char *buf, size_t len)
 {
 	if (!name || !*name || strchr(name, '/') || !strcmp(name, ".") ||
 	    !strcmp(name, ".."))
 		return -EINVAL;
-	if ((size_t)snprintf(buf, len, "%s/%s", NETNS_RUN_DIR, name) >= len)
+	if ((size_t)snprintf(buf, len, "%s/%s", dir, name) >= len)
 		return -ENAMETOOLONG;
 	return 0;
+}
+
+int netns_path(const char *name, char *buf, size_t len)
+{
+	return ns_name_path(NETNS_RUN_DIR, name, buf, len);
 }
 
 int netns_exists(const char *name)
@@ -42,16 +47,21 @@ int netns_exists(const char *name)
 	return stat(path, &st) == 0;
 }
 
-int netns_open(const char *name)
+int ns_name_open(const char *dir, const char *name)
 {
 	char path[PATH_MAX];
 	int err, fd;
 
-	err = netns_path(name, path, sizeof(path));
+	err = ns_name_path(dir, name, path, sizeof(path));
 	if (err)
 		return err;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
+}
+
+int netns_open(const char *name)
+{
+	return ns_name_open(NETNS_RUN_DIR, name);
 }
 
 int netns_enter_fd(int nsfd, int *saved)
@@ -107,13 +117,13 @@ int netns_is_ns(const char *name)
 	       sf.f_type == NSFS_MAGIC;
 }
 
-int netns_stat(const char *name, dev_t *dev, ino_t *ino)
+int ns_name_stat(const char *dir, const char *name, dev_t *dev, ino_t *ino)
 {
 	char path[PATH_MAX];
 	struct stat st;
 	int err;
 
-	err = netns_path(name, path, sizeof(path));
+	err = ns_name_path(dir, name, path, sizeof(path));
 	if (err)
 		return err;
 	if (stat(path, &st) < 0)
@@ -123,43 +133,74 @@ int netns_stat(const char *name, dev_t *dev, ino_t *ino)
 	return 0;
 }
 
-/* Make /run/netns a shared mount point, as `ip netns add` does, so that
- * unmounting a namespace file in one mount namespace unmounts it in all
- * of them and the namespace can be freed.
+int netns_stat(const char *name, dev_t *dev, ino_t *ino)
+{
+	return ns_name_stat(NETNS_RUN_DIR, name, dev, ino);
+}
+
+/* Make DIR (made with MODE if absent) a shared mount point, as `ip netns
+ * add` does for /run/netns, so that unmounting a namespace file in one
+ * mount namespace unmounts it in all of them and the namespace can be
+ * freed.
  */
-static int netns_run_dir_prepare(void)
+int ns_run_dir_prepare(const char *dir, mode_t mode)
 {
 	bool made_mount = false;
 
-	if (mkdir(NETNS_RUN_DIR, 0755) < 0 && errno != EEXIST)
+	if (mkdir(dir, mode) < 0 && errno != EEXIST)
 		return -errno;
-	while (mount("", NETNS_RUN_DIR, "none", MS_SHARED | MS_REC, NULL)) {
+	while (mount("", dir, "none", MS_SHARED | MS_REC, NULL)) {
 		if (errno != EINVAL || made_mount)
 			return -errno;
-		if (mount(NETNS_RUN_DIR, NETNS_RUN_DIR, "none",
-			  MS_BIND | MS_REC, NULL))
+		if (mount(dir, dir, "none", MS_BIND | MS_REC, NULL))
 			return -errno;
 		made_mount = true;
 	}
 	return 0;
 }
 
+/* A namespace file PATH: an empty file made for the bind mount, or
+ * -EEXIST.
+ */
+int ns_file_make(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+/* Unmount and remove namespace file PATH; -ENOENT if absent. */
+int ns_file_remove(const char *path)
+{
+	struct stat st;
+
+	/* lstat(), not access(): the effective ids and capabilities count */
+	if (lstat(path, &st) < 0)
+		return -errno;
+	/* EINVAL: not a mount point (a file left by a crash): still remove it. */
+	if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL)
+		return -errno;
+	if (unlink(path) < 0)
+		return -errno;
+	return 0;
+}
+
 int netns_create(const char *name)
 {
 	char path[PATH_MAX];
-	int err, fd, saved;
+	int err, saved;
 
 	err = netns_path(name, path, sizeof(path));
 	if (err)
 		return err;
-	err = netns_run_dir_prepare();
+	err = ns_run_dir_prepare(NETNS_RUN_DIR, 0755);
+	if (!err)
+		err = ns_file_make(path);
 	if (err)
 		return err;
-
-	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	close(fd);
 
 	saved = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (saved < 0) {
@@ -184,20 +225,16 @@ err_unlink:
 	return err;
 }
 
-int netns_delete(const char *name)
+int ns_name_remove(const char *dir, const char *name)
 {
 	char path[PATH_MAX];
 	int err;
 
-	err = netns_path(name, path, sizeof(path));
-	if (err)
-		return err;
-	if (access(path, F_OK) < 0)
-		return -errno;
-	/* EINVAL: not a mount point (a file left by a crash): still remove it. */
-	if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL)
-		return -errno;
-	if (unlink(path) < 0)
-		return -errno;
-	return 0;
+	err = ns_name_path(dir, name, path, sizeof(path));
+	return err ? err : ns_file_remove(path);
+}
+
+int netns_delete(const char *name)
+{
+	return ns_name_remove(NETNS_RUN_DIR, name);
 }

@@ -8,6 +8,8 @@
  *   batch.c    the pipelined request batch to the host (nl/nl.h below)
  *   vr.c       a VR's lifecycle: attach (namespace, sockets), full pass,
  *              detach; its links
+ *   guard.c    the links on the shared NICs: vrctl's kept as made, the
+ *              tenant's deleted
  *   route.c    routes and addresses: the VR's wanted set, rendered for
  *              the host table, diffed against it, installed
  *   nh.c       nexthop objects (RTA_NH_ID) and their groups
@@ -116,16 +118,32 @@ struct snh {
 
 /* ---- links and addresses ---- */
 
+/* A link's configuration where a tenant could reach past its VR (guard.c). */
+struct slink_cfg {
+	bool macvlan;			/* kind "macvlan" */
+	bool has_mac, has_bcq, has_cutoff;
+	uint8_t mac[6];			/* IFLA_ADDRESS */
+	uint32_t mode;			/* IFLA_MACVLAN_MODE */
+	uint16_t flags;			/* IFLA_MACVLAN_FLAGS */
+	uint32_t n_src;			/* IFLA_MACVLAN_MACADDR_COUNT: source MACs */
+	uint32_t bcq;			/* IFLA_MACVLAN_BC_QUEUE_LEN asked for */
+	int32_t cutoff;			/* IFLA_MACVLAN_BC_CUTOFF (the NIC's) */
+};
+
 struct slink {
 	struct hnode h;
 	uint32_t ifindex;		/* in the VR */
-	uint32_t host_ifindex;		/* the lower NIC, 0 if none */
+	uint32_t host_ifindex;		/* the lower NIC if vrctl made the link, else 0 */
 	uint32_t flags;			/* IFF_* */
 	uint32_t gen;
+	uint32_t lower;			/* its lower device in vrctl's namespace, 0 if none */
+	bool ours;			/* the macvlan vrctl made for its port on LOWER */
 	bool foreign;			/* stacked on a shared NIC, not vrctl's: to delete */
 	uint32_t lower_ifindex;		/* its lower NIC, if foreign */
-	char kind[16];			/* "macvlan", ... if foreign */
+	char kind[16];			/* "macvlan", ... */
 	char name[IF_NAMESIZE];
+	struct slink_cfg cfg;
+	uint32_t restored_sig;		/* the change last restored (guard.c), 0: none */
 };
 
 struct saddr_key {
@@ -256,6 +274,20 @@ void sync_rpf_pass(struct sync_vr *vr);	/* 0: none */
 int sync_links_dump(struct sync_vr *vr);
 /* An RTM_NEWLINK/DELLINK event: true if the mapping or up state changed. */
 bool sync_link_event(struct sync_vr *vr, const struct nlmsghdr *nlh);
+
+/* guard.c: the links on the shared NICs.  LINKINFO (IFLA_LINKINFO, may be
+ * NULL) and ADDR (IFLA_ADDRESS, or NULL) into *CFG.
+ */
+void sync_link_cfg(const struct nlattr *linkinfo, const uint8_t *addr, struct slink_cfg *cfg);
+/*
+ * After a dump of the VR's links or an event: which link on each shared
+ * NIC is the macvlan vrctl made (host_ifindex set), restored where a
+ * tenant changed what it may not, and every other link stacked on a
+ * shared NIC deleted; each reported once.  Nothing while the VR is being
+ * deleted (its record no longer READY, or another VR's).  True if the
+ * links vrctl made changed (a full pass is due).
+ */
+bool sync_links_guard(struct sync_vr *vr);
 
 /* route.c */
 void sync_route_free(void *e);

@@ -12,12 +12,8 @@
  * likes, "out1" over a veth of its own included.
  *
  * A tenant may create links in its namespace, but none stacked on the
- * shared NICs: a macvlan (any mode) on its own macvlan lands on the NIC
- * and would receive other VRs' frames (source mode) or frames the fast
- * path does not police (another MAC).  The one vrctl made is the macvlan
- * on the NIC with the VR's MAC there (vr_ports); any other link whose
- * lower is in vrctl's namespace is deleted and reported, by every pass
- * and by the follower as soon as its event arrives.
+ * shared NICs, and it may not change how vrctl's macvlan meets the NIC:
+ * guard.c decides, after every dump and link event.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -181,6 +177,7 @@ struct link_msg {
 	bool has_link, has_nsid, has_addr;
 	const uint8_t *addr;		/* IFLA_ADDRESS, VR_ETH_ALEN bytes */
 	const char *name, *kind;
+	const struct nlattr *linkinfo;	/* IFLA_LINKINFO, or NULL */
 };
 
 static int parse_link(const struct nlmsghdr *nlh, struct link_msg *m)
@@ -208,7 +205,8 @@ static int parse_link(const struct nlmsghdr *nlh, struct link_msg *m)
 		m->addr = mnl_attr_get_payload(tb[IFLA_ADDRESS]);
 		m->has_addr = true;
 	}
-	m->kind = nl_linkinfo_kind(tb[IFLA_LINKINFO]);
+	m->linkinfo = tb[IFLA_LINKINFO];
+	m->kind = nl_linkinfo_kind(m->linkinfo);
 	return 0;
 }
 
@@ -220,21 +218,15 @@ static uint32_t lower_of(const struct sync_vr *vr, const struct link_msg *m)
 	return 0;
 }
 
-/* The macvlan vrctl made for the VR on NIC LOWER: the VR's MAC there. */
-static bool vrctl_made(struct sync_vr *vr, const struct link_msg *m, uint32_t lower)
-{
-	uint8_t mac[VR_ETH_ALEN];
-
-	return m->kind && !strcmp(m->kind, "macvlan") && m->has_addr &&
-	       !vr_port_get(vr->s->st, vr->id, lower, mac) &&
-	       !memcmp(mac, m->addr, VR_ETH_ALEN);
-}
-
+/* The link of M into the VR's table; guard.c then says whether vrctl made
+ * it.  True if it is new on a shared NIC, moved, or vrctl's and went up or
+ * down (or lost or found its carrier).
+ */
 static bool link_update(struct sync_vr *vr, const struct link_msg *m)
 {
 	struct slink *l = htab_find(&vr->links, &m->ifindex);
-	uint32_t host = lower_of(vr, m);
-	bool changed, foreign = host && !vrctl_made(vr, m, host);
+	uint32_t lower = lower_of(vr, m);
+	bool changed;
 
 	if (!l) {
 		l = calloc(1, sizeof(*l));
@@ -242,61 +234,24 @@ static bool link_update(struct sync_vr *vr, const struct link_msg *m)
 			abort();
 		l->ifindex = m->ifindex;
 		htab_add(&vr->links, &l->h);
-		changed = host != 0;
+		changed = lower != 0;
 	} else {
-		changed = l->host_ifindex != host ||
-			  (host && ((l->flags ^ m->flags) & (IFF_UP | SYNC_IFF_LOWER_UP)));
+		changed = l->lower != lower ||
+			  (l->host_ifindex && ((l->flags ^ m->flags) & (IFF_UP | SYNC_IFF_LOWER_UP)));
 		/* Carrier seen changing, in a dump or an event: the VR's kernel
 		 * drops or keeps next hops after it; look again (follower).
 		 */
-		if (host && ((l->flags ^ m->flags) & SYNC_IFF_LOWER_UP))
+		if (l->host_ifindex && ((l->flags ^ m->flags) & SYNC_IFF_LOWER_UP))
 			vr->carrier_passes = SYNC_CARRIER_PASSES;
 	}
-	l->host_ifindex = foreign ? 0 : host;
-	l->foreign = foreign;
+	l->lower = lower;
 	l->flags = m->flags;
 	l->gen = vr->gen;
 	if (m->name)
 		snprintf(l->name, sizeof(l->name), "%s", m->name);
-	l->lower_ifindex = foreign ? host : 0;
-	if (foreign)
-		snprintf(l->kind, sizeof(l->kind), "%s", m->kind ? m->kind : "link");
+	snprintf(l->kind, sizeof(l->kind), "%s", m->kind ? m->kind : "link");
+	sync_link_cfg(m->linkinfo, m->has_addr ? m->addr : NULL, &l->cfg);
 	return changed;
-}
-
-/* Delete the links a tenant stacked on a shared NIC (after a dump, not
- * inside one: the request socket is the dump's).
- */
-static void reap_foreign(struct sync_vr *vr)
-{
-	char buf[256], nic[IF_NAMESIZE];
-	struct ifinfomsg *ifm;
-	struct nlmsghdr *nlh;
-	struct hnode *cur;
-	struct slink *l;
-	size_t pos;
-	int err;
-
-	htab_for_each(&vr->links, pos, cur, l) {
-		if (!l->foreign)
-			continue;
-		nlh = mnl_nlmsg_put_header(buf);
-		nlh->nlmsg_type = RTM_DELLINK;
-		ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-		ifm->ifi_family = AF_UNSPEC;
-		ifm->ifi_index = (int)l->ifindex;
-		err = nl_request(vr->req, nlh, NULL, NULL);
-		if (err && err != -ENODEV)
-			pr_err("VR %s: cannot delete link %s, stacked on shared NIC %s: %s",
-			       vr->rec.name, l->name, sync_ifname(l->lower_ifindex, nic),
-			       nl_strerror(vr->req, err));
-		else
-			pr_warn("VR %s: link %s (%s on shared NIC %s) was not made by vrctl: "
-				"deleted (a tenant may not stack links on the NICs)",
-				vr->rec.name, l->name, l->kind, sync_ifname(l->lower_ifindex, nic));
-		htab_del(&vr->links, &l->h);
-		free(l);
-	}
 }
 
 static int link_dump_cb(const struct nlmsghdr *nlh, void *data)
@@ -366,7 +321,7 @@ int sync_links_dump(struct sync_vr *vr)
 			free(l);
 		}
 	}
-	reap_foreign(vr);
+	sync_links_guard(vr);
 	sync_rpf_pass(vr);
 	return err;
 }
@@ -424,8 +379,7 @@ bool sync_link_event(struct sync_vr *vr, const struct nlmsghdr *nlh)
 		return false;
 	if (nlh->nlmsg_type == RTM_NEWLINK) {
 		changed = link_update(vr, &m);
-		reap_foreign(vr);
-		return changed;
+		return sync_links_guard(vr) || changed;
 	}
 	l = htab_find(&vr->links, &m.ifindex);
 	if (!l)

@@ -248,8 +248,9 @@ check_eq "e1 still loaded after the blocked unload" "$P1" "$(prog_id e1)"
 # --- a VR (records written with bpftool), list/show/stats/neigh ------------------------
 VR=$P-v VRID=5 TABLE=1500 VRMAC=02:00:00:00:05:01
 setup "VR namespace (a VR has one)" ip netns add "$VR"
+# (uid_count 0: no user namespace, as an older vrctl made VRs)
 setup "VR record" mupdate vr_routers "$(hx '<I' $VRID)" \
-	"$(hx '<32sIIQQQIIII' "$VR" 2 $TABLE 1700000000000000000 0 0 0 0 0 0)"
+	"$(hx '<32sIIQQQIIIIIIQ' "$VR" 2 $TABLE 1700000000000000000 0 0 0 0 0 0 0 0 0)"
 setup "VR port e0" mupdate vr_ports "$(hx '<II' $VRID "$IF0")" "$(hx '<6s2x16s' $VRMAC e0)"
 setup "VR port e1" mupdate vr_ports "$(hx '<II' $VRID "$IF1")" "$(hx '<6s2x16s' $VRMAC e1)"
 setup "VR MAC on e0" mupdate vr_macs "$(hx '<I6s2x' "$IF0" $VRMAC)" "$(hx '<IIB3x' $VRID $TABLE 0)"
@@ -263,7 +264,7 @@ check_eq "list -j: the VR" "[['$VR', $VRID, $TABLE, 'ready']]" \
 vrctl show "$VR" >"$T_TMP/o" 2>&1
 check "show (text)" grep -q "^$VR: id $VRID table $TABLE state ready netns $VR" "$T_TMP/o"
 check "show (text) lists the MAC per NIC" grep -q "e1 (ifindex $IF1) mac $VRMAC" "$T_TMP/o"
-check_eq "show -j: keys" "['created', 'fast_path_off', 'id', 'ifaces', 'limit', 'name', 'netns', 'netns_missing', 'quota', 'state', 'table']" \
+check_eq "show -j: keys" "['created', 'fast_path_off', 'id', 'ifaces', 'limit', 'name', 'netns', 'netns_missing', 'quota', 'state', 'table', 'tenant']" \
 	"$(vrctl show "$VR" -j | jget 'sorted(j)')"
 check_eq "show -j: values" "$VR $VRID $TABLE ready $VR ['e0', 'e1'] $VRMAC" \
 	"$(vrctl show "$VR" -j | jget '" ".join(map(str, [j["name"], j["id"], j["table"], j["state"], j["netns"], [i["ifname"] for i in j["ifaces"]], j["ifaces"][0]["mac"]]))')"

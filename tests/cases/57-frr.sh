@@ -1,27 +1,30 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-# FRR inside a VR: zebra, staticd and bgpd learn one prefix from two BGP
-# peers (BIRD on s0 and on s1) and install it over a nexthop group; the
-# fast path forwards it over both, then, when s1's link loses carrier,
-# over s0 only, as the VR's kernel does.
+# FRR inside a VR, as its tenant runs it (`vrctl exec`: the VR's user,
+# network and pid namespaces, its own directories): zebra, staticd and
+# bgpd learn one prefix from two BGP peers (BIRD on s0 and on s1, outside
+# the VR) and install it over a nexthop group; the fast path forwards it
+# over both, then, when s1's link loses carrier, over s0 only, as the VR's
+# kernel does.  FRR's files are the tenant's: its configuration in the
+# VR's /etc/frr, pid files and vty sockets in its /run/frr (vtysh and kill
+# from another exec find them), its log in its /var/log/frr; it runs as
+# user frr, a uid of the VR's range.
 #
 #   gen:g0 == dut:in0, dut:out0 == s0:s0, dut:out1 == s1:s1; VR A on all three.
-# plan: 9
+# plan: 15
 . "$(dirname "$0")/../lib.sh"
 
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }
 A=$P-a A_MAC=02:00:00:00:57:01
 FRR=/usr/lib/frr
-# FRR runs as its own user (its vty group), with its files in a directory
-# of this run under /var/run/frr (its pathspace, -N).
-FRRDIR=/var/run/frr/$P
+tenant() { vrctl exec "$A" -- "$@"; }
 stop_daemons() {
 	local f
-	for f in "$T_TMP"/*.pid "$FRRDIR"/*.pid; do [ -s "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
+	for f in "$T_TMP"/*.pid; do [ -s "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
 	[ -n "$FPID" ] && kill -TERM "$FPID" 2>/dev/null
 	return 0
 }
-trap 'stop_daemons; sleep 0.2; rm -rf "$FRRDIR"; cleanup' EXIT
+trap 'stop_daemons; sleep 0.2; cleanup' EXIT
 [ -x $FRR/zebra ] && [ -x $FRR/bgpd ] || fatal "FRR not installed (make deps: frr)"
 command -v bird >/dev/null || fatal "bird not installed (make deps: bird2)"
 
@@ -52,11 +55,12 @@ protocol bgp a {
 EOF2
 	setup "bird on $s" nsx "$s" bird -c "$T_TMP/bird-$s.conf" -s "$T_TMP/bird-$s.ctl" -P "$T_TMP/bird-$s.pid"
 done
-# FRR in A: both peers, ECMP over them.
-mkdir -p "$FRRDIR" && chown frr:frr "$FRRDIR"
-cat >"$FRRDIR/frr.conf" <<EOF2
+# FRR in A: both peers, ECMP over them.  Its configuration goes in
+# through the tenant's own /etc/frr.
+cat >"$T_TMP/frr.conf" <<EOF2
 frr defaults traditional
 hostname $A
+log file /var/log/frr/frr.log
 router bgp 65001
  bgp router-id 198.18.10.1
  no bgp ebgp-requires-policy
@@ -70,20 +74,31 @@ router bgp 65001
   maximum-paths 2
  exit-address-family
 EOF2
-chown frr:frr "$FRRDIR/frr.conf"
+setup "A's tenant writes its /etc/frr/frr.conf and makes /var/log/frr" tenant sh -c "
+	cat >/etc/frr/frr.conf && mkdir -p /var/log/frr && chown frr:frr /var/log/frr" <"$T_TMP/frr.conf"
 frr_start() {	# DAEMON [ARGS]
-	nsenter --net="/run/netns/$A" $FRR/$1 -d -N "$P" -f "$FRRDIR/frr.conf" \
-		-i "$FRRDIR/$1.pid" "${@:2}"
+	tenant $FRR/$1 -d -f /etc/frr/frr.conf "${@:2}"
 }
 setup "zebra in A" frr_start zebra
 setup "staticd in A" frr_start staticd
-setup "bgpd in A" frr_start bgpd -p 0
+setup "bgpd in A" frr_start bgpd
 ecmp_in_a() { ip -n "$A" route show 198.19.200.0/24 | grep -q "proto bgp" &&
 	[ "$(ip -n "$A" nexthop show | grep -c 'group')" -ge 1 ]; }
 check "FRR learns 198.19.200.0/24 from both peers: a nexthop group in A" until_ok 30 ecmp_in_a
 [ $T_FAILED = 0 ] || { ip -n "$A" route; ip -n "$A" nexthop; } | sed 's/^/#   /'
 hops() { ip -n "$(ns dut)" route show table "$TA" 198.19.200.0/24 | grep -c 'nexthop via\|^198.19.200.0/24 via'; }
 check "mirrored into the host table with both next hops" until_ok 5 eval '[ "$(hops)" = 2 ]'
+# Its files, from another exec: vtysh through the vty sockets, the pid
+# files in the same pid namespace, the log.
+check_eq "vtysh (another exec) sees both BGP peers established" 2 \
+	"$(tenant vtysh -c 'show ip bgp neighbors' 2>/dev/null | grep -c 'BGP state = Established')"
+frr_uid=$(tenant id -u frr)
+check_eq "its pid files in A's /run/frr, owned by user frr (uid $frr_uid in A)" \
+	"$frr_uid $frr_uid $frr_uid" "$(tenant stat -c %u /run/frr/zebra.pid /run/frr/staticd.pid /run/frr/bgpd.pid | xargs)"
+check "FRR logs to A's /var/log/frr/frr.log" tenant grep -q "BGP" /var/log/frr/frr.log
+base=$(vrctl -j show "$A" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["tenant"]["uid_base"])')
+check_eq "on the host, that is in A's tenant directory, user frr uid $base + $frr_uid" \
+	"$((base + frr_uid))" "$(stat -c %u "/run/vrctl/tenant/$A/run/frr/zebra.pid")"
 
 fwd() { vrctl -j stats "$A" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["routers"][0]["fwd"]["packets"])'; }
 # flows N TAG: N frames, one flow each (source ports), to 198.19.200.5;
@@ -111,6 +126,9 @@ setup "s1's link loses carrier" ip -n "$(ns s1)" link set s1 down
 check "A's kernel drops the next hop on out1; the mirror follows" until_ok 5 eval '[ "$(hops)" = 1 ]'
 read -r n0 n1 <<<"$(flows 40 failover)"
 check_eq "40 flows after the carrier loss: all at s0" "40 0" "$((n0 - 1)) $n1"
+check "kill from another exec, by the pid files: FRR ends" \
+	tenant sh -c 'kill $(cat /run/frr/bgpd.pid /run/frr/staticd.pid /run/frr/zebra.pid)'
+check "... and is gone" until_ok 5 eval "! tenant pgrep -x 'zebra|bgpd|staticd'"
 stop_daemons
 FPID=
 check "del-router A" vrctl del-router "$A"

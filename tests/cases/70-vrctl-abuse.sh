@@ -19,7 +19,7 @@
 #   dut:e0 == peer:p0, dut:e1 == peer:p1, dut:e2 == peer:p2 (load e0 e1)
 #   dut:e3 == peer:p3 (a second vrouter on a private bpffs)
 #   dut:e4 == peer:p4 (the NIC removed while loaded)
-# plan: 164
+# plan: 165
 . "$(dirname "$0")/../lib.sh"
 
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }
@@ -417,7 +417,7 @@ DEL_STEPS=$(sed -n 's/^fault point: //p' "$T_TMP/steps-del" | xargs)
 check_eq "fault points of add-router (2 NICs)" \
 	"add:record add:netns add:sysctl add:macvlan1 add:macvlan2 add:port1 add:port2 add:mac1 add:mac2 add:stats add:ready" "$ADD_STEPS"
 check_eq "fault points of del-router" \
-	"del:record del:macs del:ports del:neigh del:table del:macvlans del:netns del:stats" "$DEL_STEPS"
+	"del:record del:macs del:ports del:neigh del:table del:tenant del:macvlans del:netns del:stats" "$DEL_STEPS"
 state_of() { vrctl list -j 2>/dev/null | jget "[v['state'] for v in j['routers'] if v['name'] == '$K']"; }
 for s in $ADD_STEPS; do
 	VRCTL_FAULT=$s vrctl add-router $K --mac $KMAC --iface e0,e1 >/dev/null 2>&1

@@ -38,15 +38,7 @@ TC=$(table_of "$C")
 # kernel takes them: a local destination), captured in C's namespace on
 # every interface; prints how many C saw.
 frames_seen_by_c() {
-	local f=$T_TMP/c-$1.pcap spec i specs=()
-	spec="dmac=$A_MAC,smac=$GEN_MAC,src=198.18.84.2,dst=198.18.84.1,ttl=64,sport=8484,dport=8484,data=$1"
-	for i in 1 2 3 4 5; do specs+=("$spec"); done
-	vx "$C" timeout 3 tcpdump -i any -n -U -w "$f" "udp and port 8484" >/dev/null 2>&1 &
-	local tp=$!
-	sleep 0.5
-	nsx gen "${PKT[@]}" send g0 "${specs[@]}" >/dev/null
-	wait $tp
-	tcpdump -r "$f" -n 2>/dev/null | grep -c 'UDP'
+	udp_seen_in "$C" "$1" "dmac=$A_MAC,smac=$GEN_MAC,src=198.18.84.2,dst=198.18.84.1,ttl=64,sport=8484,dport=8484"
 }
 
 # --- a source-mode macvlan in C, spying on gen's frames to A ----------------------------

@@ -57,6 +57,9 @@ for i in $(seq 10 19); do
 	setup "N: permanent neighbour 198.18.2.$i" \
 		ip -n "$N" neigh add "198.18.2.$i" lladdr "02:00:00:00:87:$i" dev out0 nud permanent
 done
+# B too: s1's router solicitations would leave an IPv6 neighbour in B
+# whenever they come before the sync (seen under load).
+setup "B without IPv6" vx "$B" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 setup "B's address on out1" ip -n "$B" addr add 198.18.4.1/24 dev out1
 setup "B: a neighbour" ip -n "$B" neigh add 198.18.4.2 lladdr 02:00:00:00:88:02 dev out1 nud permanent
 vrctl sync >"$T_TMP/o" 2>"$T_TMP/e"

@@ -9,7 +9,7 @@
 #
 #   gen:g0 == dut:in0 [load in0 out0 out1] dut:out0 == s0:s0
 #                                          dut:out1 == s1:s1
-# plan: 77
+# plan: 78
 . "$(dirname "$0")/../lib.sh"
 
 FROM=${UPGRADE_FROM:-7f67b40} OA=${UPGRADE_FROM_ABI:-2}	# the ABI of that vrctl
@@ -103,7 +103,8 @@ def strip(v):
         v = {k: x for k, x in v.items() if k not in ("netns_missing", "routes_used")}
         # the ABI-1 vrctl called an interface name "iface" (0.9: "ifname")
         return {("ifname" if k == "iface" else k): strip(x) for k, x in v.items()
-                if k not in ("stats", "rx", "fwd", "pass", "policed", "counters", "fast_path")}
+                if k not in ("stats", "rx", "fwd", "pass", "policed", "counters", "fast_path",
+                             "tenant")}
     if isinstance(v, list):
         return [strip(x) for x in v]
     return v
@@ -191,10 +192,24 @@ print(json.dumps([[e["key"], e["value"][:6]] for e in json.load(sys.stdin)]))'; 
 macs_but_flags() { "$PY" -c '
 import json, sys
 print(json.dumps([[e["key"], e["value"][:10] + e["value"][11:]] for e in json.load(sys.stdin)]))'; }
+# ABI 3 appended the tenant's user namespace to vr_routers' records: an
+# older VR has none (zeros).
+routers_abi2() { "$PY" -c '
+import json, sys
+n = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+rows = json.load(sys.stdin)
+if n:
+    assert all(int(b, 16) == 0 for e in rows for b in e["value"][n:]), "tenant fields not 0"
+print(json.dumps([[e["key"], e["value"][:80]] for e in rows]))' "$@"; }
 for m in $MAPS; do
 	if [ $m = vr_neigh ] && [ "$OA" = 1 ]; then
 		check "vr_neigh: every key and next-hop MAC the same in the new map" \
 			diff <(neigh_mac <"$T_TMP/before-$m") <(dump $m | neigh_mac)
+		continue
+	fi
+	if [ $m = vr_routers ] && [ "$OA" -lt 3 ]; then
+		check "vr_routers: every record's 80 bytes the same, the tenant's user namespace appended as none" \
+			diff <(routers_abi2 <"$T_TMP/before-$m") <(dump $m | routers_abi2 80)
 		continue
 	fi
 	if [ $m = vr_macs ] && [ "$OA" -lt 3 ]; then
@@ -227,6 +242,12 @@ check "the VRs' namespaces are still there" test -e "/run/netns/$A" -a -e "/run/
 check_eq "list -j after = before" "$(cat "$T_TMP/old-list")" "$(vrctl -j list | conf)"
 check_eq "show -j $A after = before" "$(cat "$T_TMP/old-a")" "$(vrctl -j show "$A" | conf)"
 check_eq "show -j $B after = before" "$(cat "$T_TMP/old-b")" "$(vrctl -j show "$B" | conf)"
+tenant_userns() { vrctl -j show "$1" | "$PY" -c 'import json,sys; print(json.load(sys.stdin).get("tenant", {}).get("userns"))'; }
+if [ "$OA" -lt 3 ]; then
+	check_eq "show: $A, made by ABI $OA, has no user namespace of its own (said so)" "False" "$(tenant_userns "$A")"
+else
+	check_eq "show: $A has a user namespace of its own" "True" "$(tenant_userns "$A")"
+fi
 check_eq "$A's neighbours after = before" "$(cat "$T_TMP/old-neigh-a")" "$(vrctl neigh show "$A")"
 vrctl list >/dev/null 2>"$T_TMP/err"
 check_eq "reading ABI $NA: no warning" "" "$(cat "$T_TMP/err")"

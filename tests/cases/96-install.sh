@@ -52,6 +52,7 @@ want="/etc/vrouter/
 /usr/lib/systemd/system/vrctl-exporter.service
 /usr/lib/systemd/system/vrctl-sync.service
 /usr/lib/systemd/system/vrouter.service
+/usr/lib/vrouter/vrctl-init
 /usr/sbin/vrctl
 /usr/share/bash-completion/completions/vrctl
 /usr/share/doc/vrouter/examples/grafana-vrouter.json
@@ -91,13 +92,17 @@ else
 	else
 		ok "systemd-analyze verify faults a unit whose vrctl does not exist"
 	fi
+	# vrouter.service makes each VR's user and pid namespaces and writes
+	# their uid maps (CAP_SETUID, CAP_SETGID): what confines the tenants
+	# costs 0.5 of systemd's score there.
 	for u in $UNITS; do
+		bar=5; [ "$u" = vrouter.service ] && bar=5.5
 		s=$(systemd-analyze security --offline=true "$V/usr/lib/systemd/system/$u" 2>&1 |
 		    sed -n 's/.*Overall exposure level for .*: \([0-9.]*\) .*/\1/p')
-		if [ -n "$s" ] && awk -v s="$s" 'BEGIN { exit !(s < 5) }'; then
-			ok "systemd-analyze security $u: $s, below 5"
+		if [ -n "$s" ] && awk -v s="$s" -v b="$bar" 'BEGIN { exit !(s < b) }'; then
+			ok "systemd-analyze security $u: $s, below $bar"
 		else
-			not_ok "systemd-analyze security $u: '$s', not below 5"
+			not_ok "systemd-analyze security $u: '$s', not below $bar"
 		fi
 	done
 fi
@@ -117,18 +122,18 @@ A=$P-a
 expect_refused "nobody: load refused, naming what it lacks" \
 	"load: needs CAP_NET_ADMIN, CAP_SYS_ADMIN, CAP_DAC_OVERRIDE" vrctl_nobody "" load e0
 check_eq "nobody: nothing attached" "" "$(ip -n "$(ns dut)" link show e0 | grep -o 'prog/xdp')"
-UNIT_CAPS=+net_admin,+sys_admin,+bpf,+perfmon
+UNIT_CAPS=+net_admin,+sys_admin,+bpf,+perfmon,+setuid,+setgid
 check "the units' capabilities: load" vrctl_caps $UNIT_CAPS load e0
 check "the units' capabilities: add-router" vrctl_caps $UNIT_CAPS add-router "$A" --mac 02:00:00:00:0a:01
 check "the units' capabilities: set-router" vrctl_caps $UNIT_CAPS set-router "$A" --rate-pps 1000
 check "the units' capabilities: sync" vrctl_caps $UNIT_CAPS sync
 check_eq "the units' capabilities: status sees vrouter's program on e0" "1" \
 	"$(vrctl_caps $UNIT_CAPS status | grep -c '^  e0 .* attached, native')"
-expect_refused "nobody: add-router refused" "add-router: needs CAP_NET_ADMIN, CAP_SYS_ADMIN, CAP_DAC_OVERRIDE" \
+expect_refused "nobody: add-router refused" "add-router: needs CAP_NET_ADMIN, CAP_SYS_ADMIN, CAP_SETUID, CAP_SETGID, CAP_DAC_OVERRIDE" \
 	vrctl_nobody "" add-router "$P-b" --mac 02:00:00:00:0b:01
 expect_refused "nobody: del-router refused" "del-router: needs" vrctl_nobody "" del-router "$A"
 expect_refused "nobody: list refused" "list: needs CAP_BPF, CAP_DAC_OVERRIDE" vrctl_nobody "" list
-expect_refused "root with CAP_BPF only: add-router refused" "add-router: needs CAP_NET_ADMIN, CAP_SYS_ADMIN (" \
+expect_refused "root with CAP_BPF only: add-router refused" "add-router: needs CAP_NET_ADMIN, CAP_SYS_ADMIN, CAP_SETUID, CAP_SETGID (" \
 	vrctl_caps +bpf add-router "$P-b" --mac 02:00:00:00:0b:01
 expect_refused "root with CAP_BPF only: sync refused (it writes host routes)" "sync: needs CAP_NET_ADMIN, CAP_SYS_ADMIN" \
 	vrctl_caps +bpf sync
@@ -137,8 +142,8 @@ expect_refused "root with CAP_BPF only: status refused (it could not tell vroute
 check_eq "root with CAP_BPF only: list, show and stats" "ok" \
 	"$(vrctl_caps +bpf list | grep -q "^$A " && vrctl_caps +bpf show "$A" >/dev/null &&
 	   vrctl_caps +bpf stats >/dev/null && echo ok)"
-AMB=-all,+net_admin,+sys_admin,+dac_override
-check "nobody with ambient CAP_NET_ADMIN, CAP_SYS_ADMIN, CAP_DAC_OVERRIDE: add-router" \
+AMB=-all,+net_admin,+sys_admin,+setuid,+setgid,+dac_override
+check "nobody with ambient CAP_NET_ADMIN, CAP_SYS_ADMIN, CAP_SETUID, CAP_SETGID, CAP_DAC_OVERRIDE: add-router" \
 	vrctl_nobody $AMB add-router "$P-b" --mac 02:00:00:00:0b:01
 check_eq "nobody with them: the VR is there, its namespace too" "ready yes" \
 	"$(vrctl list | awk -v n="$P-b" '$1 == n {print $4}') $(ip netns list | grep -q "^$P-b" && echo yes)"
