@@ -182,7 +182,7 @@ DEB_PKGS := make gcc libc6-dev clang llvm libbpf-dev libxdp-dev bpftool libelf-d
 	    libmnl-dev libjansson-dev pkg-config iproute2 ethtool iputils-ping tcpdump \
 	    python3 python3-scapy util-linux procps bird2 frr \
 	    python3-matplotlib libmicrohttpd-dev libpcap-dev prometheus curl openssl apache2-utils \
-	    libyaml-dev libgnutls28-dev libcrypt-dev iperf3 \
+	    libyaml-dev libgnutls28-dev libcrypt-dev iperf3 python3-jsonschema python3-yaml zsh \
 	    libcap-dev libsystemd-dev debhelper dpkg-dev lintian fakeroot
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
@@ -206,9 +206,11 @@ SOAK_MINUTES ?= 5
 soak: all
 	SOAK_MINUTES=$(SOAK_MINUTES) tests/soak.sh
 
-# vrctl (and vrctl-init, in LIBEXECDIR), its man page, the systemd units (dist/*.service.in, their paths
-# filled in here), the bash completion, the example configuration (if
-# dist/vrouter.conf.example exists) and /etc/vrouter.  `make uninstall`
+# vrctl (and vrctl-init, in LIBEXECDIR), its man pages (vrctl(8),
+# vrouter.conf(5)), the systemd units (dist/*.service.in, their paths
+# filled in here), the bash and zsh completions, the examples (the
+# configuration, the Prometheus alert rules, the Grafana dashboard) and
+# /etc/vrouter.  `make uninstall`
 # removes exactly these (the directory /etc/vrouter only if empty: the
 # operator's vrouter.conf stays).  The package (debian/rules) sets
 # PREFIX=/usr UNITDIR=/lib/systemd/system.
@@ -219,31 +221,40 @@ LIBEXECDIR  ?= $(PREFIX)/lib/vrouter
 MANDIR      ?= $(PREFIX)/share/man
 UNITDIR     ?= $(PREFIX)/lib/systemd/system
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# zsh's own fpath: vendor-completions for /usr (Debian), site-functions elsewhere
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/$(if $(filter /usr,$(PREFIX)),vendor-completions,site-functions)
 DOCDIR      ?= $(PREFIX)/share/doc/vrouter
 SYSCONFDIR  ?= /etc
 UNITS       := $(patsubst dist/%.in,%,$(wildcard dist/*.service.in))
-EXAMPLE     := $(wildcard dist/vrouter.conf.example)
-INSTALLED   := $(SBINDIR)/vrctl $(LIBEXECDIR)/vrctl-init $(MANDIR)/man8/vrctl.8 $(BASHCOMPDIR)/vrctl \
+# dist/FILE -> $(DOCDIR)/examples/NAME
+EXAMPLES    := vrouter.conf.example:vrouter.conf vrouter-alerts.yml:vrouter-alerts.yml \
+	       grafana-vrouter.json:grafana-vrouter.json
+INSTALLED   := $(SBINDIR)/vrctl $(LIBEXECDIR)/vrctl-init $(MANDIR)/man8/vrctl.8 \
+	       $(MANDIR)/man5/vrouter.conf.5 $(BASHCOMPDIR)/vrctl $(ZSHCOMPDIR)/_vrctl \
 	       $(addprefix $(UNITDIR)/,$(UNITS)) \
-	       $(if $(EXAMPLE),$(DOCDIR)/examples/vrouter.conf)
+	       $(foreach e,$(EXAMPLES),$(DOCDIR)/examples/$(lastword $(subst :, ,$(e))))
 .PHONY: install uninstall deb
 install: $(OUTPUT)/vrctl $(OUTPUT)/vrctl-init
 	install -D -m 755 $(OUTPUT)/vrctl $(DESTDIR)$(SBINDIR)/vrctl
 	install -D -m 755 $(OUTPUT)/vrctl-init $(DESTDIR)$(LIBEXECDIR)/vrctl-init
 	install -D -m 644 loader/vrctl.8 $(DESTDIR)$(MANDIR)/man8/vrctl.8
+	install -D -m 644 loader/vrouter.conf.5 $(DESTDIR)$(MANDIR)/man5/vrouter.conf.5
 	install -D -m 644 dist/vrctl.bash $(DESTDIR)$(BASHCOMPDIR)/vrctl
+	install -D -m 644 dist/vrctl.zsh $(DESTDIR)$(ZSHCOMPDIR)/_vrctl
 	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/vrouter
 	for u in $(UNITS); do \
 		sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 			dist/$$u.in > $(DESTDIR)$(UNITDIR)/$$u && \
 		chmod 644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
 	done
-	$(if $(EXAMPLE),install -D -m 644 $(EXAMPLE) $(DESTDIR)$(DOCDIR)/examples/vrouter.conf)
+	for e in $(EXAMPLES); do \
+		install -D -m 644 dist/$${e%%:*} $(DESTDIR)$(DOCDIR)/examples/$${e#*:} || exit 1; \
+	done
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 	-rmdir --ignore-fail-on-non-empty $(DESTDIR)$(SYSCONFDIR)/vrouter $(DESTDIR)$(LIBEXECDIR) \
-		$(if $(EXAMPLE),$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR))
+		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR)
 
 # The Debian package (debian/), unsigned, in the parent directory:
 # ../vrouter_<version>_<arch>.deb.

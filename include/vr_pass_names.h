@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * User-space names of enum vr_pass_reason (include/vrouter.h), as vrctl
- * (`show`, `stats`) and tests/vr_testmap print them.  One table, so the two
+ * (`show`, `stats`) and tests/vr_testmap print them, and of the VR_SLOW_*
+ * reasons a VR's fast path is off.  One table, so the two
  * cannot drift apart; the assertion catches a reason added to the enum but
  * not here.
  */
@@ -33,5 +34,18 @@ static const char *const vr_pass_names[] = {
 };
 _Static_assert(sizeof(vr_pass_names) / sizeof(vr_pass_names[0]) == VR_PASS_MAX,
 	       "vr_pass_names out of date with enum vr_pass_reason");
+
+/* Why a VR's fast path is off (VR_SLOW_* bits of vr_mac_val.slow): the
+ * name in JSON (show, status: "fast_path_off") and in the exporter's
+ * reason label, and the words of the text.  A new VR_SLOW_* bit: a row.
+ */
+static const struct {
+	__u32 bit;
+	const char *name, *text;
+} vr_slow_reasons[] = {
+	{ VR_SLOW_ADMIN, "operator", "operator" },
+	{ VR_SLOW_RULES, "policy_routing", "policy routing" },
+};
+#define VR_N_SLOW_REASONS	(sizeof(vr_slow_reasons) / sizeof(vr_slow_reasons[0]))
 
 #endif /* VR_PASS_NAMES_H */

@@ -458,13 +458,19 @@ struct vr_sync_health {
  * `vrctl upgrade` converts its entries).  ABI 1 (before this map existed)
  * is recognised by the absence of vr_abi.  struct vr_abi itself never
  * changes, so that every vrctl can read any pinned ABI.
+ *
+ * netns_id: the network namespace of the NICs (the low 32 bits of its
+ * cookie, SO_NETNS_COOKIE, which the kernel never reuses; vrctl's load
+ * records it).  Pins are global, ifindexes and NIC names are not: vrctl
+ * refuses to run in another namespace.  0 (it was pad): not recorded, by
+ * a vrctl before this field; the next load does.
  */
 #define VR_ABI_VERSION		3
 #define VR_ABI_REV_MAX		56	/* vrctl's version string, NUL-terminated */
 
 struct vr_abi {
 	__u32 version;			/* VR_ABI_VERSION of the vrctl that wrote it */
-	__u32 pad;
+	__u32 netns_id;			/* the NICs' network namespace; 0: not recorded */
 	char revision[VR_ABI_REV_MAX];	/* that vrctl's version and git revision */
 };
 

@@ -6,7 +6,8 @@
 #   gen:g0 ==== dut:in0  [vrctl load in0 out0 out1]  dut:out0 ==== s0:s0
 #                                                    dut:out1 ==== s1:s1
 #
-# red and blue are VRs (network namespaces with a macvlan per NIC).  Both
+# red and blue are VRs (network namespaces with a macvlan per NIC), their
+# routes and neighbours mirrored into the fast path by vrctl sync --follow.  Both
 # use 198.18.1.0/24 towards gen and 198.18.10.0/24 + 198.18.100.0/24
 # behind them, and the same for IPv6 in 2001:2::/48; red's far network is
 # s0, blue's is s1.  gen reaches one or the other only by the MAC it sends
@@ -68,22 +69,19 @@ for s in s0 s1; do
 	ip -n "$(ns $s)" route add 2001:2:0:1::/64 via 2001:2:0:10::1
 done
 
-say "fast path view: each VR's routes in its host table (lower NICs), its neighbours"
-# Until route mirroring exists (vrctl sync), by hand.
-fast_path() {	# VR TABLE NIC SINK_MAC
-	local vr=$1 t=$2 nic=$3 smac=$4
-	ip -n "$(ns dut)" route add 198.18.1.0/24 dev in0 table "$t"
-	ip -n "$(ns dut)" route add 198.18.100.0/24 via 198.18.10.2 dev "$nic" onlink table "$t"
-	ip -n "$(ns dut)" -6 route add 2001:2:0:1::/64 dev in0 table "$t"
-	ip -n "$(ns dut)" -6 route add 2001:2:0:100::/64 via 2001:2:0:10::2 dev "$nic" onlink table "$t"
-	echo "host table $t:"; ip -n "$(ns dut)" route show table "$t" | sed 's/^/    /'
-	run vrctl neigh add "$vr" 198.18.10.2 lladdr "$smac" dev "$nic"
-	run vrctl neigh add "$vr" 2001:2:0:10::2 lladdr "$smac" dev "$nic"
-	run vrctl neigh add "$vr" 198.18.1.2 lladdr "$G0" dev in0
-	run vrctl neigh add "$vr" 2001:2:0:1::2 lladdr "$G0" dev in0
-}
-fast_path "$RED" 1000 out0 "$S0"
-fast_path "$BLUE" 2000 out1 "$S1"
+say "mirroring: vrctl sync --follow copies each VR's routes and neighbours into the fast path"
+# In the background for the whole demo, as vrctl-sync.service runs it: the
+# neighbours the VRs learn from the first frames reach the fast path too.
+echo "+ vrctl sync --follow &"
+nsx dut "$VRCTL" --pin-dir "$PIN_DIR" -v sync --follow >"$T_TMP/follow.log" 2>&1 &
+FPID=$!
+until_ok 5 grep -q "following the VRs" "$T_TMP/follow.log" || die "the follower did not start"
+for v in "$RED:1000" "$BLUE:2000"; do
+	until_ok 5 sh -c "ip -n $(ns dut) route show table ${v#*:} | grep -q 198.18.100.0/24" ||
+		die "${v%:*}'s routes not mirrored"
+	echo "host table ${v#*:} (${v%:*}'s routes, each macvlan replaced by its NIC):"
+	ip -n "$(ns dut)" route show table "${v#*:}" | sed 's/^/    /'
+done
 
 say "traffic: $N pings per VR and family (flood), each way through XDP"
 flood() {	# VR HOST: gen's next hop is the VR's address 198.18.1.HOST
@@ -103,8 +101,11 @@ nsx gen ping -c 1 -t 1 -W 1 198.18.100.1 | sed -n 's/^/    /; /From/p' || true
 
 say "counters"
 for vr in "$RED" "$BLUE"; do run vrctl stats "$vr"; done
+run vrctl stats --brief
+for vr in "$RED" "$BLUE"; do echo "$vr's neighbours in the fast path (mirrored):"; vrctl neigh show "$vr" | sed 's/^/    /'; done
 
 say "clean up"
+kill "$FPID"; wait "$FPID" || true
 run vrctl del-router "$RED"
 run vrctl del-router "$BLUE"
 run vrctl unload

@@ -112,7 +112,7 @@ for k in 1 2 3; do
 	check "VR $k: rx >= sent, rx == fwd + pass + policed" \
 		test "$rx" -ge "$sent" -a "$rx" = "$((fwd + pass + pol))"
 done
-check_eq "only the three VRs are left" "$P-v1 $P-v2 $P-v3" "$(vrctl list -j | "$PY" -c 'import json, sys; print(" ".join(sorted(v["name"] for v in json.load(sys.stdin))))')"
+check_eq "only the three VRs are left" "$P-v1 $P-v2 $P-v3" "$(vrctl list -j | "$PY" -c 'import json, sys; print(" ".join(sorted(v["name"] for v in json.load(sys.stdin)["routers"])))')"
 check "unload --all" vrctl unload --all
 check_eq "no VR namespace, pins or XDP left" "0 no 0" \
 	"$(ip netns list | grep -c "^$P-[vc]") $([ -e "$PIN_DIR" ] && echo yes || echo no) $(ip -n "$(ns dut)" link | grep -c prog/xdp)"

@@ -62,6 +62,24 @@ static void abbrev(const char *word, int want, const char *want_cands)
 	}
 }
 
+/* suggest_names: the names a mistyped word may mean. */
+static void suggest(const char *word, const char *want)
+{
+	static const char *const names[] = {
+		"rate-pps", "rate-bps", "burst", "show", "stats", "status", NULL, "trace",
+	};
+	char out[128];
+
+	suggest_names(word, names, sizeof(names) / sizeof(names[0]), sizeof(names[0]), "--",
+		      out, sizeof(out));
+	if (!strcmp(out, want)) {
+		printf("ok - suggest_names '%s' = '%s'\n", word, want);
+	} else {
+		printf("not ok - suggest_names '%s' = '%s', expected '%s'\n", word, out, want);
+		failed = 1;
+	}
+}
+
 int main(void)
 {
 	static const char *const refused[] = {
@@ -110,5 +128,15 @@ int main(void)
 	abbrev("shows", -ENOENT, NULL);
 	abbrev("", -ENOENT, NULL);
 	abbrev("x", -ENOENT, NULL);
+	suggest("rate-ppps", "--rate-pps");		/* one letter too many */
+	suggest("rtae-pps", "--rate-pps");		/* two swapped */
+	suggest("rate", "--rate-pps, --rate-bps");	/* a prefix */
+	suggest("shwo", "--show");
+	suggest("stauts", "--stats, --status");
+	suggest("brust", "--burst");
+	suggest("tarce", "--trace");
+	suggest("nofwd", "");				/* too far from all */
+	suggest("x", "");
+	suggest("", "");
 	return failed;
 }

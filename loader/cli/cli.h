@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/state.h"
 #include "lib/abbrev.h"
@@ -57,6 +58,7 @@ struct vr_cmd {
 	unsigned int caps;		/* lib/caps.h mask; 0: VR_CAPS_CHANGE */
 	enum vr_lock_mode lock;
 	bool reads_old_abi;		/* an older pinned ABI is read through a converted copy */
+	void (*more_help)(FILE *f);	/* more lines for `help COMMAND`, or NULL */
 	bool cmd_line;			/* after the first positional: a command line, untouched */
 };
 
@@ -87,7 +89,8 @@ enum { ADD_MAC, ADD_TABLE, ADD_IFACE, ADD_FORCE, ADD_LIMIT,
        ADD_QUOTA = ADD_LIMIT + LIMIT_N_OPTS };
 enum { SET_LIMIT, SET_QUOTA = SET_LIMIT + LIMIT_N_OPTS, SET_REATTACH = SET_QUOTA + QUOTA_N_OPTS,
        SET_FAST_PATH };
-enum { STATS_INTERVAL, STATS_COUNT, STATS_FORMAT };
+enum { STATS_INTERVAL, STATS_COUNT, STATS_FORMAT, STATS_BRIEF };
+enum { TOP_INTERVAL, TOP_COUNT };
 enum { SYNC_FOLLOW };
 enum { TRACE_REASON, TRACE_COUNT, TRACE_ALL, TRACE_WRITE };
 enum { EXPORTER_LISTEN, EXPORTER_WEB_CONFIG };
@@ -96,8 +99,9 @@ enum { APPLY_CHECK };
 
 
 
-/* version.c: "vrctl 0.9.0 (git REV, abi N)", or its JSON object. */
+/* version.c: "vrctl 0.9.0 (git REV, abi N)", or its JSON object; the release. */
 void vr_print_version(bool json);
+const char *vr_version(void);
 /* privs.c: 0 if the effective capabilities are enough for command C,
  * else -EPERM and one line naming the missing ones.
  */
@@ -122,6 +126,7 @@ int do_del_router(struct vr_ctx *ctx, const struct vr_args *a);
 int do_list(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_show.c */
 int do_show(struct vr_ctx *ctx, const struct vr_args *a);
 int do_stats(struct vr_ctx *ctx, const struct vr_args *a);
+int do_top(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_brief.c */
 int do_neigh(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_neigh.c */
 int do_set_router(struct vr_ctx *ctx, const struct vr_args *a);	/* cmd_set_router.c */
 int do_exec(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_exec.c */
@@ -132,6 +137,7 @@ void vr_print_fast_path(int slow, const char *indent);
 int do_sync(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_sync.c */
 int do_status(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_status.c */
 int do_trace(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_trace.c */
+void vr_trace_help(FILE *f);	/* the names --reason takes */
 int do_exporter(struct vr_ctx *ctx, const struct vr_args *a);	/* cmd_exporter.c */
 int do_upgrade(struct vr_ctx *ctx, const struct vr_args *a);	/* cmd_upgrade.c */
 int do_apply(struct vr_ctx *ctx, const struct vr_args *a);		/* cmd_apply.c */

@@ -14,8 +14,95 @@
 
 #include "cli.h"
 #include "config/config.h"
+#include "core/datapath.h"
 #include "print.h"
 
+/* The fields of a limit or quota that differ, as show -j names them:
+ * OLD (WHICH 0) or NEW (1) values; a rate or burst of 0 is none (null).
+ */
+struct field_diff {
+	const char *key;
+	uint64_t v[2];
+	bool none_ok;
+};
+
+static void print_diff(const char *key, const struct field_diff *f, size_t n, int which)
+{
+	size_t i;
+
+	open_json_object(key);
+	for (i = 0; i < n; i++) {
+		if (f[i].v[0] == f[i].v[1])
+			continue;
+		if (f[i].none_ok && !f[i].v[which])
+			print_null(PRINT_JSON, f[i].key, NULL);
+		else
+			print_u64(PRINT_JSON, f[i].key, NULL, f[i].v[which]);
+	}
+	close_json_object();
+}
+
+static void print_diffs(const struct field_diff *f, size_t n)
+{
+	print_diff("old", f, n, 0);
+	print_diff("new", f, n, 1);
+}
+
+/* A NIC of a VR with its MAC, as show -j's ifaces; KEY: "old" or "new". */
+static void print_att(const char *key, const struct vr_att *att)
+{
+	char m[18];
+
+	open_json_object(key);
+	print_string(PRINT_JSON, "ifname", NULL, att->ifname);
+	print_string(PRINT_JSON, "mac", NULL, mac_str(att->mac, m));
+	close_json_object();
+}
+
+/* What a change ('~') changes: field, old and new (-j). */
+static void print_change(const struct vr_action *a)
+{
+	const struct vr_limit *o = &a->old_limit, *n = &a->new_limit;
+	const struct field_diff lim[] = {
+		{ "rate_pps", { o->rate_pps, n->rate_pps }, true },
+		{ "burst", { o->burst, n->burst }, true },
+		{ "rate_bps", { o->rate_bps, n->rate_bps }, true },
+		{ "burst_bytes", { o->burst_bytes, n->burst_bytes }, true },
+	};
+	const struct field_diff quota[] = {
+		{ "neigh", { a->old_quota.neigh, a->new_quota.neigh }, false },
+		{ "routes", { a->old_quota.routes, a->new_quota.routes }, false },
+		{ "macs", { a->old_quota.macs, a->new_quota.macs }, false },
+	};
+
+	switch (a->kind) {
+	case VR_ACT_ATTACH:
+	case VR_ACT_DETACH:
+		print_string(PRINT_JSON, "field", NULL, "ifaces");
+		if (a->kind == VR_ACT_ATTACH)
+			print_null(PRINT_JSON, "old", NULL);
+		print_att(a->kind == VR_ACT_ATTACH ? "new" : "old", &a->att);
+		if (a->kind == VR_ACT_DETACH)
+			print_null(PRINT_JSON, "new", NULL);
+		break;
+	case VR_ACT_LIMIT:
+		print_string(PRINT_JSON, "field", NULL, "limit");
+		print_diffs(lim, sizeof(lim) / sizeof(lim[0]));
+		break;
+	case VR_ACT_QUOTA:
+		print_string(PRINT_JSON, "field", NULL, "quota");
+		print_diffs(quota, sizeof(quota) / sizeof(quota[0]));
+		break;
+	default:	/* VR_ACT_FAST_PATH */
+		print_string(PRINT_JSON, "field", NULL, "fast_path");
+		print_string(PRINT_JSON, "old", NULL, a->off ? "on" : "off");
+		print_string(PRINT_JSON, "new", NULL, a->off ? "off" : "on");
+	}
+}
+
+/* One line per action; -j: {"op": "add"|"delete"|"change", "object",
+ * "name", [what changes], "text": the line}.
+ */
 static void print_plan(const struct vr_plan *p)
 {
 	char buf[256];
@@ -24,16 +111,18 @@ static void print_plan(const struct vr_plan *p)
 	open_json_array("actions");
 	for (i = 0; i < p->n; i++) {
 		const struct vr_action *a = &p->acts[i];
-		char op[2] = { a->op, '\0' };
 
 		open_json_object(NULL);
-		print_string(PRINT_JSON, "op", NULL, op);
+		print_string(PRINT_JSON, "op", NULL, a->op == '+' ? "add" : a->op == '-' ?
+			     "delete" : "change");
 		print_string(PRINT_JSON, "object", NULL, a->object);
 		print_string(PRINT_JSON, "name", NULL, a->name);
-		if (a->field[0])
-			print_string(PRINT_JSON, "field", NULL, a->field);
-		if (a->change[0])
-			print_string(PRINT_JSON, "change", NULL, a->change);
+		if (a->kind == VR_ACT_LOAD)
+			print_string(PRINT_JSON, "mode", NULL, vr_xdp_mode_name(a->mode));
+		if (a->kind == VR_ACT_DELETE)
+			print_bool(PRINT_JSON, "netns_missing", NULL, a->netns_gone);
+		if (a->op == '~')
+			print_change(a);
 		print_string(PRINT_ANY, "text", "%s\n", vr_action_str(a, buf, sizeof(buf)));
 		close_json_object();
 	}

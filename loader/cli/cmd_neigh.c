@@ -137,7 +137,8 @@ static int neigh_show(struct vr_ctx *ctx, struct neigh_args *a)
 	struct vr_neigh_key k;
 	bool first = true;
 
-	open_json_array(NULL);
+	open_json_object(NULL);
+	open_json_array("neigh");
 	for (; !vr_neigh_next(&ctx->st, &k, first); first = false) {
 		if (k.vr_id != a->id || (a->dev && k.ifindex != a->ifindex))
 			continue;
@@ -155,6 +156,7 @@ static int neigh_show(struct vr_ctx *ctx, struct neigh_args *a)
 		close_json_object();
 	}
 	close_json_array();
+	close_json_object();
 	return 0;
 }
 

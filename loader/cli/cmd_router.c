@@ -239,9 +239,7 @@ int do_del_router(struct vr_ctx *ctx, const struct vr_args *a)
 	err = vr_state_open(&ctx->st);
 	if (err)
 		return err;
-	err = vr_router_find(&ctx->st, a->pos[0], &id, &rec);
-	if (err == -ENOENT)
-		pr_err("no VR named %s", a->pos[0]);
+	err = vr_router_find_named(ctx, a->pos[0], &id, &rec);
 	if (err)
 		return err;
 	return vr_router_delete(&ctx->st, id, &rec);

@@ -23,6 +23,8 @@
 #include "core/router.h"
 #include "nl/netlink.h"
 #include "print.h"
+#include "stats.h"
+#include "vr_pass_names.h"
 
 /* A NIC removed while loaded (the kernel dropped it from vr_tx_ports,
  * its VRs' entries stay until del-router): "if7(gone)".
@@ -123,73 +125,81 @@ static bool warn_gone(const struct vr_router *r, const struct port *ports, int n
 static void print_router_head(uint32_t id, const struct vr_router *r, bool ns_gone,
 			      bool detail, int width)
 {
-	char namecol[VR_NAME_MAX + 8];
-
+	enum output_type d = detail ? PRINT_ANY : PRINT_JSON;
 	time_t t = (time_t)(r->created_ns / 1000000000ULL);
 	char when[64] = "";
 	struct tm tm;
 
 	if (r->created_ns && gmtime_r(&t, &tm))
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	snprintf(namecol, sizeof(namecol), "%%-%ds", width);
-	print_string(PRINT_ANY, "name", detail ? "%s:" : namecol, r->name);
+	print_string(PRINT_JSON, "name", NULL, r->name);
+	if (detail)
+		print_text("%s:", r->name);
+	else
+		print_text("%-*s", width, r->name);
 	print_uint(PRINT_ANY, "id", detail ? " id %u" : " %5u", id);
 	print_uint(PRINT_ANY, "table", detail ? " table %u" : " %6u", r->table_id);
 	print_string(PRINT_ANY, "state", detail ? " state %s" : " %-9s", vr_router_state_name(r->state));
-	print_string(detail ? PRINT_ANY : PRINT_JSON, "netns", " netns %s", r->name);
-	if (ns_gone)
-		print_bool(detail ? PRINT_ANY : PRINT_JSON, "netns_missing", " (missing)", true);
+	print_string(d, "netns", " netns %s", r->name);
+	print_bool(PRINT_JSON, "netns_missing", NULL, ns_gone);
+	if (ns_gone && detail)
+		print_text(" (missing)");
 	if (when[0])
-		print_string(detail ? PRINT_ANY : PRINT_JSON, "created", " created %s", when);
+		print_string(d, "created", " created %s", when);
 	if (detail)
 		print_nl();
 	else
 		print_text(" ");
 }
 
-/* The VR's NICs and its MAC on each: one line each (show), a column (list). */
+/* The VR's NICs, each with its MAC there: a line each (show), a column
+ * of names (list); in JSON the same objects (ifname, ifindex, mac,
+ * attached) in both.
+ */
 static void print_router_ports(const struct port *ports, int n, bool detail)
 {
-	enum output_type t = detail ? PRINT_ANY : PRINT_JSON;
+	enum output_type d = detail ? PRINT_ANY : PRINT_JSON;
 	char name[IF_NAMESIZE], mac[18];
+	bool attached;
 	int i;
 
 	open_json_array("ifaces");
-	for (i = 0; i < n; i++)
-		print_string(detail ? PRINT_JSON : PRINT_ANY, NULL, i ? ",%s" : "%s",
-			     ifname_of(ports[i].ifindex, name));
-	close_json_array();
-	if (!detail && !n)
-		print_text("-");
-	open_json_array("macs");
 	for (i = 0; i < n; i++) {
+		attached = xdp_attached(ports[i].ifindex);
 		open_json_object(NULL);
-		print_string(t, "ifname", "    %s", ifname_of(ports[i].ifindex, name));
-		print_uint(t, "ifindex", " (ifindex %u)", ports[i].ifindex);
-		print_string(t, "mac", " mac %s", mac_str(ports[i].val.mac, mac));
-		if (!xdp_attached(ports[i].ifindex))
-			print_bool(t, "xdp_detached", " (XDP detached)", true);
+		print_string(PRINT_ANY, "ifname", detail ? "    %s" : i ? ",%s" : "%s",
+			     ifname_of(ports[i].ifindex, name));
+		print_uint(d, "ifindex", " (ifindex %u)", ports[i].ifindex);
+		print_string(d, "mac", " mac %s", mac_str(ports[i].val.mac, mac));
+		print_bool(PRINT_JSON, "attached", NULL, attached);
+		if (detail && !attached)
+			print_text(" (XDP detached)");
 		if (detail)
 			print_nl();
 		close_json_object();
 	}
 	close_json_array();
+	if (!detail && !n)
+		print_text("-");
 }
 
-/* "    quota neigh 3/128 routes 10000 macs 2/8": used where vrctl knows it. */
-static void print_quota(struct vr_ctx *ctx, uint32_t id, const struct vr_router *r, int n_macs)
+/* "    quota neigh 3/128 routes 12/10000 macs 2/8": each quota and its use
+ * (JSON: neigh, neigh_used, ...; a use vrctl could not read: null).
+ */
+static void print_quota(const struct vr_router *r, uint32_t id, const struct vr_usage *u)
 {
 	struct vr_quota q;
-	int n = vr_neigh_count(&ctx->st, id);
 
 	vr_quota_of(r, &q);
 	open_json_object("quota");
-	print_text("    quota neigh ");
-	if (n >= 0)
-		print_uint(PRINT_ANY, "neigh_used", "%u/", (unsigned int)n);
+	print_uint(PRINT_ANY, "neigh_used", "    quota neigh %u/", u->neigh[id]);
 	print_uint(PRINT_ANY, "neigh", "%u", q.neigh);
-	print_uint(PRINT_ANY, "routes", " routes %u", q.routes);
-	print_uint(PRINT_ANY, "macs_used", " macs %u/", (unsigned int)n_macs);
+	if (u->routes_ok)
+		print_uint(PRINT_ANY, "routes_used", " routes %u/", u->routes[id]);
+	else
+		print_null(PRINT_ANY, "routes_used", " routes ?/");
+	print_uint(PRINT_ANY, "routes", "%u", q.routes);
+	print_uint(PRINT_ANY, "macs_used", " macs %u/", u->macs[id]);
 	print_uint(PRINT_ANY, "macs", "%u", q.macs);
 	print_nl();
 	close_json_object();
@@ -197,14 +207,15 @@ static void print_quota(struct vr_ctx *ctx, uint32_t id, const struct vr_router 
 
 void vr_print_fast_path(int slow, const char *indent)
 {
+	unsigned int i, n = 0;
+
 	open_json_array("fast_path_off");
 	print_text("%sfast path %s", indent, slow ? "off:" : "on");
-	if (slow & VR_SLOW_ADMIN)
-		print_string(PRINT_ANY, NULL, " %s", "operator");
-	if ((slow & VR_SLOW_ADMIN) && (slow & VR_SLOW_RULES))
-		print_text(",");
-	if (slow & VR_SLOW_RULES)
-		print_string(PRINT_ANY, NULL, " %s", "policy routing");
+	for (i = 0; i < VR_N_SLOW_REASONS; i++)
+		if (slow & vr_slow_reasons[i].bit) {
+			print_text("%s %s", n++ ? "," : "", vr_slow_reasons[i].text);
+			print_string(PRINT_JSON, NULL, NULL, vr_slow_reasons[i].name);
+		}
 	close_json_array();
 }
 
@@ -226,11 +237,12 @@ static void print_tenant(const struct vr_router *r)
 	close_json_object();
 }
 
+/* One VR: list's line (DETAIL false) or show's block (U: its use). */
 static void print_router(struct vr_ctx *ctx, uint32_t id, const struct vr_router *r,
-			 bool detail, int width)
+			 const struct vr_usage *u, int width)
 {
 	static struct port ports[MAX_PORTS_SHOWN];
-	bool ns_gone;
+	bool ns_gone, detail = u != NULL;
 	int n;
 
 	n = vr_ports_of(ctx, id, ports, MAX_PORTS_SHOWN);
@@ -239,7 +251,7 @@ static void print_router(struct vr_ctx *ctx, uint32_t id, const struct vr_router
 	print_router_head(id, r, ns_gone, detail, width);
 	if (detail) {
 		print_limit(ctx, id);
-		print_quota(ctx, id, r, n);
+		print_quota(r, id, u);
 		vr_print_fast_path(vr_router_slow(&ctx->st, id), "    ");
 		print_nl();
 		print_tenant(r);
@@ -263,23 +275,25 @@ static int name_width(struct vr_ctx *ctx, int min)
 	return w;
 }
 
-/* Every VR: list's columns (DETAIL false) or show's blocks. */
-static int print_routers(struct vr_ctx *ctx, bool detail)
+/* Every VR, {"routers": [...]}: list's columns (U NULL) or show's blocks. */
+static int print_routers(struct vr_ctx *ctx, const struct vr_usage *u)
 {
 	struct vr_router r;
 	uint32_t id = 0;
 	bool first = true;
 	int err, w = name_width(ctx, (int)strlen("NAME"));
 
-	open_json_array(NULL);
+	open_json_object(NULL);
+	open_json_array("routers");
 	while (!(err = vr_router_next(&ctx->st, &id, &r))) {
-		if (first && !detail)
+		if (first && !u)
 			print_text("%-*s %5s %6s %-9s %s\n", w, "NAME", "ID", "TABLE",
 				   "STATE", "IFACES");
-		print_router(ctx, id, &r, detail, w);
+		print_router(ctx, id, &r, u, w);
 		first = false;
 	}
 	close_json_array();
+	close_json_object();
 	if (err != -ENOENT) {
 		pr_err("cannot read %s: %s", VR_MAP_ROUTERS, strerror(-err));
 		return err;
@@ -294,47 +308,34 @@ int do_list(struct vr_ctx *ctx, const struct vr_args *a)
 	err = vr_maps_open(&ctx->st);
 	if (err)
 		return err;
-	return print_routers(ctx, false);
+	return print_routers(ctx, NULL);
 }
 
-/* show NAME: its object; show: every VR, a JSON array (as list). */
+/* show NAME: its object; show: every VR, {"routers": [...]} as list. */
 int do_show(struct vr_ctx *ctx, const struct vr_args *a)
 {
+	static struct vr_usage u;
 	struct vr_router r;
 	uint32_t id;
 	int err;
 
 	err = vr_maps_open(&ctx->st);
+	if (!err && a->n_pos)
+		err = vr_router_find_named(ctx, a->pos[0], &id, &r);
 	if (err)
 		return err;
+	err = vr_usage_read(&ctx->st, &u);
+	if (err) {
+		pr_err("cannot read %s, %s: %s", VR_MAP_NEIGH, VR_MAP_PORTS, strerror(-err));
+		return err;
+	}
 	if (a->n_pos < 1)
-		return print_routers(ctx, true);
-	err = vr_router_find_named(ctx, a->pos[0], &id, &r);
-	if (err)
-		return err;
-	print_router(ctx, id, &r, true, 0);
+		return print_routers(ctx, &u);
+	print_router(ctx, id, &r, &u, 0);
 	return 0;
 }
 
 /* ---- stats --------------------------------------------------------- */
-
-struct snap_vr {
-	uint32_t id;
-	char name[VR_NAME_MAX];
-	struct vr_stats st;
-};
-
-struct snap_nic {
-	uint32_t ifindex;
-	struct vr_nic_stats st;
-};
-
-struct snapshot {
-	struct timespec ts, real;	/* CLOCK_MONOTONIC for rates, wall clock for "time" */
-	int n_vr, n_nic;
-	struct snap_vr vr[VR_MAX_ROUTERS];
-	struct snap_nic nic[VR_MAX_IFACES];
-};
 
 static void add_counter(struct vr_counter *sum, const struct vr_counter *c)
 {
@@ -402,12 +403,13 @@ static const struct snap_nic *find_nic(const struct snapshot *s, uint32_t ifinde
 /*
  * One counter: totals ({packets, bytes}) when PREV is NULL, else rates
  * over SECS ({pps, bps}, bits per second).  Text: "LABEL N pkts N bytes"
- * or "LABEL N pps N bps".
+ * or "LABEL 1.23kpps 45.6Mbit/s" (units: powers of 1000).
  */
 static void print_counter(const char *key, const char *label,
 			  const struct vr_counter *c, const struct vr_counter *prev,
 			  double secs)
 {
+	char u[2][24];
 	uint64_t p, b;
 
 	open_json_object(key);
@@ -418,8 +420,10 @@ static void print_counter(const char *key, const char *label,
 	} else {
 		p = c->packets >= prev->packets ? c->packets - prev->packets : 0;
 		b = c->bytes >= prev->bytes ? c->bytes - prev->bytes : 0;
-		print_u64(PRINT_ANY, "pps", " %12llu pps", (unsigned long long)(p / secs + 0.5));
-		print_u64(PRINT_ANY, "bps", " %14llu bps", (unsigned long long)(b * 8 / secs + 0.5));
+		print_u64(PRINT_JSON, "pps", NULL, (unsigned long long)(p / secs + 0.5));
+		print_u64(PRINT_JSON, "bps", NULL, (unsigned long long)(b * 8 / secs + 0.5));
+		print_text(" %12s %14s", vr_si(p / secs, "pps", u[0], sizeof(u[0])),
+			   vr_si(b * 8 / secs, "bit/s", u[1], sizeof(u[1])));
 	}
 	print_nl();
 	close_json_object();
@@ -511,10 +515,11 @@ static void print_nic_stats(const struct snapshot *s, const struct snapshot *pre
 	close_json_array();
 }
 
-static void print_stats(struct vr_ctx *ctx, const struct snapshot *s,
-			const struct snapshot *prev, bool only)
+static void print_stats(const struct snapshot *s, const struct snapshot *prev, bool only,
+			enum stats_view view)
 {
 	const struct snap_vr *pv = NULL;
+	char when[64];
 	double secs = 0;
 	int i;
 
@@ -524,10 +529,16 @@ static void print_stats(struct vr_ctx *ctx, const struct snapshot *s,
 		if (secs <= 0)
 			secs = 1e-9;
 	}
+	if (view != STATS_VIEW_FULL) {
+		vr_print_brief(s, prev, secs, view == STATS_VIEW_TOP);
+		fflush(stdout);
+		return;
+	}
 	open_json_object(NULL);
 	if (prev) {
 		print_time(PRINT_JSON, "time", NULL, &s->real);
-		print_text("--- interval %.1fs ---\n", secs);
+		vr_time_str(&s->real, when, sizeof(when));
+		print_text("--- %s, interval %.1f s ---\n", when, secs);
 		print_uint(PRINT_JSON, "interval_ms", NULL, (unsigned int)(secs * 1000 + 0.5));
 	}
 	open_json_array("routers");
@@ -565,23 +576,17 @@ static int stats_args(struct vr_ctx *ctx, const struct vr_args *a, uint32_t *int
 	return 0;
 }
 
-int do_stats(struct vr_ctx *ctx, const struct vr_args *a)
+int vr_stats_run(struct vr_ctx *ctx, const char *name, uint32_t interval, bool has_count,
+		 uint32_t count, enum stats_view view)
 {
 	static struct snapshot snaps[2];
 	struct sigaction sa = { .sa_handler = on_signal };
-	const char *name = a->n_pos ? a->pos[0] : NULL;
-	uint32_t interval = 0, count = 0, done = 0;
-	bool has_count = a->val[STATS_COUNT] != NULL;
+	uint32_t done = 0;
 	struct timespec ts;
 	struct vr_router r;
 	uint32_t id;
 	int err, cur = 0;
 
-	if (a->val[STATS_FORMAT] && strcmp(a->val[STATS_FORMAT], "text"))
-		return vr_stats_prometheus(ctx, a);	/* prom.c */
-	err = stats_args(ctx, a, &interval, &count);
-	if (err)
-		return err;
 	ctx->st.old_abi_ok = !interval;	/* a converted copy does not move */
 	err = vr_maps_open(&ctx->st);
 	if (err)
@@ -595,7 +600,7 @@ int do_stats(struct vr_ctx *ctx, const struct vr_args *a)
 	if (err)
 		return err;
 	if (!interval) {
-		print_stats(ctx, &snaps[cur], NULL, name != NULL);
+		print_stats(&snaps[cur], NULL, name != NULL, view);
 		return 0;
 	}
 
@@ -611,9 +616,27 @@ int do_stats(struct vr_ctx *ctx, const struct vr_args *a)
 		err = take_snapshot(ctx, name, &snaps[!cur]);
 		if (err)
 			return err;
-		print_stats(ctx, &snaps[!cur], &snaps[cur], name != NULL);
+		print_stats(&snaps[!cur], &snaps[cur], name != NULL, view);
 		cur = !cur;
 		done++;
 	}
 	return 0;
+}
+
+int do_stats(struct vr_ctx *ctx, const struct vr_args *a)
+{
+	uint32_t interval = 0, count = 0;
+	bool brief = a->val[STATS_BRIEF] != NULL;
+	int err;
+
+	if (a->val[STATS_FORMAT] && strcmp(a->val[STATS_FORMAT], "text"))
+		return vr_stats_prometheus(ctx, a);	/* prom.c */
+	err = stats_args(ctx, a, &interval, &count);
+	if (err)
+		return err;
+	if (brief && ctx->json)
+		return vr_usage(ctx, "stats --brief is text: -j gives every counter");
+	return vr_stats_run(ctx, a->n_pos ? a->pos[0] : NULL, interval,
+			    a->val[STATS_COUNT] != NULL, count,
+			    brief ? STATS_VIEW_BRIEF : STATS_VIEW_FULL);
 }

@@ -85,6 +85,14 @@ static void print_maps(const struct vr_metrics *m)
 
 		open_json_object(NULL);
 		print_string(PRINT_ANY, "name", "  %-16s", vr_maps[i].name);
+		if (u->size == 1 && !u->err) {
+			/* a one-entry record (control, health, ABI): no fill level */
+			print_u64(PRINT_JSON, "entries", NULL, (unsigned long long)u->used);
+			print_u64(PRINT_JSON, "max_entries", NULL, 1);
+			print_text(" %8s\n", "record");
+			close_json_object();
+			continue;
+		}
 		if (u->err)
 			print_null(PRINT_ANY, "entries", "        ?");
 		else
@@ -102,13 +110,18 @@ static void print_maps(const struct vr_metrics *m)
 
 static void print_routers(struct vr_ctx *ctx, const struct vr_metrics *m)
 {
-	int i;
+	int i, w = 16;
 
+	/* the name column as wide as the longest name (31 characters) */
+	for (i = 0; i < m->n_vr; i++)
+		if ((int)strnlen(m->vr[i].rec.name, VR_NAME_MAX) > w)
+			w = (int)strnlen(m->vr[i].rec.name, VR_NAME_MAX);
 	print_text("Routers\n");
 	open_json_array("routers");
 	for (i = 0; i < m->n_vr; i++) {
 		open_json_object(NULL);
-		print_string(PRINT_ANY, "name", "  %-16s", m->vr[i].rec.name);
+		print_string(PRINT_JSON, "name", NULL, m->vr[i].rec.name);
+		print_text("  %-*s", w, m->vr[i].rec.name);
 		print_uint(PRINT_ANY, "id", " id %-4u", m->vr[i].id);
 		print_uint(PRINT_ANY, "table", " table %-5u", m->vr[i].rec.table_id);
 		print_string(PRINT_ANY, "state", " %s", vr_router_state_name(m->vr[i].rec.state));
@@ -166,8 +179,8 @@ static void print_abi(struct vr_ctx *ctx)
 	bpf_map_lookup_elem(ctx->st.fd[VRM_ABI], &key, &rec);
 	rec.revision[sizeof(rec.revision) - 1] = '\0';
 	open_json_object("abi");
-	print_uint(PRINT_ANY, "version", "ABI %u", rec.version);
-	print_string(PRINT_ANY, "revision", " (maps written by %s)", rec.revision);
+	print_uint(PRINT_ANY, "abi_version", "ABI %u", rec.version);
+	print_string(PRINT_ANY, "git_revision", " (maps written by %s)", rec.revision);
 	print_nl();
 	close_json_object();
 }

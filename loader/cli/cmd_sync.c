@@ -26,8 +26,8 @@
 #include "print.h"
 #include "sync/sync_api.h"
 
-/* A VR's full pass (-j): an element of the array of one pass, or with
- * FOLLOWING (arg non-NULL) a line of its own, with its time.
+/* A VR's full pass (-j): an element of {"routers": [...]} of one pass,
+ * or with FOLLOWING (arg non-NULL) a line of its own, with its time.
  */
 static void print_summary(const struct sync_result *r, void *following)
 {
@@ -41,14 +41,15 @@ static void print_summary(const struct sync_result *r, void *following)
 	print_string(PRINT_JSON, "name", NULL, r->name);
 	print_uint(PRINT_JSON, "id", NULL, r->id);
 	print_uint(PRINT_JSON, "table", NULL, r->table);
-	print_bool(PRINT_JSON, "namespace", NULL, r->namespace);
+	print_string(PRINT_JSON, "netns", NULL, r->name);
+	print_bool(PRINT_JSON, "netns_missing", NULL, !r->namespace);
 	open_json_object("routes");
 	print_uint(PRINT_JSON, "added", NULL, r->routes_added);
 	print_uint(PRINT_JSON, "replaced", NULL, r->routes_replaced);
 	print_uint(PRINT_JSON, "deleted", NULL, r->routes_deleted);
 	print_uint(PRINT_JSON, "unchanged", NULL, r->routes_unchanged);
 	close_json_object();
-	open_json_object("neighbours");
+	open_json_object("neigh");
 	print_uint(PRINT_JSON, "set", NULL, r->neigh_set);
 	print_uint(PRINT_JSON, "deleted", NULL, r->neigh_deleted);
 	print_uint(PRINT_JSON, "unchanged", NULL, r->neigh_unchanged);
@@ -95,12 +96,14 @@ int do_sync(struct vr_ctx *ctx, const struct vr_args *a)
 			goto out;
 		}
 	}
-	open_json_array(NULL);
+	open_json_object(NULL);
+	open_json_array("routers");
 	if (name)
 		err = sync_pass_vr(s, id, &rec, print_summary, NULL);
 	else
 		err = sync_pass_all(s, print_summary, NULL);
 	close_json_array();
+	close_json_object();
 out:
 	sync_free(s);
 	return err;

@@ -47,6 +47,53 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
+/* The pass reasons, comma-separated (a wrong --reason). */
+static void vr_print_reasons(FILE *f)
+{
+	unsigned int r;
+
+	for (r = 0; r < VR_PASS_MAX; r++)
+		fprintf(f, "%s%s", r ? ", " : "", vr_pass_reason_name(r));
+}
+
+void vr_trace_help(FILE *f)
+{
+	unsigned int r;
+	int col = 2;
+
+	fprintf(f, "\nREASON is one of (as counted by 'vrctl stats'):\n ");
+	for (r = 0; r < VR_PASS_MAX; r++) {
+		const char *n = vr_pass_reason_name(r);
+
+		if (col + (int)strlen(n) + 2 > 78) {
+			fprintf(f, "\n ");
+			col = 2;
+		}
+		col += fprintf(f, " %s%s", n, r + 1 < VR_PASS_MAX ? "," : "\n");
+	}
+}
+
+/* "unknown reason 'nofwd' (did you mean ...?; the reasons: not_ip, ...)" */
+static int unknown_reason(struct vr_ctx *ctx, const char *tok)
+{
+	const char *names[VR_PASS_MAX];
+	char near[160], all[1024];
+	unsigned int r;
+	FILE *f = fmemopen(all, sizeof(all), "w");
+
+	for (r = 0; r < VR_PASS_MAX; r++)
+		names[r] = vr_pass_reason_name(r);
+	all[0] = '\0';
+	if (f) {
+		vr_print_reasons(f);
+		fclose(f);
+	}
+	if (suggest_names(tok, names, VR_PASS_MAX, sizeof(names[0]), NULL, near, sizeof(near)))
+		return vr_usage(ctx, "--reason: unknown reason '%s' (did you mean %s?; the "
+				"reasons: %s)", tok, near, all);
+	return vr_usage(ctx, "--reason: unknown reason '%s' (the reasons: %s)", tok, all);
+}
+
 /* --reason R[,R...]: a mask of pass reasons.  0 or a usage error. */
 static int parse_reasons(struct vr_ctx *ctx, const char *s, uint32_t *mask)
 {
@@ -59,8 +106,7 @@ static int parse_reasons(struct vr_ctx *ctx, const char *s, uint32_t *mask)
 		for (r = 0; r < VR_PASS_MAX && strcmp(tok, vr_pass_reason_name(r)); r++)
 			;
 		if (r == VR_PASS_MAX)
-			return vr_usage(ctx, "--reason: unknown reason '%s' (see 'vrctl help "
-					"trace' for the names)", tok);
+			return unknown_reason(ctx, tok);
 		*mask |= 1U << r;
 	}
 	if (!*mask)
@@ -258,8 +304,8 @@ static void print_event(struct tracer *t, const struct vr_trace_event *e, const 
 	decode_frame(e, &fi);
 	open_json_object(NULL);
 	print_string(PRINT_ANY, "time", "%s", when);
-	print_string(PRINT_ANY, "vr", " %s", vr_name_of(t, e->vr_id, vr));
-	print_uint(PRINT_JSON, "vr_id", NULL, e->vr_id);
+	print_string(PRINT_ANY, "name", " %s", vr_name_of(t, e->vr_id, vr));
+	print_uint(PRINT_JSON, "id", NULL, e->vr_id);
 	print_string(PRINT_ANY, "ifname", " %s", ifname(e->ifindex, in));
 	print_frame(e, &fi);
 	print_uint(PRINT_ANY, "len", " len %u", e->frame_len);

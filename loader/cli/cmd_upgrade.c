@@ -15,8 +15,8 @@ int do_upgrade(struct vr_ctx *ctx, const struct vr_args *a)
 	if (err)
 		return err;
 	open_json_object(NULL);
-	print_uint(PRINT_JSON, "from_abi", NULL, r.from_abi);
-	print_uint(PRINT_JSON, "abi", NULL, r.to_abi);
+	print_uint(PRINT_JSON, "from_abi_version", NULL, r.from_abi);
+	print_uint(PRINT_JSON, "abi_version", NULL, r.to_abi);
 	print_bool(PRINT_JSON, "changed", NULL, !r.nothing_to_do);
 	print_bool(PRINT_JSON, "resumed", NULL, r.resumed);
 	if (r.resumed) {

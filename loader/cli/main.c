@@ -79,12 +79,19 @@ static const struct vr_opt stats_opts[] = {
 	[STATS_COUNT] = { "count", 0, "N", "stop after N intervals" },
 	[STATS_FORMAT] = { "format", 0, "{text|prometheus}",
 			   "prometheus: the exporter's metrics, for node_exporter's textfile collector" },
+	[STATS_BRIEF] = { "brief", 0, NULL, "a line a VR, numbers with k/M/G units (rates with --interval)" },
+	{ 0 }
+};
+
+static const struct vr_opt top_opts[] = {
+	[TOP_INTERVAL] = { "interval", 0, "SECONDS", "refresh every SECONDS (1-86400, default 1)" },
+	[TOP_COUNT] = { "count", 0, "N", "stop after N refreshes" },
 	{ 0 }
 };
 
 static const struct vr_opt trace_opts[] = {
 	[TRACE_REASON] = { "reason", 0, "REASON[,...]",
-			   "only passes for these reasons (names as in 'vrctl stats'; default all)" },
+			   "only passes for these reasons (below; default all)" },
 	[TRACE_COUNT] = { "count", 0, "N", "stop after N frames" },
 	[TRACE_ALL] = { "all", 0, NULL, "also frames forwarded or policed" },
 	[TRACE_WRITE] = { "write", 0, "FILE.pcap", "also write the frames' first bytes to a pcap file" },
@@ -140,12 +147,15 @@ static const struct vr_cmd commands[] = {
 	{ .name = "stats", .fn = do_stats, .args = "[NAME]", .max_pos = 1,
 	  .opts = stats_opts, .needs_root = true, .caps = VR_CAPS_READ, .lock = VR_LOCK_NONE, .reads_old_abi = true,
 	  .help = "counters per VR and per NIC" },
+	{ .name = "top", .fn = do_top, .max_pos = 0,
+	  .opts = top_opts, .needs_root = true, .caps = VR_CAPS_READ, .lock = VR_LOCK_NONE,
+	  .help = "a line a VR, busiest first: rates with units, refreshed until interrupted" },
 	{ .name = "neigh", .fn = do_neigh, .max_pos = -1,
 	  .args = "{ add | replace } NAME ADDR lladdr MAC dev IFACE",
 	  .more_usage = "       vrctl neigh del NAME ADDR dev IFACE\n"
 			"       vrctl neigh show NAME [dev IFACE]",
 	  .needs_root = true, .lock = VR_LOCK,
-	  .help = "a VR's neighbours in the fast path (until sync mirrors them)" },
+	  .help = "a VR's neighbours in the fast path: show them, or set them by hand (sync replaces those)" },
 	{ .name = "sync", .fn = do_sync, .args = "[NAME]", .max_pos = 1,
 	  .opts = sync_opts, .needs_root = true, .lock = VR_LOCK_NONE,
 	  .help = "mirror VR routes and neighbours to the fast path" },
@@ -157,6 +167,7 @@ static const struct vr_cmd commands[] = {
 	  .help = "NICs attached, map fill levels, VR states, follower and trace" },
 	{ .name = "trace", .fn = do_trace, .args = "[NAME]", .max_pos = 1,
 	  .opts = trace_opts, .needs_root = true, .caps = VR_CAPS_READ, .lock = VR_LOCK_NONE,
+	  .more_help = vr_trace_help,
 	  .help = "show the frames that take the slow path, and why, until interrupted" },
 	{ .name = "exporter", .fn = do_exporter, .max_pos = 0,
 	  .opts = exporter_opts, .needs_root = true, .caps = VR_CAPS_INSPECT, .lock = VR_LOCK_NONE,
@@ -193,6 +204,10 @@ static const struct vr_cmd *find_cmd(const char *name)
 		return &commands[i];
 	if (i == -EEXIST)
 		pr_err("ambiguous command '%s': %s", name, cands);
+	else if (suggest_names(name, &commands[0].name, N_COMMANDS, sizeof(commands[0]), NULL,
+			       cands, sizeof(cands)))
+		pr_err("unknown command '%s' (did you mean %s? 'vrctl help' lists them)", name,
+		       cands);
 	else
 		pr_err("unknown command '%s' (try 'vrctl help')", name);
 	return NULL;
@@ -238,6 +253,8 @@ static int run(struct vr_ctx *ctx, const struct vr_args *a)
 
 	if (c->needs_root) {
 		err = vr_check_caps(c);
+		if (!err)	/* before any NIC name is read: they are the namespace's */
+			err = vr_netns_check(&ctx->st, false);
 		if (err)
 			return err;
 	}
@@ -304,6 +321,27 @@ int main(int argc, char **argv)
 	return ctx.status;
 }
 
+/* "vr01: no such virtual router (did you mean vr1?)", from the VRs there are. */
+static void no_such_router(struct vr_ctx *ctx, const char *name)
+{
+	static char names[VR_MAX_ROUTERS][VR_NAME_MAX];
+	static const char *ptr[VR_MAX_ROUTERS];
+	struct vr_router rec;
+	char near[4 * VR_NAME_MAX];
+	uint32_t id = 0;
+	size_t n = 0;
+
+	while (n < VR_MAX_ROUTERS && !vr_router_next(&ctx->st, &id, &rec)) {
+		memcpy(names[n], rec.name, VR_NAME_MAX);
+		ptr[n] = names[n];
+		n++;
+	}
+	if (suggest_names(name, ptr, n, sizeof(ptr[0]), NULL, near, sizeof(near)))
+		pr_err("%s: no such virtual router (did you mean %s?)", name, near);
+	else
+		pr_err("%s: no such virtual router", name);
+}
+
 int vr_router_find_named(struct vr_ctx *ctx, const char *name, uint32_t *id,
 			 struct vr_router *rec)
 {
@@ -313,7 +351,7 @@ int vr_router_find_named(struct vr_ctx *ctx, const char *name, uint32_t *id,
 		return vr_usage(ctx, "'%s' is not a valid router name", name);
 	err = vr_router_find(&ctx->st, name, id, rec);
 	if (err == -ENOENT)
-		pr_err("%s: no such virtual router", name);
+		no_such_router(ctx, name);
 	else if (err)
 		pr_err("cannot read %s: %s", VR_MAP_ROUTERS, strerror(-err));
 	return err;

@@ -79,6 +79,22 @@ static const struct option *long_named(const struct option *lo, const char *tok)
 	return NULL;
 }
 
+/* "unknown option '--rate'", with the options it may mean: "(did you
+ * mean --rate-pps, --rate-bps?)".
+ */
+static int unknown_option(struct vr_ctx *ctx, const struct option *lo, const char *tok)
+{
+	char word[64], near[256];
+	int n = 0;
+
+	snprintf(word, sizeof(word), "%.*s", (int)strcspn(tok + 2, "="), tok + 2);
+	while (lo[n].name)
+		n++;
+	if (!suggest_names(word, &lo[0].name, (size_t)n, sizeof(lo[0]), "--", near, sizeof(near)))
+		return vr_usage(ctx, "unknown option '--%s'", word);
+	return vr_usage(ctx, "unknown option '--%s' (did you mean %s?)", word, near);
+}
+
 /* Exact matching: the first "--NAME" that is no option's name, as getopt
  * will read the line (a value after "--NAME" is skipped; STOP: up to the
  * first positional).
@@ -99,8 +115,7 @@ static int check_exact(struct vr_ctx *ctx, int argc, char **argv, const struct o
 			continue;
 		o = long_named(lo, argv[i]);
 		if (!o)
-			return vr_usage(ctx, "unknown option '%.*s'",
-					(int)strcspn(argv[i], "="), argv[i]);
+			return unknown_option(ctx, lo, argv[i]);
 		if (o->has_arg == required_argument && !strchr(argv[i], '='))
 			i++;
 	}
@@ -371,6 +386,8 @@ void vr_print_help(FILE *f, const struct vr_cmd *c)
 			 o->arg ? " " : "", o->arg ? o->arg : "");
 		fprintf(f, "  %-28s %s\n", word, o->help);
 	}
+	if (c->more_help)
+		c->more_help(f);
 }
 
 void vr_print_opt_words(FILE *f, const struct vr_opt *opts)

@@ -173,11 +173,10 @@ void print_null(enum output_type t, const char *key, const char *fmt)
 		fputs(fmt, stdout);
 }
 
-void print_time(enum output_type t, const char *key, const char *fmt,
-		const struct timespec *ts)
+const char *vr_time_str(const struct timespec *ts, char *buf, size_t len)
 {
 	struct timespec now;
-	char buf[64], ymd[40];
+	char ymd[40];
 	struct tm tm;
 
 	if (!ts) {
@@ -187,8 +186,33 @@ void print_time(enum output_type t, const char *key, const char *fmt,
 	if (!gmtime_r(&ts->tv_sec, &tm))
 		memset(&tm, 0, sizeof(tm));
 	strftime(ymd, sizeof(ymd), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, sizeof(buf), "%s.%03ldZ", ymd, ts->tv_nsec / 1000000L);
-	print_string(t, key, fmt, buf);
+	snprintf(buf, len, "%s.%03ldZ", ymd, ts->tv_nsec / 1000000L);
+	return buf;
+}
+
+void print_time(enum output_type t, const char *key, const char *fmt,
+		const struct timespec *ts)
+{
+	char buf[64];
+
+	print_string(t, key, fmt, vr_time_str(ts, buf, sizeof(buf)));
+}
+
+/* V with a unit prefix, 3 significant digits: "999", "1.23k", "45.6M". */
+const char *vr_si(double v, const char *unit, char *buf, size_t len)
+{
+	static const char pfx[] = " kMGTPE";
+	int i = 0;
+
+	while (v >= 999.5 && i < 6) {
+		v /= 1000;
+		i++;
+	}
+	if (!i)
+		snprintf(buf, len, "%.0f%s", v, unit);
+	else
+		snprintf(buf, len, "%.*f%c%s", v < 9.995 ? 2 : v < 99.95 ? 1 : 0, v, pfx[i], unit);
+	return buf;
 }
 
 void print_text(const char *fmt, ...)

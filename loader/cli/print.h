@@ -20,6 +20,7 @@
 #define VR_PRINT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum output_type {
@@ -59,6 +60,12 @@ void print_null(enum output_type t, const char *key, const char *fmt);
 struct timespec;
 void print_time(enum output_type t, const char *key, const char *fmt,
 		const struct timespec *ts);
+/* The same time as a string in BUF (64 bytes are enough); returns BUF. */
+const char *vr_time_str(const struct timespec *ts, char *buf, size_t len);
+/* V with a unit prefix (k, M, G, T: powers of 1000), 3 significant
+ * digits, then UNIT: "999pps", "1.23kpps", "45.6Mbit/s".  Returns BUF.
+ */
+const char *vr_si(double v, const char *unit, char *buf, size_t len);
 /* Text only: a literal string (no key), e.g. column separators. */
 void print_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Text only: end of line. */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * Prometheus text format (prom.h).  Names: vrouter_<object>_<what>, with
- * _total on counters and the unit before it; labels name and id for VRs,
- * iface and ifindex for NICs, map for maps, reason for pass reasons.
+ * _total on counters and the unit before it; labels as the JSON keys:
+ * name and id for VRs, ifname and ifindex for NICs, map for maps, reason
+ * for pass reasons.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -18,13 +19,12 @@
 #include "core/quota.h"
 #include "prom.h"
 
-static void family(FILE *f, const char *name, const char *type, const char *help)
+void vr_prom_family(FILE *f, const char *name, const char *type, const char *help)
 {
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-/* A label value with \, " and newline escaped. */
-static void label_value(FILE *f, const char *v)
+void vr_prom_label_value(FILE *f, const char *v)
 {
 	for (; *v; v++) {
 		if (*v == '\\' || *v == '"')
@@ -36,10 +36,10 @@ static void label_value(FILE *f, const char *v)
 	}
 }
 
-static void vr_labels(FILE *f, const struct vr_metrics_vr *v)
+void vr_prom_vr_labels(FILE *f, const struct vr_metrics_vr *v)
 {
 	fputs("{name=\"", f);
-	label_value(f, v->rec.name);
+	vr_prom_label_value(f, v->rec.name);
 	fprintf(f, "\",id=\"%u\"", v->id);
 }
 
@@ -71,29 +71,6 @@ static struct vr_counter ctr_of(const struct vr_stats *st, enum vr_ctr c)
 	}
 }
 
-/* Each VR's quotas (vrctl's record; defaults filled in). */
-static void write_quotas(FILE *f, const struct vr_metrics *m)
-{
-	static const char *const res[] = { "neigh", "routes", "macs" };
-	struct vr_quota q;
-	uint32_t val[3];
-	int i, k;
-
-	family(f, "vrouter_vr_quota", "gauge", "the VR's quota on a shared resource "
-	       "(neigh: vr_neigh entries, routes: host table routes, macs: NICs)");
-	for (i = 0; i < m->n_vr; i++) {
-		vr_quota_of(&m->vr[i].rec, &q);
-		val[0] = q.neigh;
-		val[1] = q.routes;
-		val[2] = q.macs;
-		for (k = 0; k < 3; k++) {
-			fputs("vrouter_vr_quota", f);
-			vr_labels(f, &m->vr[i]);
-			fprintf(f, ",resource=\"%s\"} %u\n", res[k], val[k]);
-		}
-	}
-}
-
 static void write_vrs(FILE *f, const struct vr_metrics *m)
 {
 	static const char *const unit[2] = { "packets", "bytes" };
@@ -104,12 +81,12 @@ static void write_vrs(FILE *f, const struct vr_metrics *m)
 		for (u = 0; u < 2; u++) {
 			snprintf(name, sizeof(name), "vrouter_vr_%s_%s_total", ctr_name[c], unit[u]);
 			snprintf(help, sizeof(help), "%s, %s", ctr_help[c], unit[u]);
-			family(f, name, "counter", help);
+			vr_prom_family(f, name, "counter", help);
 			for (i = 0; i < m->n_vr; i++) {
 				struct vr_counter v = ctr_of(&m->vr[i].st, (enum vr_ctr)c);
 
 				fputs(name, f);
-				vr_labels(f, &m->vr[i]);
+				vr_prom_vr_labels(f, &m->vr[i]);
 				fprintf(f, "} %llu\n", (unsigned long long)(u ? v.bytes : v.packets));
 			}
 		}
@@ -117,35 +94,34 @@ static void write_vrs(FILE *f, const struct vr_metrics *m)
 		snprintf(name, sizeof(name), "vrouter_vr_pass_%s_total", unit[u]);
 		snprintf(help, sizeof(help), "frames handed to the VR's kernel (slow path) "
 			 "by reason, %s", unit[u]);
-		family(f, name, "counter", help);
+		vr_prom_family(f, name, "counter", help);
 		for (i = 0; i < m->n_vr; i++)
 			for (r = 0; r < VR_PASS_MAX; r++) {
 				const struct vr_counter *v = &m->vr[i].st.pass[r];
 
 				fputs(name, f);
-				vr_labels(f, &m->vr[i]);
+				vr_prom_vr_labels(f, &m->vr[i]);
 				fprintf(f, ",reason=\"%s\"} %llu\n", vr_pass_reason_name((unsigned int)r),
 					(unsigned long long)(u ? v->bytes : v->packets));
 			}
 	}
-	family(f, "vrouter_vr_ready", "gauge", "1 if the VR's record is ready, 0 if half "
+	vr_prom_family(f, "vrouter_vr_ready", "gauge", "1 if the VR's record is ready, 0 if half "
 	       "created or deleted");
 	for (i = 0; i < m->n_vr; i++) {
 		fputs("vrouter_vr_ready", f);
-		vr_labels(f, &m->vr[i]);
+		vr_prom_vr_labels(f, &m->vr[i]);
 		fprintf(f, "} %d\n", m->vr[i].rec.state == VR_STATE_READY);
 	}
-	write_quotas(f, m);
 }
 
 static void nic_labels(FILE *f, const char *name, const struct vr_metrics_nic *n)
 {
 	char buf[IF_NAMESIZE];
 
-	fprintf(f, "%s{iface=\"", name);
+	fprintf(f, "%s{ifname=\"", name);
 	if (!if_indextoname(n->ifindex, buf))
 		snprintf(buf, sizeof(buf), "if%u", n->ifindex);
-	label_value(f, buf);
+	vr_prom_label_value(f, buf);
 	fprintf(f, "\",ifindex=\"%u\"", n->ifindex);
 }
 
@@ -153,26 +129,26 @@ static void write_nics(FILE *f, const struct vr_metrics *m)
 {
 	int i;
 
-	family(f, "vrouter_nic_no_vr_packets_total", "counter",
+	vr_prom_family(f, "vrouter_nic_no_vr_packets_total", "counter",
 	       "frames on a loaded NIC addressed to no VR (host traffic), packets");
 	for (i = 0; i < m->n_nic; i++) {
 		nic_labels(f, "vrouter_nic_no_vr_packets_total", &m->nic[i]);
 		fprintf(f, "} %llu\n", (unsigned long long)m->nic[i].st.no_vr.packets);
 	}
-	family(f, "vrouter_nic_no_vr_bytes_total", "counter",
+	vr_prom_family(f, "vrouter_nic_no_vr_bytes_total", "counter",
 	       "frames on a loaded NIC addressed to no VR (host traffic), bytes");
 	for (i = 0; i < m->n_nic; i++) {
 		nic_labels(f, "vrouter_nic_no_vr_bytes_total", &m->nic[i]);
 		fprintf(f, "} %llu\n", (unsigned long long)m->nic[i].st.no_vr.bytes);
 	}
-	family(f, "vrouter_nic_attached", "gauge",
+	vr_prom_family(f, "vrouter_nic_attached", "gauge",
 	       "1 if vrouter's program is attached to the loaded NIC (mode: native, skb)");
 	for (i = 0; i < m->n_nic; i++) {
 		nic_labels(f, "vrouter_nic_attached", &m->nic[i]);
 		fprintf(f, ",mode=\"%s\"} %d\n", vr_xdp_mode_name(m->nic[i].mode),
 			m->nic[i].attached);
 	}
-	family(f, "vrouter_nic_prog_id", "gauge", "id of the XDP program attached to the NIC, 0: none");
+	vr_prom_family(f, "vrouter_nic_prog_id", "gauge", "id of the XDP program attached to the NIC, 0: none");
 	for (i = 0; i < m->n_nic; i++) {
 		nic_labels(f, "vrouter_nic_prog_id", &m->nic[i]);
 		fprintf(f, "} %u\n", m->nic[i].prog_id);
@@ -183,13 +159,13 @@ static void write_maps(FILE *f, const struct vr_metrics *m)
 {
 	unsigned int i;
 
-	family(f, "vrouter_map_entries", "gauge",
+	vr_prom_family(f, "vrouter_map_entries", "gauge",
 	       "entries in the pinned map (arrays by VR id: VRs; ring buffer: bytes pending)");
 	for (i = 0; i < VRM_COUNT; i++)
 		if (!m->map[i].err)
 			fprintf(f, "vrouter_map_entries{map=\"%s\"} %llu\n", vr_maps[i].name,
 				(unsigned long long)m->map[i].used);
-	family(f, "vrouter_map_max_entries", "gauge",
+	vr_prom_family(f, "vrouter_map_max_entries", "gauge",
 	       "size of the pinned map (ring buffer: bytes)");
 	for (i = 0; i < VRM_COUNT; i++)
 		fprintf(f, "vrouter_map_max_entries{map=\"%s\"} %llu\n", vr_maps[i].name,
@@ -198,7 +174,7 @@ static void write_maps(FILE *f, const struct vr_metrics *m)
 
 static void one(FILE *f, const char *name, const char *type, const char *help, double v)
 {
-	family(f, name, type, help);
+	vr_prom_family(f, name, type, help);
 	fprintf(f, "%s %.17g\n", name, v);
 }
 
@@ -240,9 +216,11 @@ int vr_prom_write(struct vr_state *st, FILE *f)
 
 	if (!err)
 		err = vr_metrics_read(st, m);
+	vr_prom_build(f);
 	one(f, "vrouter_up", "gauge", "1 if vrouter is loaded and its maps were read", !err);
 	if (!err) {
 		write_vrs(f, m);
+		vr_prom_config(f, st, m);	/* prom_config.c */
 		write_nics(f, m);
 		write_maps(f, m);
 		write_health(f, m);

@@ -19,4 +19,19 @@
  */
 int vr_prom_write(struct vr_state *st, FILE *f);
 
+/* prom.c: "# HELP" and "# TYPE" of a family; a label value escaped;
+ * a VR's labels "{name=\"vr1\",id=\"1\"" (the caller closes the brace).
+ */
+void vr_prom_family(FILE *f, const char *name, const char *type, const char *help);
+void vr_prom_label_value(FILE *f, const char *v);
+struct vr_metrics;
+struct vr_metrics_vr;
+void vr_prom_vr_labels(FILE *f, const struct vr_metrics_vr *v);
+
+/* prom_config.c: vrouter_build_info; each VR's limit, quotas and their
+ * use, fast path off by reason (0, or -errno: maps unreadable).
+ */
+void vr_prom_build(FILE *f);
+int vr_prom_config(FILE *f, struct vr_state *st, const struct vr_metrics *m);
+
 #endif /* VR_CLI_PROM_H */

@@ -15,6 +15,11 @@
 #define VR_VERSION "unknown"
 #endif
 
+const char *vr_version(void)
+{
+	return VR_VERSION;
+}
+
 void vr_print_version(bool json)
 {
 	new_json_obj(json);

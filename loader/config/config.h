@@ -94,6 +94,7 @@ struct vr_action {
 	struct vr_quota old_quota, new_quota;
 	enum xdp_attach_mode mode;
 	bool off;			/* fast path: the new switch */
+	bool netns_gone;		/* '-' router: made again, its namespace is gone */
 	bool done;
 };
 

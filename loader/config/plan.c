@@ -347,6 +347,7 @@ static int plan_routers(struct vr_state *st, const struct vr_conf *c,
 				return -ENOMEM;
 			a->id = id;
 			a->rec = rec;
+			a->netns_gone = want != NULL;
 			if (want)	/* made again below, as new */
 				snprintf(a->change, sizeof(a->change),
 					 "(its network namespace is gone)");

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "config/yaml.h"
+#include "lib/abbrev.h"
 #include "lib/log.h"
 #include "lib/parse.h"
 
@@ -79,6 +80,7 @@ int yc_each_key(struct ld *l, yaml_node_t *n, const char *what, const char *cons
 {
 	yaml_node_pair_t *p;
 	unsigned int seen = 0;
+	char near[128];
 	const char *k;
 	int i, err;
 
@@ -92,6 +94,10 @@ int yc_each_key(struct ld *l, yaml_node_t *n, const char *what, const char *cons
 			return yc_bad(l, kn, "%s: a key must be a plain word", what);
 		for (i = 0; keys[i] && strcmp(keys[i], k); i++)
 			;
+		if (!keys[i] && suggest_names(k, keys, i, sizeof(keys[0]), NULL, near,
+					      sizeof(near)))
+			return yc_bad(l, kn, "%s: unknown key '%s' (did you mean %s?)", what, k,
+				      near);
 		if (!keys[i])
 			return yc_bad(l, kn, "%s: unknown key '%s'", what, k);
 		if (seen & (1u << i))
@@ -138,9 +144,10 @@ int yc_num(struct ld *l, yaml_node_t *n, const char *key, bool none_ok, uint64_t
 		*out = 0;
 		return 0;
 	}
-	if (parse_u64(s, min, max, out))
-		return yc_bad(l, n, "%s: '%s' is not a number in %llu-%llu%s", key, s,
-			   (unsigned long long)min, (unsigned long long)max,
-			   none_ok ? ", or none" : "");
+	/* The command line's parser: "20k", "1.5G" as --rate-pps takes them. */
+	if (parse_u64_si(s, min, max, out))
+		return yc_bad(l, n, "%s: '%s' is not a number in %llu-%llu (k, M, G: "
+			   "powers of 1000)%s", key, s, (unsigned long long)min,
+			   (unsigned long long)max, none_ok ? ", or none" : "");
 	return 0;
 }

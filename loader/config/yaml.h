@@ -43,7 +43,8 @@ int yc_each_key(struct ld *l, yaml_node_t *n, const char *what, const char *cons
 /* A scalar or a list of scalars: FN for each. */
 typedef int (*item_fn)(struct ld *l, yaml_node_t *n, const char *s, void *arg);
 int yc_each_item(struct ld *l, yaml_node_t *n, const char *key, item_fn fn, void *arg);
-/* "none" (if NONE_OK: 0) or a number in [MIN, MAX]. */
+/* "none" (if NONE_OK: 0) or a number in [MIN, MAX], with the command
+ * line's k/M/G suffixes (parse_u64_si). */
 int yc_num(struct ld *l, yaml_node_t *n, const char *key, bool none_ok, uint64_t min,
 	   uint64_t max, uint64_t *out);
 

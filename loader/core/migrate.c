@@ -18,6 +18,7 @@
 #include "core/maps.h"
 #include "core/migrate.h"
 #include "lib/log.h"
+#include "nl/netlink.h"
 #include "vr_migrate.h"
 
 #ifndef VR_REVISION
@@ -150,6 +151,8 @@ int vr_abi_stamp(const int *fds, unsigned int abi)
 	struct vr_abi rec = { .version = abi };
 	__u32 key = 0;
 
+	/* Every writer runs where the NICs are (vr_netns_check) */
+	netns_self_id(&rec.netns_id);
 	snprintf(rec.revision, sizeof(rec.revision), "%s", vr_revision());
 	if (bpf_map_update_elem(fds[VRM_ABI], &key, &rec, BPF_ANY)) {
 		pr_err("cannot write %s: %s", VR_MAP_ABI, strerror(errno));
@@ -163,8 +166,16 @@ int vr_abi_stamp_new(const int *fds)
 	struct vr_abi rec = {};
 	__u32 key = 0;
 
-	if (!bpf_map_lookup_elem(fds[VRM_ABI], &key, &rec) && rec.version)
+	if (!bpf_map_lookup_elem(fds[VRM_ABI], &key, &rec) && rec.version) {
+		/* loaded by a vrctl that did not record the namespace: now */
+		if (rec.netns_id || netns_self_id(&rec.netns_id))
+			return 0;
+		if (bpf_map_update_elem(fds[VRM_ABI], &key, &rec, BPF_ANY)) {
+			pr_err("cannot write %s: %s", VR_MAP_ABI, strerror(errno));
+			return -errno;
+		}
 		return 0;
+	}
 	return vr_abi_stamp(fds, VR_ABI_VERSION);
 }
 

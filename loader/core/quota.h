@@ -7,6 +7,7 @@
 #ifndef VR_CORE_QUOTA_H
 #define VR_CORE_QUOTA_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/state.h"
@@ -26,5 +27,19 @@ int vr_quota_check(struct vr_state *st, uint32_t id, const char *name,
 		   const struct vr_quota *q);
 /* The number of vr_neigh entries of VR ID, or -errno. */
 int vr_neigh_count(struct vr_state *st, uint32_t id);
+
+/* What every VR uses (usage.c), indexed by VR id: its vr_neigh entries,
+ * its vr_ports entries (NICs: the macs quota) and the routes in its host
+ * table (routes_ok false: the dump failed, routes unknown); and whether
+ * its fast path is off (its vr_macs entries' slow).
+ */
+struct vr_usage {
+	uint32_t neigh[VR_MAX_ROUTERS];
+	uint32_t macs[VR_MAX_ROUTERS];
+	uint32_t routes[VR_MAX_ROUTERS];
+	uint8_t slow[VR_MAX_ROUTERS];	/* VR_SLOW_*: why its fast path is off */
+	bool routes_ok;
+};
+int vr_usage_read(struct vr_state *st, struct vr_usage *u);
 
 #endif /* VR_CORE_QUOTA_H */

@@ -157,6 +157,16 @@ static int check_trusted(int fd, const char *path)
 	return 0;
 }
 
+void vr_say_not_loaded(const struct vr_state *st)
+{
+	if (strcmp(st->pin_dir, VR_DEFAULT_PIN_DIR))
+		pr_err("vrouter is not loaded (no %s): run `vrctl --pin-dir %s load IFACE...` "
+		       "first", st->pin_dir, st->pin_dir);
+	else
+		pr_err("vrouter is not loaded (no %s): run `vrctl load IFACE...` first",
+		       st->pin_dir);
+}
+
 /* Open the pin directory without following a symlink: fd or -errno. */
 static int open_pin_dir(const char *path)
 {
@@ -201,8 +211,7 @@ static int lock_dir(struct vr_state *st, bool create, bool quiet)
 				return err;
 			if (err == -ENOENT && !create) {
 				if (!quiet)
-					pr_err("vrouter is not loaded (no %s)",
-					       st->pin_dir);
+					vr_say_not_loaded(st);
 				return err;
 			}
 			if (err == -ENOENT)
@@ -235,7 +244,7 @@ static int lock_dir(struct vr_state *st, bool create, bool quiet)
 		close(fd);
 		if (!create) {
 			if (!quiet)
-				pr_err("vrouter is not loaded (no %s)", st->pin_dir);
+				vr_say_not_loaded(st);
 			return -ENOENT;
 		}
 	}
@@ -377,7 +386,7 @@ static int repin_from_prog(const char *path, const __u32 *prog_ids, int n_prog,
 static int open_error(struct vr_state *st, const char *path, int err)
 {
 	if (err == -ENOENT && !vr_pins_present(st))
-		pr_err("vrouter is not loaded (no %s)", path);
+		vr_say_not_loaded(st);
 	else if (err == -ENOENT)
 		pr_err("%s is missing (removed by hand?) and no loaded program holds "
 		       "that map: its contents are lost; detach vrouter (ip link set "
@@ -471,7 +480,7 @@ int vr_maps_open(struct vr_state *st)
 	if (st->fd[VRM_ROUTERS] >= 0)
 		return 0;
 	if (access(st->pin_dir, F_OK)) {
-		pr_err("vrouter is not loaded (no %s)", st->pin_dir);
+		vr_say_not_loaded(st);
 		return -ENOENT;
 	}
 	if (!is_bpffs(st->pin_dir)) {
@@ -485,6 +494,8 @@ int vr_maps_open(struct vr_state *st)
 		return fd;
 	n_prog = check_trusted(fd, st->pin_dir);
 	close(fd);
+	if (!n_prog)
+		n_prog = vr_netns_check(st, false);
 	if (n_prog)
 		return n_prog;
 	/* An older layout: read through a converted copy, or refused. */

@@ -34,6 +34,8 @@ void vr_state_init(struct vr_state *st, const char *pin_dir);
 /* Maps closed, lock released. */
 void vr_state_close(struct vr_state *st);
 
+/* "vrouter is not loaded (no PIN_DIR): run `vrctl load IFACE...` first". */
+void vr_say_not_loaded(const struct vr_state *st);
 /* Lock the pin directory (CREATE: mount bpffs if needed, mkdir); idempotent.
  * Without CREATE, a missing directory prints "not loaded": -ENOENT.
  */
@@ -54,6 +56,12 @@ void vr_maps_close(struct vr_state *st);
  */
 struct bpf_object;
 int vr_state_from_obj(struct vr_state *st, struct bpf_object *obj);
+/* netns_home.c: is this process in the network namespace of the NICs
+ * (recorded by load)?  0 (or nothing loaded, or not recorded), else
+ * -EXDEV and, unless QUIET, one error naming that namespace and how to
+ * get there.  vr_maps_open() checks it too.
+ */
+int vr_netns_check(struct vr_state *st, bool quiet);
 /* What a command that changes a loaded vrouter needs: lock, then maps. */
 int vr_state_open(struct vr_state *st);
 /* PIN_DIR/NAME into BUF; -ENAMETOOLONG. */

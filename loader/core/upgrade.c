@@ -448,7 +448,7 @@ static int upgrade(struct upg *u)
 	}
 	err = vr_abi_pinned(st, &abi);
 	if (err == -ENOENT)
-		pr_err("vrouter is not loaded (no maps in %s)", st->pin_dir);
+		vr_say_not_loaded(st);
 	if (err)
 		return err;
 	u->res->from_abi = abi;

@@ -3,7 +3,7 @@
  * Kernel-side objects of a VR, through rtnetlink (nl.h, on libmnl) and
  * the netns conventions of iproute2 (/run/netns/NAME bind mounts), never
  * through the `ip` binary.  All return 0 or -errno and print nothing: the
- * caller, which knows the VR, reports.  Files: netns.c, link.c (links),
+ * caller, which knows the VR, reports.  Files: netns.c, netns_id.c, link.c (links),
  * table.c (routing tables), sysctl.c, genl.c (generic netlink).
  */
 #ifndef VR_NETLINK_H
@@ -31,6 +31,15 @@ int netns_stat(const char *name, dev_t *dev, ino_t *ino);
 int netns_enter_fd(int nsfd, int *saved);
 int netns_enter(const char *name, int *saved);
 void netns_leave(int saved);
+/* Identities (netns_id.c): this process's network namespace's id (the low
+ * 32 bits of its cookie, never reused; the inode where the kernel has no
+ * cookies); where the namespace of ID can be found, for a message: WHAT
+ * ("'vr1' (/run/netns/vr1)", "the host's (that of PID 1, systemd)") and
+ * PATH for nsenter --net; -ENOENT: nowhere (gone), -EPERM: some could not
+ * be looked into (no CAP_SYS_ADMIN).
+ */
+int netns_self_id(uint32_t *id);
+int netns_describe(uint32_t id, char *what, size_t wl, char *path, size_t pl);
 /* DIR/NAME into BUF; -EINVAL for a name with '/', "." or "..".  Open it
  * (O_RDONLY), unmount and remove it (ns_file_remove()), its identity.
  */
@@ -101,6 +110,8 @@ int nl_table_flush(uint32_t table);
  * (IPv4 or IPv6) or that an ip rule names, in the current namespace.
  */
 int nl_tables_used(uint32_t lo, uint32_t hi, uint8_t *used);
+/* COUNTS[i]: the routes (IPv4 and IPv6, one dump) of table TABLES[i]. */
+int nl_table_counts(const uint32_t *tables, size_t n, uint32_t *counts);
 
 /* Write VALUE to /proc/sys/PATH inside NETNS (NULL: host), e.g.
  * "net/ipv4/ip_forward".  Reads the old value into OLD if non-NULL

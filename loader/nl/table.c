@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* Host routing tables: emptying one, as `ip route flush table T` does;
- * which ones routes or rules use.
+ * which ones routes or rules use; how many routes each holds.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -159,5 +159,70 @@ int nl_tables_used(uint32_t lo, uint32_t hi, uint8_t *used)
 	if (!err)
 		err = dump_all(sk, RTM_GETRULE, sizeof(struct fib_rule_hdr), used_rule_cb, &u);
 	nl_close(sk);
+	return err;
+}
+
+/* ---- how many routes each table holds ---- */
+
+struct count_ctx {
+	const uint32_t *tables;		/* the tables counted */
+	const size_t *order;		/* their indexes, sorted by table id */
+	size_t n;
+	uint32_t *counts;
+};
+
+static const struct count_ctx *sort_ctx;
+
+static int cmp_order(const void *a, const void *b)
+{
+	uint32_t x = sort_ctx->tables[*(const size_t *)a], y = sort_ctx->tables[*(const size_t *)b];
+
+	return x < y ? -1 : x > y;
+}
+
+static int count_route_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	const struct count_ctx *c = data;
+	size_t lo = 0, hi = c->n, mid;
+	uint32_t t;
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE || mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm))
+		return MNL_CB_OK;
+	t = route_table(nlh, rtm);
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (c->tables[c->order[mid]] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < c->n && c->tables[c->order[lo]] == t; lo++)
+		c->counts[c->order[lo]]++;
+	return MNL_CB_OK;
+}
+
+int nl_table_counts(const uint32_t *tables, size_t n, uint32_t *counts)
+{
+	struct count_ctx c = { .tables = tables, .n = n, .counts = counts };
+	struct nl_sock *sk;
+	size_t *order, i;
+	int err;
+
+	memset(counts, 0, n * sizeof(*counts));
+	order = calloc(n ? n : 1, sizeof(*order));
+	if (!order)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	sort_ctx = &c;
+	qsort(order, n, sizeof(*order), cmp_order);
+	c.order = order;
+	err = nl_open(NETLINK_ROUTE, NULL, 0, &sk);
+	if (!err) {
+		err = dump_all(sk, RTM_GETROUTE, sizeof(struct rtmsg), count_route_cb, &c);
+		nl_close(sk);
+	}
+	free(order);
 	return err;
 }

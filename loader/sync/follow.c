@@ -271,6 +271,11 @@ static bool maps_ready(struct follower *fw)
 		fw->waiting_said = true;
 		return false;
 	}
+	/* Loaded in another network namespace: said once, then wait. */
+	if (vr_netns_check(st, fw->waiting_said)) {
+		fw->waiting_said = true;
+		return false;
+	}
 	if (vr_maps_open(st))
 		return false;
 	fw->maps_ok = true;

@@ -260,19 +260,19 @@ check "list (text) shows the VR" grep -qE "^$VR +$VRID +$TABLE +ready +e0,e1$" "
 vrctl list -j >"$T_TMP/o" 2>&1
 check "list -j parses" json_ok <"$T_TMP/o"
 check_eq "list -j: the VR" "[['$VR', $VRID, $TABLE, 'ready']]" \
-	"$(vrctl list -j | jget '[[v["name"], v["id"], v["table"], v["state"]] for v in j]')"
+	"$(vrctl list -j | jget '[[v["name"], v["id"], v["table"], v["state"]] for v in j["routers"]]')"
 vrctl show "$VR" >"$T_TMP/o" 2>&1
 check "show (text)" grep -q "^$VR: id $VRID table $TABLE state ready netns $VR" "$T_TMP/o"
 check "show (text) lists the MAC per NIC" grep -q "e1 (ifindex $IF1) mac $VRMAC" "$T_TMP/o"
-check_eq "show -j: keys" "['created', 'fast_path_off', 'id', 'ifaces', 'limit', 'macs', 'name', 'netns', 'quota', 'state', 'table', 'tenant']" \
+check_eq "show -j: keys" "['created', 'fast_path_off', 'id', 'ifaces', 'limit', 'name', 'netns', 'netns_missing', 'quota', 'state', 'table', 'tenant']" \
 	"$(vrctl show "$VR" -j | jget 'sorted(j)')"
 check_eq "show -j: values" "$VR $VRID $TABLE ready $VR ['e0', 'e1'] $VRMAC" \
-	"$(vrctl show "$VR" -j | jget '" ".join(map(str, [j["name"], j["id"], j["table"], j["state"], j["netns"], j["ifaces"], j["macs"][0]["mac"]]))')"
+	"$(vrctl show "$VR" -j | jget '" ".join(map(str, [j["name"], j["id"], j["table"], j["state"], j["netns"], [i["ifname"] for i in j["ifaces"]], j["ifaces"][0]["mac"]]))')"
 check_eq "global options anywhere: -j show == show -j" \
 	"$(vrctl -j show "$VR")" "$(vrctl show "$VR" -j)"
 check_eq "global options anywhere: --pin-dir after the command" \
 	"$(vrctl show "$VR")" "$(nsx dut "$VRCTL" show "$VR" --pin-dir "$PIN_DIR")"
-check_eq "show without NAME: every VR, a JSON array" "['$VR']" "$(vrctl show -j | jget '[v["name"] for v in j]')"
+check_eq "show without NAME: every VR, {\"routers\": [...]}" "['$VR']" "$(vrctl show -j | jget '[v["name"] for v in j["routers"]]')"
 expect_fail "show with a bad name" 2 "not a valid router name" vrctl show 'a/b'
 expect_fail "show of an unknown VR" 1 "nosuchvr: no such virtual router" vrctl show nosuchvr
 expect_fail "show with two names" 2 "unexpected argument" vrctl show "$VR" other
@@ -314,7 +314,7 @@ check "neigh add (IPv6, keywords in another order)" vrctl neigh add "$VR" 2001:2
 check_eq "neigh: key with zeroed pad, IPv4 in addr[0]" "[[$VRID, $IF0, 2, [0, 0, 0], '02:00:00:00:00:02']]" \
 	"$(bpftool -j map dump pinned "$PIN_DIR/vr_neigh" | jget '[[f["key"]["vr_id"], f["key"]["ifindex"], f["key"]["family"], f["key"]["pad"], ":".join("%02x" % b for b in f["value"]["mac"])] for f in (e.get("formatted", e) for e in j) if f["key"]["vr_id"] == '$VRID' and f["key"]["family"] == 2]')"
 check_eq "neigh show -j" "[('198.18.0.2', 'e0', '02:00:00:00:00:02'), ('2001:2::2', 'e1', '02:00:00:00:00:03')]" \
-	"$(vrctl neigh show "$VR" -j | jget 'sorted((n["dst"], n["ifname"], n["mac"]) for n in j)')"
+	"$(vrctl neigh show "$VR" -j | jget 'sorted((n["dst"], n["ifname"], n["mac"]) for n in j["neigh"])')"
 vrctl neigh show "$VR" dev e1 >"$T_TMP/o" 2>&1
 check "neigh show (text)" grep -qx '2001:2::2 dev e1 lladdr 02:00:00:00:00:03' "$T_TMP/o"
 expect_fail "neigh add of an existing entry" 1 "neighbour exists" vrctl neigh add "$VR" 198.18.0.2 lladdr 02:00:00:00:00:09 dev e0
@@ -333,7 +333,7 @@ expect_fail "neigh add: unknown VR" 1 "nosuchvr: no such virtual router" vrctl n
 expect_fail "neigh: unknown subcommand" 2 "neigh: unknown command 'flush'" vrctl neigh flush "$VR"
 expect_fail "neigh del of a missing entry" 1 "no such neighbour" vrctl neigh del "$VR" 198.18.0.77 dev e0
 check "neigh del" vrctl neigh del "$VR" 2001:2::2 dev e1
-check_eq "neigh del: gone" "1" "$(vrctl neigh show "$VR" -j | jget 'len(j)')"
+check_eq "neigh del: gone" "1" "$(vrctl neigh show "$VR" -j | jget 'len(j["neigh"])')"
 
 # --- unload --------------------------------------------------------------------------------
 expect_fail "unload with a VR and no --all: refused, names it" 1 "virtual router exists \\($VR\\)" vrctl unload

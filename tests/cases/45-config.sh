@@ -14,7 +14,7 @@
 #                                                  dut:out1 == s1:s1
 # VR A on in0, out0 (one MAC): 198.18.1.1 / 198.18.10.1, far network
 # 198.18.100.0/24 behind s0 (.1).  VR B on in0, out1 (a MAC each).
-# plan: 76
+# plan: 79
 . "$(dirname "$0")/../lib.sh"
 
 A=$P-a B=$P-b C=$P-c
@@ -155,6 +155,15 @@ out=$(vrctl save | vrctl apply --check - 2>&1); rc=$?
 check_eq "save | apply --check - (stdin): nothing to change" "0 <stdin>: nothing to change" "$rc $out"
 snapshot >"$T_TMP/s3"
 check "save -> apply: state byte-identical" cmp "$T_TMP/s1" "$T_TMP/s3"
+# The file takes the command line's numbers: 100k is A's 100000, 0.2k B's 200.
+{ conf "" 100k; conf | sed -n "/^  - name: $B/,\$p" | sed 's/neigh: 200/neigh: 0.2k/'; } >"$T_TMP/si.conf"
+vrctl apply --check "$T_TMP/si.conf" >"$T_TMP/out" 2>&1; rc=$?
+check_eq "the file's 'rate-pps: 100k', 'neigh: 0.2k' are the running 100000 and 200: nothing to change" \
+	"0 $T_TMP/si.conf: nothing to change" "$rc $(cat "$T_TMP/out")"
+check_eq "... as set-router reads '--rate-pps 100k --quota-neigh 0.2k'" "100000 200" \
+	"$(vrctl set-router "$A" --rate-pps 100k && vrctl set-router "$B" --quota-neigh 0.2k &&
+	   vrctl -j show | "$PY" -c 'import json,sys; r = {v["name"]: v for v in json.load(sys.stdin)["routers"]}
+print(r[sys.argv[1]]["limit"]["rate_pps"], r[sys.argv[2]]["quota"]["neigh"])' "$A" "$B")"
 
 # --- changes ---------------------------------------------------------------------------
 conf "in0=$B_IN, out1=$B_OUT, out0=$B_OUT0" 200000 >"$CONF"
@@ -226,7 +235,9 @@ bad "a MAC of two VRs on one NIC" 15 "MAC $A_MAC on NIC in0 is VR $A's too"
 conf | sed "s/  - out0/  - nope0/" >"$T_TMP/bad.conf"
 bad "missing NIC" 4 "NIC nope0 does not exist"
 conf | sed "s/rate-pps: 100000/rate-pps: 1e5/" >"$T_TMP/bad.conf"
-bad "bad number" 12 "rate-pps: '1e5' is not a number"
+bad "bad number" 12 "rate-pps: '1e5' is not a number in 1-1000000000 \\(k, M, G"
+conf | sed "s/rate-pps: 100000/rate-pps: 1.5x/" >"$T_TMP/bad.conf"
+bad "a suffix the command line refuses too" 12 "rate-pps: '1.5x' is not a number"
 conf | sed "s/name: $B/name: ..\\/..\\/etc/" >"$T_TMP/bad.conf"
 bad "VR name with path characters" 15 "is not a VR name"
 conf | sed "s/table: $TB/table: 1000/" >"$T_TMP/bad.conf"

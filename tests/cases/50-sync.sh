@@ -137,9 +137,9 @@ changes() {	# the changes a one-shot pass made, from its JSON: routes [neighbour
 	vrctl -j sync | "$PY" -c '
 import json, sys
 r = n = 0
-for v in json.load(sys.stdin):
+for v in json.load(sys.stdin)["routers"]:
     r += sum(v["routes"][k] for k in ("added", "replaced", "deleted"))
-    n += sum(v["neighbours"][k] for k in ("set", "deleted"))
+    n += sum(v["neigh"][k] for k in ("set", "deleted"))
 print(r, n) if sys.argv[1] == "all" else print(r)' "${1:-routes}"
 }
 # (Neighbours may come meanwhile: IPv6 router solicitations of the sinks.)

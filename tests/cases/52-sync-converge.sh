@@ -136,7 +136,7 @@ converge() {
 	forwards "$name"
 	check_eq "$name: a second pass changes no route" 0 "$(vrctl -j sync | "$PY" -c '
 import json, sys
-print(sum(v["routes"][k] for v in json.load(sys.stdin) for k in ("added", "replaced", "deleted")))')"
+print(sum(v["routes"][k] for v in json.load(sys.stdin)["routers"] for k in ("added", "replaced", "deleted")))')"
 }
 
 # --- the issue's example: the same routes by hand first, the gateway route

@@ -87,8 +87,8 @@ send3() {
 }
 check_eq "no policy routing: fast path on" on "$(off)"
 setup "A adds a policy rule" ip -n "$A" rule add from 198.18.1.0/24 table 100 prio 100
-until_ok 3 eval '[ "$(off)" = "policy routing" ]'
-check_eq "the follower turns A's fast path off: policy routing" "policy routing" "$(off)"
+until_ok 3 eval '[ "$(off)" = "policy_routing" ]'
+check_eq "the follower turns A's fast path off: policy_routing" "policy_routing" "$(off)"
 check "... and says so" grep -q "VR $A: policy routing (1 rules beyond the defaults): its fast path is off" "$T_TMP/follow.log"
 check "status says so too" sh -c "$(declare -f vrctl nsx ns); P=$P PIN_DIR=$PIN_DIR VRCTL=$VRCTL; vrctl status | grep -q '$A .*fast path off: policy routing'"
 f0=$(fpo); send3; until_ok 2 eval '[ $(fpo) -ge $((f0 + 3)) ]'

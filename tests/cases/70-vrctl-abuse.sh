@@ -225,11 +225,11 @@ check "all those argument errors changed nothing" diff -u "$T_TMP/args-before" "
 # Accepted: uppercase MAC (stored as bytes), table ids the way ip(8) reads them.
 check "uppercase MAC and --table 0x10 accepted" A $P-u --mac 02:AB:CD:00:70:01 --table 0x10 --iface e0
 check_eq "... MAC stored, shown in lowercase; table 0x10 is 16" "02:ab:cd:00:70:01 16" \
-	"$(vrctl show $P-u -j | jget 'j["macs"][0]["mac"] + " " + str(j["table"])')"
+	"$(vrctl show $P-u -j | jget 'j["ifaces"][0]["mac"] + " " + str(j["table"])')"
 check "del-router $P-u" vrctl del-router $P-u
 check "--table 010 is octal as in ip(8) (table 8), 4294967295 is valid" eval "
 	A $P-u --mac $M --table 010 --iface e0 && A $P-w --mac 02:00:00:00:70:02 --table 4294967295 --iface e0 &&
-	[ \"\$(vrctl list -j | jget 'sorted(v[\"table\"] for v in j)')\" = '[8, 4294967295]' ] &&
+	[ \"\$(vrctl list -j | jget 'sorted(v[\"table\"] for v in j[\"routers\"])')\" = '[8, 4294967295]' ] &&
 	vrctl del-router $P-u && vrctl del-router $P-w"
 check "a name of 31 characters works (netns name)" eval "
 	A '$P-$(printf 'z%.0s' $(seq $((30 - ${#P}))))' --mac $M --iface e0 &&
@@ -311,7 +311,7 @@ check "list: a warning names the VR, the NIC and the repair" \
 check "stats still works" vrctl stats
 check "add-router of another VR on every loaded NIC works (not on the gone one)" \
 	A $P-o --mac 02:00:00:00:70:31
-check_eq "... it got e0 e1 only" "['e0', 'e1']" "$(vrctl show $P-o -j | jget 'j["ifaces"]')"
+check_eq "... it got e0 e1 only" "['e0', 'e1']" "$(vrctl show $P-o -j | jget '[i["ifname"] for i in j["ifaces"]]')"
 fails "unload of the gone NIC" 1 "e4: no such network interface" vrctl unload e4
 check "del-router $P-n: exit 0" vrctl del-router $P-n
 check_eq "... no entry of the gone NIC left in vr_macs, vr_ports" "0 0" \
@@ -418,7 +418,7 @@ check_eq "fault points of add-router (2 NICs)" \
 	"add:record add:netns add:sysctl add:macvlan1 add:macvlan2 add:port1 add:port2 add:mac1 add:mac2 add:stats add:ready" "$ADD_STEPS"
 check_eq "fault points of del-router" \
 	"del:record del:macs del:ports del:neigh del:table del:tenant del:macvlans del:netns del:stats" "$DEL_STEPS"
-state_of() { vrctl list -j 2>/dev/null | jget "[v['state'] for v in j if v['name'] == '$K']"; }
+state_of() { vrctl list -j 2>/dev/null | jget "[v['state'] for v in j['routers'] if v['name'] == '$K']"; }
 for s in $ADD_STEPS; do
 	VRCTL_FAULT=$s vrctl add-router $K --mac $KMAC --iface e0,e1 >/dev/null 2>&1
 	rc=$?
@@ -506,7 +506,7 @@ check_eq "concurrent list never failed" "" "$(cat "$T_TMP/lists")"
 check "final state consistent: exactly the VRs reported created" \
 	consistent $P-p $P-same $(for i in $(seq 0 9); do echo $P-r$i; done)
 check_eq "10 + 2 VRs, ids unique" "12 12" \
-	"$(vrctl list -j | jget 'len(j)') $(vrctl list -j | jget 'len(set(v["id"] for v in j))')"
+	"$(vrctl list -j | jget 'len(j["routers"])') $(vrctl list -j | jget 'len(set(v["id"] for v in j["routers"]))')"
 
 # --- vr_neigh full --------------------------------------------------------------------------------
 tsec

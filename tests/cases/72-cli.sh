@@ -9,7 +9,7 @@
 # Each bad case: its exit status, one error line, state unchanged.
 #
 #   dut:e0 == peer:p0; VRs "$P-a" and "$P-longer-name-x" on e0.
-# plan: 124
+# plan: 154
 . "$(dirname "$0")/../lib.sh"
 
 vrctl() { nsx dut "$VRCTL" --pin-dir "$PIN_DIR" "$@"; }
@@ -71,7 +71,7 @@ setup "vrctl load e0" vrctl load e0
 # --- options before or after the positionals; abbreviations -------------------------
 check "add-router NAME --mac" vrctl add-router "$A" --mac $A_MAC
 check "add-router --mac MAC NAME (option first)" vrctl add-router --mac $L_MAC "$LONG"
-check_eq "both VRs" "$A $LONG" "$(vrctl list -j | jget '" ".join(sorted(v["name"] for v in j))')"
+check_eq "both VRs" "$A $LONG" "$(vrctl list -j | jget '" ".join(sorted(v["name"] for v in j["routers"]))')"
 check_eq "'sh NAME' is show NAME" "$(vrctl show "$A")" "$(vrctl sh "$A")"
 check_eq "'li' is list" "$(vrctl list)" "$(vrctl li)"
 check_eq "'-j st' is ambiguous (stats, status)" "ambiguous command 'st': stats, status" \
@@ -79,13 +79,32 @@ check_eq "'-j st' is ambiguous (stats, status)" "ambiguous command 'st': stats, 
 bad "ambiguous prefix 's': the candidates" 2 "^Error: ambiguous command 's': set-router, show, stats, sync, status, save$" s "$A"
 bad "no command has the prefix 'shx'" 2 "unknown command 'shx'" shx "$A"
 bad "an empty command" 2 "unknown command ''" ""
+# --- errors that name the fix: "did you mean", the valid names, the next step ---------
+bad "a mistyped option: did you mean" 2 "^Error: unknown option '--rate-ppps' \\(did you mean --rate-pps\\?\\)$" \
+	set-router "$A" --rate-ppps 1k
+bad "an option's prefix (never abbreviated): the options it begins" 2 \
+	"unknown option '--rate' \\(did you mean --rate-pps, --rate-bps\\?\\)" set-router "$A" --rate 1k
+bad "a mistyped command: did you mean" 2 "^Error: unknown command 'shwo' \\(did you mean show\\?" shwo "$A"
+bad "a mistyped VR name: did you mean" 1 "^Error: $P-b: no such virtual router \\(did you mean $A\\?\\)$" show "$P-b"
+bad "del-router: the same words for the same fault" 1 "^Error: nosuchvr: no such virtual router$" del-router nosuchvr
+bad "trace --reason nofwd: the error lists the reasons" 2 \
+	"^Error: --reason: unknown reason 'nofwd' \\(the reasons: not_ip, malformed, .*, not_fwded, .*csum_partial\\)$" \
+	trace --reason nofwd
+bad "trace --reason not_fwd: did you mean, and the reasons" 2 "unknown reason 'not_fwd' \\(did you mean not_fwded\\?; the reasons: not_ip," \
+	trace --reason not_fwd
+check_eq "help trace: every reason --reason takes, from the same table" "$(grep -c '^	\[VR_PASS_' "$TOP/include/vr_pass_names.h")" \
+	"$("$VRCTL" help trace | sed -n '/^REASON is one of/,$p' | tail -n +2 | tr ',' '\n' | grep -c '[a-z]')"
+nsx dut "$VRCTL" --pin-dir "$PIN_DIR-none" list >"$T_TMP/o" 2>"$T_TMP/e"; rc=$?
+check_eq "not loaded: exit 1 and the command that loads it" \
+	"1 Error: vrouter is not loaded (no $PIN_DIR-none): run \`vrctl --pin-dir $PIN_DIR-none load IFACE...\` first" \
+	"$rc $(cat "$T_TMP/e")"
 check "help with an abbreviation: 'help sh'" sh -c "'$VRCTL' help sh | grep -q '^Usage: vrctl show \[NAME\]'"
 check "bash completion: options of an abbreviated command" sh -c "'$VRCTL' __complete set | grep -qx -- '--rate-pps {N|none}'"
 check "bash completion: the global -p and -V" sh -c "'$VRCTL' __complete help | grep -qx -- '--pretty' && '$VRCTL' __complete help | grep -qx -- '--version'"
 
 # --- show with no NAME; list columns ----------------------------------------------
-check_eq "show -j without NAME: an array of every VR" "$A $LONG" \
-	"$(vrctl show -j | jget '" ".join(sorted(v["name"] for v in j))')"
+check_eq "show -j without NAME: {\"routers\": [every VR]}, as list" "$A $LONG" \
+	"$(vrctl show -j | jget '" ".join(sorted(v["name"] for v in j["routers"]))')"
 vrctl show >"$T_TMP/o"
 check "show (text) without NAME: each VR's block" sh -c "grep -q '^$A: id ' '$T_TMP/o' && grep -q '^$LONG: id ' '$T_TMP/o' && grep -q 'mac $L_MAC' '$T_TMP/o'"
 check_eq "show -j NAME is still one object" "dict" "$(vrctl show -j "$A" | jget 'type(j).__name__')"
@@ -95,6 +114,33 @@ check_eq "list: the name column is as wide as the longest name (${#LONG})" "$(( 
 	"$(awk '{ print index($0, " " $2) + length($2) }' "$T_TMP/o" | xargs)"
 check "list: the header and the rows" grep -qE "^NAME +ID +TABLE +STATE +IFACES$" "$T_TMP/o"
 check "list: the long name in full" grep -qE "^$LONG +[0-9]+ +[0-9]+ +ready +e0$" "$T_TMP/o"
+
+# --- reading at scale: top, stats --brief, status with a 31-character name ---------------
+L31=$P-; while [ ${#L31} -lt 31 ]; do L31=${L31}x; done
+check "add-router a 31-character name" vrctl add-router "$L31" --mac 02:00:00:00:0a:1f
+vrctl status >"$T_TMP/st"
+check_eq "status: the routers' columns line up past a 31-character name" "1 1" \
+	"$(awk '/^Routers/ {r = 1; next} /^Follower/ {r = 0} r {print index($0, " id ")}' "$T_TMP/st" | sort -u | wc -l) $(grep -c "^  $L31 id " "$T_TMP/st")"
+check_eq "status: one-entry maps are records, not '1 / 1 100%'" "0 5" \
+	"$(grep -c ' 1 / 1 ' "$T_TMP/st") $(grep -cE '^  vr_[a-z_]+ +record$' "$T_TMP/st")"
+vrctl stats --brief >"$T_TMP/b"
+check_eq "stats --brief: a header, a line a VR (names in full), a total" "NAME 3 total" \
+	"$(awk 'NR == 1 {print $1}' "$T_TMP/b") $(grep -cE "^($A|$LONG|$L31) +0 +0 +0 +0 +- +0B +-$" "$T_TMP/b") $(tail -1 "$T_TMP/b" | awk '{print $1}')"
+vrctl stats --brief --interval 1 --count 1 >"$T_TMP/b"
+check "stats --brief --interval: its time and interval, rates with units" sh -c "
+	head -1 '$T_TMP/b' | grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{3}Z, interval 1\.0 s, 3 VRs$' &&
+	grep -qE '^$L31 +0pps +0pps +0pps +0pps +- +0bit/s +-$' '$T_TMP/b'"
+vrctl top --count 1 >"$T_TMP/b"
+check_eq "top --count 1 (not a terminal: no screen codes): time, header, 3 VRs, total" "6 0" \
+	"$(wc -l <"$T_TMP/b") $(grep -c $'\033' "$T_TMP/b")"
+vrctl stats "$A" --interval 1 --count 1 >"$T_TMP/b"
+check "stats --interval (text): each block headed by its time" \
+	grep -qE '^--- [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{3}Z, interval 1\.0 s ---$' "$T_TMP/b"
+bad "stats --brief -j: text only" 2 "stats --brief is text" stats --brief -j
+bad "top -j: text only" 2 "top is text" top -j
+check "show: each quota with its use (routes too)" sh -c \
+	"nsenter --net=/run/netns/$(ns dut) '$VRCTL' --pin-dir '$PIN_DIR' show '$A' | grep -qE '^    quota neigh [0-9]+/[0-9]+ routes [0-9]+/10000 macs 1/8$'"
+check "del-router the 31-character name" vrctl del-router "$L31"
 
 # --- -p ------------------------------------------------------------------------------
 check_eq "-p list: the same document as -j, indented" "True True" \
@@ -152,11 +198,11 @@ bad "stats --interval 1 --count 1x" 2 "--count: '1x' is not a number" stats --in
 check "neigh add with ADDR after the keywords" vrctl neigh add "$A" lladdr 02:00:00:00:00:09 dev e0 198.18.0.9
 check "neigh a (abbreviated verb), ADDR between the keywords" vrctl neigh a "$A" dev e0 2001:2::9 lladdr 02:00:00:00:00:0a
 check_eq "neigh sh -j: keys dst, ifname, mac" "[('198.18.0.9', 'e0', '02:00:00:00:00:09'), ('2001:2::9', 'e0', '02:00:00:00:00:0a')]" \
-	"$(vrctl neigh sh "$A" -j | jget 'sorted((n["dst"], n["ifname"], n["mac"]) for n in j)')"
-check_eq "neigh show -j: no other key" "['dst', 'ifname', 'mac']" "$(vrctl neigh show "$A" -j | jget 'sorted(j[0])')"
+	"$(vrctl neigh sh "$A" -j | jget 'sorted((n["dst"], n["ifname"], n["mac"]) for n in j["neigh"])')"
+check_eq "neigh show -j: no other key" "['dst', 'ifname', 'mac']" "$(vrctl neigh show "$A" -j | jget 'sorted(j["neigh"][0])')"
 bad "neigh add with two addresses" 2 "neigh add: unexpected argument '198.18.0.11'" neigh add "$A" 198.18.0.10 198.18.0.11 lladdr 02:00:00:00:00:0b dev e0
 bad "neigh add without an address" 2 "neigh add: ADDR missing" neigh add "$A" lladdr 02:00:00:00:00:0b dev e0
-check_eq "show -j: macs[].ifname" "e0 $A_MAC" "$(vrctl show -j "$A" | jget '"%s %s" % (j["macs"][0]["ifname"], j["macs"][0]["mac"])')"
+check_eq "show -j: ifaces[] objects, as stats' and status'" "e0 $A_MAC True" "$(vrctl show -j "$A" | jget '"%s %s %s" % (j["ifaces"][0]["ifname"], j["ifaces"][0]["mac"], j["ifaces"][0]["attached"])')"
 check_eq "no 'iface', 'dev' or 'lladdr' key in any JSON output" "" \
 	"$( { vrctl -j list; vrctl -j show; vrctl -j stats; vrctl -j status; vrctl -j neigh show "$A"; } 2>&1 |
 		grep -oE '"(iface|dev|lladdr|egress)":' | sort -u | xargs)"
@@ -193,15 +239,15 @@ ok = True
 for line in open(sys.argv[1]):
     l = json.loads(line)
     ok &= l["event"] == "full_pass" and bool(re.fullmatch(r"\d{4}-\d\d-\d\dT[\d:]{8}\.\d{3}Z", l["time"]))
-    ok &= isinstance(l["id"], int) and l["ok"] is True and "routes" in l and "neighbours" in l
+    ok &= isinstance(l["id"], int) and l["ok"] is True and "routes" in l and "neigh" in l
 print(ok)' "$T_TMP/f")"
 stop_follower $FPID
 check_eq "the follower ended with status 0" 0 "$rc"
-check_eq "sync (one pass) -j: still one array" "list 2" "$(vrctl -j sync | jget '"%s %d" % (type(j).__name__, len(j))')"
+check_eq "sync (one pass) -j: {\"routers\": [...]}, as list" "2" "$(vrctl -j sync | jget 'len(j["routers"])')"
 
 # --- bash completion (dist/vrctl.bash) of VR names -----------------------------------
-comp() {
-	bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1));
+comp() {	# (in dut: vrctl refuses another network namespace than its NICs')
+	nsx dut bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1));
 		 _vrctl; echo "${COMPREPLY[*]}"' _ "$TOP/dist/vrctl.bash" "$VRCTL" "$@"
 }
 check_eq "completion: VR names after show (--pin-dir followed)" "$A $LONG" \

@@ -162,8 +162,8 @@ setup "the XDP program is detached by hand" ip -n "$(ns dut)" link set e0 xdp of
 vrctl show "$P-x1" >"$T_TMP/o" 2>"$T_TMP/e"
 check_eq "show: a warning and the NIC marked" "1 1" \
 	"$(grep -c 'NIC e0 has no XDP program (detached, not by vrctl)' "$T_TMP/e") $(grep -c 'XDP detached' "$T_TMP/o")"
-check_eq "show -j: xdp_detached" True \
-	"$(vrctl -j show "$P-x1" 2>/dev/null | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["macs"][0].get("xdp_detached"))')"
+check_eq "show -j: attached false" True \
+	"$(vrctl -j show "$P-x1" 2>/dev/null | "$PY" -c 'import json,sys; print(not json.load(sys.stdin)["ifaces"][0]["attached"])')"
 vrctl load e0 >"$T_TMP/o" 2>"$T_TMP/e"
 check_eq "load e0 attaches it again (not 'already loaded')" "0 1" \
 	"$? $(grep -c 'had been detached (not by vrctl): attached again' "$T_TMP/e")"

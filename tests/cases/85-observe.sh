@@ -157,7 +157,7 @@ check_eq "trace -j: 3 lines, each a no-route frame of $A" \
 	"$(wc -l <"$T_TMP/trace.json") $("$PY" -c '
 import json, sys
 ls = [json.loads(l) for l in open(sys.argv[1])]
-s = set(" ".join(str(l[k]) for k in ("vr", "ifname", "src", "sport", "dst", "dport", "proto", "verdict", "reason", "len")) for l in ls)
+s = set(" ".join(str(l[k]) for k in ("name", "ifname", "src", "sport", "dst", "dport", "proto", "verdict", "reason", "len")) for l in ls)
 print(" | ".join(sorted(s)))' "$T_TMP/trace.json")"
 check_eq "trace --write: the pcap holds the 3 frames (tcpdump reads it)" 3 \
 	"$(tcpdump -nr "$T_TMP/t.pcap" 'udp and dst host 198.18.200.1 and dst port 7777' 2>/dev/null | wc -l)"
@@ -207,7 +207,7 @@ prom_wait "vrouter_vr_fwd_packets_total{$sel}" $N_FWD
 prom_wait "vrouter_vr_fwd_bytes_total{$sel}" $((N_FWD * FRAME))
 prom_wait "vrouter_vr_pass_packets_total{$sel,reason=\"not_fwded\"}" $N_NOROUTE
 prom_wait "sum(vrouter_vr_pass_packets_total{$sel})" $N_NOROUTE
-prom_wait "vrouter_nic_attached{iface=\"in0\",mode=\"native\"}" 1
+prom_wait "vrouter_nic_attached{ifname=\"in0\",mode=\"native\"}" 1
 prom_wait "vrouter_map_entries{map=\"vr_macs\"}" 2
 prom_wait "vrouter_map_max_entries{map=\"vr_neigh\"}" 131072
 prom_wait "vrouter_map_entries{map=\"vr_neigh\"}" 1
@@ -229,7 +229,7 @@ check_eq "status -j: out0 NOT attached, no program" "False 0" \
 	"$(vrctl -j status | jget '" ".join("%s %s" % (i["attached"], i["prog_id"]) for i in j["ifaces"] if i["ifname"] == "out0")')"
 check "status (text): out0 NOT ATTACHED" grep -q "out0 .*NOT ATTACHED.*no XDP program" \
 	<(vrctl status)
-prom_wait "vrouter_nic_attached{iface=\"out0\"}" 0
+prom_wait "vrouter_nic_attached{ifname=\"out0\"}" 0
 
 # --- follower health --------------------------------------------------------
 nsenter --net="/run/netns/$P-dut" "$VRCTL" --pin-dir "$PIN_DIR" sync --follow >"$T_TMP/follow.log" 2>&1 &

@@ -194,10 +194,10 @@ grep "^Warning" "$T_TMP/follow.log" | tail -n +$((w0 + 1)) | sed 's/^/#   /'
 VRCTL_FAULT=no-userns vrctl add-router "$L" --mac "$L_MAC" --iface in0 >"$T_TMP/o" 2>&1
 check "a VR made without a user namespace (VRCTL_FAULT=no-userns): said so" \
 	grep -q "^Warning: VR $L: no user namespace" "$T_TMP/o"
-check "show says so" sh -c "'$VRCTL' --pin-dir '$PIN_DIR' show '$L' | grep -q 'tenant: no user namespace'"
+check "show says so" sh -c "nsenter --net=/run/netns/$(ns dut) '$VRCTL' --pin-dir '$PIN_DIR' show '$L' | grep -q 'tenant: no user namespace'"
 check_eq "show -j: tenant.userns false, true for A" "False True" \
 	"$(for v in "$L" "$A"; do vrctl -j show "$v" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["tenant"]["userns"])'; done | xargs)"
-check "status says so" sh -c "'$VRCTL' --pin-dir '$PIN_DIR' status | grep -q '$L .*no user namespace'"
+check "status says so" sh -c "nsenter --net=/run/netns/$(ns dut) '$VRCTL' --pin-dir '$PIN_DIR' status | grep -q '$L .*no user namespace'"
 vrctl exec "$L" -- true >"$T_TMP/o" 2>&1; rc=$?
 check "exec refuses it: exit $rc, '$(cat "$T_TMP/o")'" \
 	test "$rc" = 1 -a "$(grep -c "has no user namespace" "$T_TMP/o")" = 1

@@ -66,7 +66,7 @@ check "bird in T as its tenant, as user bird" tenant bird -u bird -g bird
 check "BIRD learns 198.19.89.0/24 from s0 and installs it in T's kernel" \
 	until_ok 20 sh -c "ip -n $T route show 198.19.89.0/24 | grep -q 'proto bird'"
 check "birdc from another exec, by T's /run/bird/bird.ctl: the session is up" \
-	sh -c "'$VRCTL' --pin-dir '$PIN_DIR' exec '$T' birdc show protocols s0 | grep -q Established"
+	sh -c "nsenter --net=/run/netns/$(ns dut) '$VRCTL' --pin-dir '$PIN_DIR' exec '$T' birdc show protocols s0 | grep -q Established"
 vrctl sync "$T" >/dev/null 2>&1
 check "vrctl sync mirrors it into T's host table" \
 	sh -c "ip -n $(ns dut) route show table $TT | grep -q '^198.19.89.0/24 via 198.18.90.2 dev out0'"
@@ -98,7 +98,7 @@ check "VRRP master: 198.18.89.100 on T's in0" \
 nsx gen timeout 4 tcpdump -i g0 -n -c 2 "ip proto 112" >"$T_TMP/vrrp" 2>/dev/null
 check "its advertisements (a raw socket) on the wire" grep -q "VRRPv2, Advertisement, vrid 89" "$T_TMP/vrrp"
 check "kill from another exec by T's /run/keepalived.pid: the address goes" sh -c "
-	'$VRCTL' --pin-dir '$PIN_DIR' exec '$T' sh -c 'kill \$(cat /run/keepalived.pid)' &&
+	nsenter --net=/run/netns/$(ns dut) '$VRCTL' --pin-dir '$PIN_DIR' exec '$T' sh -c 'kill \$(cat /run/keepalived.pid)' &&
 	for i in \$(seq 50); do ip -n $T addr show in0 | grep -q 198.18.89.100 || exit 0; sleep 0.1; done; exit 1"
 
 # --- sysctls, raw sockets, processes ---------------------------------------------------

@@ -91,7 +91,16 @@ check "old: frames to $A forwarded by the fast path" frames_through old
 conf() { "$PY" -c '
 import json, sys
 def strip(v):
+    # 0.10: a list is {"routers": [...]}; the ifaces of a VR are objects with
+    # its MAC (0.9: names, and the MACs in "macs"); netns_missing, the
+    # routes in use and whether XDP is attached are new
+    if isinstance(v, dict) and set(v) == {"routers"}:
+        v = v["routers"]
+    if isinstance(v, dict) and v.get("ifaces") and isinstance(v["ifaces"][0], dict):
+        v = dict(v, macs=[{k: i[k] for k in ("ifname", "ifindex", "mac")} for i in v["ifaces"]],
+                 ifaces=[i["ifname"] for i in v["ifaces"]])
     if isinstance(v, dict):
+        v = {k: x for k, x in v.items() if k not in ("netns_missing", "routes_used")}
         # the ABI-1 vrctl called an interface name "iface" (0.9: "ifname")
         return {("ifname" if k == "iface" else k): strip(x) for k, x in v.items()
                 if k not in ("stats", "rx", "fwd", "pass", "policed", "counters", "fast_path",
@@ -243,7 +252,7 @@ check_eq "$A's neighbours after = before" "$(cat "$T_TMP/old-neigh-a")" "$(vrctl
 vrctl list >/dev/null 2>"$T_TMP/err"
 check_eq "reading ABI $NA: no warning" "" "$(cat "$T_TMP/err")"
 check_eq "status: ABI $NA, written by this vrctl's revision" "$NA $(vrctl -j --version | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["git_revision"])')" \
-	"$(vrctl -j status | "$PY" -c 'import json,sys; a = json.load(sys.stdin)["abi"]; print(a["version"], a["revision"])')"
+	"$(vrctl -j status | "$PY" -c 'import json,sys; a = json.load(sys.stdin)["abi"]; print(a["abi_version"], a["git_revision"])')"
 check "new: frames to $A forwarded by the fast path" frames_through vrctl
 check "the new follower started following after the upgrade" \
 	until_ok 5 grep -q "following the VRs" "$T_TMP/new-follow.log"

@@ -55,8 +55,12 @@ want="/etc/vrouter/
 /usr/lib/vrouter/vrctl-init
 /usr/sbin/vrctl
 /usr/share/bash-completion/completions/vrctl
-/usr/share/man/man8/vrctl.8"
-[ -e "$TOP/dist/vrouter.conf.example" ] && want=$(printf '%s\n%s' "$want" /usr/share/doc/vrouter/examples/vrouter.conf | sort)
+/usr/share/doc/vrouter/examples/grafana-vrouter.json
+/usr/share/doc/vrouter/examples/vrouter-alerts.yml
+/usr/share/doc/vrouter/examples/vrouter.conf
+/usr/share/man/man5/vrouter.conf.5
+/usr/share/man/man8/vrctl.8
+/usr/share/zsh/vendor-completions/_vrctl"
 got=$(cd "$D" && { find . ! -type d; find . -type d -empty -printf '%p/\n'; } | sed 's|^\.||' | sort)
 check_eq "make install: these files, /etc/vrouter made" "$want" "$got"
 check_eq "units: every command is /usr/sbin/vrctl, no @VAR@ left" "" \
@@ -193,7 +197,7 @@ XPID=$!
 check_eq "sandboxed exporter: up, e0 attached, 2 VRs" "vrouter_up 1|e0 1|2" \
 	"$(until_ok 3 nsx dut curl -sf "http://127.0.0.1:$PORT/metrics" &&
 	   nsx dut curl -sf "http://127.0.0.1:$PORT/metrics" >"$T_TMP/metrics"
-	   echo "$(grep '^vrouter_up ' "$T_TMP/metrics")|e0 $(sed -n 's/^vrouter_nic_attached{iface="e0".*} //p' "$T_TMP/metrics")|$(grep -c '^vrouter_vr_rx_packets_total' "$T_TMP/metrics")")"
+	   echo "$(grep '^vrouter_up ' "$T_TMP/metrics")|e0 $(sed -n 's/^vrouter_nic_attached{ifname="e0".*} //p' "$T_TMP/metrics")|$(grep -c '^vrouter_vr_rx_packets_total' "$T_TMP/metrics")")"
 kill -TERM "$XPID"
 kill -TERM "$FPID"
 check "follower: STOPPING=1 on SIGTERM" until_ok 5 grep -q "STOPPING=1" "$T_TMP/notes"
